@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const CampaignDefinition = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  fileName: z.string(),
+  columns: z.array(z.string()),
+  phoneColumn: z.number().int().nullable(),
+  defaultCountry: z.string(),
+  template: z.string(),
+  senderId: z.string(),
+  serviceId: z.string(),
+});
+export type CampaignDefinition = z.infer<typeof CampaignDefinition>;

@@ -1,0 +1,83 @@
+import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+
+interface Pending {
+  line: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * An append-only file of JSON lines. Appends issued together are written and fsynced as one group;
+ * each append resolves only once its line is on disk.
+ */
+export class Journal<E> {
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+
+  private constructor(private readonly file: FileHandle) {}
+
+  /** Opens (creating if needed) and replays the journal; a torn last line is dropped from the file. */
+  static async open<E>(path: string, parse: (value: unknown) => E | null): Promise<{ journal: Journal<E>; events: E[] }> {
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    const events: E[] = [];
+    let goodBytes = 0;
+    let offset = 0;
+    for (const line of text.split('\n')) {
+      const end = offset + Buffer.byteLength(line) + 1;
+      const complete = end <= Buffer.byteLength(text);
+      offset = end;
+      if (!complete) break;
+      if (line.trim() !== '') {
+        const event = parse(parseJson(line));
+        if (event !== null) events.push(event);
+      }
+      goodBytes = end;
+    }
+    if (goodBytes < Buffer.byteLength(text)) await truncate(path, goodBytes);
+    return { journal: new Journal<E>(await open(path, 'a')), events };
+  }
+
+  append(event: E): Promise<void> {
+    return this.appendAll([event]);
+  }
+
+  appendAll(events: readonly E[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line: events.map((e) => JSON.stringify(e) + '\n').join(''), resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    await this.file.close();
+  }
+
+  private async flush(): Promise<void> {
+    await Promise.resolve();
+    while (this.pending.length > 0) {
+      const group = this.pending;
+      this.pending = [];
+      try {
+        await this.file.appendFile(group.map((p) => p.line).join(''));
+        await this.file.datasync();
+        for (const p of group) p.resolve();
+      } catch (error) {
+        for (const p of group) p.reject(error);
+      }
+    }
+    this.flushing = null;
+  }
+}
+
+function parseJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,322 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { CampaignPatch, CampaignView, RowPatch } from '../../shared/api';
+import type { CampaignDefinition } from './campaigns/definition';
+import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
+import { Journal } from './campaigns/journal';
+import type { JournalEvent } from './campaigns/journal-events';
+import { buildReportCsv } from './campaigns/report';
+import type { Handlers } from './dispatch';
+import { DeskError } from './errors';
+import { EventBus } from './event-bus';
+import { startReceiver, type Receiver } from './receiver/receiver';
+import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
+import { detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
+import type { Vault } from './secrets/vault';
+import { sendCampaign } from './sending/send-campaign';
+import { SANDBOX_ID, ServiceRegistry } from './services';
+import type { SettingsStore } from './settings/settings-store';
+import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
+
+export interface DeskOptions {
+  dataDir: string;
+  vault: Vault;
+  settings: SettingsStore;
+  version: string;
+  /** Tuning of the embedded simulator behind the Sandbox service. */
+  sandbox?: Pick<SimulatorOptions, 'failureShare' | 'submittedDelayMs' | 'finalDelayMs' | 'seed'>;
+  /** Overrides the notify URL sent with messages (a tunnel's public URL); defaults to the local receiver. */
+  publicReceiverUrl?: string;
+}
+
+type Logged = { at: string; raw: unknown };
+
+/** The core: composes store, services, receiver and sender, and implements the API contract. */
+export class Desk {
+  readonly bus = new EventBus();
+  readonly handlers: Handlers;
+  private readonly open = new Map<string, OpenCampaign>();
+  private readonly sending = new Map<string, Promise<void>>();
+
+  private constructor(
+    private readonly options: DeskOptions,
+    private readonly store: CampaignStore,
+    readonly services: ServiceRegistry,
+    readonly simulator: Simulator,
+    readonly receiver: Receiver,
+    private readonly inbox: Journal<Logged & IncomingMessage>,
+    private readonly unmatched: Journal<Logged & { reason: string }>,
+  ) {
+    this.handlers = this.createHandlers();
+  }
+
+  static async start(options: DeskOptions): Promise<Desk> {
+    const sandboxKey = randomBytes(16).toString('hex');
+    const simulator = await startSimulator({ keys: [sandboxKey], ...options.sandbox });
+    const secret = receiverSecret(options.settings);
+    let desk: Desk | undefined;
+    const receiver = await startReceiver({
+      secret,
+      handlers: {
+        onDeliveryReports: (reports) => (desk as Desk).recordDeliveryReports(reports),
+        onIncomingMessage: (message) => (desk as Desk).recordIncomingMessage(message),
+      },
+    });
+    simulator.setMoNotifyUrl(receiver.moUrl);
+    const keep = (v: unknown) => v as never;
+    const inbox = await Journal.open(join(options.dataDir, 'inbox.ndjson'), keep);
+    const unmatched = await Journal.open(join(options.dataDir, 'unmatched-reports.ndjson'), keep);
+    desk = new Desk(
+      options,
+      new CampaignStore(join(options.dataDir, 'campaigns')),
+      new ServiceRegistry(options.settings, options.vault, { url: simulator.url, key: sandboxKey }),
+      simulator,
+      receiver,
+      inbox.journal,
+      unmatched.journal,
+    );
+    return desk;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.sending.values());
+    await this.simulator.close();
+    await this.receiver.close();
+    await Promise.all([...this.open.values()].map((o) => o.journal.close()));
+    await this.inbox.close();
+    await this.unmatched.close();
+  }
+
+  async importCsv(fileName: string, csv: string): Promise<CampaignView> {
+    const table = parseRecipientsCsv(csv, (rows) =>
+      this.bus.emit('import.progress', { fileName, rows, done: false }),
+    );
+    this.bus.emit('import.progress', { fileName, rows: table.rows.length, done: true });
+    const now = new Date();
+    const def: CampaignDefinition = {
+      id: CampaignStore.newId(now),
+      name: fileName.replace(/\.[^.]*$/, ''),
+      createdAt: now.toISOString(),
+      fileName,
+      columns: table.columns,
+      phoneColumn: detectPhoneColumn(table),
+      defaultCountry: 'US',
+      template: '',
+      senderId: '',
+      serviceId: SANDBOX_ID,
+    };
+    await this.store.create(def, table);
+    return this.view((await this.campaign(def.id)).campaign);
+  }
+
+  async update(id: string, patch: CampaignPatch): Promise<CampaignView> {
+    const { campaign } = await this.campaign(id);
+    if (campaign.isStarted) throw new DeskError('campaign-started', 'This campaign has been sent; it can no longer change.');
+    if (patch.phoneColumn !== undefined && patch.phoneColumn >= campaign.table.columns.length) {
+      throw new DeskError('invalid-column', 'That phone column does not exist in the file.');
+    }
+    if (patch.serviceId !== undefined) this.services.get(patch.serviceId);
+    const def = { ...campaign.definition, ...patch };
+    await this.store.saveDefinition(def);
+    campaign.redefine(def);
+    return this.view(campaign);
+  }
+
+  /** Starts sending; resolves once sending has begun. `finished(id)` resolves when it ends. */
+  async send(id: string): Promise<CampaignView> {
+    const open = await this.campaign(id);
+    const { campaign } = open;
+    if (campaign.isStarted) throw new DeskError('campaign-started', 'This campaign has already been sent.');
+    const problem = campaign.problem();
+    if (problem) throw new DeskError('campaign-not-ready', problem);
+    const service = this.services.resolve(campaign.definition.serviceId);
+    const notifyUrl = this.notifyUrl();
+    await this.record(open, [{ t: 'start', at: new Date().toISOString(), notifyUrl }]);
+    const run = sendCampaign({ campaign, service, notifyUrl, record: (events) => this.record(open, events) })
+      .then(() => undefined)
+      .catch(async (error: unknown) => {
+        console.error(`campaign ${id}: sending failed:`, error);
+        const message = error instanceof Error ? error.message : String(error);
+        await this.record(open, [
+          { t: 'end', at: new Date().toISOString(), state: 'stopped', error: `Sending stopped: ${message}` },
+        ]).catch(() => undefined);
+      })
+      .finally(() => this.sending.delete(id));
+    this.sending.set(id, run);
+    return this.view(campaign);
+  }
+
+  finished(id: string): Promise<void> {
+    return this.sending.get(id) ?? Promise.resolve();
+  }
+
+  /** Resolves true once no row awaits an answer or a report, false when `timeoutMs` passes first. */
+  async settled(id: string, timeoutMs: number): Promise<boolean> {
+    const { campaign } = await this.campaign(id);
+    if (campaign.isSettled()) return true;
+    return new Promise((resolve) => {
+      const finish = (value: boolean) => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(value);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const unsubscribe = this.bus.subscribe(() => {
+        if (campaign.isSettled()) finish(true);
+      });
+    });
+  }
+
+  async report(id: string): Promise<{ fileName: string; csv: string }> {
+    const { campaign } = await this.campaign(id);
+    return { fileName: `${campaign.definition.name}-report.csv`, csv: buildReportCsv(campaign) };
+  }
+
+  async view(campaign: OpenCampaign['campaign']): Promise<CampaignView> {
+    const price = this.services.list().find((s) => s.id === campaign.definition.serviceId)?.pricePerSegment ?? 0;
+    return campaign.view(price);
+  }
+
+  async campaign(id: string): Promise<OpenCampaign> {
+    const cached = this.open.get(id);
+    if (cached) return cached;
+    let open: OpenCampaign;
+    try {
+      open = await this.store.load(id);
+    } catch (error) {
+      if (error instanceof DeskError) throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new DeskError('unknown-campaign', `There is no campaign with id "${id}".`);
+      }
+      throw error;
+    }
+    this.open.set(id, open);
+    if (open.campaign.state === 'sending' && !this.sending.has(id)) await this.markInterrupted(open);
+    return open;
+  }
+
+  private async markInterrupted(open: OpenCampaign): Promise<void> {
+    const at = new Date().toISOString();
+    await this.record(open, [
+      ...open.campaign.settleInterrupted().map((row): JournalEvent => ({
+        t: 'result',
+        at,
+        row,
+        status: 'unknown',
+        code: null,
+        description: 'The app closed while this message was being sent',
+        transid: null,
+      })),
+      { t: 'end', at, state: 'stopped', error: 'Sending was interrupted when the app closed.' },
+    ]);
+  }
+
+  private notifyUrl(): string {
+    return this.options.publicReceiverUrl ? `${this.options.publicReceiverUrl}/dr` : this.receiver.drUrl;
+  }
+
+  private async record(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
+    await open.journal.appendAll(events);
+    const patches: RowPatch[] = [];
+    let campaignChanged = false;
+    for (const event of events) {
+      const changed = open.campaign.apply(event);
+      patches.push(...changed);
+      campaignChanged ||= changed.length > 0 || event.t === 'start' || event.t === 'end';
+    }
+    if (patches.length > 0) this.bus.emit('rows.updated', { campaignId: open.campaign.id, rows: patches });
+    if (campaignChanged) this.bus.emit('campaign.updated', await this.view(open.campaign));
+  }
+
+  private async recordDeliveryReports(reports: DeliveryReport[]): Promise<void> {
+    const at = new Date().toISOString();
+    const byCampaign = new Map<OpenCampaign, JournalEvent[]>();
+    const unmatched: (Logged & { reason: string })[] = [];
+    for (const report of reports) {
+      const target = report.status ? await this.locate(report) : null;
+      if (!target || !report.status) {
+        unmatched.push({ at, raw: report.raw, reason: report.status ? 'no matching row' : 'no delivery state' });
+        continue;
+      }
+      const events = byCampaign.get(target.open) ?? [];
+      events.push({
+        t: 'dr',
+        at,
+        row: target.row,
+        status: report.status,
+        code: report.code,
+        description: report.description,
+        transid: report.transid,
+        carrier: report.carrier,
+        raw: report.raw,
+      });
+      byCampaign.set(target.open, events);
+    }
+    await Promise.all([
+      this.unmatched.appendAll(unmatched),
+      ...[...byCampaign].map(([open, events]) => this.record(open, events)),
+    ]);
+  }
+
+  private async recordIncomingMessage(message: IncomingMessage): Promise<void> {
+    await this.inbox.append({ at: new Date().toISOString(), ...message });
+  }
+
+  /** Finds a report's row: by correlation id (`<campaign>.<row>`), then by transid. */
+  private async locate(report: DeliveryReport): Promise<{ open: OpenCampaign; row: number } | null> {
+    const match = report.correlationid?.match(/^([a-z0-9-]{1,64})\.(\d{1,9})$/);
+    if (match) {
+      const open = await this.campaign(match[1] as string).catch(() => null);
+      const row = Number(match[2]);
+      if (open?.campaign.outcome(row)) return { open, row };
+    }
+    if (report.transid) {
+      for (const open of this.open.values()) {
+        const row = open.campaign.rowOfTransid(report.transid);
+        if (row !== undefined) return { open, row };
+      }
+    }
+    return null;
+  }
+
+  private createHandlers(): Handlers {
+    return {
+      'app.info': async () => ({ version: this.options.version, dataDir: this.options.dataDir }),
+      'services.list': async () => this.services.list(),
+      'services.save': async (input) => this.services.save(input),
+      'services.remove': async ({ id }) => {
+        this.services.remove(id);
+        return {};
+      },
+      'campaigns.list': async () => {
+        const views: CampaignView[] = [];
+        for (const id of await this.store.ids()) {
+          const open = await this.campaign(id).catch(() => null);
+          if (open) views.push(await this.view(open.campaign));
+        }
+        return views;
+      },
+      'campaigns.import': ({ fileName, csv }) => this.importCsv(fileName, csv),
+      'campaigns.get': async ({ id }) => this.view((await this.campaign(id)).campaign),
+      'campaigns.update': ({ id, patch }) => this.update(id, patch),
+      'campaigns.rows': async ({ id, offset, limit }) => {
+        const { campaign } = await this.campaign(id);
+        const total = campaign.table.rows.length;
+        const end = Math.min(total, offset + limit);
+        const rows = [];
+        for (let i = offset; i < end; i++) rows.push(campaign.rowView(i));
+        return { total, rows };
+      },
+      'campaigns.send': ({ id }) => this.send(id),
+      'campaigns.report': ({ id }) => this.report(id),
+    };
+  }
+}
+
+function receiverSecret(settings: SettingsStore): string {
+  const stored = settings.get('receiverSecret');
+  if (typeof stored === 'string' && /^[a-f0-9]{32,}$/.test(stored)) return stored;
+  const secret = randomBytes(24).toString('hex');
+  settings.set('receiverSecret', secret);
+  return secret;
+}

@@ -1,0 +1,117 @@
+import { createServer, type IncomingMessage as HttpRequest, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  parseDeliveryReports,
+  parseIncomingMessage,
+  type DeliveryReport,
+  type IncomingMessage,
+} from './webhook-schemas';
+
+export interface ReceiverHandlers {
+  /** Resolves once the reports are durably recorded; only then is the post acknowledged. */
+  onDeliveryReports(reports: DeliveryReport[]): Promise<void>;
+  onIncomingMessage(message: IncomingMessage): Promise<void>;
+}
+
+export interface ReceiverOptions {
+  /** Unguessable path segment: the only authentication the platform's webhooks allow. */
+  secret: string;
+  port?: number;
+  maxBodyBytes?: number;
+  handlers: ReceiverHandlers;
+}
+
+export interface Receiver {
+  /** Base URL including the secret; DRs go to `${url}/dr`, replies to `${url}/mo`. */
+  readonly url: string;
+  readonly drUrl: string;
+  readonly moUrl: string;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+/** The webhook endpoint for delivery reports and replies, on loopback only. */
+export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
+  const maxBody = options.maxBodyBytes ?? 64 * 1024;
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof BodyTooLarge) return answer(res, 413, 'body too large');
+      console.error('receiver: could not record a webhook:', error instanceof Error ? error.message : error);
+      answer(res, 500, 'not recorded');
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  async function handle(req: HttpRequest, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0];
+    const kind = path === `/${options.secret}/dr` ? 'dr' : path === `/${options.secret}/mo` ? 'mo' : null;
+    if (!kind) return answer(res, 404, 'not found');
+    if (req.method !== 'POST') return answer(res, 405, 'POST only');
+    const body = parseJson(await readBody(req, maxBody));
+    if (body === undefined) return answer(res, 400, 'invalid JSON');
+    if (kind === 'dr') {
+      const reports = parseDeliveryReports(body);
+      if (typeof reports === 'string') return answer(res, 422, reports);
+      await options.handlers.onDeliveryReports(reports);
+    } else {
+      const message = parseIncomingMessage(body);
+      if (typeof message === 'string') return answer(res, 422, message);
+      await options.handlers.onIncomingMessage(message);
+    }
+    answer(res, 200, 'ok');
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/${options.secret}`;
+  return {
+    url,
+    drUrl: `${url}/dr`,
+    moUrl: `${url}/mo`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: HttpRequest, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      req.resume();
+      return reject(new BodyTooLarge());
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function answer(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+  res.end(JSON.stringify({ status, message }));
+}

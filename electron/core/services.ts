@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ServiceView } from '../../shared/api';
+import { calls } from '../../shared/api';
+import { DeskError } from './errors';
+import { maskSecret, type Vault } from './secrets/vault';
+import type { SettingsStore } from './settings/settings-store';
+
+export const SANDBOX_ID = 'sandbox';
+
+const StoredService = z.object({
+  id: z.string(),
+  name: z.string(),
+  baseUrl: z.string(),
+  sealedKey: z.string().nullable(),
+  keyHint: z.string().nullable(),
+  rate: z.number(),
+  pricePerSegment: z.number(),
+});
+type StoredService = z.infer<typeof StoredService>;
+
+export type ServiceInput = z.output<(typeof calls)['services.save']['input']>;
+
+export interface ResolvedService {
+  view: ServiceView;
+  baseUrl: string;
+  key: string;
+}
+
+export interface Sandbox {
+  url: string;
+  key: string;
+}
+
+/** The Sandbox service (the embedded simulator) plus the user's IMIconnect services, keys sealed. */
+export class ServiceRegistry {
+  constructor(
+    private readonly store: SettingsStore,
+    private readonly vault: Vault,
+    private readonly sandbox: Sandbox,
+  ) {}
+
+  list(): ServiceView[] {
+    return [this.sandboxView(), ...this.stored().map(toView)];
+  }
+
+  get(id: string): ServiceView {
+    const found = this.list().find((s) => s.id === id);
+    if (!found) throw new DeskError('unknown-service', `There is no service with id "${id}".`);
+    return found;
+  }
+
+  save(input: ServiceInput): ServiceView {
+    if (input.id === SANDBOX_ID) throw new DeskError('sandbox-readonly', 'The Sandbox service cannot be changed.');
+    const services = this.stored();
+    const existing = input.id ? services.find((s) => s.id === input.id) : undefined;
+    if (input.id && !existing) throw new DeskError('unknown-service', `There is no service with id "${input.id}".`);
+    const next: StoredService = {
+      id: existing?.id ?? randomUUID(),
+      name: input.name,
+      baseUrl: input.baseUrl.replace(/\/+$/, ''),
+      sealedKey: input.key ? this.vault.seal(input.key) : (existing?.sealedKey ?? null),
+      keyHint: input.key ? maskSecret(input.key) : (existing?.keyHint ?? null),
+      rate: input.rate,
+      pricePerSegment: input.pricePerSegment,
+    };
+    this.store.set(
+      'services',
+      existing ? services.map((s) => (s.id === next.id ? next : s)) : [...services, next],
+    );
+    return toView(next);
+  }
+
+  remove(id: string): void {
+    this.get(id);
+    if (id === SANDBOX_ID) throw new DeskError('sandbox-readonly', 'The Sandbox service cannot be removed.');
+    this.store.set(
+      'services',
+      this.stored().filter((s) => s.id !== id),
+    );
+  }
+
+  /** The service with its key opened; only the sending path calls this. */
+  resolve(id: string): ResolvedService {
+    if (id === SANDBOX_ID) return { view: this.sandboxView(), baseUrl: this.sandbox.url, key: this.sandbox.key };
+    const stored = this.stored().find((s) => s.id === id);
+    if (!stored) throw new DeskError('unknown-service', `There is no service with id "${id}".`);
+    if (!stored.sealedKey) throw new DeskError('missing-key', `The service "${stored.name}" has no key; set it first.`);
+    return { view: toView(stored), baseUrl: stored.baseUrl, key: this.vault.open(stored.sealedKey) };
+  }
+
+  private sandboxView(): ServiceView {
+    return {
+      id: SANDBOX_ID,
+      name: 'Sandbox (built-in simulator)',
+      kind: 'sandbox',
+      baseUrl: this.sandbox.url,
+      keyHint: 'built-in',
+      rate: 200,
+      pricePerSegment: 0,
+    };
+  }
+
+  private stored(): StoredService[] {
+    const parsed = z.array(StoredService).safeParse(this.store.get('services') ?? []);
+    if (!parsed.success) {
+      throw new DeskError('settings-corrupt', 'The saved services cannot be read; the settings file is damaged.');
+    }
+    return parsed.data;
+  }
+}
+
+function toView(s: StoredService): ServiceView {
+  return {
+    id: s.id,
+    name: s.name,
+    kind: 'imiconnect',
+    baseUrl: s.baseUrl,
+    keyHint: s.keyHint,
+    rate: s.rate,
+    pricePerSegment: s.pricePerSegment,
+  };
+}

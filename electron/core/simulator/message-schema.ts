@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+export interface ApiError {
+  code: string;
+  description: string;
+}
+
+export const API_ERRORS = {
+  invalidJson: { code: '7000', description: 'Invalid JSON' },
+  // The public docs do not show the answer to a wrong service key; 401 with 7001 is our inference.
+  invalidKey: { code: '7001', description: 'Invalid key' },
+  mandatoryMissing: { code: '7003', description: 'Mandatory parameter missing' },
+  invalidParameter: { code: '7004', description: 'Invalid parameter' },
+  tooManyDestinations: { code: '7009', description: 'Maximum number of destinations reached' },
+  jsonTooLarge: { code: '7022', description: 'JSON size exceeded' },
+  invalidSender: { code: '7101', description: 'Invalid sender ID' },
+  invalidAddress: { code: '7102', description: 'Invalid destination address' },
+  lengthExceeded: { code: '7107', description: 'Message length exceeded' },
+} as const satisfies Record<string, ApiError>;
+
+export const MAX_DESTINATIONS_PER_REQUEST = 1000;
+export const MAX_TEXT_LENGTH = 4000;
+
+const MSISDN = /^\+?\d{6,15}$/;
+const SMART_LINK = /\{\{link_([^}]*)\}\}/g;
+
+const smartlinkSchema = z.looseObject({
+  linkid: z.union([z.number(), z.string()]),
+  validity: z.number(),
+});
+
+export type Smartlink = z.infer<typeof smartlinkSchema>;
+
+const destinationSchema = z.looseObject({
+  msisdn: z.union([z.string(), z.array(z.unknown())]).optional(),
+  correlationid: z.string().optional(),
+});
+
+const messageSchema = z.looseObject({
+  deliverychannel: z.string().optional(),
+  channels: z
+    .looseObject({
+      sms: z.looseObject({ text: z.string().optional(), senderid: z.string().optional() }).optional(),
+      smartlinks: z.array(smartlinkSchema).optional(),
+    })
+    .optional(),
+  destination: z.array(z.unknown()).optional(),
+  correlationid: z.string().optional(),
+  notifyurl: z.string().optional(),
+  callbackData: z.string().max(2000).optional(),
+});
+
+export interface QueueableMessage {
+  text: string;
+  senderid: string;
+  callbackData: string;
+  notifyurl?: string;
+  smartlinks?: Smartlink[];
+}
+
+export type DestinationOutcome =
+  | { queued: true; msisdn: string; correlationid: string; message: QueueableMessage }
+  | { queued: false; error: ApiError; correlationid?: string };
+
+/**
+ * Checks one message object of a send request and returns one outcome per destination msisdn, in order.
+ * A message that is not an object, or whose fields have the wrong types, yields a single 7004 outcome:
+ * its destinations cannot be trusted enough to answer for each of them.
+ */
+export function checkMessage(raw: unknown): DestinationOutcome[] {
+  const parsed = messageSchema.safeParse(raw);
+  if (!parsed.success) return [{ queued: false, error: API_ERRORS.invalidParameter }];
+  const message = parsed.data;
+  const destinations = message.destination ?? [];
+  if (destinations.length === 0) {
+    return [
+      {
+        queued: false,
+        error: API_ERRORS.mandatoryMissing,
+        ...(message.correlationid !== undefined && { correlationid: message.correlationid }),
+      },
+    ];
+  }
+
+  const messageError = messageLevelError(message);
+  const queueable: QueueableMessage = {
+    text: message.channels?.sms?.text ?? '',
+    senderid: message.channels?.sms?.senderid ?? '',
+    callbackData: message.callbackData ?? '',
+    ...(message.notifyurl !== undefined && { notifyurl: message.notifyurl }),
+    ...(message.channels?.smartlinks !== undefined && { smartlinks: message.channels.smartlinks }),
+  };
+
+  return destinations.flatMap((rawDestination): DestinationOutcome[] => {
+    const destination = destinationSchema.safeParse(rawDestination);
+    if (!destination.success) return [{ queued: false, error: API_ERRORS.invalidParameter }];
+    const correlationid = destination.data.correlationid ?? message.correlationid ?? '';
+    const { msisdn } = destination.data;
+    const msisdns = typeof msisdn === 'string' ? [msisdn] : (msisdn ?? []);
+    if (msisdns.length === 0) return [{ queued: false, error: API_ERRORS.mandatoryMissing, correlationid }];
+
+    return msisdns.map((address): DestinationOutcome => {
+      if (messageError) return { queued: false, error: messageError, correlationid };
+      if (typeof address !== 'string' || !MSISDN.test(address)) {
+        return { queued: false, error: API_ERRORS.invalidAddress, correlationid };
+      }
+      return { queued: true, msisdn: address, correlationid, message: queueable };
+    });
+  });
+}
+
+function messageLevelError(message: z.infer<typeof messageSchema>): ApiError | undefined {
+  const sms = message.channels?.sms;
+  if (message.deliverychannel === undefined || sms?.text === undefined) return API_ERRORS.mandatoryMissing;
+  if (message.deliverychannel.toLowerCase() !== 'sms') return API_ERRORS.invalidParameter;
+  if (Array.from(sms.text).length > MAX_TEXT_LENGTH) return API_ERRORS.lengthExceeded;
+  if (sms.senderid !== undefined && sms.senderid.trim() === '') return API_ERRORS.invalidSender;
+  const declaredLinks = new Set((message.channels?.smartlinks ?? []).map((link) => String(link.linkid)));
+  for (const [, linkid] of sms.text.matchAll(SMART_LINK)) {
+    if (!declaredLinks.has(linkid ?? '')) return API_ERRORS.invalidParameter;
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import type { ApiErrorBody, DeskApi, EventName } from '../../../shared/api';
+import { events as eventSchemas } from '../../../shared/api';
+
+/** What preload.ts exposes on `window.deskBridge` inside Electron. */
+export interface DeskBridge {
+  call(name: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
+  on(listener: (event: string, payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    deskBridge?: DeskBridge;
+  }
+}
+
+export class DeskCallError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type Listener = (payload: unknown) => void;
+
+/** The core API over Electron IPC when running in the app, else over HTTP + SSE from the browser shell. */
+export function connectDesk(): DeskApi {
+  const bridge = window.deskBridge ?? httpBridge();
+  const listeners = new Map<string, Set<Listener>>();
+  bridge.on((event, payload) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  });
+  return {
+    async call(name, input) {
+      const result = await bridge.call(name, input);
+      if (!result.ok) throw new DeskCallError(result.error.code, result.error.message);
+      return result.value as never;
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as Listener);
+      listeners.set(event, set);
+      return () => set.delete(listener as Listener);
+    },
+  };
+}
+
+const TOKEN_KEY = 'campaign-desk-token';
+
+function httpBridge(): DeskBridge {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromHash) {
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  return {
+    async call(name: string, input: unknown) {
+      const res = await fetch(`/api/call/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-desk-token': token },
+        body: JSON.stringify(input ?? {}),
+      });
+      if (res.status === 401) {
+        return { ok: false, error: { code: 'unauthorized', message: 'Open the address printed by `npm start`, token included.' } };
+      }
+      return (await res.json()) as { ok: true; value: unknown } | { ok: false; error: ApiErrorBody };
+    },
+    on(listener) {
+      const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+      for (const name of Object.keys(eventSchemas) as EventName[]) {
+        source.addEventListener(name, (e) => listener(name, JSON.parse((e as MessageEvent<string>).data)));
+      }
+      return () => source.close();
+    },
+  };
+}
+

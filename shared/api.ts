@@ -1,0 +1,164 @@
+/** The one contract between the renderer and the core: every call and every pushed event. */
+import { z } from 'zod';
+import { ROW_STATUSES } from './status';
+
+const Id = z.string().min(1).max(200);
+
+export const SKIP_REASONS = ['missing-number', 'invalid-number', 'duplicate'] as const;
+export const SkipReason = z.enum(SKIP_REASONS);
+export type SkipReason = z.infer<typeof SkipReason>;
+
+export const RowStatus = z.enum(ROW_STATUSES);
+
+export const ServiceView = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.enum(['sandbox', 'imiconnect']),
+  baseUrl: z.string(),
+  /** A masked hint such as `••••3f9a`; the key itself never leaves the core. */
+  keyHint: z.string().nullable(),
+  rate: z.number(),
+  pricePerSegment: z.number(),
+});
+export type ServiceView = z.infer<typeof ServiceView>;
+
+export const ServiceInput = z.object({
+  id: Id.optional(),
+  name: z.string().trim().min(1).max(100),
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Omitted: keep the stored key. */
+  key: z.string().trim().min(1).max(500).optional(),
+  rate: z.number().int().min(1).max(10_000).default(10),
+  pricePerSegment: z.number().min(0).max(100).default(0),
+});
+
+export const CampaignState = z.enum(['draft', 'sending', 'completed', 'stopped']);
+export type CampaignState = z.infer<typeof CampaignState>;
+
+export const StatusCounts = z.partialRecord(RowStatus, z.number());
+export type StatusCounts = z.infer<typeof StatusCounts>;
+
+export const CampaignView = z.object({
+  id: Id,
+  name: z.string(),
+  createdAt: z.string(),
+  fileName: z.string(),
+  columns: z.array(z.string()),
+  rowCount: z.number(),
+  phoneColumn: z.number().int().nullable(),
+  defaultCountry: z.string(),
+  template: z.string(),
+  senderId: z.string(),
+  serviceId: Id,
+  state: CampaignState,
+  /** Why the campaign cannot be sent as it stands (bad template, no phone column, …); null when it can. */
+  problem: z.string().nullable(),
+  counts: StatusCounts,
+  totalSegments: z.number(),
+  estimatedCost: z.number(),
+  error: z.string().nullable(),
+});
+export type CampaignView = z.infer<typeof CampaignView>;
+
+export const RowView = z.object({
+  index: z.number().int(),
+  values: z.array(z.string()),
+  msisdn: z.string().nullable(),
+  message: z.string(),
+  encoding: z.enum(['GSM-7', 'UCS-2']),
+  segments: z.number(),
+  status: RowStatus,
+  reason: SkipReason.nullable(),
+  code: z.string().nullable(),
+  description: z.string().nullable(),
+  transid: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type RowView = z.infer<typeof RowView>;
+
+export const RowPatch = RowView.pick({
+  index: true,
+  status: true,
+  code: true,
+  description: true,
+  transid: true,
+  sentAt: true,
+  updatedAt: true,
+});
+export type RowPatch = z.infer<typeof RowPatch>;
+
+export type CampaignPatch = z.output<typeof CampaignPatch>;
+export const CampaignPatch = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  phoneColumn: z.number().int().min(0).optional(),
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB')
+    .optional(),
+  template: z.string().max(4000).optional(),
+  senderId: z.string().trim().max(20).optional(),
+  serviceId: Id.optional(),
+});
+
+const empty = z.object({});
+const byId = z.object({ id: Id });
+
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const calls = {
+  'app.info': call(empty, z.object({ version: z.string(), dataDir: z.string() })),
+  'services.list': call(empty, z.array(ServiceView)),
+  'services.save': call(ServiceInput, ServiceView),
+  'services.remove': call(byId, empty),
+  'campaigns.list': call(empty, z.array(CampaignView)),
+  'campaigns.import': call(
+    z.object({
+      fileName: z.string().min(1).max(500),
+      /** The file's text. */
+      csv: z.string(),
+    }),
+    CampaignView,
+  ),
+  'campaigns.get': call(byId, CampaignView),
+  'campaigns.update': call(z.object({ id: Id, patch: CampaignPatch }), CampaignView),
+  'campaigns.rows': call(
+    z.object({
+      id: Id,
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(1000),
+    }),
+    z.object({ total: z.number(), rows: z.array(RowView) }),
+  ),
+  'campaigns.send': call(byId, CampaignView),
+  'campaigns.report': call(byId, z.object({ fileName: z.string(), csv: z.string() })),
+} as const;
+
+export const events = {
+  'import.progress': z.object({ fileName: z.string(), rows: z.number(), done: z.boolean() }),
+  'campaign.updated': CampaignView,
+  'rows.updated': z.object({ campaignId: Id, rows: z.array(RowPatch) }),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const ApiErrorBody = z.object({ code: z.string(), message: z.string() });
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(calls, name);
+}
+
+/** What the renderer sees of the core, whatever the transport. */
+export interface DeskApi {
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}

@@ -1,0 +1,70 @@
+/**
+ * Message templates: `$(column)` is replaced by the row's value of that column, `$(column|fallback)`
+ * by the fallback when the cell is empty. Column names match ignoring case, surrounding spaces and
+ * repeated inner spaces, so `$( First  Name )` matches a column "first name".
+ */
+const PLACEHOLDER = /\$\(([^)|]*)(?:\|([^)]*))?\)/g;
+
+type Part = string | { column: number; name: string; fallback: string | null };
+
+export interface CompiledTemplate {
+  readonly parts: readonly Part[];
+  /** Placeholder names that match no column, in order of appearance. */
+  readonly unknown: readonly string[];
+}
+
+export interface RenderedMessage {
+  text: string;
+  /** Placeholders whose cell was empty and had no fallback. */
+  emptyPlaceholders: string[];
+}
+
+export function normalizeColumnName(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+export function compileTemplate(template: string, columns: readonly string[]): CompiledTemplate {
+  const index = new Map<string, number>();
+  columns.forEach((c, i) => {
+    const key = normalizeColumnName(c);
+    if (!index.has(key)) index.set(key, i);
+  });
+  const parts: Part[] = [];
+  const unknown: string[] = [];
+  let last = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    const name = (m[1] ?? '').trim();
+    const column = index.get(normalizeColumnName(name));
+    if (m.index > last) parts.push(template.slice(last, m.index));
+    if (column === undefined) {
+      if (!unknown.includes(name)) unknown.push(name);
+      parts.push(m[0]);
+    } else {
+      parts.push({ column, name, fallback: m[2] ?? null });
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  return { parts, unknown };
+}
+
+export function renderMessage(compiled: CompiledTemplate, values: readonly string[]): RenderedMessage {
+  let text = '';
+  const emptyPlaceholders: string[] = [];
+  for (const part of compiled.parts) {
+    if (typeof part === 'string') {
+      text += part;
+      continue;
+    }
+    const value = (values[part.column] ?? '').trim();
+    if (value !== '') text += value;
+    else if (part.fallback !== null) text += part.fallback;
+    else emptyPlaceholders.push(part.name);
+  }
+  return { text, emptyPlaceholders };
+}
+
+export function describeUnknownPlaceholders(unknown: readonly string[]): string {
+  const names = unknown.map((n) => `$(${n})`).join(', ');
+  return `The message uses ${names}, which ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of the recipient file.`;
+}
