@@ -14,7 +14,7 @@ import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas
 import { detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
 import type { Vault } from './secrets/vault';
 import { sendCampaign } from './sending/send-campaign';
-import { SANDBOX_ID, ServiceRegistry } from './services';
+import { SANDBOX_ID, ServiceRegistry, type ResolvedService } from './services';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
 
@@ -27,6 +27,13 @@ export interface DeskOptions {
   sandbox?: Pick<SimulatorOptions, 'failureShare' | 'submittedDelayMs' | 'finalDelayMs' | 'seed'>;
   /** Overrides the notify URL sent with messages (a tunnel's public URL); defaults to the local receiver. */
   publicReceiverUrl?: string;
+}
+
+export interface SendOptions {
+  /** A service given for this send only (the CLI's --api-url), instead of the campaign's stored one. */
+  service?: ResolvedService;
+  rate?: number;
+  batchSize?: number;
 }
 
 type Logged = { at: string; raw: unknown };
@@ -123,16 +130,23 @@ export class Desk {
   }
 
   /** Starts sending; resolves once sending has begun. `finished(id)` resolves when it ends. */
-  async send(id: string): Promise<CampaignView> {
+  async send(id: string, options: SendOptions = {}): Promise<CampaignView> {
     const open = await this.campaign(id);
     const { campaign } = open;
     if (campaign.isStarted) throw new DeskError('campaign-started', 'This campaign has already been sent.');
     const problem = campaign.problem();
     if (problem) throw new DeskError('campaign-not-ready', problem);
-    const service = this.services.resolve(campaign.definition.serviceId);
+    const service = options.service ?? this.services.resolve(campaign.definition.serviceId);
     const notifyUrl = this.notifyUrl();
     await this.record(open, [{ t: 'start', at: new Date().toISOString(), notifyUrl }]);
-    const run = sendCampaign({ campaign, service, notifyUrl, record: (events) => this.record(open, events) })
+    const run = sendCampaign({
+      campaign,
+      service,
+      notifyUrl,
+      rate: options.rate,
+      batchSize: options.batchSize,
+      record: (events) => this.record(open, events),
+    })
       .then(() => undefined)
       .catch(async (error: unknown) => {
         console.error(`campaign ${id}: sending failed:`, error);

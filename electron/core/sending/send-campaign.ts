@@ -8,6 +8,10 @@ export interface SendContext {
   campaign: Campaign;
   service: ResolvedService;
   notifyUrl: string;
+  /** Messages per second; defaults to the service's rate. */
+  rate?: number;
+  /** Messages per request; capped at min(1000, rate). */
+  batchSize?: number;
   /** Journals the events durably, then applies them to the campaign. */
   record(events: JournalEvent[]): Promise<void>;
 }
@@ -24,8 +28,8 @@ export function correlationId(campaignId: string, row: number): string {
 /** Sends every ready row once, in batches of at most min(1000, rate), at the service's rate. */
 export async function sendCampaign(ctx: SendContext): Promise<SendEnd> {
   const { campaign, service } = ctx;
-  const rate = service.view.rate;
-  const batchSize = Math.min(MAX_BATCH, rate);
+  const rate = ctx.rate ?? service.view.rate;
+  const batchSize = Math.min(MAX_BATCH, rate, ctx.batchSize ?? MAX_BATCH);
   const bucket = new TokenBucket(rate, batchSize);
   const ready = campaign.rows.flatMap((_, row) => (campaign.outcome(row)?.status === 'ready' ? [row] : []));
   const { senderId } = campaign.definition;
