@@ -47,7 +47,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof DeskError || (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')) {
+    if (
+      error instanceof DeskError ||
+      (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    ) {
       console.error(`Error: ${error.message}`);
       return 1;
     }
@@ -56,7 +59,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function simulator(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '4010' }, key: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string', default: '4010' }, key: { type: 'string' } },
+  });
   await runSimulatorCommand({ port: positiveInt(values.port, '--port'), key: values.key });
   await new Promise(() => undefined);
   return 0;
@@ -91,7 +97,10 @@ async function send(args: string[]): Promise<number> {
   const service = values['api-url'] ? externalService(values['api-url'], rate) : undefined;
   const reportPath = values.report ?? `${basename(file, extname(file))}-report.csv`;
   const csv = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new DeskError('file-unreadable', `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    throw new DeskError(
+      'file-unreadable',
+      `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+    );
   });
 
   const desk = await startNodeDesk(resolveDataDir(values['data-dir']), {
@@ -103,21 +112,34 @@ async function send(args: string[]): Promise<number> {
     };
     const imported = await desk.importCsv(basename(file), csv);
     const phoneColumn =
-      values['phone-column'] === undefined ? imported.phoneColumn : columnIndex(imported.columns, values['phone-column']);
+      values['phone-column'] === undefined
+        ? imported.phoneColumn
+        : columnIndex(imported.columns, values['phone-column']);
     const campaign = await desk.update(imported.id, {
       phoneColumn: phoneColumn ?? undefined,
       defaultCountry: values.country.toUpperCase(),
       template: values.text,
       senderId: values.sender,
     });
-    say(`Campaign ${campaign.id}: ${campaign.rowCount} rows, ${campaign.counts.ready ?? 0} ready, ${campaign.counts.skipped ?? 0} skipped`);
+    say(
+      `Campaign ${campaign.id}: ${campaign.rowCount} rows, ${campaign.counts.ready ?? 0} ready, ${campaign.counts.skipped ?? 0} skipped`,
+    );
     await desk.send(campaign.id, { service, rate, batchSize });
     await desk.finished(campaign.id);
     const settled = await desk.settled(campaign.id, waitMs);
     const final = await desk.handlers['campaigns.get']({ id: campaign.id });
     await writeFile(reportPath, (await desk.report(campaign.id)).csv);
     if (values.json) {
-      console.log(JSON.stringify({ campaign: final.id, state: final.state, settled, counts: final.counts, error: final.error, report: reportPath }));
+      console.log(
+        JSON.stringify({
+          campaign: final.id,
+          state: final.state,
+          settled,
+          counts: final.counts,
+          error: final.error,
+          report: reportPath,
+        }),
+      );
     } else {
       printSummary(final, settled, reportPath);
     }
@@ -139,7 +161,10 @@ function printSummary(c: CampaignView, settled: boolean, reportPath: string): vo
 
 function externalService(apiUrl: string, rate: number | undefined): ResolvedService {
   const key = process.env.CAMPAIGN_DESK_KEY;
-  if (!key) throw new UsageError('With --api-url the service key must be in the CAMPAIGN_DESK_KEY environment variable.');
+  if (!key)
+    throw new UsageError(
+      'With --api-url the service key must be in the CAMPAIGN_DESK_KEY environment variable.',
+    );
   let url: URL;
   try {
     url = new URL(apiUrl);
@@ -150,7 +175,15 @@ function externalService(apiUrl: string, rate: number | undefined): ResolvedServ
   return {
     baseUrl,
     key,
-    view: { id: 'cli', name: url.host, kind: 'imiconnect', baseUrl, keyHint: null, rate: rate ?? 10, pricePerSegment: 0 },
+    view: {
+      id: 'cli',
+      name: url.host,
+      kind: 'imiconnect',
+      baseUrl,
+      keyHint: null,
+      rate: rate ?? 10,
+      pricePerSegment: 0,
+    },
   };
 }
 
@@ -159,18 +192,22 @@ function columnIndex(columns: string[], wanted: string): number {
   if (byName >= 0) return byName;
   const position = Number(wanted);
   if (Number.isInteger(position) && position >= 1 && position <= columns.length) return position - 1;
-  throw new DeskError('unknown-column', `--phone-column "${wanted}" is not a column of the file (${columns.join(', ')}).`);
+  throw new DeskError(
+    'unknown-column',
+    `--phone-column "${wanted}" is not a column of the file (${columns.join(', ')}).`,
+  );
 }
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a whole number of at least 1, not "${value}".`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} takes a whole number of at least 1, not "${value}".`);
   return n;
 }
 
 function nonNegativeNumber(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} takes a number of seconds, not "${value}".`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`${flag} takes a number of seconds, not "${value}".`);
   return n;
 }
-

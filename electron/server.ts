@@ -33,7 +33,10 @@ export interface BrowserShell {
   close(): Promise<void>;
 }
 
-export async function startBrowserShell(desk: Desk, options: { port?: number; rendererDir: string }): Promise<BrowserShell> {
+export async function startBrowserShell(
+  desk: Desk,
+  options: { port?: number; rendererDir: string },
+): Promise<BrowserShell> {
   const token = randomBytes(24).toString('base64url');
   const rendererDir = resolve(options.rendererDir);
   const streams = new Set<ServerResponse>();
@@ -47,7 +50,8 @@ export async function startBrowserShell(desk: Desk, options: { port?: number; re
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       console.error('browser shell:', error);
-      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error' } });
+      if (!res.headersSent)
+        send(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error' } });
     });
   });
 
@@ -56,12 +60,20 @@ export async function startBrowserShell(desk: Desk, options: { port?: number; re
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/')) {
       const given = req.headers['x-desk-token'] ?? url.searchParams.get('token') ?? '';
-      if (!sameSecret(String(given), token)) return send(res, 401, { ok: false, error: { code: 'unauthorized', message: 'Missing or wrong token' } });
+      if (!sameSecret(String(given), token))
+        return send(res, 401, {
+          ok: false,
+          error: { code: 'unauthorized', message: 'Missing or wrong token' },
+        });
       if (url.pathname === '/api/events' && req.method === 'GET') return openStream(res);
       const call = url.pathname.match(/^\/api\/call\/([\w.]+)$/);
       if (call && req.method === 'POST') {
         const body = await readJson(req);
-        if (body === undefined) return send(res, 400, { ok: false, error: { code: 'invalid-json', message: 'The request body is not JSON' } });
+        if (body === undefined)
+          return send(res, 400, {
+            ok: false,
+            error: { code: 'invalid-json', message: 'The request body is not JSON' },
+          });
         return send(res, 200, await dispatch(desk.handlers, call[1] as string, body));
       }
       return send(res, 404, { ok: false, error: { code: 'not-found', message: 'No such endpoint' } });
@@ -71,14 +83,19 @@ export async function startBrowserShell(desk: Desk, options: { port?: number; re
   }
 
   function openStream(res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     res.write(': connected\n\n');
     streams.add(res);
     res.on('close', () => streams.delete(res));
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '');
+    const relative =
+      pathname === '/' ? 'index.html' : normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '');
     const file = join(rendererDir, relative);
     if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'Not found');
     const body = await readFile(file).catch(() => null);
@@ -140,13 +157,19 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' });
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+  });
   res.end(text);
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'failure-share': { type: 'string' } },
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      'failure-share': { type: 'string' },
+    },
   });
   const dataDir = resolveDataDir(values['data-dir']);
   const failureShare = values['failure-share'] === undefined ? undefined : Number(values['failure-share']);

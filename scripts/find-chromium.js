@@ -8,7 +8,10 @@ import { join } from 'node:path';
 function fromPlaywrightCache() {
   const cache = process.env.PLAYWRIGHT_BROWSERS_PATH ?? join(homedir(), '.cache', 'ms-playwright');
   if (!existsSync(cache)) return null;
-  for (const dir of readdirSync(cache).filter((d) => d.startsWith('chromium-')).sort().reverse()) {
+  for (const dir of readdirSync(cache)
+    .filter((d) => d.startsWith('chromium-'))
+    .sort()
+    .reverse()) {
     for (const sub of ['chrome-linux64/chrome', 'chrome-linux/chrome']) {
       const candidate = join(cache, dir, sub);
       if (existsSync(candidate)) return candidate;
@@ -31,9 +34,12 @@ export function findChromium() {
   const found = candidates.find((p) => p && existsSync(p)) ?? fromPlaywrightCache();
   if (found) return found;
   if (process.getuid?.() === 0 && hasAptGet()) {
-    console.log('No Chromium found: installing Debian\'s chromium package (apt-get install -y chromium)…');
+    console.log("No Chromium found: installing Debian's chromium package (apt-get install -y chromium)…");
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
   }
   throw new Error(

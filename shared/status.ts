@@ -46,7 +46,10 @@ export function canAdvance(current: RowStatus, next: RowStatus): boolean {
   return RANK[next] > RANK[current] || (current === 'unknown' && next === 'queued');
 }
 
-export type DeliveryOutcome = Extract<RowStatus, 'submitted' | 'delivered' | 'undelivered' | 'failed' | 'expired'>;
+export type DeliveryOutcome = Extract<
+  RowStatus,
+  'submitted' | 'delivered' | 'undelivered' | 'failed' | 'expired'
+>;
 
 /** Maps a DR's deliveryStatus and code to a row status; null for reports that carry no delivery state (clicks). */
 export function statusFromDeliveryReport(deliveryStatus: string, code: string): DeliveryOutcome | null {

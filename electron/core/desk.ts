@@ -61,19 +61,20 @@ export class Desk {
     const sandboxKey = randomBytes(16).toString('hex');
     const simulator = await startSimulator({ keys: [sandboxKey], ...options.sandbox });
     const secret = receiverSecret(options.settings);
-    let desk: Desk | undefined;
+    // The receiver must listen before the desk exists; posts only arrive once `ref.desk` is set.
+    const ref: { desk?: Desk } = {};
     const receiver = await startReceiver({
       secret,
       handlers: {
-        onDeliveryReports: (reports) => (desk as Desk).recordDeliveryReports(reports),
-        onIncomingMessage: (message) => (desk as Desk).recordIncomingMessage(message),
+        onDeliveryReports: (reports) => (ref.desk as Desk).recordDeliveryReports(reports),
+        onIncomingMessage: (message) => (ref.desk as Desk).recordIncomingMessage(message),
       },
     });
     simulator.setMoNotifyUrl(receiver.moUrl);
     const keep = (v: unknown) => v as never;
     const inbox = await Journal.open(join(options.dataDir, 'inbox.ndjson'), keep);
     const unmatched = await Journal.open(join(options.dataDir, 'unmatched-reports.ndjson'), keep);
-    desk = new Desk(
+    ref.desk = new Desk(
       options,
       new CampaignStore(join(options.dataDir, 'campaigns')),
       new ServiceRegistry(options.settings, options.vault, { url: simulator.url, key: sandboxKey }),
@@ -82,7 +83,7 @@ export class Desk {
       inbox.journal,
       unmatched.journal,
     );
-    return desk;
+    return ref.desk;
   }
 
   async close(): Promise<void> {
@@ -118,7 +119,8 @@ export class Desk {
 
   async update(id: string, patch: CampaignPatch): Promise<CampaignView> {
     const { campaign } = await this.campaign(id);
-    if (campaign.isStarted) throw new DeskError('campaign-started', 'This campaign has been sent; it can no longer change.');
+    if (campaign.isStarted)
+      throw new DeskError('campaign-started', 'This campaign has been sent; it can no longer change.');
     if (patch.phoneColumn !== undefined && patch.phoneColumn >= campaign.table.columns.length) {
       throw new DeskError('invalid-column', 'That phone column does not exist in the file.');
     }
@@ -187,7 +189,8 @@ export class Desk {
   }
 
   async view(campaign: OpenCampaign['campaign']): Promise<CampaignView> {
-    const price = this.services.list().find((s) => s.id === campaign.definition.serviceId)?.pricePerSegment ?? 0;
+    const price =
+      this.services.list().find((s) => s.id === campaign.definition.serviceId)?.pricePerSegment ?? 0;
     return campaign.view(price);
   }
 
@@ -249,7 +252,11 @@ export class Desk {
     for (const report of reports) {
       const target = report.status ? await this.locate(report) : null;
       if (!target || !report.status) {
-        unmatched.push({ at, raw: report.raw, reason: report.status ? 'no matching row' : 'no delivery state' });
+        unmatched.push({
+          at,
+          raw: report.raw,
+          reason: report.status ? 'no matching row' : 'no delivery state',
+        });
         continue;
       }
       const events = byCampaign.get(target.open) ?? [];

@@ -10,7 +10,8 @@ export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: 
 
 /** Validates a call's payload against the contract and runs its handler; never throws. */
 export async function dispatch(handlers: Handlers, name: string, payload: unknown): Promise<DispatchResult> {
-  if (!isCallName(name)) return { ok: false, error: { code: 'unknown-call', message: `No such call: ${name}` } };
+  if (!isCallName(name))
+    return { ok: false, error: { code: 'unknown-call', message: `No such call: ${name}` } };
   const parsed = calls[name].input.safeParse(payload ?? {});
   if (!parsed.success) {
     return { ok: false, error: { code: 'invalid-input', message: z.prettifyError(parsed.error) } };
@@ -21,6 +22,9 @@ export async function dispatch(handlers: Handlers, name: string, payload: unknow
   } catch (error) {
     if (error instanceof DeskError) return { ok: false, error: { code: error.code, message: error.message } };
     console.error(`${name} failed:`, error);
-    return { ok: false, error: { code: 'internal', message: `${name} failed unexpectedly; see the app log.` } };
+    return {
+      ok: false,
+      error: { code: 'internal', message: `${name} failed unexpectedly; see the app log.` },
+    };
   }
 }

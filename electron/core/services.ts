@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ServiceView } from '../../shared/api';
-import { calls } from '../../shared/api';
+import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
 import { maskSecret, type Vault } from './secrets/vault';
 import type { SettingsStore } from './settings/settings-store';
@@ -51,10 +51,12 @@ export class ServiceRegistry {
   }
 
   save(input: ServiceInput): ServiceView {
-    if (input.id === SANDBOX_ID) throw new DeskError('sandbox-readonly', 'The Sandbox service cannot be changed.');
+    if (input.id === SANDBOX_ID)
+      throw new DeskError('sandbox-readonly', 'The Sandbox service cannot be changed.');
     const services = this.stored();
     const existing = input.id ? services.find((s) => s.id === input.id) : undefined;
-    if (input.id && !existing) throw new DeskError('unknown-service', `There is no service with id "${input.id}".`);
+    if (input.id && !existing)
+      throw new DeskError('unknown-service', `There is no service with id "${input.id}".`);
     const next: StoredService = {
       id: existing?.id ?? randomUUID(),
       name: input.name,
@@ -82,10 +84,12 @@ export class ServiceRegistry {
 
   /** The service with its key opened; only the sending path calls this. */
   resolve(id: string): ResolvedService {
-    if (id === SANDBOX_ID) return { view: this.sandboxView(), baseUrl: this.sandbox.url, key: this.sandbox.key };
+    if (id === SANDBOX_ID)
+      return { view: this.sandboxView(), baseUrl: this.sandbox.url, key: this.sandbox.key };
     const stored = this.stored().find((s) => s.id === id);
     if (!stored) throw new DeskError('unknown-service', `There is no service with id "${id}".`);
-    if (!stored.sealedKey) throw new DeskError('missing-key', `The service "${stored.name}" has no key; set it first.`);
+    if (!stored.sealedKey)
+      throw new DeskError('missing-key', `The service "${stored.name}" has no key; set it first.`);
     return { view: toView(stored), baseUrl: stored.baseUrl, key: this.vault.open(stored.sealedKey) };
   }
 
@@ -104,7 +108,10 @@ export class ServiceRegistry {
   private stored(): StoredService[] {
     const parsed = z.array(StoredService).safeParse(this.store.get('services') ?? []);
     if (!parsed.success) {
-      throw new DeskError('settings-corrupt', 'The saved services cannot be read; the settings file is damaged.');
+      throw new DeskError(
+        'settings-corrupt',
+        'The saved services cannot be read; the settings file is damaged.',
+      );
     }
     return parsed.data;
   }

@@ -13,9 +13,13 @@ export interface RunningShell {
 /** Starts the real browser shell (electron/server.ts) with a fresh data folder, as `npm start` would. */
 export async function startShell(args: string[] = []): Promise<RunningShell> {
   const dataDir = mkdtempSync(join(tmpdir(), 'campaign-desk-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'electron/server.ts', '--data-dir', dataDir, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'electron/server.ts', '--data-dir', dataDir, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -40,7 +40,11 @@ export class CampaignStore {
   async ids(): Promise<string[]> {
     await mkdir(this.root, { recursive: true });
     const entries = await readdir(this.root, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && ID.test(e.name)).map((e) => e.name).sort().reverse();
+    return entries
+      .filter((e) => e.isDirectory() && ID.test(e.name))
+      .map((e) => e.name)
+      .sort()
+      .reverse();
   }
 
   async load(id: string): Promise<OpenCampaign> {

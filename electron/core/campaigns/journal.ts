@@ -17,7 +17,10 @@ export class Journal<E> {
   private constructor(private readonly file: FileHandle) {}
 
   /** Opens (creating if needed) and replays the journal; a torn last line is dropped from the file. */
-  static async open<E>(path: string, parse: (value: unknown) => E | null): Promise<{ journal: Journal<E>; events: E[] }> {
+  static async open<E>(
+    path: string,
+    parse: (value: unknown) => E | null,
+  ): Promise<{ journal: Journal<E>; events: E[] }> {
     const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return '';
       throw error;

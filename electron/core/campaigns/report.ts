@@ -28,5 +28,8 @@ export function buildReportCsv(campaign: Campaign): string {
       r.updatedAt ?? '',
     ];
   });
-  return Papa.unparse({ fields: [...campaign.table.columns, ...REPORT_COLUMNS], data: rows }, { newline: '\r\n' });
+  return Papa.unparse(
+    { fields: [...campaign.table.columns, ...REPORT_COLUMNS], data: rows },
+    { newline: '\r\n' },
+  );
 }

@@ -51,7 +51,9 @@ const MoBody = z.object({
 function lowerKeys(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => lowerKeys(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), lowerKeys(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.toLowerCase(), lowerKeys(v, depth + 1)]),
+  );
 }
 
 function blankToNull(value: string | undefined): string | null {

@@ -33,7 +33,8 @@ export function parseRecipientsCsv(text: string, onRows?: (rows: number) => void
     },
   });
   if (failure) throw failure;
-  if (header === null) throw new DeskError('csv-empty', 'The file is empty: it needs a header line and recipients.');
+  if (header === null)
+    throw new DeskError('csv-empty', 'The file is empty: it needs a header line and recipients.');
   if (rows.length === 0) throw new DeskError('csv-no-rows', 'The file has a header line but no recipients.');
   const columns = uniqueColumnNames(header);
   for (const row of rows) {

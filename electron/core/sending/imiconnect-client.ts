@@ -101,13 +101,26 @@ export async function postMessages(
 }
 
 /** Pairs entries with messages by correlation id, falling back to order; a message with no entry is unknown. */
-function matchEntries(messages: readonly OutgoingMessage[], entries: z.infer<typeof Entry>[]): DestinationResult[] {
+function matchEntries(
+  messages: readonly OutgoingMessage[],
+  entries: z.infer<typeof Entry>[],
+): DestinationResult[] {
   const byId = new Map(entries.filter((e) => e.correlationid).map((e) => [e.correlationid, e]));
   return messages.map((m, i) => {
     const e = byId.get(m.correlationid) ?? (byId.size === 0 ? entries[i] : undefined);
     return e
-      ? { correlationid: m.correlationid, code: e.code, description: e.description, transid: e.transid ?? null }
-      : { correlationid: m.correlationid, code: '', description: 'No answer for this destination', transid: null };
+      ? {
+          correlationid: m.correlationid,
+          code: e.code,
+          description: e.description,
+          transid: e.transid ?? null,
+        }
+      : {
+          correlationid: m.correlationid,
+          code: '',
+          description: 'No answer for this destination',
+          transid: null,
+        };
   });
 }
 

@@ -39,7 +39,12 @@ export async function sendCampaign(ctx: SendContext): Promise<SendEnd> {
     const messages: OutgoingMessage[] = rows.map((row) => {
       const p = campaign.rows[row];
       if (!p?.msisdn) throw new Error(`row ${row} is ready without a number`);
-      return { correlationid: correlationId(campaign.id, row), msisdn: p.msisdn, text: p.message, senderid: senderId };
+      return {
+        correlationid: correlationId(campaign.id, row),
+        msisdn: p.msisdn,
+        text: p.message,
+        senderid: senderId,
+      };
     });
     await bucket.take(rows.length);
     await ctx.record([{ t: 'batch', at: now(), rows }]);
@@ -54,7 +59,11 @@ export async function sendCampaign(ctx: SendContext): Promise<SendEnd> {
   return end;
 }
 
-async function deliverBatch(ctx: SendContext, rows: number[], messages: OutgoingMessage[]): Promise<SendEnd | null> {
+async function deliverBatch(
+  ctx: SendContext,
+  rows: number[],
+  messages: OutgoingMessage[],
+): Promise<SendEnd | null> {
   const { baseUrl, key } = ctx.service;
   for (let attempt = 0; ; attempt++) {
     const outcome = await postMessages(baseUrl, key, messages, ctx.notifyUrl);

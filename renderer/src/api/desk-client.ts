@@ -3,7 +3,10 @@ import { events as eventSchemas } from '../../../shared/api';
 
 /** What preload.ts exposes on `window.deskBridge` inside Electron. */
 export interface DeskBridge {
-  call(name: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
+  call(
+    name: string,
+    input: unknown,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
   on(listener: (event: string, payload: unknown) => void): () => void;
 }
 
@@ -14,7 +17,10 @@ declare global {
 }
 
 export class DeskCallError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -60,7 +66,13 @@ function httpBridge(): DeskBridge {
         body: JSON.stringify(input ?? {}),
       });
       if (res.status === 401) {
-        return { ok: false, error: { code: 'unauthorized', message: 'Open the address printed by `npm start`, token included.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'unauthorized',
+            message: 'Open the address printed by `npm start`, token included.',
+          },
+        };
       }
       return (await res.json()) as { ok: true; value: unknown } | { ok: false; error: ApiErrorBody };
     },
@@ -73,4 +85,3 @@ function httpBridge(): DeskBridge {
     },
   };
 }
-

@@ -1,0 +1,11 @@
+/** Exposes the core API to the renderer, and nothing else. */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+
+contextBridge.exposeInMainWorld('deskBridge', {
+  call: (name: string, input: unknown): Promise<unknown> => ipcRenderer.invoke('desk:call', name, input),
+  on: (listener: (event: string, payload: unknown) => void): (() => void) => {
+    const forward = (_: IpcRendererEvent, event: string, payload: unknown) => listener(event, payload);
+    ipcRenderer.on('desk:event', forward);
+    return () => ipcRenderer.removeListener('desk:event', forward);
+  },
+});
