@@ -44,6 +44,7 @@ export class Desk {
   readonly handlers: Handlers;
   private readonly open = new Map<string, OpenCampaign>();
   private readonly sending = new Map<string, Promise<void>>();
+  private allOpen = false;
 
   private constructor(
     private readonly options: DeskOptions,
@@ -135,7 +136,9 @@ export class Desk {
   async send(id: string, options: SendOptions = {}): Promise<CampaignView> {
     const open = await this.campaign(id);
     const { campaign } = open;
-    if (campaign.isStarted) throw new DeskError('campaign-started', 'This campaign has already been sent.');
+    if (this.sending.has(id)) throw new DeskError('campaign-sending', 'This campaign is being sent.');
+    if (campaign.state === 'completed')
+      throw new DeskError('campaign-started', 'This campaign has already been sent.');
     const problem = campaign.problem();
     if (problem) throw new DeskError('campaign-not-ready', problem);
     const service = options.service ?? this.services.resolve(campaign.definition.serviceId);
@@ -289,15 +292,35 @@ export class Desk {
     if (match) {
       const open = await this.campaign(match[1] as string).catch(() => null);
       const row = Number(match[2]);
-      if (open?.campaign.outcome(row)) return { open, row };
+      if (open?.campaign.wasSent(row)) return { open, row };
     }
-    if (report.transid) {
-      for (const open of this.open.values()) {
-        const row = open.campaign.rowOfTransid(report.transid);
-        if (row !== undefined) return { open, row };
-      }
+    if (!report.transid) return null;
+    const found = this.findTransid(report.transid);
+    if (found || this.allOpen) return found;
+    await this.openAll();
+    return this.findTransid(report.transid);
+  }
+
+  private findTransid(transid: string): { open: OpenCampaign; row: number } | null {
+    for (const open of this.open.values()) {
+      const row = open.campaign.rowOfTransid(transid);
+      if (row !== undefined) return { open, row };
     }
     return null;
+  }
+
+  /** Opens every stored campaign once, so that reports naming only a transid find theirs after a restart. */
+  private async openAll(): Promise<OpenCampaign[]> {
+    const opened: OpenCampaign[] = [];
+    for (const id of await this.store.ids()) {
+      const open = await this.campaign(id).catch((error: unknown) => {
+        console.error(`campaign ${id} cannot be opened:`, error instanceof Error ? error.message : error);
+        return null;
+      });
+      if (open) opened.push(open);
+    }
+    this.allOpen = true;
+    return opened;
   }
 
   private createHandlers(): Handlers {
@@ -309,14 +332,8 @@ export class Desk {
         this.services.remove(id);
         return {};
       },
-      'campaigns.list': async () => {
-        const views: CampaignView[] = [];
-        for (const id of await this.store.ids()) {
-          const open = await this.campaign(id).catch(() => null);
-          if (open) views.push(await this.view(open.campaign));
-        }
-        return views;
-      },
+      'campaigns.list': async () =>
+        Promise.all((await this.openAll()).map((open) => this.view(open.campaign))),
       'campaigns.import': ({ fileName, csv }) => this.importCsv(fileName, csv),
       'campaigns.get': async ({ id }) => this.view((await this.campaign(id)).campaign),
       'campaigns.update': ({ id, patch }) => this.update(id, patch),

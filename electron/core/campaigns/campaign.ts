@@ -74,6 +74,12 @@ export class Campaign {
     return this.state !== 'sending' && this.outcomes.every((o) => o.status === 'ready' || isFinal(o.status));
   }
 
+  /** Whether a request carrying this row ever went out; reports for other rows are noise. */
+  wasSent(row: number): boolean {
+    const status = this.outcomes[row]?.status;
+    return status !== undefined && status !== 'ready' && status !== 'skipped';
+  }
+
   rowOfTransid(transid: string): number | undefined {
     return this.byTransid.get(transid);
   }
@@ -87,6 +93,7 @@ export class Campaign {
     switch (event.t) {
       case 'start':
         this.started = true;
+        this.ended = null;
         return [];
       case 'batch':
         return this.patchAll(event.rows, { status: 'sending', sentAt: event.at, updatedAt: event.at });
@@ -100,15 +107,18 @@ export class Campaign {
       case 'result':
       case 'dr': {
         const o = this.outcomes[event.row];
-        if (!o) return [];
-        if (event.transid) {
+        if (!o || !this.wasSent(event.row)) return [];
+        if (event.transid && !o.transid) {
           o.transid = event.transid;
           this.byTransid.set(event.transid, event.row);
         }
-        if (canAdvance(o.status, event.status)) {
-          Object.assign(o, { status: event.status, code: event.code, description: event.description });
-        }
-        o.updatedAt = event.at;
+        if (!canAdvance(o.status, event.status)) return [];
+        Object.assign(o, {
+          status: event.status,
+          code: event.code,
+          description: event.description,
+          updatedAt: event.at,
+        });
         return [this.patchOf(event.row)];
       }
       case 'end':
@@ -134,7 +144,7 @@ export class Campaign {
       ...this.def,
       rowCount: this.table.rows.length,
       state: this.state,
-      problem: this.started ? null : this.problem(),
+      problem: this.state === 'draft' || this.state === 'stopped' ? this.problem() : null,
       counts,
       totalSegments,
       estimatedCost: totalSegments * pricePerSegment,

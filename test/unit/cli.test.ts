@@ -1,0 +1,248 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'cli-recipients.csv');
+const KEY = 'external-service-key-42af';
+const WRONG_KEY = 'not-the-key-9c8b7a6d5e4f';
+const FINAL = ['delivered', 'undelivered', 'failed', 'expired'];
+
+let tmp: string;
+const simulators: Simulator[] = [];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'cli-test-'));
+});
+
+afterAll(async () => {
+  for (const sim of simulators) await sim.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const base = { ...process.env };
+  delete base.CAMPAIGN_DESK_KEY;
+  delete base.CAMPAIGN_DESK_HOME;
+  delete base.CAMPAIGN_DESK_PASSPHRASE;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/campaign-desk.js', ...args],
+      { cwd: ROOT, env: { ...base, ...env }, timeout: 15_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function dir(name: string): string {
+  return join(tmp, name);
+}
+
+async function readReport(path: string): Promise<string[][]> {
+  const parsed = Papa.parse<string[]>(await readFile(path, 'utf8'), { skipEmptyLines: true });
+  expect(parsed.errors).toEqual([]);
+  return parsed.data;
+}
+
+async function externalSimulator(): Promise<Simulator> {
+  const sim = await startSimulator({ keys: [KEY], failureShare: 0, submittedDelayMs: 5, finalDelayMs: 10 });
+  simulators.push(sim);
+  return sim;
+}
+
+describe.concurrent('campaign-desk send', () => {
+  it('sends through the built-in simulator, waits for reports and writes the report', async () => {
+    const home = dir('sandbox-text');
+    const report = join(home, 'r.csv');
+    const run = await cli([
+      'send',
+      FIXTURE,
+      '--text',
+      'Hi $(name)',
+      '--sender',
+      'ACME',
+      '--data-dir',
+      home,
+      '--report',
+      report,
+      '--wait',
+      '10',
+    ]);
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Campaign [a-z0-9-]+: 4 rows, 2 ready, 2 skipped$/m);
+    expect(run.stdout).toMatch(/^Sent: /m);
+    expect(run.stdout).toContain(`Report written to ${report}`);
+    expect(run.stdout).not.toContain('had not arrived');
+
+    const [header, ...rows] = await readReport(report);
+    expect(header).toEqual([
+      'name',
+      'phone',
+      'msisdn',
+      'message',
+      'status',
+      'code',
+      'description',
+      'transid',
+      'sent_at',
+      'updated_at',
+    ]);
+    expect(rows.map((r) => r.slice(0, 4))).toEqual([
+      ['Ann', '+14155552671', '+14155552671', 'Hi Ann'],
+      ['Bob', '(415) 555-2672', '+14155552672', 'Hi Bob'],
+      ['Ann twin', '+1 415 555 2671', '+14155552671', 'Hi Ann twin'],
+      ['Nobody', '12', '', 'Hi Nobody'],
+    ]);
+    for (const row of rows.slice(0, 2)) {
+      expect(FINAL).toContain(row[4]);
+      expect(row[5]).toMatch(/^7\d{3}$/);
+      expect(row[7]).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(rows[2]?.[4]).toBe('skipped: duplicate');
+    expect(rows[3]?.[4]).toBe('skipped: invalid-number');
+  });
+
+  it('exits 2 with the usage when --text is missing', async () => {
+    const run = await cli(['send', FIXTURE, '--sender', 'ACME', '--data-dir', dir('no-text')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('send needs --text <template>.');
+    expect(run.stderr).toContain('Usage:');
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 when --api-url is given without CAMPAIGN_DESK_KEY', async () => {
+    const run = await cli([
+      'send',
+      FIXTURE,
+      '--text',
+      'Hi',
+      '--sender',
+      'ACME',
+      '--api-url',
+      'http://127.0.0.1:9',
+      '--data-dir',
+      dir('no-key'),
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'With --api-url the service key must be in the CAMPAIGN_DESK_KEY environment variable.',
+    );
+  });
+
+  it('sends through an external service given by --api-url with the key from the environment, and prints one JSON line', async () => {
+    const sim = await externalSimulator();
+    const home = dir('external');
+    const report = join(home, 'r.csv');
+    const run = await cli(
+      [
+        'send',
+        FIXTURE,
+        '--text',
+        'Hi $(name)',
+        '--sender',
+        'ACME',
+        '--api-url',
+        sim.url,
+        '--rate',
+        '100',
+        '--data-dir',
+        home,
+        '--report',
+        report,
+        '--wait',
+        '10',
+        '--json',
+      ],
+      { CAMPAIGN_DESK_KEY: KEY },
+    );
+    expect(run.code).toBe(0);
+    // --json prints exactly one line: the summary.
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0] as string) as { campaign: string };
+    expect(summary).toEqual({
+      campaign: expect.stringMatching(/^[a-z0-9-]+$/),
+      state: 'completed',
+      settled: true,
+      counts: { delivered: 2, skipped: 2 },
+      error: null,
+      report,
+    });
+    // The campaign and its journal live in the data directory.
+    const journal = await readFile(join(home, 'campaigns', summary.campaign, 'journal.ndjson'), 'utf8');
+    expect(journal).toContain('"t":"end"');
+    expect(
+      sim.accepted.map((m) => ({
+        correlationid: m.correlationid,
+        msisdn: m.msisdn,
+        text: m.text,
+        senderid: m.senderid,
+      })),
+    ).toEqual([
+      { correlationid: `${summary.campaign}.0`, msisdn: '14155552671', text: 'Hi Ann', senderid: 'ACME' },
+      { correlationid: `${summary.campaign}.1`, msisdn: '14155552672', text: 'Hi Bob', senderid: 'ACME' },
+    ]);
+    for (const m of sim.accepted)
+      expect(m.notifyurl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32,}\/dr$/);
+    expect(sim.failedPosts).toEqual([]);
+    const rows = await readReport(report);
+    expect(rows.slice(1).map((r) => [r[4], r[7]])).toEqual([
+      ['delivered', sim.accepted[0]?.transid],
+      ['delivered', sim.accepted[1]?.transid],
+      ['skipped: duplicate', ''],
+      ['skipped: invalid-number', ''],
+    ]);
+  });
+
+  it('stops with exit 1 when the external service refuses the key, without printing it', async () => {
+    const sim = await externalSimulator();
+    const home = dir('wrong-key');
+    const run = await cli(
+      [
+        'send',
+        FIXTURE,
+        '--text',
+        'Hi $(name)',
+        '--sender',
+        'ACME',
+        '--api-url',
+        `${sim.url}/resources/v1/messaging`,
+        '--data-dir',
+        home,
+        '--report',
+        join(home, 'r.csv'),
+        '--wait',
+        '1',
+      ],
+      { CAMPAIGN_DESK_KEY: WRONG_KEY },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Stopped: /m);
+    expect(run.stdout).toMatch(/^Error: .*key/im);
+    expect(run.stdout + run.stderr).not.toContain(WRONG_KEY);
+    expect(sim.accepted).toEqual([]);
+    const rows = await readReport(join(home, 'r.csv'));
+    expect(rows.slice(1).map((r) => r[4])).toEqual([
+      'ready',
+      'ready',
+      'skipped: duplicate',
+      'skipped: invalid-number',
+    ]);
+  });
+});

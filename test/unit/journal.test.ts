@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Journal } from '../../electron/core/campaigns/journal';
+
+interface Entry {
+  n: number;
+  text?: string;
+}
+
+const parseEntry = (value: unknown): Entry | null =>
+  typeof value === 'object' && value !== null && typeof (value as Entry).n === 'number'
+    ? (value as Entry)
+    : null;
+
+let dir: string;
+let path: string;
+const opened: Journal<Entry>[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'journal-test-'));
+  path = join(dir, 'journal.ndjson');
+});
+
+afterEach(async () => {
+  for (const journal of opened.splice(0)) await journal.close().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function openJournal(): Promise<{ journal: Journal<Entry>; events: Entry[] }> {
+  const result = await Journal.open(path, parseEntry);
+  opened.push(result.journal);
+  return result;
+}
+
+async function closeJournal(journal: Journal<Entry>): Promise<void> {
+  opened.splice(opened.indexOf(journal), 1);
+  await journal.close();
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '');
+}
+
+describe('Journal', () => {
+  it('creates a missing file and replays nothing', async () => {
+    const { events } = await openJournal();
+    expect(events).toEqual([]);
+    expect((await stat(path)).size).toBe(0);
+  });
+
+  it('replays appended events in order after a reopen', async () => {
+    const { journal } = await openJournal();
+    await journal.append({ n: 1 });
+    await journal.appendAll([{ n: 2 }, { n: 3, text: 'Grüße € 😀' }]);
+    await closeJournal(journal);
+    expect(lines(await readFile(path, 'utf8')).map((l) => JSON.parse(l) as Entry)).toEqual([
+      { n: 1 },
+      { n: 2 },
+      { n: 3, text: 'Grüße € 😀' },
+    ]);
+
+    const again = await openJournal();
+    expect(again.events).toEqual([{ n: 1 }, { n: 2 }, { n: 3, text: 'Grüße € 😀' }]);
+    await again.journal.append({ n: 4 });
+    await closeJournal(again.journal);
+    expect((await openJournal()).events.map((e) => e.n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('ignores a torn last line and truncates it so the next append starts clean', async () => {
+    const good = [{ n: 1, text: 'naïve €' }, { n: 2 }].map((e) => JSON.stringify(e) + '\n').join('');
+    await writeFile(path, good + '{"n":3,"text":"cut he');
+    const { journal, events } = await openJournal();
+    expect(events).toEqual([{ n: 1, text: 'naïve €' }, { n: 2 }]);
+    // Byte length, not character length: the good lines hold multi-byte characters.
+    expect((await stat(path)).size).toBe(Buffer.byteLength(good));
+
+    await journal.append({ n: 4 });
+    await closeJournal(journal);
+    const text = await readFile(path, 'utf8');
+    expect(text).toBe(good + '{"n":4}\n');
+    expect((await openJournal()).events.map((e) => e.n)).toEqual([1, 2, 4]);
+  });
+
+  it('drops a torn line that happens to be valid JSON, since it lacks its newline', async () => {
+    await writeFile(path, '{"n":1}\n{"n":2}');
+    const { events } = await openJournal();
+    expect(events).toEqual([{ n: 1 }]);
+    expect(await readFile(path, 'utf8')).toBe('{"n":1}\n');
+  });
+
+  it('skips complete lines it cannot read without dropping the ones after them', async () => {
+    await writeFile(path, '{"n":1}\nnot json\n{"other":true}\n\n{"n":2}\n');
+    const { events } = await openJournal();
+    expect(events).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(await readFile(path, 'utf8')).toBe('{"n":1}\nnot json\n{"other":true}\n\n{"n":2}\n');
+  });
+
+  it('resolves each append only once its line is in the file', async () => {
+    const { journal } = await openJournal();
+    const seen: boolean[] = [];
+    const appends = Array.from({ length: 40 }, (_, n) =>
+      journal.append({ n }).then(() => {
+        seen.push(readFileSync(path, 'utf8').includes(`{"n":${n}}\n`));
+      }),
+    );
+    await Promise.all(appends);
+    expect(seen).toEqual(Array.from({ length: 40 }, () => true));
+    expect(lines(await readFile(path, 'utf8')).map((l) => (JSON.parse(l) as Entry).n)).toEqual(
+      Array.from({ length: 40 }, (_, n) => n),
+    );
+  });
+
+  it('keeps order when appends arrive while a group is being written', async () => {
+    const { journal } = await openJournal();
+    const first = journal.appendAll([{ n: 0 }, { n: 1 }]);
+    const later: Promise<void>[] = [];
+    // Issued after the first group has started its write.
+    const chained = first.then(() => journal.append({ n: 4 }));
+    later.push(journal.append({ n: 2 }), journal.append({ n: 3 }), chained);
+    await Promise.all([first, ...later]);
+    expect((await readFile(path, 'utf8')).split('\n').slice(0, -1)).toEqual([
+      '{"n":0}',
+      '{"n":1}',
+      '{"n":2}',
+      '{"n":3}',
+      '{"n":4}',
+    ]);
+  });
+
+  it('resolves an empty group at once without writing', async () => {
+    const { journal } = await openJournal();
+    await journal.appendAll([]);
+    expect((await stat(path)).size).toBe(0);
+  });
+
+  it('waits for pending appends before closing', async () => {
+    const { journal } = await openJournal();
+    const pending = Array.from({ length: 10 }, (_, n) => journal.append({ n }));
+    await closeJournal(journal);
+    await Promise.all(pending);
+    expect(lines(await readFile(path, 'utf8'))).toHaveLength(10);
+  });
+
+  it('rejects an append after close instead of hanging', async () => {
+    const { journal } = await openJournal();
+    await closeJournal(journal);
+    await expect(journal.append({ n: 1 })).rejects.toThrow();
+  });
+});

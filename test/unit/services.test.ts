@@ -1,0 +1,201 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { calls } from '../../shared/api';
+import { DeskError } from '../../electron/core/errors';
+import { NodeVault } from '../../electron/core/secrets/node-vault';
+import { SANDBOX_ID, ServiceRegistry, type ServiceInput } from '../../electron/core/services';
+import { openConfSettings } from '../../electron/core/settings/conf-settings';
+
+const KEY = 'live-key-7c1e9b2a4d6f8e0a';
+const OTHER_KEY = 'second-key-00aa11bb22cc';
+const SANDBOX = { url: 'http://127.0.0.1:4010', key: 'sandbox-key-0123456789' };
+
+let dir: string;
+let defaultVault: NodeVault | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'services-test-'));
+  defaultVault = undefined;
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function registry(vault: NodeVault = (defaultVault ??= NodeVault.create(dir))): ServiceRegistry {
+  return new ServiceRegistry(openConfSettings(dir), vault, SANDBOX);
+}
+
+/** The input as the API contract delivers it, defaults applied. */
+function input(fields: Record<string, unknown>): ServiceInput {
+  return calls['services.save'].input.parse(fields);
+}
+
+async function settingsText(): Promise<string> {
+  return readFile(join(dir, 'settings.json'), 'utf8');
+}
+
+async function expectDeskError(fn: () => unknown, code: string): Promise<DeskError> {
+  let caught: unknown;
+  try {
+    await fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(DeskError);
+  expect((caught as DeskError).code).toBe(code);
+  return caught as DeskError;
+}
+
+describe('ServiceRegistry', () => {
+  it('starts with the Sandbox service only', () => {
+    expect(registry().list()).toEqual([
+      {
+        id: SANDBOX_ID,
+        name: 'Sandbox (built-in simulator)',
+        kind: 'sandbox',
+        baseUrl: SANDBOX.url,
+        keyHint: 'built-in',
+        rate: 200,
+        pricePerSegment: 0,
+      },
+    ]);
+    expect(registry().resolve(SANDBOX_ID)).toMatchObject({ baseUrl: SANDBOX.url, key: SANDBOX.key });
+  });
+
+  it('stores only the sealed key on disk and shows a masked hint', async () => {
+    const services = registry();
+    const saved = services.save(
+      input({
+        name: 'Production',
+        baseUrl: 'https://api.imiconnect.io/',
+        key: KEY,
+        rate: 20,
+        pricePerSegment: 0.05,
+      }),
+    );
+    expect(saved).toEqual({
+      id: expect.any(String),
+      name: 'Production',
+      kind: 'imiconnect',
+      baseUrl: 'https://api.imiconnect.io',
+      keyHint: '••••8e0a',
+      rate: 20,
+      pricePerSegment: 0.05,
+    });
+    expect(JSON.stringify(saved)).not.toContain(KEY);
+
+    const onDisk = await settingsText();
+    expect(onDisk).not.toContain(KEY);
+    expect(onDisk).not.toContain(KEY.slice(0, 12));
+    const stored = (JSON.parse(onDisk) as { services: { sealedKey: string }[] }).services;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.sealedKey).toMatch(/^v1\./);
+
+    expect(services.list()).toEqual([expect.objectContaining({ id: SANDBOX_ID }), saved]);
+    expect(JSON.stringify(services.list())).not.toContain(KEY);
+  });
+
+  it('resolves the key, also from a fresh registry over the same folder', () => {
+    const saved = registry().save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
+    expect(registry(NodeVault.create(dir)).resolve(saved.id)).toEqual({
+      view: saved,
+      baseUrl: 'https://api.imiconnect.com',
+      key: KEY,
+    });
+  });
+
+  it('applies the contract defaults for rate and price', () => {
+    const saved = registry().save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
+    expect(saved).toMatchObject({ rate: 10, pricePerSegment: 0 });
+  });
+
+  it('keeps the stored key when a service is edited without one', async () => {
+    const services = registry();
+    const saved = services.save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
+    const sealedBefore = await settingsText().then(
+      (t) => (JSON.parse(t) as { services: { sealedKey: string }[] }).services[0]?.sealedKey,
+    );
+
+    const edited = services.save(
+      input({ id: saved.id, name: 'Prod EU', baseUrl: 'https://api.eu.webexconnect.io', rate: 50 }),
+    );
+    expect(edited).toMatchObject({ id: saved.id, name: 'Prod EU', keyHint: '••••8e0a', rate: 50 });
+    expect(services.resolve(saved.id).key).toBe(KEY);
+    expect(services.resolve(saved.id).baseUrl).toBe('https://api.eu.webexconnect.io');
+    const sealedAfter = await settingsText().then(
+      (t) => (JSON.parse(t) as { services: { sealedKey: string }[] }).services[0]?.sealedKey,
+    );
+    expect(sealedAfter).toBe(sealedBefore);
+    expect(services.list()).toHaveLength(2);
+  });
+
+  it('replaces the key when an edit carries a new one', async () => {
+    const services = registry();
+    const saved = services.save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
+    const edited = services.save(
+      input({ id: saved.id, name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: OTHER_KEY }),
+    );
+    expect(edited.keyHint).toBe('••••22cc');
+    expect(services.resolve(saved.id).key).toBe(OTHER_KEY);
+    const onDisk = await settingsText();
+    expect(onDisk).not.toContain(OTHER_KEY);
+    expect(onDisk).not.toContain(KEY);
+  });
+
+  it('refuses to edit or remove the Sandbox service', async () => {
+    const services = registry();
+    await expectDeskError(
+      () => services.save(input({ id: SANDBOX_ID, name: 'Mine', baseUrl: 'https://example.com', key: KEY })),
+      'sandbox-readonly',
+    );
+    await expectDeskError(() => services.remove(SANDBOX_ID), 'sandbox-readonly');
+    expect(services.list()).toHaveLength(1);
+    expect(services.list()[0]).toMatchObject({ id: SANDBOX_ID, name: 'Sandbox (built-in simulator)' });
+  });
+
+  it('refuses to edit a service that does not exist', async () => {
+    await expectDeskError(
+      () => registry().save(input({ id: 'nope', name: 'X', baseUrl: 'https://example.com', key: KEY })),
+      'unknown-service',
+    );
+    await expectDeskError(() => registry().resolve('nope'), 'unknown-service');
+  });
+
+  it('asks for a key before a service without one can send', async () => {
+    const saved = registry().save(input({ name: 'Keyless', baseUrl: 'https://example.com' }));
+    expect(saved.keyHint).toBeNull();
+    const error = await expectDeskError(() => registry().resolve(saved.id), 'missing-key');
+    expect(error.message).toContain('Keyless');
+  });
+
+  it('removes a service', async () => {
+    const services = registry();
+    const a = services.save(input({ name: 'A', baseUrl: 'https://a.example.com', key: KEY }));
+    const b = services.save(input({ name: 'B', baseUrl: 'https://b.example.com', key: OTHER_KEY }));
+    services.remove(a.id);
+    expect(services.list().map((s) => s.id)).toEqual([SANDBOX_ID, b.id]);
+    await expectDeskError(() => services.resolve(a.id), 'unknown-service');
+    expect(registry().resolve(b.id).key).toBe(OTHER_KEY);
+  });
+
+  it('reports vault-locked when the stored key was sealed under another passphrase', async () => {
+    const saved = registry(NodeVault.create(dir, 'first passphrase')).save(
+      input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }),
+    );
+    const error = await expectDeskError(
+      () => registry(NodeVault.create(dir, 'other passphrase')).resolve(saved.id),
+      'vault-locked',
+    );
+    expect(error.message).not.toContain(KEY);
+  });
+
+  it('reports damaged settings as settings-corrupt', async () => {
+    const services = registry();
+    services.save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ services: [{ id: 1 }] }));
+    await expectDeskError(() => registry().list(), 'settings-corrupt');
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compileTemplate,
+  describeUnknownPlaceholders,
+  normalizeColumnName,
+  renderMessage,
+} from '../../shared/template';
+
+const COLUMNS = ['Name', 'Phone', 'First  Name', 'City'];
+
+function render(template: string, values: string[], columns: readonly string[] = COLUMNS) {
+  const compiled = compileTemplate(template, columns);
+  return { ...renderMessage(compiled, values), unknown: compiled.unknown };
+}
+
+describe('template rendering', () => {
+  it('replaces $(name) by the row value of that column', () => {
+    expect(render('Hi $(Name), call $(Phone).', ['Ann', '+14155552671', '', 'Paris'])).toEqual({
+      text: 'Hi Ann, call +14155552671.',
+      emptyPlaceholders: [],
+      unknown: [],
+    });
+  });
+
+  it('matches column names ignoring case, surrounding spaces and repeated inner spaces', () => {
+    const values = ['Ann', '+1', 'Annie', 'Paris'];
+    expect(render('$(name)|$( NAME )|$(cItY)', values).text).toBe('Ann|Ann|Paris');
+    expect(render('Dear $( first   name ),', values).text).toBe('Dear Annie,');
+    expect(render('Dear $(First Name),', values).text).toBe('Dear Annie,');
+    expect(normalizeColumnName('  First \t  Name ')).toBe('first name');
+  });
+
+  it('uses the first of two columns whose names normalize alike', () => {
+    expect(render('$(code)', ['first', 'second'], ['Code', ' code ']).text).toBe('first');
+  });
+
+  it('trims the value it inserts', () => {
+    expect(render('[$(name)]', ['  Ann  ', '', '', '']).text).toBe('[Ann]');
+  });
+
+  it('uses the fallback only when the cell is empty or blank', () => {
+    expect(render('Hi $(name|friend)!', ['Ann', '', '', '']).text).toBe('Hi Ann!');
+    expect(render('Hi $(name|friend)!', ['', '', '', ''])).toEqual({
+      text: 'Hi friend!',
+      emptyPlaceholders: [],
+      unknown: [],
+    });
+    expect(render('Hi $(name|friend)!', ['   ', '', '', '']).text).toBe('Hi friend!');
+  });
+
+  it('accepts an empty fallback as a deliberate empty value', () => {
+    expect(render('Hi$(name|)!', ['', '', '', ''])).toEqual({
+      text: 'Hi!',
+      emptyPlaceholders: [],
+      unknown: [],
+    });
+  });
+
+  it('flags a placeholder whose cell is empty and has no fallback', () => {
+    expect(render('Hi $(name), from $(city).', ['', '', '', ''])).toEqual({
+      text: 'Hi , from .',
+      emptyPlaceholders: ['name', 'city'],
+      unknown: [],
+    });
+    expect(render('$(name) $(city)', ['Ann', '', '', ''], COLUMNS).emptyPlaceholders).toEqual(['city']);
+  });
+
+  it('reports unknown placeholders once each, in order, and leaves them in the text', () => {
+    const result = render('Hi $(nmae), $(Surname) and $(nmae|x) in $(City)', ['Ann', '', '', 'Rome']);
+    expect(result.unknown).toEqual(['nmae', 'Surname']);
+    expect(result.text).toBe('Hi $(nmae), $(Surname) and $(nmae|x) in Rome');
+    expect(result.emptyPlaceholders).toEqual([]);
+  });
+
+  it('leaves text without placeholders unchanged', () => {
+    for (const text of [
+      '',
+      'Hello world',
+      'Price: $5 (approx.) or $ (none) — see {{link_5}}',
+      'Unclosed $(name and more',
+      'Ünïcödé 😀 €',
+    ]) {
+      expect(render(text, ['Ann', '', '', ''])).toEqual({ text, emptyPlaceholders: [], unknown: [] });
+    }
+  });
+
+  it('does not substitute placeholders that come from a cell value', () => {
+    expect(render('Hi $(name)', ['$(phone)', '+14155552671', '', '']).text).toBe('Hi $(phone)');
+  });
+
+  it('treats a missing cell like an empty one', () => {
+    expect(render('Hi $(city|there)', ['Ann']).text).toBe('Hi there');
+  });
+
+  it('describes unknown placeholders for the user', () => {
+    expect(describeUnknownPlaceholders(['nmae'])).toBe(
+      'The message uses $(nmae), which is not a column of the recipient file.',
+    );
+    expect(describeUnknownPlaceholders(['a', 'b'])).toBe(
+      'The message uses $(a), $(b), which are not columns of the recipient file.',
+    );
+  });
+});
