@@ -1,5 +1,6 @@
 /** The one contract between the renderer and the core: every call and every pushed event. */
 import { z } from 'zod';
+import type { EVENT_NAMES } from './event-names';
 import { ROW_STATUSES } from './status';
 
 const Id = z.string().min(1).max(200);
@@ -140,7 +141,7 @@ export const events = {
   'import.progress': z.object({ fileName: z.string(), rows: z.number(), done: z.boolean() }),
   'campaign.updated': CampaignView,
   'rows.updated': z.object({ campaignId: Id, rows: z.array(RowPatch) }),
-} as const;
+} as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;

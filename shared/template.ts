@@ -1,9 +1,10 @@
 /**
  * Message templates: `$(column)` is replaced by the row's value of that column, `$(column|fallback)`
  * by the fallback when the cell is empty. Column names match ignoring case, surrounding spaces and
- * repeated inner spaces, so `$( First  Name )` matches a column "first name".
+ * repeated inner spaces, so `$( First  Name )` matches a column "first name". A name may hold balanced
+ * parentheses, as in `$(Amount (USD))`.
  */
-const PLACEHOLDER = /\$\(([^)|]*)(?:\|([^)]*))?\)/g;
+const PLACEHOLDER = /\$\(((?:[^()|]|\([^()|]*\))*)(?:\|((?:[^()]|\([^()]*\))*))?\)/g;
 
 type Part = string | { column: number; name: string; fallback: string | null };
 
@@ -67,4 +68,11 @@ export function renderMessage(compiled: CompiledTemplate, values: readonly strin
 export function describeUnknownPlaceholders(unknown: readonly string[]): string {
   const names = unknown.map((n) => `$(${n})`).join(', ');
   return `The message uses ${names}, which ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of the recipient file.`;
+}
+
+/** The placeholder that refers to `column`, or null when its name cannot be written as one (e.g. holds `|`). */
+export function placeholderFor(column: string): string | null {
+  const placeholder = `$(${column.trim()})`;
+  const { parts, unknown } = compileTemplate(placeholder, [column]);
+  return unknown.length === 0 && parts.length === 1 && typeof parts[0] !== 'string' ? placeholder : null;
 }

@@ -192,9 +192,14 @@ export class Desk {
   }
 
   async view(campaign: OpenCampaign['campaign']): Promise<CampaignView> {
-    const price =
-      this.services.list().find((s) => s.id === campaign.definition.serviceId)?.pricePerSegment ?? 0;
-    return campaign.view(price);
+    const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
+    const view = campaign.view(service?.pricePerSegment ?? 0);
+    if (view.problem !== null || (view.state !== 'draft' && view.state !== 'stopped')) return view;
+    if (!service) return { ...view, problem: 'The chosen service no longer exists; choose another.' };
+    if (service.keyHint === null) {
+      return { ...view, problem: `The service "${service.name}" has no key; set it under Services.` };
+    }
+    return view;
   }
 
   async campaign(id: string): Promise<OpenCampaign> {
@@ -332,8 +337,10 @@ export class Desk {
         this.services.remove(id);
         return {};
       },
-      'campaigns.list': async () =>
-        Promise.all((await this.openAll()).map((open) => this.view(open.campaign))),
+      'campaigns.list': async () => {
+        const views = await Promise.all((await this.openAll()).map((open) => this.view(open.campaign)));
+        return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      },
       'campaigns.import': ({ fileName, csv }) => this.importCsv(fileName, csv),
       'campaigns.get': async ({ id }) => this.view((await this.campaign(id)).campaign),
       'campaigns.update': ({ id, patch }) => this.update(id, patch),

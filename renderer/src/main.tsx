@@ -1,9 +1,14 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectDesk } from './api/desk-client';
+import { App } from './App';
+import { DeskContext } from './hooks/useDesk';
+import './styles.css';
 
-const desk = connectDesk();
-function App() {
-  return <h1>Campaign Desk</h1>;
-}
-void desk;
-createRoot(document.getElementById('root') as HTMLElement).render(<App />);
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <DeskContext value={connectDesk()}>
+      <App />
+    </DeskContext>
+  </StrictMode>,
+);

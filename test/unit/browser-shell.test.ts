@@ -59,7 +59,11 @@ describe('browser shell', () => {
   });
 
   it('refuses calls without the token or with a wrong one', async () => {
-    for (const headers of [{}, { 'x-desk-token': 'wrong' }, { 'x-desk-token': token.slice(0, -1) + 'x' }]) {
+    for (const headers of [
+      {},
+      { 'x-desk-token': 'wrong' },
+      { 'x-desk-token': token.slice(0, -1) + 'x' },
+    ] as Record<string, string>[]) {
       const res = await call('services.list', {}, headers);
       expect(res.statusCode).toBe(401);
       expect(await res.body.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });

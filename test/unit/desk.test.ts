@@ -485,6 +485,64 @@ describe('Desk: refusals', () => {
     expect(JSON.stringify(listed)).not.toContain(WRONG_KEY);
   });
 
+  it('resumes a stopped campaign once the key is fixed, sending each unsent row exactly once', async () => {
+    const desk = await startDesk();
+    const saved = await desk.handlers['services.save']({
+      name: 'Local IMIconnect',
+      baseUrl: desk.simulator.url,
+      key: WRONG_KEY,
+      rate: 100,
+      pricePerSegment: 0,
+    });
+    const campaign = await importReady(desk, { serviceId: saved.id });
+    await desk.send(campaign.id);
+    await desk.finished(campaign.id);
+    expect((await desk.handlers['campaigns.get']({ id: campaign.id })).state).toBe('stopped');
+
+    const rightKey = desk.services.resolve('sandbox').key;
+    await desk.handlers['services.save']({ ...saved, key: rightKey, rate: 100, pricePerSegment: 0 });
+    await desk.send(campaign.id);
+    await desk.finished(campaign.id);
+    expect(await desk.settled(campaign.id, 5000)).toBe(true);
+    const view = await desk.handlers['campaigns.get']({ id: campaign.id });
+    expect(view).toMatchObject({ state: 'completed', error: null, counts: { delivered: 4, skipped: 3 } });
+    expect(desk.simulator.accepted.map((m) => m.correlationid).sort()).toEqual(
+      READY_ROWS.map((row) => `${campaign.id}.${row}`).sort(),
+    );
+  });
+
+  it('stops without sending when the service cannot be reached, and rows stay ready', async () => {
+    const desk = await startDesk();
+    const saved = await desk.handlers['services.save']({
+      name: 'Nowhere',
+      baseUrl: 'http://127.0.0.1:1',
+      key: 'some-key-1234',
+      rate: 10,
+      pricePerSegment: 0,
+    });
+    const campaign = await importReady(desk, { serviceId: saved.id });
+    await desk.send(campaign.id);
+    await desk.finished(campaign.id);
+    const view = await desk.handlers['campaigns.get']({ id: campaign.id });
+    expect(view.state).toBe('stopped');
+    expect(view.error).toContain('Cannot reach the service at http://127.0.0.1:1');
+    expect(view.error).not.toContain('some-key-1234');
+    expect(view.counts).toEqual({ ready: 4, skipped: 3 });
+  });
+
+  it('names a service without a key as the reason a campaign cannot be sent', async () => {
+    const desk = await startDesk();
+    const saved = await desk.handlers['services.save']({
+      name: 'Keyless',
+      baseUrl: 'https://api.imiconnect.io',
+      rate: 10,
+      pricePerSegment: 0.05,
+    });
+    const campaign = await importReady(desk, { serviceId: saved.id });
+    expect(campaign.problem).toBe('The service "Keyless" has no key; set it under Services.');
+    expect(campaign.estimatedCost).toBeCloseTo(campaign.totalSegments * 0.05);
+  });
+
   it('rejects a CSV with an unterminated quote as csv-malformed and creates no campaign', async () => {
     const desk = await startDesk();
     const bad = 'name,phone\n"Ann,+14155552671\nBob,+14155552672\n';

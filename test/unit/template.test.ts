@@ -3,6 +3,7 @@ import {
   compileTemplate,
   describeUnknownPlaceholders,
   normalizeColumnName,
+  placeholderFor,
   renderMessage,
 } from '../../shared/template';
 
@@ -99,5 +100,20 @@ describe('template rendering', () => {
     expect(describeUnknownPlaceholders(['a', 'b'])).toBe(
       'The message uses $(a), $(b), which are not columns of the recipient file.',
     );
+  });
+});
+
+describe('placeholders for column names with brackets', () => {
+  it('matches a column whose name holds balanced parentheses', () => {
+    const compiled = compileTemplate('Due: $(Amount (USD)) by $(date|soon)', ['Amount (USD)', 'date']);
+    expect(compiled.unknown).toEqual([]);
+    expect(renderMessage(compiled, ['12.50', '']).text).toBe('Due: 12.50 by soon');
+  });
+
+  it('offers a placeholder for every column name that can be written as one', () => {
+    expect(placeholderFor('Amount (USD)')).toBe('$(Amount (USD))');
+    expect(placeholderFor(' first name ')).toBe('$(first name)');
+    expect(placeholderFor('a|b')).toBeNull();
+    expect(placeholderFor('odd)')).toBeNull();
   });
 });

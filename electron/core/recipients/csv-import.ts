@@ -51,7 +51,7 @@ function uniqueColumnNames(header: string[]): string[] {
     const base = raw.trim() || `Column ${i + 1}`;
     const count = (seen.get(base.toLowerCase()) ?? 0) + 1;
     seen.set(base.toLowerCase(), count);
-    return count === 1 ? base : `${base} (${count})`;
+    return count === 1 ? base : `${base} ${count}`;
   });
 }
 

@@ -22,6 +22,8 @@ export type SendOutcome =
   | { kind: 'rate-limited'; retryAfterMs: number | null }
   /** Refused as a whole with a readable reason: nothing in it was queued. */
   | { kind: 'refused'; status: number; code: string; description: string; authentication: boolean }
+  /** The request never reached the service (refused connection, unknown host, bad certificate). */
+  | { kind: 'unreachable'; reason: string }
   /** No readable answer (timeout, reset, unreadable 5xx): some messages may have been queued. */
   | { kind: 'ambiguous'; reason: string };
 
@@ -68,7 +70,10 @@ export async function postMessages(
     retryAfter = res.headers['retry-after'];
     text = await res.body.text();
   } catch (error) {
-    return { kind: 'ambiguous', reason: error instanceof Error ? error.message : String(error) };
+    const reason = describeNetworkError(error);
+    return NEVER_CONNECTED.has(errorCode(error))
+      ? { kind: 'unreachable', reason }
+      : { kind: 'ambiguous', reason };
   }
   if (status === 429) return { kind: 'rate-limited', retryAfterMs: parseRetryAfter(retryAfter) };
   const body = ResponseBody.safeParse(parseJson(text));
@@ -122,6 +127,34 @@ function matchEntries(
           transid: null,
         };
   });
+}
+
+/** Failures that happen before a byte of the request reaches the service, so nothing can have been queued. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function errorCode(error: unknown): string {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+  }
+  return '';
+}
+
+function describeNetworkError(error: unknown): string {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
 function parseRetryAfter(header: string | string[] | undefined): number | null {

@@ -97,6 +97,14 @@ async function deliverBatch(
           })),
         );
         return null;
+      case 'unreachable':
+        await ctx.record([{ t: 'released', at: now(), rows }]);
+        return {
+          t: 'end',
+          at: now(),
+          state: 'stopped',
+          error: `Cannot reach the service at ${baseUrl}: ${outcome.reason}. Nothing was sent; unsent rows stay ready.`,
+        };
       case 'refused': {
         await ctx.record([{ t: 'released', at: now(), rows }]);
         const error = outcome.authentication

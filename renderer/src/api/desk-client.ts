@@ -1,5 +1,5 @@
-import type { ApiErrorBody, DeskApi, EventName } from '../../../shared/api';
-import { events as eventSchemas } from '../../../shared/api';
+import type { ApiErrorBody, DeskApi } from '../../../shared/api';
+import { EVENT_NAMES } from '../../../shared/event-names';
 
 /** What preload.ts exposes on `window.deskBridge` inside Electron. */
 export interface DeskBridge {
@@ -78,7 +78,7 @@ function httpBridge(): DeskBridge {
     },
     on(listener) {
       const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-      for (const name of Object.keys(eventSchemas) as EventName[]) {
+      for (const name of EVENT_NAMES) {
         source.addEventListener(name, (e) => listener(name, JSON.parse((e as MessageEvent<string>).data)));
       }
       return () => source.close();

@@ -1,0 +1,127 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CampaignView, ServiceView } from '../../shared/api';
+import { CampaignWorkspace } from './CampaignWorkspace';
+import { errorText } from './format';
+import { HistoryPanel } from './HistoryPanel';
+import { useDesk, useDeskEvent } from './hooks/useDesk';
+import { ImportPanel } from './ImportPanel';
+import { ServicesPanel } from './ServicesPanel';
+
+const TABS = [
+  { id: 'campaign', label: 'Campaign' },
+  { id: 'history', label: 'History' },
+  { id: 'services', label: 'Services' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
+
+export function App() {
+  const desk = useDesk();
+  const [tab, setTab] = useState<Tab>('campaign');
+  const [campaign, setCampaign] = useState<CampaignView | null>(null);
+  const [services, setServices] = useState<ServiceView[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const loadServices = useCallback(() => {
+    desk.call('services.list', {}).then(setServices, (e: unknown) => setError(errorText(e)));
+  }, [desk]);
+  useEffect(loadServices, [loadServices]);
+
+  const applyView = useCallback(
+    (view: CampaignView) => setCampaign((current) => (current?.id === view.id ? view : current)),
+    [],
+  );
+  // The answer to `campaigns.send` can arrive after the first progress events; it must not undo them.
+  const applySent = useCallback(
+    (view: CampaignView) =>
+      setCampaign((current) => (current?.id === view.id && current.state === 'draft' ? view : current)),
+    [],
+  );
+  useDeskEvent('campaign.updated', applyView);
+
+  // A file dropped outside the drop zone would otherwise replace the app with the file's contents.
+  useEffect(() => {
+    const ignore = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    };
+    window.addEventListener('dragover', ignore);
+    window.addEventListener('drop', ignore);
+    return () => {
+      window.removeEventListener('dragover', ignore);
+      window.removeEventListener('drop', ignore);
+    };
+  }, []);
+
+  function onServicesChanged() {
+    loadServices();
+    // A new price changes the open campaign's estimated cost.
+    if (campaign) {
+      desk.call('campaigns.get', { id: campaign.id }).then(applyView, (e: unknown) => setError(errorText(e)));
+    }
+  }
+
+  function open(view: CampaignView) {
+    setCampaign(view);
+    setTab('campaign');
+  }
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1>Campaign Desk</h1>
+        <div role="tablist" aria-label="Sections">
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              id={`tab-${t.id}`}
+              aria-selected={tab === t.id}
+              aria-controls={`panel-${t.id}`}
+              className="tab"
+              onClick={() => setTab(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      </header>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <main>
+        <section
+          role="tabpanel"
+          id="panel-campaign"
+          aria-labelledby="tab-campaign"
+          hidden={tab !== 'campaign'}
+        >
+          {campaign ? (
+            <CampaignWorkspace
+              key={campaign.id}
+              campaign={campaign}
+              services={services}
+              onSaved={applyView}
+              onSent={applySent}
+              onNew={() => setCampaign(null)}
+            />
+          ) : (
+            <ImportPanel onImported={open} />
+          )}
+        </section>
+        <section role="tabpanel" id="panel-history" aria-labelledby="tab-history" hidden={tab !== 'history'}>
+          {tab === 'history' && <HistoryPanel onOpen={open} />}
+        </section>
+        <section
+          role="tabpanel"
+          id="panel-services"
+          aria-labelledby="tab-services"
+          hidden={tab !== 'services'}
+        >
+          <ServicesPanel services={services} onChanged={onServicesChanged} />
+        </section>
+      </main>
+    </div>
+  );
+}

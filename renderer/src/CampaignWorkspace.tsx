@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import type { CampaignView, ServiceView } from '../../shared/api';
+import { ComposePanel } from './ComposePanel';
+import { formatDate } from './format';
+import { useCampaignEditor } from './hooks/useCampaignEditor';
+import { useMessagePreview } from './hooks/useMessagePreview';
+import { useRows } from './hooks/useRows';
+import { PhonePreview } from './PhonePreview';
+import { RecipientSettings } from './RecipientSettings';
+import { RecipientsTable } from './RecipientsTable';
+import { SendPanel } from './SendPanel';
+
+interface Props {
+  campaign: CampaignView;
+  services: readonly ServiceView[];
+  onSaved: (campaign: CampaignView) => void;
+  onSent: (campaign: CampaignView) => void;
+  onNew: () => void;
+}
+
+/** One campaign: settings and message on the left, preview and sending on the right, rows below. */
+export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }: Props) {
+  const editor = useCampaignEditor(campaign, onSaved);
+  const rows = useRows(campaign.id, editor.revision);
+  const [selected, setSelected] = useState(0);
+  const selectedRow = rows.rowAt(selected);
+  const preview = useMessagePreview(editor.draft.template, campaign.columns, selectedRow?.values);
+  const locked = campaign.state !== 'draft';
+
+  return (
+    <div className="workspace">
+      <div className="workspace-head">
+        <div>
+          <h2>{campaign.name}</h2>
+          <p className="muted small">Created {formatDate(campaign.createdAt)}</p>
+        </div>
+        <button type="button" className="button" onClick={onNew}>
+          New campaign
+        </button>
+      </div>
+      {locked && (
+        <p className="notice">
+          This campaign has been sent, so its recipients and message can no longer change.
+        </p>
+      )}
+      {editor.error && (
+        <p className="error" role="alert">
+          Your last change was not saved: {editor.error}
+        </p>
+      )}
+      <div className="workspace-grid">
+        <div className="stack">
+          <RecipientSettings campaign={campaign} draft={editor.draft} edit={editor.edit} locked={locked} />
+          <ComposePanel
+            campaign={campaign}
+            draft={editor.draft}
+            edit={editor.edit}
+            locked={locked}
+            services={services}
+            preview={preview}
+            rowNumber={selected + 1}
+          />
+        </div>
+        <div className="stack">
+          <PhonePreview
+            senderId={editor.draft.senderId}
+            preview={preview}
+            row={selectedRow}
+            phoneColumn={campaign.phoneColumn}
+          />
+          <SendPanel campaign={campaign} beforeSend={editor.flush} onSent={onSent} />
+        </div>
+      </div>
+      <RecipientsTable campaign={campaign} rows={rows} selected={selected} onSelect={setSelected} />
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+import { useRef } from 'react';
+import type { CampaignPatch, CampaignView, ServiceView } from '../../shared/api';
+import { placeholderFor } from '../../shared/template';
+import { Field } from './Field';
+import { formatMoney, plural } from './format';
+import type { Draft } from './hooks/useCampaignEditor';
+import type { MessagePreview } from './hooks/useMessagePreview';
+
+interface Props {
+  campaign: CampaignView;
+  draft: Draft;
+  edit: (patch: CampaignPatch) => void;
+  locked: boolean;
+  services: readonly ServiceView[];
+  preview: MessagePreview | null;
+  rowNumber: number;
+}
+
+export function ComposePanel({ campaign, draft, edit, locked, services, preview, rowNumber }: Props) {
+  const messageRef = useRef<HTMLTextAreaElement>(null);
+
+  function insertPlaceholder(token: string) {
+    const textarea = messageRef.current;
+    if (!textarea) return;
+    const { selectionStart, selectionEnd, value } = textarea;
+    edit({ template: value.slice(0, selectionStart) + token + value.slice(selectionEnd) });
+    const caret = selectionStart + token.length;
+    requestAnimationFrame(() => {
+      textarea.focus();
+      textarea.setSelectionRange(caret, caret);
+    });
+  }
+
+  const serviceKnown = services.some((s) => s.id === draft.serviceId);
+
+  return (
+    <fieldset className="card" disabled={locked}>
+      <legend>Compose</legend>
+      <Field
+        label="Message"
+        hint={
+          <>
+            Write <code>$(column|fallback)</code> to use a fallback where a cell is empty, e.g.{' '}
+            <code>$(name|there)</code>.
+          </>
+        }
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            ref={messageRef}
+            rows={5}
+            maxLength={4000}
+            value={draft.template}
+            placeholder="Hi $(name), your order is ready."
+            onChange={(e) => edit({ template: e.target.value })}
+          />
+        )}
+      </Field>
+      <div className="placeholders" role="group" aria-label="Insert a column">
+        <span className="muted small">Insert a column:</span>
+        {campaign.columns.map((column) => {
+          const placeholder = placeholderFor(column);
+          return (
+            <button
+              key={column}
+              type="button"
+              className="chip"
+              disabled={placeholder === null}
+              title={
+                placeholder === null
+                  ? 'This column name cannot be written as a placeholder (it holds | or unbalanced brackets). Rename it in the file.'
+                  : `Insert the ${column} of each recipient`
+              }
+              onClick={() => placeholder && insertPlaceholder(placeholder)}
+            >
+              {placeholder ?? `$(${column})`}
+            </button>
+          );
+        })}
+      </div>
+      {preview && (
+        <div className="stats" aria-live="polite" data-testid="row-stats">
+          <p>
+            Row {rowNumber}: {plural([...preview.text].length, 'character')} · {preview.segments.encoding} ·{' '}
+            {plural(preview.segments.segments, 'segment')}
+          </p>
+          {preview.segments.encoding === 'UCS-2' && (
+            <p className="muted small">
+              Sent as UCS-2 (70 characters per segment instead of 160) because of{' '}
+              {preview.segments.ucs2Characters.join(' ')}
+            </p>
+          )}
+          {preview.emptyPlaceholders.length > 0 && (
+            <p className="warning small">
+              Empty in this row: {preview.emptyPlaceholders.map((name) => `$(${name})`).join(', ')}. Add a
+              fallback, e.g. <code>$({preview.emptyPlaceholders[0]}|…)</code>, to avoid a gap.
+            </p>
+          )}
+        </div>
+      )}
+      <div className="field-row">
+        <Field
+          label="Sender ID"
+          hint="The name or number recipients see; most countries allow up to 11 letters and digits for a name."
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              maxLength={20}
+              value={draft.senderId}
+              placeholder="e.g. ACME"
+              onChange={(e) => edit({ senderId: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Service">
+          {(control) => (
+            <select
+              {...control}
+              value={draft.serviceId}
+              onChange={(e) => edit({ serviceId: e.target.value })}
+            >
+              {!serviceKnown && <option value={draft.serviceId}>(a removed service)</option>}
+              {services.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <p className="totals" data-testid="totals">
+        Whole campaign: {plural(campaign.totalSegments, 'segment')} · estimated cost{' '}
+        {formatMoney(campaign.estimatedCost)}
+      </p>
+    </fieldset>
+  );
+}

@@ -1,0 +1,64 @@
+import type { CampaignPatch, CampaignView } from '../../shared/api';
+import { countryName, countryOptions } from './countries';
+import { Field } from './Field';
+import { plural } from './format';
+import type { Draft } from './hooks/useCampaignEditor';
+
+interface Props {
+  campaign: CampaignView;
+  draft: Draft;
+  edit: (patch: CampaignPatch) => void;
+  locked: boolean;
+}
+
+export function RecipientSettings({ campaign, draft, edit, locked }: Props) {
+  return (
+    <fieldset className="card" disabled={locked}>
+      <legend>Recipient file</legend>
+      <p data-testid="file-summary">
+        <strong>{campaign.fileName}</strong> · {plural(campaign.rowCount, 'row')} ·{' '}
+        {plural(campaign.columns.length, 'column')}: {campaign.columns.join(', ')}
+      </p>
+      <div className="field-row">
+        <Field label="Phone column">
+          {(control) => (
+            <select
+              {...control}
+              value={draft.phoneColumn ?? ''}
+              onChange={(e) => edit({ phoneColumn: Number(e.target.value) })}
+            >
+              {draft.phoneColumn === null && (
+                <option value="" disabled>
+                  Choose a column…
+                </option>
+              )}
+              {campaign.columns.map((column, i) => (
+                <option key={column} value={i}>
+                  {column}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          label="Default country"
+          hint={`Numbers written without a country code (no leading +) are read as ${countryName(draft.defaultCountry)} numbers.`}
+        >
+          {(control) => (
+            <select
+              {...control}
+              value={draft.defaultCountry}
+              onChange={(e) => edit({ defaultCountry: e.target.value })}
+            >
+              {countryOptions(draft.defaultCountry).map(({ code, name }) => (
+                <option key={code} value={code}>
+                  {name} ({code})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+    </fieldset>
+  );
+}
