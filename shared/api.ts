@@ -5,7 +5,13 @@ import { ROW_STATUSES } from './status';
 
 const Id = z.string().min(1).max(200);
 
-export const SKIP_REASONS = ['missing-number', 'invalid-number', 'duplicate'] as const;
+export const SKIP_REASONS = [
+  'missing-number',
+  'invalid-number',
+  'opted-out',
+  'duplicate',
+  'missing-value',
+] as const;
 export const SkipReason = z.enum(SKIP_REASONS);
 export type SkipReason = z.infer<typeof SkipReason>;
 
@@ -33,6 +39,12 @@ export const ServiceInput = z.object({
   pricePerSegment: z.number().min(0).max(100).default(0),
 });
 
+export const Smartlink = z.object({
+  linkid: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ or -'),
+  /** Days the link stays valid. */
+  validity: z.number().int().min(1).max(3650),
+});
+
 export const CampaignState = z.enum(['draft', 'sending', 'completed', 'stopped']);
 export type CampaignState = z.infer<typeof CampaignState>;
 
@@ -51,10 +63,14 @@ export const CampaignView = z.object({
   template: z.string(),
   senderId: z.string(),
   serviceId: Id,
+  smartlinks: z.array(Smartlink),
   state: CampaignState,
   /** Why the campaign cannot be sent as it stands (bad template, no phone column, …); null when it can. */
   problem: z.string().nullable(),
   counts: StatusCounts,
+  skipCounts: z.partialRecord(SkipReason, z.number()),
+  /** Rows with a placeholder whose cell is empty and has no fallback (skipped as missing-value). */
+  emptyValueRows: z.number(),
   totalSegments: z.number(),
   estimatedCost: z.number(),
   error: z.string().nullable(),
@@ -68,6 +84,7 @@ export const RowView = z.object({
   message: z.string(),
   encoding: z.enum(['GSM-7', 'UCS-2']),
   segments: z.number(),
+  emptyPlaceholders: z.array(z.string()),
   status: RowStatus,
   reason: SkipReason.nullable(),
   code: z.string().nullable(),
@@ -90,16 +107,27 @@ export const RowPatch = RowView.pick({
 export type RowPatch = z.infer<typeof RowPatch>;
 
 export type CampaignPatch = z.output<typeof CampaignPatch>;
+const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB');
+
+export const RowFilter = z.object({
+  status: RowStatus.optional(),
+  reason: SkipReason.optional(),
+  /** Case-insensitive text searched in the cells, the number and the message. */
+  search: z.string().max(200).optional(),
+});
+export type RowFilter = z.infer<typeof RowFilter>;
+
+export const SuppressionEntry = z.object({ msisdn: z.string(), reason: z.string(), addedAt: z.string() });
+export type SuppressionEntry = z.infer<typeof SuppressionEntry>;
+
 export const CampaignPatch = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   phoneColumn: z.number().int().min(0).optional(),
-  defaultCountry: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB')
-    .optional(),
+  defaultCountry: CountryCode.optional(),
   template: z.string().max(4000).optional(),
   senderId: z.string().trim().max(20).optional(),
   serviceId: Id.optional(),
+  smartlinks: z.array(Smartlink).max(50).optional(),
 });
 
 const empty = z.object({});
@@ -117,12 +145,15 @@ export const calls = {
   'campaigns.list': call(empty, z.array(CampaignView)),
   'campaigns.import': call(
     z.object({
+      /** Chosen by the caller, so that it can follow progress and cancel before the call returns. */
+      importId: Id.optional(),
       fileName: z.string().min(1).max(500),
-      /** The file's text. */
-      csv: z.string(),
+      /** The file as uploaded through the transport, or its text for small pasted lists. */
+      source: z.union([z.object({ uploadId: Id }), z.object({ text: z.string() })]),
     }),
     CampaignView,
   ),
+  'imports.cancel': call(z.object({ importId: Id }), empty),
   'campaigns.get': call(byId, CampaignView),
   'campaigns.update': call(z.object({ id: Id, patch: CampaignPatch }), CampaignView),
   'campaigns.rows': call(
@@ -130,15 +161,59 @@ export const calls = {
       id: Id,
       offset: z.number().int().min(0),
       limit: z.number().int().min(1).max(1000),
+      filter: RowFilter.optional(),
     }),
+    /** `total` counts the rows that pass the filter; `rows` is the requested page of them. */
     z.object({ total: z.number(), rows: z.array(RowView) }),
+  ),
+  /** The next row after `after` (wrapping around) that is skipped or has an empty placeholder. */
+  'campaigns.nextProblem': call(
+    z.object({ id: Id, after: z.number().int().min(-1) }),
+    z.object({ index: z.number().nullable() }),
+  ),
+  'campaigns.exportSkipped': call(byId, z.object({ fileName: z.string(), csv: z.string() })),
+  'suppression.list': call(
+    z.object({
+      search: z.string().max(100).optional(),
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(1000),
+    }),
+    z.object({ total: z.number(), entries: z.array(SuppressionEntry) }),
+  ),
+  'suppression.add': call(
+    z.object({
+      numbers: z.array(z.string().max(50)).min(1).max(100_000),
+      defaultCountry: CountryCode,
+      reason: z.string().max(200).default('added by hand'),
+    }),
+    z.object({ added: z.number(), invalid: z.array(z.string()) }),
+  ),
+  'suppression.remove': call(
+    z.object({ numbers: z.array(z.string().max(50)).min(1).max(100_000) }),
+    z.object({ removed: z.number() }),
+  ),
+  'suppression.import': call(
+    z.object({
+      fileName: z.string().max(500),
+      source: z.union([z.object({ uploadId: Id }), z.object({ text: z.string() })]),
+      defaultCountry: CountryCode,
+    }),
+    z.object({ added: z.number(), invalid: z.array(z.string()) }),
   ),
   'campaigns.send': call(byId, CampaignView),
   'campaigns.report': call(byId, z.object({ fileName: z.string(), csv: z.string() })),
 } as const;
 
 export const events = {
-  'import.progress': z.object({ fileName: z.string(), rows: z.number(), done: z.boolean() }),
+  'import.progress': z.object({
+    importId: z.string(),
+    fileName: z.string(),
+    phase: z.enum(['reading', 'parsing', 'checking', 'saving']),
+    rows: z.number(),
+    /** 0..1 of the current phase. */
+    fraction: z.number(),
+    done: z.boolean(),
+  }),
   'campaign.updated': CampaignView,
   'rows.updated': z.object({ campaignId: Id, rows: z.array(RowPatch) }),
 } as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;

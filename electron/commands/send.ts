@@ -35,7 +35,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   const waitMs = nonNegativeNumber(values.wait, '--wait') * 1000;
   const service = values['api-url'] ? externalService(values['api-url'], rate) : undefined;
   const reportPath = values.report ?? `${basename(file, extname(file))}-report.csv`;
-  const csv = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const csv = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new DeskError(
       'file-unreadable',
       `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
@@ -49,7 +49,7 @@ export async function sendCommand(args: string[]): Promise<number> {
     const say = (line: string) => {
       if (!values.json) console.log(line);
     };
-    const imported = await desk.importCsv(basename(file), csv);
+    const imported = await desk.importRecipients(basename(file), { bytes: csv });
     const phoneColumn =
       values['phone-column'] === undefined
         ? imported.phoneColumn

@@ -1,22 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { CampaignPatch, CampaignView, RowPatch } from '../../shared/api';
-import type { CampaignDefinition } from './campaigns/definition';
+import type { CampaignPatch, CampaignView, RowFilter, RowPatch } from '../../shared/api';
+import { Campaign } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
+import { CampaignChecker } from './campaigns/checks';
+import type { CampaignDefinition } from './campaigns/definition';
 import { Journal } from './campaigns/journal';
 import type { JournalEvent } from './campaigns/journal-events';
-import { buildReportCsv } from './campaigns/report';
+import { buildReportCsv, buildSkippedCsv } from './campaigns/report';
+import { RowQuery } from './campaigns/row-query';
 import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
 import { EventBus } from './event-bus';
 import { startReceiver, type Receiver } from './receiver/receiver';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
-import { detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
+import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
+import { decodeText } from './recipients/decode';
+import { PhoneNormalizer } from './recipients/phone-numbers';
+import { SuppressionList } from './recipients/suppression';
 import type { Vault } from './secrets/vault';
 import { sendCampaign } from './sending/send-campaign';
 import { SANDBOX_ID, ServiceRegistry, type ResolvedService } from './services';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
+import { Uploads } from './uploads';
 
 export interface DeskOptions {
   dataDir: string;
@@ -38,11 +45,21 @@ export interface SendOptions {
 
 type Logged = { at: string; raw: unknown };
 
+export type ImportSource = { uploadId: string } | { text: string } | { bytes: Uint8Array };
+
+interface Loaded extends OpenCampaign {
+  checker: CampaignChecker;
+  query: RowQuery;
+  /** Aborts the check running for an earlier edit when a newer one arrives. */
+  rechecking: AbortController | null;
+}
+
 /** The core: composes store, services, receiver and sender, and implements the API contract. */
 export class Desk {
   readonly bus = new EventBus();
   readonly handlers: Handlers;
-  private readonly open = new Map<string, OpenCampaign>();
+  private readonly open = new Map<string, Loaded>();
+  private readonly imports = new Map<string, AbortController>();
   private readonly sending = new Map<string, Promise<void>>();
   private allOpen = false;
 
@@ -54,6 +71,8 @@ export class Desk {
     readonly receiver: Receiver,
     private readonly inbox: Journal<Logged & IncomingMessage>,
     private readonly unmatched: Journal<Logged & { reason: string }>,
+    readonly suppression: SuppressionList,
+    readonly uploads: Uploads,
   ) {
     this.handlers = this.createHandlers();
   }
@@ -75,6 +94,7 @@ export class Desk {
     const keep = (v: unknown) => v as never;
     const inbox = await Journal.open(join(options.dataDir, 'inbox.ndjson'), keep);
     const unmatched = await Journal.open(join(options.dataDir, 'unmatched-reports.ndjson'), keep);
+    const suppression = await SuppressionList.open(join(options.dataDir, 'suppression.ndjson'));
     ref.desk = new Desk(
       options,
       new CampaignStore(join(options.dataDir, 'campaigns')),
@@ -83,6 +103,8 @@ export class Desk {
       receiver,
       inbox.journal,
       unmatched.journal,
+      suppression,
+      new Uploads(join(options.dataDir, 'uploads')),
     );
     return ref.desk;
   }
@@ -94,32 +116,73 @@ export class Desk {
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
     await this.inbox.close();
     await this.unmatched.close();
+    await this.suppression.close();
   }
 
-  async importCsv(fileName: string, csv: string): Promise<CampaignView> {
-    const table = parseRecipientsCsv(csv, (rows) =>
-      this.bus.emit('import.progress', { fileName, rows, done: false }),
-    );
-    this.bus.emit('import.progress', { fileName, rows: table.rows.length, done: true });
-    const now = new Date();
-    const def: CampaignDefinition = {
-      id: CampaignStore.newId(now),
-      name: fileName.replace(/\.[^.]*$/, ''),
-      createdAt: now.toISOString(),
-      fileName,
-      columns: table.columns,
-      phoneColumn: detectPhoneColumn(table),
-      defaultCountry: 'US',
-      template: '',
-      senderId: '',
-      serviceId: SANDBOX_ID,
+  /**
+   * Imports a recipient file as a new draft campaign: decode, parse, check every row, save. Reports
+   * progress as `import.progress` events and can be cancelled with `cancelImport(importId)`.
+   */
+  async importRecipients(fileName: string, source: ImportSource, importId = randomBytes(8).toString('hex')): Promise<CampaignView> {
+    const abort = new AbortController();
+    this.imports.set(importId, abort);
+    let last = 0;
+    const progress = (phase: 'reading' | 'parsing' | 'checking' | 'saving', rows: number, fraction: number, done = false) => {
+      const now = performance.now();
+      if (!done && now - last < 100) return;
+      last = now;
+      this.bus.emit('import.progress', { importId, fileName, phase, rows, fraction, done });
     };
-    await this.store.create(def, table);
-    return this.view((await this.campaign(def.id)).campaign);
+    try {
+      progress('reading', 0, 0);
+      const text = await this.sourceText(source);
+      const table = await parseRecipientsCsv(text, {
+        signal: abort.signal,
+        onProgress: (p) => progress('parsing', p.rows, p.fraction),
+      });
+      const now = new Date();
+      const def: CampaignDefinition = {
+        id: CampaignStore.newId(now),
+        name: fileName.replace(/\.[^.]*$/, ''),
+        createdAt: now.toISOString(),
+        fileName,
+        columns: [...table.columns],
+        phoneColumn: detectPhoneColumn(table),
+        defaultCountry: 'US',
+        template: '',
+        senderId: '',
+        serviceId: SANDBOX_ID,
+        smartlinks: [],
+      };
+      const checker = new CampaignChecker(table, this.suppression);
+      const checks = await checker.check(def, {
+        signal: abort.signal,
+        onProgress: (f) => progress('checking', table.size, f),
+      });
+      progress('saving', table.size, 0);
+      if (abort.signal.aborted) throw cancelled();
+      await this.store.create(def, table);
+      const loaded = await this.adopt(def, table, checks, checker);
+      progress('saving', table.size, 1, true);
+      return this.view(loaded.campaign);
+    } finally {
+      this.imports.delete(importId);
+    }
+  }
+
+  cancelImport(importId: string): void {
+    this.imports.get(importId)?.abort();
+  }
+
+  private async sourceText(source: ImportSource): Promise<string> {
+    if ('text' in source) return source.text;
+    const bytes = 'bytes' in source ? source.bytes : await this.uploads.take(source.uploadId);
+    return decodeText(bytes).text;
   }
 
   async update(id: string, patch: CampaignPatch): Promise<CampaignView> {
-    const { campaign } = await this.campaign(id);
+    const loaded = await this.campaign(id);
+    const { campaign } = loaded;
     if (campaign.isStarted)
       throw new DeskError('campaign-started', 'This campaign has been sent; it can no longer change.');
     if (patch.phoneColumn !== undefined && patch.phoneColumn >= campaign.table.columns.length) {
@@ -127,9 +190,38 @@ export class Desk {
     }
     if (patch.serviceId !== undefined) this.services.get(patch.serviceId);
     const def = { ...campaign.definition, ...patch };
+    loaded.rechecking?.abort();
+    const abort = new AbortController();
+    loaded.rechecking = abort;
+    const checks = await loaded.checker.check(def, { signal: abort.signal });
     await this.store.saveDefinition(def);
-    campaign.redefine(def);
+    campaign.redefine(def, checks);
+    loaded.rechecking = null;
     return this.view(campaign);
+  }
+
+  /** Re-checks draft campaigns after the suppression list changed, so opted-out numbers are skipped. */
+  private async recheckDrafts(): Promise<void> {
+    for (const loaded of this.open.values()) {
+      const { campaign } = loaded;
+      if (campaign.isStarted) continue;
+      campaign.redefine(campaign.definition, await loaded.checker.check(campaign.definition));
+      this.bus.emit('campaign.updated', await this.view(campaign));
+    }
+  }
+
+  async addSuppressed(numbers: readonly string[], defaultCountry: string, reason: string) {
+    const normalizer = new PhoneNormalizer(defaultCountry);
+    const valid: string[] = [];
+    const invalid: string[] = [];
+    for (const raw of numbers) {
+      const n = raw.trim() === '' ? null : normalizer.normalize(raw.trim());
+      if (n) valid.push(n);
+      else if (raw.trim() !== '') invalid.push(raw);
+    }
+    const added = await this.suppression.add(valid, reason);
+    if (added > 0) await this.recheckDrafts();
+    return { added, invalid };
   }
 
   /** Starts sending; resolves once sending has begun. `finished(id)` resolves when it ends. */
@@ -202,12 +294,12 @@ export class Desk {
     return view;
   }
 
-  async campaign(id: string): Promise<OpenCampaign> {
+  async campaign(id: string): Promise<Loaded> {
     const cached = this.open.get(id);
     if (cached) return cached;
-    let open: OpenCampaign;
+    let stored;
     try {
-      open = await this.store.load(id);
+      stored = await this.store.load(id);
     } catch (error) {
       if (error instanceof DeskError) throw error;
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -215,9 +307,26 @@ export class Desk {
       }
       throw error;
     }
-    this.open.set(id, open);
-    if (open.campaign.state === 'sending' && !this.sending.has(id)) await this.markInterrupted(open);
-    return open;
+    const again = this.open.get(id);
+    if (again) {
+      await stored.journal.close();
+      return again;
+    }
+    const checker = new CampaignChecker(stored.table, this.suppression);
+    const campaign = new Campaign(stored.def, stored.table, await checker.check(stored.def));
+    for (const event of stored.events) campaign.apply(event);
+    const loaded: Loaded = { campaign, journal: stored.journal, checker, query: new RowQuery(campaign), rechecking: null };
+    this.open.set(id, loaded);
+    if (campaign.state === 'sending' && !this.sending.has(id)) await this.markInterrupted(loaded);
+    return loaded;
+  }
+
+  private async adopt(def: CampaignDefinition, table: Campaign['table'], checks: Awaited<ReturnType<CampaignChecker['check']>>, checker: CampaignChecker): Promise<Loaded> {
+    const stored = await this.store.load(def.id);
+    const campaign = new Campaign(def, table, checks);
+    const loaded: Loaded = { campaign, journal: stored.journal, checker, query: new RowQuery(campaign), rechecking: null };
+    this.open.set(def.id, loaded);
+    return loaded;
   }
 
   private async markInterrupted(open: OpenCampaign): Promise<void> {
@@ -341,16 +450,42 @@ export class Desk {
         const views = await Promise.all((await this.openAll()).map((open) => this.view(open.campaign)));
         return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       },
-      'campaigns.import': ({ fileName, csv }) => this.importCsv(fileName, csv),
+      'campaigns.import': ({ fileName, source, importId }) => this.importRecipients(fileName, source, importId),
+      'imports.cancel': async ({ importId }) => {
+        this.cancelImport(importId);
+        return {};
+      },
       'campaigns.get': async ({ id }) => this.view((await this.campaign(id)).campaign),
       'campaigns.update': ({ id, patch }) => this.update(id, patch),
-      'campaigns.rows': async ({ id, offset, limit }) => {
-        const { campaign } = await this.campaign(id);
-        const total = campaign.table.rows.length;
-        const end = Math.min(total, offset + limit);
+      'campaigns.rows': async ({ id, offset, limit, filter }) => {
+        const { campaign, query } = await this.campaign(id);
+        const matching = query.rows(filter as RowFilter | undefined);
+        const total = matching ? matching.length : campaign.size;
         const rows = [];
-        for (let i = offset; i < end; i++) rows.push(campaign.rowView(i));
+        for (let i = offset; i < Math.min(total, offset + limit); i++) {
+          rows.push(campaign.rowView(matching ? (matching[i] as number) : i));
+        }
         return { total, rows };
+      },
+      'campaigns.nextProblem': async ({ id, after }) => ({
+        index: (await this.campaign(id)).query.nextProblem(after),
+      }),
+      'campaigns.exportSkipped': async ({ id }) => {
+        const { campaign } = await this.campaign(id);
+        return { fileName: `${campaign.definition.name}-skipped.csv`, csv: buildSkippedCsv(campaign) };
+      },
+      'suppression.list': async ({ search, offset, limit }) => this.suppression.list(search, offset, limit),
+      'suppression.add': ({ numbers, defaultCountry, reason }) => this.addSuppressed(numbers, defaultCountry, reason),
+      'suppression.remove': async ({ numbers }) => {
+        const removed = await this.suppression.remove(numbers);
+        if (removed > 0) await this.recheckDrafts();
+        return { removed };
+      },
+      'suppression.import': async ({ fileName, source, defaultCountry }) => {
+        const table = await parseRecipientsCsv(await this.sourceText(source));
+        const column = detectPhoneColumn(table) ?? 0;
+        const numbers = Array.from({ length: table.size }, (_, row) => table.values(row)[column] ?? '');
+        return this.addSuppressed(numbers, defaultCountry, `imported from ${fileName}`);
       },
       'campaigns.send': ({ id }) => this.send(id),
       'campaigns.report': ({ id }) => this.report(id),

@@ -104,7 +104,7 @@ describe('browser shell', () => {
     });
     const imported = await call('campaigns.import', {
       fileName: 'list.csv',
-      csv: 'name,phone\nAnn,+14155552671\n',
+      source: { text: 'name,phone\nAnn,+14155552671\n' },
     });
     expect(await imported.body.json()).toMatchObject({ ok: true, value: { rowCount: 1, phoneColumn: 1 } });
     await sawProgress;

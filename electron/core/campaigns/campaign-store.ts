@@ -3,38 +3,44 @@ import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../errors';
-import type { RecipientTable } from '../recipients/csv-import';
-import { Campaign } from './campaign';
+import { RecipientTable } from '../recipients/recipient-table';
 import { CampaignDefinition } from './definition';
 import { Journal } from './journal';
 import { parseJournalEvent, type JournalEvent } from './journal-events';
 
 const ID = /^[a-z0-9-]{1,64}$/;
-const StoredTable = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.string())) });
+const Columns = z.array(z.string());
+const WRITE_SLICE = 20_000;
 
-export interface OpenCampaign {
-  campaign: Campaign;
+export interface StoredCampaign {
+  def: CampaignDefinition;
+  table: RecipientTable;
   journal: Journal<JournalEvent>;
+  events: JournalEvent[];
 }
 
-/** One folder per campaign: campaign.json (definition), recipients.json, journal.ndjson. */
+/** One folder per campaign: campaign.json (definition), recipients.ndjson, journal.ndjson. */
 export class CampaignStore {
   constructor(private readonly root: string) {}
 
   static newId(now = new Date()): string {
-    const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+    const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
     return `${stamp}-${randomBytes(3).toString('hex')}`;
+  }
+
+  static isId(id: string): boolean {
+    return ID.test(id);
   }
 
   async create(def: CampaignDefinition, table: RecipientTable): Promise<void> {
     const dir = this.dir(def.id);
     await mkdir(dir, { recursive: true });
-    await writeAtomic(join(dir, 'recipients.json'), JSON.stringify(table));
+    await writeRecipients(join(dir, 'recipients.ndjson'), table);
     await this.saveDefinition(def);
   }
 
   saveDefinition(def: CampaignDefinition): Promise<void> {
-    return writeAtomic(join(this.dir(def.id), 'campaign.json'), JSON.stringify(def, null, 2));
+    return writeAtomic(join(this.dir(def.id), 'campaign.json'), [JSON.stringify(def, null, 2)]);
   }
 
   async ids(): Promise<string[]> {
@@ -47,14 +53,12 @@ export class CampaignStore {
       .reverse();
   }
 
-  async load(id: string): Promise<OpenCampaign> {
+  async load(id: string): Promise<StoredCampaign> {
     const dir = this.dir(id);
     const def = CampaignDefinition.parse(JSON.parse(await readFile(join(dir, 'campaign.json'), 'utf8')));
-    const table = StoredTable.parse(JSON.parse(await readFile(join(dir, 'recipients.json'), 'utf8')));
-    const campaign = new Campaign(def, table);
+    const table = await readRecipients(join(dir, 'recipients.ndjson'));
     const { journal, events } = await Journal.open(join(dir, 'journal.ndjson'), parseJournalEvent);
-    for (const event of events) campaign.apply(event);
-    return { campaign, journal };
+    return { def, table, journal, events };
   }
 
   private dir(id: string): string {
@@ -63,14 +67,44 @@ export class CampaignStore {
   }
 }
 
-async function writeAtomic(path: string, text: string): Promise<void> {
+/** First line the column names, then one JSON string per row (its cells joined by NUL). */
+async function writeRecipients(path: string, table: RecipientTable): Promise<void> {
+  const parts = [JSON.stringify(table.columns) + '\n'];
+  for (let start = 0; start < table.size; start += WRITE_SLICE) {
+    let slice = '';
+    for (let row = start; row < Math.min(table.size, start + WRITE_SLICE); row++) {
+      slice += JSON.stringify(table.packedRow(row)) + '\n';
+    }
+    parts.push(slice);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await writeAtomic(path, parts);
+}
+
+async function readRecipients(path: string): Promise<RecipientTable> {
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  const columns = Columns.parse(JSON.parse(lines[0] ?? '[]'));
+  const packed: string[] = [];
+  for (let start = 1; start < lines.length; start += WRITE_SLICE) {
+    for (const line of lines.slice(start, start + WRITE_SLICE)) if (line !== '') packed.push(JSON.parse(line) as string);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return RecipientTable.fromPacked(columns, packed);
+}
+
+async function writeAtomic(path: string, parts: readonly string[]): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   const file = await open(tmp, 'w');
   try {
-    await file.writeFile(text);
+    for (const part of parts) await file.write(part);
     await file.sync();
   } finally {
     await file.close();
   }
   await rename(tmp, path);
+}
+
+export interface OpenCampaign {
+  campaign: import('./campaign').Campaign;
+  journal: Journal<JournalEvent>;
 }

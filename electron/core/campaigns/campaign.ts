@@ -1,8 +1,17 @@
-import type { CampaignState, CampaignView, RowPatch, RowView, StatusCounts } from '../../../shared/api';
-import { canAdvance, isFinal, type RowStatus } from '../../../shared/status';
-import { compileTemplate, describeUnknownPlaceholders } from '../../../shared/template';
-import type { RecipientTable } from '../recipients/csv-import';
-import { prepareRows, type PreparedRow } from '../recipients/prepare';
+import type {
+  CampaignState,
+  CampaignView,
+  RowPatch,
+  RowView,
+  SkipReason,
+  StatusCounts,
+} from '../../../shared/api';
+import { unknownSmartlinks } from '../../../shared/smartlinks';
+import { canAdvance, isFinal, ROW_STATUSES, type RowStatus } from '../../../shared/status';
+import { compileTemplate, describeUnknownPlaceholders, renderMessage, type CompiledTemplate } from '../../../shared/template';
+import type { Encoding } from '../../../shared/segments';
+import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
+import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import type { JournalEvent } from './journal-events';
 
@@ -15,19 +24,54 @@ export interface RowOutcome {
   updatedAt: string | null;
 }
 
-/** A campaign's state: its definition and recipients, with each row's outcome rebuilt from the journal. */
+type RowDetails = Omit<RowOutcome, 'status'>;
+
+/** What is sent to one row, rendered on demand. */
+export interface PreparedRow {
+  msisdn: string | null;
+  reason: SkipReason | null;
+  message: string;
+  encoding: Encoding;
+  segments: number;
+  emptyPlaceholders: string[];
+}
+
+export interface Checks {
+  numbers: NumberCheck;
+  messages: MessageCheck;
+}
+
+const STATUS_CODE = new Map(ROW_STATUSES.map((s, i) => [s, i]));
+const NO_DETAILS: RowDetails = {
+  code: null,
+  description: null,
+  transid: null,
+  sentAt: null,
+  updatedAt: null,
+};
+
+/**
+ * A campaign's state: its definition and recipients, the checks of every row's number and message, and
+ * each row's outcome rebuilt from the journal. Statuses live in a byte array and details only for rows
+ * that were sent, so a million-row campaign stays small.
+ */
 export class Campaign {
-  private prepared: PreparedRow[] | null = null;
-  private outcomes: RowOutcome[] = [];
+  private status: Uint8Array;
+  private readonly details: (RowDetails | undefined)[] = [];
   private started = false;
   private ended: { state: 'completed' | 'stopped'; error: string | null } | null = null;
   private readonly byTransid = new Map<string, number>();
+  private compiled: CompiledTemplate;
+  /** Grows with every change to the rows, so that derived lists (filters) know when to refresh. */
+  revision = 0;
 
   constructor(
     private def: CampaignDefinition,
     readonly table: RecipientTable,
+    private checks: Checks,
   ) {
-    this.resetOutcomes();
+    this.compiled = compileTemplate(def.template, def.columns);
+    this.status = this.initialStatuses();
   }
 
   get id(): string {
@@ -42,9 +86,8 @@ export class Campaign {
     return this.started;
   }
 
-  get rows(): readonly PreparedRow[] {
-    this.prepared ??= prepareRows(this.table, this.def);
-    return this.prepared;
+  get size(): number {
+    return this.table.size;
   }
 
   get state(): CampaignState {
@@ -52,32 +95,69 @@ export class Campaign {
     return this.started ? 'sending' : 'draft';
   }
 
-  redefine(def: CampaignDefinition): void {
+  /** Only before sending: a new definition with the checks made for it. */
+  redefine(def: CampaignDefinition, checks: Checks): void {
+    this.revision++;
     this.def = def;
-    this.prepared = null;
-    this.resetOutcomes();
+    this.checks = checks;
+    this.compiled = compileTemplate(def.template, def.columns);
+    this.status = this.initialStatuses();
+  }
+
+  /** The exact text sent to a row. */
+  message(row: number): string {
+    return renderMessage(this.compiled, this.table.values(row)).text;
+  }
+
+  prepared(row: number): PreparedRow {
+    const { numbers, messages } = this.checks;
+    return {
+      msisdn: numbers.msisdn[row] ?? null,
+      reason: this.reasonOf(row),
+      message: this.message(row),
+      encoding: encodingOf(messages, row),
+      segments: messages.segments[row] ?? 0,
+      emptyPlaceholders: messages.emptyPlaceholders.get(row) ?? [],
+    };
   }
 
   /** Why the campaign cannot be sent as defined, or null. */
   problem(): string | null {
     if (this.def.phoneColumn === null) return 'Choose the column that holds the phone numbers.';
     if (this.def.template.trim() === '') return 'Write the message.';
-    const { unknown } = compileTemplate(this.def.template, this.def.columns);
-    if (unknown.length > 0) return describeUnknownPlaceholders(unknown);
+    if (this.compiled.unknown.length > 0) return describeUnknownPlaceholders(this.compiled.unknown);
+    const links = unknownSmartlinks(this.def.template, this.def.smartlinks);
+    if (links.length > 0) {
+      return `The message uses ${links.map((id) => `{{link_${id}}}`).join(', ')}, but no such smartlink is set up for this campaign.`;
+    }
     if (this.def.senderId === '') return 'Enter the sender ID.';
-    if (!this.outcomes.some((o) => o.status === 'ready')) return 'No row is ready to send.';
+    if (!this.status.includes(STATUS_CODE.get('ready') as number)) return 'No row is ready to send.';
     return null;
   }
 
   /** Nothing is in flight and every sent row has a final status. */
   isSettled(): boolean {
-    return this.state !== 'sending' && this.outcomes.every((o) => o.status === 'ready' || isFinal(o.status));
+    if (this.state === 'sending') return false;
+    for (let row = 0; row < this.status.length; row++) {
+      const status = this.statusOf(row);
+      if (status !== 'ready' && !isFinal(status)) return false;
+    }
+    return true;
+  }
+
+  statusOf(row: number): RowStatus {
+    return ROW_STATUSES[this.status[row] ?? 0] as RowStatus;
+  }
+
+  reasonOf(row: number): SkipReason | null {
+    if (this.statusOf(row) !== 'skipped') return null;
+    return reasonOf(this.checks.numbers.reason[row] ?? 0) ?? 'missing-value';
   }
 
   /** Whether a request carrying this row ever went out; reports for other rows are noise. */
   wasSent(row: number): boolean {
-    const status = this.outcomes[row]?.status;
-    return status !== undefined && status !== 'ready' && status !== 'skipped';
+    const status = this.statusOf(row);
+    return row < this.status.length && status !== 'ready' && status !== 'skipped';
   }
 
   rowOfTransid(transid: string): number | undefined {
@@ -85,41 +165,48 @@ export class Campaign {
   }
 
   outcome(row: number): RowOutcome | undefined {
-    return this.outcomes[row];
+    if (row < 0 || row >= this.status.length) return undefined;
+    return { status: this.statusOf(row), ...(this.details[row] ?? NO_DETAILS) };
   }
 
   /** Applies one journal event; returns the rows it changed. */
   apply(event: JournalEvent): RowPatch[] {
+    this.revision++;
     switch (event.t) {
       case 'start':
         this.started = true;
         this.ended = null;
         return [];
       case 'batch':
-        return this.patchAll(event.rows, { status: 'sending', sentAt: event.at, updatedAt: event.at });
+        return event.rows.flatMap((row) => {
+          if (!canAdvance(this.statusOf(row), 'sending')) return [];
+          this.set(row, 'sending', { ...NO_DETAILS, sentAt: event.at, updatedAt: event.at });
+          return [this.patchOf(row)];
+        });
       case 'released':
         return event.rows.flatMap((row) => {
-          const o = this.outcomes[row];
-          if (o?.status !== 'sending') return [];
-          Object.assign(o, { status: 'ready', sentAt: null, updatedAt: event.at });
+          if (this.statusOf(row) !== 'sending') return [];
+          this.set(row, 'ready', { ...NO_DETAILS, updatedAt: event.at });
           return [this.patchOf(row)];
         });
       case 'result':
       case 'dr': {
-        const o = this.outcomes[event.row];
-        if (!o || !this.wasSent(event.row)) return [];
-        if (event.transid && !o.transid) {
-          o.transid = event.transid;
-          this.byTransid.set(event.transid, event.row);
+        const row = event.row;
+        if (!this.wasSent(row)) return [];
+        const details = { ...(this.details[row] ?? NO_DETAILS) };
+        if (event.transid && !details.transid) {
+          details.transid = event.transid;
+          this.byTransid.set(event.transid, row);
         }
-        if (!canAdvance(o.status, event.status)) return [];
-        Object.assign(o, {
-          status: event.status,
+        this.details[row] = details;
+        if (!canAdvance(this.statusOf(row), event.status)) return [];
+        this.set(row, event.status, {
+          ...details,
           code: event.code,
           description: event.description,
           updatedAt: event.at,
         });
-        return [this.patchOf(event.row)];
+        return [this.patchOf(row)];
       }
       case 'end':
         this.ended = { state: event.state, error: event.error };
@@ -129,58 +216,60 @@ export class Campaign {
 
   /** Rows whose send was interrupted before the API answered can no longer be known to be unsent. */
   settleInterrupted(): number[] {
-    return this.outcomes.flatMap((o, row) => (o.status === 'sending' ? [row] : []));
+    const rows: number[] = [];
+    for (let row = 0; row < this.status.length; row++) if (this.statusOf(row) === 'sending') rows.push(row);
+    return rows;
   }
 
   view(pricePerSegment: number): CampaignView {
     const counts: StatusCounts = {};
+    const skipCounts: Partial<Record<SkipReason, number>> = {};
     let totalSegments = 0;
-    const rows = this.rows;
-    this.outcomes.forEach((o, i) => {
-      counts[o.status] = (counts[o.status] ?? 0) + 1;
-      if (o.status !== 'skipped') totalSegments += rows[i]?.segments ?? 0;
-    });
+    const { segments } = this.checks.messages;
+    for (let row = 0; row < this.status.length; row++) {
+      const status = this.statusOf(row);
+      counts[status] = (counts[status] ?? 0) + 1;
+      if (status === 'skipped') {
+        const reason = this.reasonOf(row) as SkipReason;
+        skipCounts[reason] = (skipCounts[reason] ?? 0) + 1;
+      } else totalSegments += segments[row] ?? 0;
+    }
     return {
       ...this.def,
-      rowCount: this.table.rows.length,
+      rowCount: this.table.size,
       state: this.state,
       problem: this.state === 'draft' || this.state === 'stopped' ? this.problem() : null,
       counts,
+      skipCounts,
+      emptyValueRows: this.checks.messages.emptyPlaceholders.size,
       totalSegments,
       estimatedCost: totalSegments * pricePerSegment,
       error: this.ended?.error ?? null,
     };
   }
 
-  rowView(index: number): RowView {
-    const p = this.rows[index];
-    const o = this.outcomes[index];
-    if (!p || !o) throw new RangeError(`row ${index} out of range`);
-    return { index, values: this.table.rows[index] ?? [], ...p, ...o, reason: p.reason };
+  rowView(row: number): RowView {
+    const outcome = this.outcome(row);
+    if (!outcome) throw new RangeError(`row ${row} out of range`);
+    const { emptyPlaceholders, ...prepared } = this.prepared(row);
+    return { index: row, values: this.table.values(row), ...prepared, emptyPlaceholders, ...outcome };
   }
 
-  private resetOutcomes(): void {
-    this.outcomes = this.rows.map((p) => ({
-      status: p.reason === null ? 'ready' : 'skipped',
-      code: null,
-      description: null,
-      transid: null,
-      sentAt: null,
-      updatedAt: null,
-    }));
+  private initialStatuses(): Uint8Array {
+    const { numbers, messages } = this.checks;
+    const ready = STATUS_CODE.get('ready') as number;
+    const skipped = STATUS_CODE.get('skipped') as number;
+    return Uint8Array.from(numbers.reason, (reason, row) =>
+      reason !== 0 || messages.emptyPlaceholders.has(row) ? skipped : ready,
+    );
   }
 
-  private patchAll(rows: readonly number[], change: Partial<RowOutcome>): RowPatch[] {
-    return rows.flatMap((row) => {
-      const o = this.outcomes[row];
-      if (!o || (change.status && !canAdvance(o.status, change.status))) return [];
-      Object.assign(o, change);
-      return [this.patchOf(row)];
-    });
+  private set(row: number, status: RowStatus, details: RowDetails): void {
+    this.status[row] = STATUS_CODE.get(status) as number;
+    this.details[row] = details;
   }
 
-  private patchOf(index: number): RowPatch {
-    const o = this.outcomes[index] as RowOutcome;
-    return { index, ...o };
+  private patchOf(row: number): RowPatch {
+    return { index: row, ...(this.outcome(row) as RowOutcome) };
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Smartlink } from '../../../shared/api';
 
 export const CampaignDefinition = z.object({
   id: z.string(),
@@ -11,5 +12,6 @@ export const CampaignDefinition = z.object({
   template: z.string(),
   senderId: z.string(),
   serviceId: z.string(),
+  smartlinks: z.array(Smartlink).default([]),
 });
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;

@@ -1,53 +1,116 @@
 import Papa from 'papaparse';
 import { DeskError } from '../errors';
+import { packRow, RecipientTable } from './recipient-table';
 
-export interface RecipientTable {
-  columns: string[];
-  rows: string[][];
+export interface ParseProgress {
+  rows: number;
+  /** 0..1 of the text parsed. */
+  fraction: number;
 }
 
+export interface ParseOptions {
+  onProgress?: (progress: ParseProgress) => void;
+  signal?: AbortSignal;
+}
+
+const CHUNK_CHARS = 512 * 1024;
 const PHONE_HEADER = /phone|mobile|msisdn|cell|tel|number|gsm|sms/i;
 const PHONE_VALUE = /^\+?[\d\s().-]{6,20}$/;
 
-/** Parses a recipient CSV: first line the header, delimiter detected, blank lines skipped. */
-export function parseRecipientsCsv(text: string, onRows?: (rows: number) => void): RecipientTable {
-  const rows: string[][] = [];
-  let header: string[] | null = null;
-  let failure: DeskError | null = null;
-  Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
-    skipEmptyLines: 'greedy',
-    delimitersToGuess: [',', ';', '\t', '|'],
-    step: (result, parser) => {
-      const quoteError = result.errors.find((e) => e.type === 'Quotes');
-      if (quoteError) {
-        failure = new DeskError(
-          'csv-malformed',
-          `The file is not valid CSV: ${quoteError.message.toLowerCase()} in record ${rows.length + 2}.`,
-        );
-        parser.abort();
-        return;
-      }
-      if (header === null) header = result.data;
-      else rows.push(result.data);
-      if (onRows && rows.length % 10_000 === 0) onRows(rows.length);
-    },
+/**
+ * Parses a recipient CSV (first line the header; delimiter `,` `;` tab or `|` detected; CRLF, LF or CR;
+ * blank lines skipped) in slices, yielding to the event loop between them so that progress can be
+ * reported and the import cancelled. Short rows are padded; cells beyond the header get columns of
+ * their own, so no cell is dropped.
+ */
+export function parseRecipientsCsv(text: string, options: ParseOptions = {}): Promise<RecipientTable> {
+  const body = text.replace(/^\uFEFF/, '');
+  return new Promise((resolve, reject) => {
+    let header: string[] | null = null;
+    let width = 0;
+    const packed: string[] = [];
+    let chunkStart = 0;
+    let settled = false;
+    const fail = (error: unknown, parser?: Papa.Parser) => {
+      if (settled) return;
+      settled = true;
+      parser?.abort();
+      reject(error);
+    };
+    Papa.parse<string[]>(body, {
+      skipEmptyLines: 'greedy',
+      delimitersToGuess: [',', ';', '\t', '|'],
+      chunkSize: CHUNK_CHARS,
+      chunk: (result: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
+        const quoteError = result.errors.find((e: Papa.ParseError) => e.type === 'Quotes');
+        if (quoteError) {
+          return fail(malformed(body, chunkStart + (quoteError.index ?? 0), quoteError.code), parser);
+        }
+        for (const cells of result.data) {
+          if (header === null) {
+            header = cells;
+            continue;
+          }
+          width = Math.max(width, cells.length);
+          packed.push(packRow(cells));
+        }
+        chunkStart = result.meta.cursor;
+        options.onProgress?.({ rows: packed.length, fraction: body.length ? chunkStart / body.length : 1 });
+        parser.pause();
+        setImmediate(() => {
+          if (options.signal?.aborted) fail(cancelled(), parser);
+          else parser.resume();
+        });
+      },
+      complete: () => {
+        if (settled) return;
+        settled = true;
+        if (header === null) {
+          return reject(new DeskError('csv-empty', 'The file is empty: it needs a header line and recipients.'));
+        }
+        if (packed.length === 0) {
+          return reject(new DeskError('csv-no-rows', 'The file has a header line but no recipients.'));
+        }
+        const columns = uniqueColumnNames(header, width);
+        resolve(RecipientTable.fromPacked(columns, padRows(packed, columns.length)));
+      },
+      error: (error: Error) => fail(new DeskError('csv-unreadable', `The file cannot be read: ${error.message}`)),
+    });
   });
-  if (failure) throw failure;
-  if (header === null)
-    throw new DeskError('csv-empty', 'The file is empty: it needs a header line and recipients.');
-  if (rows.length === 0) throw new DeskError('csv-no-rows', 'The file has a header line but no recipients.');
-  const columns = uniqueColumnNames(header);
-  for (const row of rows) {
-    if (row.length < columns.length) row.push(...Array<string>(columns.length - row.length).fill(''));
-    else if (row.length > columns.length) row.length = columns.length;
-  }
-  onRows?.(rows.length);
-  return { columns, rows };
 }
 
-function uniqueColumnNames(header: string[]): string[] {
+export function cancelled(): DeskError {
+  return new DeskError('import-cancelled', 'The import was cancelled.');
+}
+
+function malformed(text: string, position: number, code: string): DeskError {
+  const line = lineAt(text, position);
+  const what =
+    code === 'MissingQuotes'
+      ? 'a quoted cell is never closed'
+      : 'a quote inside a cell is not doubled (inside quotes, write "" for one ")';
+  return new DeskError('csv-malformed', `The file is not valid CSV: on line ${line}, ${what}.`);
+}
+
+/** 1-based line of the row that starts after `position` (papaparse points at the break before a bad row). */
+function lineAt(text: string, position: number): number {
+  const before = text.slice(0, position + 1);
+  return (before.match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
+}
+
+function padRows(packed: string[], width: number): string[] {
+  const separators = width - 1;
+  return packed.map((row) => {
+    let count = 0;
+    for (let i = row.indexOf('\u0000'); i !== -1; i = row.indexOf('\u0000', i + 1)) count++;
+    return count < separators ? row + '\u0000'.repeat(separators - count) : row;
+  });
+}
+
+function uniqueColumnNames(header: string[], width: number): string[] {
   const seen = new Map<string, number>();
-  return header.map((raw, i) => {
+  const names = Array.from({ length: Math.max(header.length, width) }, (_, i) => header[i] ?? '');
+  return names.map((raw, i) => {
     const base = raw.trim() || `Column ${i + 1}`;
     const count = (seen.get(base.toLowerCase()) ?? 0) + 1;
     seen.set(base.toLowerCase(), count);
@@ -59,7 +122,7 @@ function uniqueColumnNames(header: string[]): string[] {
 export function detectPhoneColumn(table: RecipientTable): number | null {
   const byName = table.columns.findIndex((c) => PHONE_HEADER.test(c));
   if (byName >= 0) return byName;
-  const sample = table.rows.slice(0, 50);
+  const sample = Array.from({ length: Math.min(50, table.size) }, (_, i) => table.values(i));
   let best: number | null = null;
   let bestShare = 0.5;
   for (let column = 0; column < table.columns.length; column++) {

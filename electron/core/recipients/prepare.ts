@@ -1,44 +1,96 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { SkipReason } from '../../../shared/api';
+import { SKIP_REASONS } from '../../../shared/api';
 import { countSegments, type Encoding } from '../../../shared/segments';
-import { compileTemplate, renderMessage } from '../../../shared/template';
-import type { RecipientTable } from './csv-import';
+import { withStandInLinks } from '../../../shared/smartlinks';
+import { renderMessage, type CompiledTemplate } from '../../../shared/template';
+import { cancelled } from './csv-import';
+import { PhoneNormalizer } from './phone-numbers';
+import type { RecipientTable } from './recipient-table';
 
-export interface PreparedRow {
-  /** E.164, e.g. +447700900123; null when the cell holds no valid number. */
-  msisdn: string | null;
-  reason: SkipReason | null;
-  message: string;
-  encoding: Encoding;
-  segments: number;
+/** Per row, what its phone cell says: the E.164 number, or why the row cannot be sent. */
+export interface NumberCheck {
+  msisdn: (string | null)[];
+  /** 0: ready; otherwise 1 + index into SKIP_REASONS. */
+  reason: Uint8Array;
 }
 
-export interface PrepareOptions {
-  phoneColumn: number | null;
-  defaultCountry: string;
-  template: string;
+/** Per row, what its message costs, and which placeholders found an empty cell. */
+export interface MessageCheck {
+  segments: Uint16Array;
+  ucs2: Uint8Array;
+  emptyPlaceholders: Map<number, string[]>;
 }
 
-/** Normalizes every row's number, drops duplicates (first kept) and renders its message. */
-export function prepareRows(table: RecipientTable, options: PrepareOptions): PreparedRow[] {
-  const compiled = compileTemplate(options.template, table.columns);
+export interface PrepareHooks {
+  signal?: AbortSignal;
+  /** Called between slices with the share done (0..1). */
+  onProgress?: (fraction: number) => void;
+}
+
+const SLICE = 20_000;
+
+export function reasonCode(reason: SkipReason): number {
+  return SKIP_REASONS.indexOf(reason) + 1;
+}
+
+export function reasonOf(code: number): SkipReason | null {
+  return code === 0 ? null : (SKIP_REASONS[code - 1] ?? null);
+}
+
+/** Normalizes every row's number to E.164; marks missing, invalid, opted-out and repeated numbers. */
+export async function checkNumbers(
+  table: RecipientTable,
+  phoneColumn: number | null,
+  defaultCountry: string,
+  optedOut: (msisdn: string) => boolean,
+  hooks: PrepareHooks = {},
+): Promise<NumberCheck> {
+  const normalizer = new PhoneNormalizer(defaultCountry);
+  const msisdn: (string | null)[] = new Array<string | null>(table.size).fill(null);
+  const reason = new Uint8Array(table.size);
   const seen = new Set<string>();
-  return table.rows.map((values) => {
-    const { text } = renderMessage(compiled, values);
-    const { encoding, segments } = countSegments(text);
-    const raw = options.phoneColumn === null ? '' : (values[options.phoneColumn] ?? '').trim();
-    const msisdn = raw === '' ? null : normalizeNumber(raw, options.defaultCountry);
-    let reason: SkipReason | null = null;
-    if (raw === '') reason = 'missing-number';
-    else if (msisdn === null) reason = 'invalid-number';
-    else if (seen.has(msisdn)) reason = 'duplicate';
-    else seen.add(msisdn);
-    return { msisdn, reason, message: text, encoding, segments };
+  await inSlices(table.size, hooks, (row) => {
+    const raw = phoneColumn === null ? '' : (table.values(row)[phoneColumn] ?? '').trim();
+    if (raw === '') return void (reason[row] = reasonCode('missing-number'));
+    const number = normalizer.normalize(raw);
+    msisdn[row] = number;
+    if (number === null) reason[row] = reasonCode('invalid-number');
+    else if (optedOut(number)) reason[row] = reasonCode('opted-out');
+    else if (seen.has(number)) reason[row] = reasonCode('duplicate');
+    else seen.add(number);
   });
+  return { msisdn, reason };
 }
 
-export function normalizeNumber(raw: string, defaultCountry: string): string | null {
-  const digits = raw.replace(/^00/, '+');
-  const parsed = parsePhoneNumberFromString(digits, defaultCountry as CountryCode);
-  return parsed?.isValid() ? parsed.number : null;
+/** Renders every row's message to count its segments and find placeholders left empty. */
+export async function checkMessages(
+  table: RecipientTable,
+  template: CompiledTemplate,
+  hooks: PrepareHooks = {},
+): Promise<MessageCheck> {
+  const segments = new Uint16Array(table.size);
+  const ucs2 = new Uint8Array(table.size);
+  const emptyPlaceholders = new Map<number, string[]>();
+  await inSlices(table.size, hooks, (row) => {
+    const rendered = renderMessage(template, table.values(row));
+    const info = countSegments(withStandInLinks(rendered.text));
+    segments[row] = Math.min(info.segments, 0xffff);
+    ucs2[row] = info.encoding === 'UCS-2' ? 1 : 0;
+    if (rendered.emptyPlaceholders.length > 0) emptyPlaceholders.set(row, rendered.emptyPlaceholders);
+  });
+  return { segments, ucs2, emptyPlaceholders };
+}
+
+export function encodingOf(check: MessageCheck, row: number): Encoding {
+  return check.ucs2[row] === 1 ? 'UCS-2' : 'GSM-7';
+}
+
+async function inSlices(size: number, hooks: PrepareHooks, each: (row: number) => void): Promise<void> {
+  for (let start = 0; start < size; start += SLICE) {
+    if (hooks.signal?.aborted) throw cancelled();
+    const end = Math.min(size, start + SLICE);
+    for (let row = start; row < end; row++) each(row);
+    hooks.onProgress?.(end / size);
+    if (end < size) await new Promise((resolve) => setImmediate(resolve));
+  }
 }

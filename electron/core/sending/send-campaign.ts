@@ -31,14 +31,15 @@ export async function sendCampaign(ctx: SendContext): Promise<SendEnd> {
   const rate = ctx.rate ?? service.view.rate;
   const batchSize = Math.min(MAX_BATCH, rate, ctx.batchSize ?? MAX_BATCH);
   const bucket = new TokenBucket(rate, batchSize);
-  const ready = campaign.rows.flatMap((_, row) => (campaign.outcome(row)?.status === 'ready' ? [row] : []));
+  const ready: number[] = [];
+  for (let row = 0; row < campaign.size; row++) if (campaign.statusOf(row) === 'ready') ready.push(row);
   const { senderId } = campaign.definition;
 
   for (let i = 0; i < ready.length; i += batchSize) {
     const rows = ready.slice(i, i + batchSize);
     const messages: OutgoingMessage[] = rows.map((row) => {
-      const p = campaign.rows[row];
-      if (!p?.msisdn) throw new Error(`row ${row} is ready without a number`);
+      const p = campaign.prepared(row);
+      if (!p.msisdn) throw new Error(`row ${row} is ready without a number`);
       return {
         correlationid: correlationId(campaign.id, row),
         msisdn: p.msisdn,

@@ -1,0 +1,35 @@
+/**
+ * Smartlinks: `{{link_<id>}}` in a message is replaced by the platform with a tracked short link. The
+ * preview shows a stand-in of the same length, so that lengths and segments are those of the sent SMS.
+ * The platform's short links are taken to be 23 characters (`https://` + a short domain + a code);
+ * the figure is ours, not documented by the platform.
+ */
+export const SHORT_LINK_LENGTH = 23;
+const SMARTLINK = /\{\{link_([A-Za-z0-9_-]+)\}\}/g;
+
+export interface Smartlink {
+  linkid: string;
+  /** Days the link stays valid. */
+  validity: number;
+}
+
+export function smartlinkIds(text: string): string[] {
+  return [...new Set(Array.from(text.matchAll(SMARTLINK), (m) => m[1] as string))];
+}
+
+export function standInLink(linkid: string): string {
+  const base = `https://lnk.example/${linkid}`;
+  return base.length >= SHORT_LINK_LENGTH
+    ? base.slice(0, SHORT_LINK_LENGTH)
+    : base.padEnd(SHORT_LINK_LENGTH, 'x');
+}
+
+/** The text as the recipient will see it, links replaced by stand-ins of the short link's length. */
+export function withStandInLinks(text: string): string {
+  return text.includes('{{link_') ? text.replace(SMARTLINK, (_, id: string) => standInLink(id)) : text;
+}
+
+export function unknownSmartlinks(text: string, configured: readonly Smartlink[]): string[] {
+  const known = new Set(configured.map((l) => l.linkid));
+  return smartlinkIds(text).filter((id) => !known.has(id));
+}
