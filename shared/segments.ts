@@ -3,7 +3,6 @@ const GSM7_BASIC =
   '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXTENSION = '^{}\\[~]|€\f';
 
-const basic = new Set(GSM7_BASIC);
 const extension = new Set(GSM7_EXTENSION);
 
 export type Encoding = 'GSM-7' | 'UCS-2';
@@ -17,37 +16,63 @@ export interface SegmentInfo {
   ucs2Characters: string[];
 }
 
+const escapeForClass = (chars: string) => chars.replace(/[\\\]^-]/g, '\\$&');
+/** Text made only of GSM-7 basic characters (the common case): one septet each, checked in one pass. */
+const ONLY_BASIC = new RegExp(`^[${escapeForClass(GSM7_BASIC)}]*$`);
+const OUTSIDE_GSM7 = new RegExp(`[^${escapeForClass(GSM7_BASIC + GSM7_EXTENSION)}]`, 'gu');
+
 export function countSegments(text: string): SegmentInfo {
-  const ucs2Characters: string[] = [];
-  const septetWidths: number[] = [];
-  for (const ch of text) {
-    if (basic.has(ch)) septetWidths.push(1);
-    else if (extension.has(ch)) septetWidths.push(2);
-    else if (!ucs2Characters.includes(ch)) ucs2Characters.push(ch);
+  if (ONLY_BASIC.test(text)) {
+    return {
+      encoding: 'GSM-7',
+      units: text.length,
+      segments: segmentsOf(text, text.length, 160, 153, () => 1),
+      ucs2Characters: [],
+    };
   }
-  if (ucs2Characters.length === 0) {
-    return { encoding: 'GSM-7', ...pack(septetWidths, 160, 153), ucs2Characters };
+  const outside = text.match(OUTSIDE_GSM7);
+  if (outside === null) {
+    let units = 0;
+    for (const ch of text) units += extension.has(ch) ? 2 : 1;
+    const septets = (ch: string) => (extension.has(ch) ? 2 : 1);
+    return {
+      encoding: 'GSM-7',
+      units,
+      segments: segmentsOf(text, units, 160, 153, septets),
+      ucs2Characters: [],
+    };
   }
-  const codeUnitWidths = Array.from(text, (ch) => ch.length);
-  return { encoding: 'UCS-2', ...pack(codeUnitWidths, 70, 67), ucs2Characters };
+  const units = text.length;
+  return {
+    encoding: 'UCS-2',
+    units,
+    segments: segmentsOf(text, units, 70, 67, (ch) => ch.length),
+    ucs2Characters: [...new Set(outside)],
+  };
 }
 
 /**
  * Counts segments the way handsets split them: an escape pair (GSM-7) or a surrogate pair (UCS-2)
  * is never cut across two segments, so a long message may need one more segment than units / size.
  */
-function pack(widths: number[], single: number, multi: number): { units: number; segments: number } {
-  const units = widths.reduce((sum, w) => sum + w, 0);
-  if (units === 0) return { units, segments: 0 };
-  if (units <= single) return { units, segments: 1 };
+function segmentsOf(
+  text: string,
+  units: number,
+  single: number,
+  multi: number,
+  width: (ch: string) => number,
+): number {
+  if (units === 0) return 0;
+  if (units <= single) return 1;
   let segments = 1;
   let used = 0;
-  for (const w of widths) {
+  for (const ch of text) {
+    const w = width(ch);
     if (used + w > multi) {
       segments += 1;
       used = 0;
     }
     used += w;
   }
-  return { units, segments };
+  return segments;
 }

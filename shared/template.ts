@@ -49,7 +49,12 @@ export function compileTemplate(template: string, columns: readonly string[]): C
   return { parts, unknown };
 }
 
-export function renderMessage(compiled: CompiledTemplate, values: readonly string[]): RenderedMessage {
+/** `values`: the row's cells, or a function giving one cell (to avoid splitting a whole row). */
+export function renderMessage(
+  compiled: CompiledTemplate,
+  values: readonly string[] | ((column: number) => string),
+): RenderedMessage {
+  const cell = typeof values === 'function' ? values : (column: number) => values[column] ?? '';
   let text = '';
   const emptyPlaceholders: string[] = [];
   for (const part of compiled.parts) {
@@ -57,7 +62,7 @@ export function renderMessage(compiled: CompiledTemplate, values: readonly strin
       text += part;
       continue;
     }
-    const value = (values[part.column] ?? '').trim();
+    const value = cell(part.column).trim();
     if (value !== '') text += value;
     else if (part.fallback !== null) text += part.fallback;
     else emptyPlaceholders.push(part.name);

@@ -123,11 +123,20 @@ export class Desk {
    * Imports a recipient file as a new draft campaign: decode, parse, check every row, save. Reports
    * progress as `import.progress` events and can be cancelled with `cancelImport(importId)`.
    */
-  async importRecipients(fileName: string, source: ImportSource, importId = randomBytes(8).toString('hex')): Promise<CampaignView> {
+  async importRecipients(
+    fileName: string,
+    source: ImportSource,
+    importId = randomBytes(8).toString('hex'),
+  ): Promise<CampaignView> {
     const abort = new AbortController();
     this.imports.set(importId, abort);
     let last = 0;
-    const progress = (phase: 'reading' | 'parsing' | 'checking' | 'saving', rows: number, fraction: number, done = false) => {
+    const progress = (
+      phase: 'reading' | 'parsing' | 'checking' | 'saving',
+      rows: number,
+      fraction: number,
+      done = false,
+    ) => {
       const now = performance.now();
       if (!done && now - last < 100) return;
       last = now;
@@ -315,16 +324,33 @@ export class Desk {
     const checker = new CampaignChecker(stored.table, this.suppression);
     const campaign = new Campaign(stored.def, stored.table, await checker.check(stored.def));
     for (const event of stored.events) campaign.apply(event);
-    const loaded: Loaded = { campaign, journal: stored.journal, checker, query: new RowQuery(campaign), rechecking: null };
+    const loaded: Loaded = {
+      campaign,
+      journal: stored.journal,
+      checker,
+      query: new RowQuery(campaign),
+      rechecking: null,
+    };
     this.open.set(id, loaded);
     if (campaign.state === 'sending' && !this.sending.has(id)) await this.markInterrupted(loaded);
     return loaded;
   }
 
-  private async adopt(def: CampaignDefinition, table: Campaign['table'], checks: Awaited<ReturnType<CampaignChecker['check']>>, checker: CampaignChecker): Promise<Loaded> {
+  private async adopt(
+    def: CampaignDefinition,
+    table: Campaign['table'],
+    checks: Awaited<ReturnType<CampaignChecker['check']>>,
+    checker: CampaignChecker,
+  ): Promise<Loaded> {
     const stored = await this.store.load(def.id);
     const campaign = new Campaign(def, table, checks);
-    const loaded: Loaded = { campaign, journal: stored.journal, checker, query: new RowQuery(campaign), rechecking: null };
+    const loaded: Loaded = {
+      campaign,
+      journal: stored.journal,
+      checker,
+      query: new RowQuery(campaign),
+      rechecking: null,
+    };
     this.open.set(def.id, loaded);
     return loaded;
   }
@@ -450,7 +476,8 @@ export class Desk {
         const views = await Promise.all((await this.openAll()).map((open) => this.view(open.campaign)));
         return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       },
-      'campaigns.import': ({ fileName, source, importId }) => this.importRecipients(fileName, source, importId),
+      'campaigns.import': ({ fileName, source, importId }) =>
+        this.importRecipients(fileName, source, importId),
       'imports.cancel': async ({ importId }) => {
         this.cancelImport(importId);
         return {};
@@ -475,7 +502,8 @@ export class Desk {
         return { fileName: `${campaign.definition.name}-skipped.csv`, csv: buildSkippedCsv(campaign) };
       },
       'suppression.list': async ({ search, offset, limit }) => this.suppression.list(search, offset, limit),
-      'suppression.add': ({ numbers, defaultCountry, reason }) => this.addSuppressed(numbers, defaultCountry, reason),
+      'suppression.add': ({ numbers, defaultCountry, reason }) =>
+        this.addSuppressed(numbers, defaultCountry, reason),
       'suppression.remove': async ({ numbers }) => {
         const removed = await this.suppression.remove(numbers);
         if (removed > 0) await this.recheckDrafts();

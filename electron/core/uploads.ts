@@ -26,7 +26,8 @@ export class Uploads {
     let size = 0;
     body.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_UPLOAD_BYTES) body.destroy(new DeskError('upload-too-large', 'The file is larger than 512 MB.'));
+      if (size > MAX_UPLOAD_BYTES)
+        body.destroy(new DeskError('upload-too-large', 'The file is larger than 512 MB.'));
     });
     try {
       await pipeline(body, createWriteStream(path));

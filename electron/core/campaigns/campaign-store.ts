@@ -86,7 +86,8 @@ async function readRecipients(path: string): Promise<RecipientTable> {
   const columns = Columns.parse(JSON.parse(lines[0] ?? '[]'));
   const packed: string[] = [];
   for (let start = 1; start < lines.length; start += WRITE_SLICE) {
-    for (const line of lines.slice(start, start + WRITE_SLICE)) if (line !== '') packed.push(JSON.parse(line) as string);
+    for (const line of lines.slice(start, start + WRITE_SLICE))
+      if (line !== '') packed.push(JSON.parse(line) as string);
     await new Promise((resolve) => setImmediate(resolve));
   }
   return RecipientTable.fromPacked(columns, packed);

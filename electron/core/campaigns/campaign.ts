@@ -8,7 +8,12 @@ import type {
 } from '../../../shared/api';
 import { unknownSmartlinks } from '../../../shared/smartlinks';
 import { canAdvance, isFinal, ROW_STATUSES, type RowStatus } from '../../../shared/status';
-import { compileTemplate, describeUnknownPlaceholders, renderMessage, type CompiledTemplate } from '../../../shared/template';
+import {
+  compileTemplate,
+  describeUnknownPlaceholders,
+  renderMessage,
+  type CompiledTemplate,
+} from '../../../shared/template';
 import type { Encoding } from '../../../shared/segments';
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
 import type { RecipientTable } from '../recipients/recipient-table';

@@ -15,7 +15,11 @@ export class CampaignChecker {
 
   constructor(
     private readonly table: RecipientTable,
-    private readonly optedOut: { has(msisdn: string): boolean; version: number },
+    private readonly optedOut: {
+      has(msisdn: string): boolean;
+      readonly size: number;
+      readonly version: number;
+    },
   ) {}
 
   async check(def: CampaignDefinition, hooks: PrepareHooks = {}): Promise<Checks> {
@@ -31,7 +35,7 @@ export class CampaignChecker {
     });
     const numbers = reuse
       ? (this.cached as { numbers: NumberCheck }).numbers
-      : await checkNumbers(this.table, def.phoneColumn, def.defaultCountry, (n) => this.optedOut.has(n), half(0));
+      : await checkNumbers(this.table, def.phoneColumn, def.defaultCountry, this.optedOut, half(0));
     this.cached = { inputs, suppressionVersion: this.optedOut.version, numbers };
     const messages = await checkMessages(this.table, compileTemplate(def.template, def.columns), half(0.5));
     return { numbers, messages };

@@ -20,7 +20,7 @@ const PHONE_VALUE = /^\+?[\d\s().-]{6,20}$/;
 /**
  * Parses a recipient CSV (first line the header; delimiter `,` `;` tab or `|` detected; CRLF, LF or CR;
  * blank lines skipped) in slices, yielding to the event loop between them so that progress can be
- * reported and the import cancelled. Short rows are padded; cells beyond the header get columns of
+ * reported and the import cancelled. Short rows read as padded; cells beyond the header get columns of
  * their own, so no cell is dropped.
  */
 export function parseRecipientsCsv(text: string, options: ParseOptions = {}): Promise<RecipientTable> {
@@ -66,15 +66,18 @@ export function parseRecipientsCsv(text: string, options: ParseOptions = {}): Pr
         if (settled) return;
         settled = true;
         if (header === null) {
-          return reject(new DeskError('csv-empty', 'The file is empty: it needs a header line and recipients.'));
+          return reject(
+            new DeskError('csv-empty', 'The file is empty: it needs a header line and recipients.'),
+          );
         }
         if (packed.length === 0) {
           return reject(new DeskError('csv-no-rows', 'The file has a header line but no recipients.'));
         }
         const columns = uniqueColumnNames(header, width);
-        resolve(RecipientTable.fromPacked(columns, padRows(packed, columns.length)));
+        resolve(RecipientTable.fromPacked(columns, packed));
       },
-      error: (error: Error) => fail(new DeskError('csv-unreadable', `The file cannot be read: ${error.message}`)),
+      error: (error: Error) =>
+        fail(new DeskError('csv-unreadable', `The file cannot be read: ${error.message}`)),
     });
   });
 }
@@ -96,15 +99,6 @@ function malformed(text: string, position: number, code: string): DeskError {
 function lineAt(text: string, position: number): number {
   const before = text.slice(0, position + 1);
   return (before.match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
-}
-
-function padRows(packed: string[], width: number): string[] {
-  const separators = width - 1;
-  return packed.map((row) => {
-    let count = 0;
-    for (let i = row.indexOf('\u0000'); i !== -1; i = row.indexOf('\u0000', i + 1)) count++;
-    return count < separators ? row + '\u0000'.repeat(separators - count) : row;
-  });
 }
 
 function uniqueColumnNames(header: string[], width: number): string[] {

@@ -8,6 +8,7 @@ import metadataJson from 'libphonenumber-js/min/metadata';
 
 const metadata = metadataJson as unknown as MetadataJson;
 const FORMATTING = /[\s\-().\u00a0\u2010-\u2015/]/g;
+const HAS_FORMATTING = /[\s\-().\u00a0\u2010-\u2015/]/;
 const DIGITS = /^\+?\d{4,17}$/;
 const MIN_MEMO_NATIONAL_LENGTH = 8;
 
@@ -106,12 +107,12 @@ function fastInternational(digits: string): boolean | null {
     const plans = plansFor(digits.slice(0, length));
     if (!plans) continue;
     const nsn = digits.slice(length);
-    if (plans.some((p) => p.nationalPrefixForParsing?.test(nsn))) return null;
     const plan =
       plans.length === 1
         ? plans[0]
         : plans.find((p) => (p.leadingDigits ? p.leadingDigits.test(nsn) : isValidFor(p, nsn)));
-    return plan ? isValidFor(plan, nsn) : null;
+    if (!plan || plans.some((p) => p.nationalPrefixForParsing?.test(nsn))) return null;
+    return isValidFor(plan, nsn);
   }
   return null;
 }
@@ -130,7 +131,7 @@ export class PhoneNormalizer {
   constructor(private readonly defaultCountry: string) {}
 
   normalize(raw: string): string | null {
-    const cleaned = raw.replace(FORMATTING, '');
+    const cleaned = HAS_FORMATTING.test(raw) ? raw.replace(FORMATTING, '') : raw;
     if (!DIGITS.test(cleaned)) return this.parse(raw);
     if (cleaned.startsWith('+')) {
       return fastInternational(cleaned.slice(1)) === true ? cleaned : this.parse(raw);

@@ -42,24 +42,43 @@ export async function checkNumbers(
   table: RecipientTable,
   phoneColumn: number | null,
   defaultCountry: string,
-  optedOut: (msisdn: string) => boolean,
+  optedOut: { has(msisdn: string): boolean; readonly size: number },
   hooks: PrepareHooks = {},
 ): Promise<NumberCheck> {
   const normalizer = new PhoneNormalizer(defaultCountry);
   const msisdn: (string | null)[] = new Array<string | null>(table.size).fill(null);
   const reason = new Uint8Array(table.size);
-  const seen = new Set<string>();
+  // E.164 has at most 15 digits, so each number is also an exact float key (NaN: no number).
+  const keys = new Float64Array(table.size).fill(NaN);
+  const anyOptedOut = optedOut.size > 0;
   await inSlices(table.size, hooks, (row) => {
-    const raw = phoneColumn === null ? '' : (table.values(row)[phoneColumn] ?? '').trim();
+    const raw = phoneColumn === null ? '' : table.cell(row, phoneColumn).trim();
     if (raw === '') return void (reason[row] = reasonCode('missing-number'));
     const number = normalizer.normalize(raw);
     msisdn[row] = number;
     if (number === null) reason[row] = reasonCode('invalid-number');
-    else if (optedOut(number)) reason[row] = reasonCode('opted-out');
-    else if (seen.has(number)) reason[row] = reasonCode('duplicate');
-    else seen.add(number);
+    else if (anyOptedOut && optedOut.has(number)) reason[row] = reasonCode('opted-out');
+    else keys[row] = Number(number.slice(1));
   });
+  markRepeats(keys, reason);
   return { msisdn, reason };
+}
+
+/** Marks every occurrence of a key after its first as a duplicate; sorting finds the repeated keys. */
+function markRepeats(keys: Float64Array, reason: Uint8Array): void {
+  const sorted = Float64Array.from(keys).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i] as number);
+  }
+  if (repeated.size === 0) return;
+  const seen = new Set<number>();
+  const duplicate = reasonCode('duplicate');
+  keys.forEach((key, row) => {
+    if (!repeated.has(key)) return;
+    if (seen.has(key)) reason[row] = duplicate;
+    else seen.add(key);
+  });
 }
 
 /** Renders every row's message to count its segments and find placeholders left empty. */
@@ -72,7 +91,7 @@ export async function checkMessages(
   const ucs2 = new Uint8Array(table.size);
   const emptyPlaceholders = new Map<number, string[]>();
   await inSlices(table.size, hooks, (row) => {
-    const rendered = renderMessage(template, table.values(row));
+    const rendered = renderMessage(template, (column) => table.cell(row, column));
     const info = countSegments(withStandInLinks(rendered.text));
     segments[row] = Math.min(info.segments, 0xffff);
     ucs2[row] = info.encoding === 'UCS-2' ? 1 : 0;

@@ -24,10 +24,27 @@ export class RecipientTable {
     return this.packed.length;
   }
 
+  /** The row's cells, one per column (a short row is padded with empty cells). */
   values(row: number): string[] {
     const packed = this.packed[row];
     if (packed === undefined) throw new RangeError(`row ${row} out of range`);
-    return packed.split(SEPARATOR);
+    const cells = packed.split(SEPARATOR);
+    while (cells.length < this.columns.length) cells.push('');
+    return cells;
+  }
+
+  /** One cell, without splitting the whole row. */
+  cell(row: number, column: number): string {
+    const packed = this.packed[row];
+    if (packed === undefined) throw new RangeError(`row ${row} out of range`);
+    let start = 0;
+    for (let c = 0; c < column; c++) {
+      const next = packed.indexOf(SEPARATOR, start);
+      if (next === -1) return '';
+      start = next + 1;
+    }
+    const end = packed.indexOf(SEPARATOR, start);
+    return end === -1 ? packed.slice(start) : packed.slice(start, end);
   }
 
   /** The packed form of a row, for storage. */

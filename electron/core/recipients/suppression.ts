@@ -56,7 +56,11 @@ export class SuppressionList {
     return listed.length;
   }
 
-  list(search: string | undefined, offset: number, limit: number): { total: number; entries: SuppressionEntry[] } {
+  list(
+    search: string | undefined,
+    offset: number,
+    limit: number,
+  ): { total: number; entries: SuppressionEntry[] } {
     const needle = search?.trim().toLowerCase() ?? '';
     const all = [...this.entries.values()]
       .filter((e) => needle === '' || e.msisdn.includes(needle) || e.reason.toLowerCase().includes(needle))

@@ -1,0 +1,46 @@
+// One measured run of the import benchmark, in a process of its own so that its peak memory is its own.
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { CampaignChecker } from '../electron/core/campaigns/checks';
+import type { CampaignDefinition } from '../electron/core/campaigns/definition';
+import { detectPhoneColumn, parseRecipientsCsv } from '../electron/core/recipients/csv-import';
+import { decodeText } from '../electron/core/recipients/decode';
+
+const [mode, path] = process.argv.slice(2) as ['baseline' | 'pipeline', string];
+const TEMPLATE = 'Hi $(first_name), your order $(order_id) of £$(amount) ships today. Reply STOP to opt out.';
+
+const started = performance.now();
+let summary: Record<string, number>;
+if (mode === 'baseline') {
+  const result = Papa.parse<string[]>(readFileSync(path, 'utf8'), { skipEmptyLines: true });
+  summary = { rows: result.data.length - 1 };
+} else {
+  const table = await parseRecipientsCsv(decodeText(readFileSync(path)).text);
+  const columns = [...table.columns];
+  const def: CampaignDefinition = {
+    id: 'bench',
+    name: 'bench',
+    createdAt: new Date().toISOString(),
+    fileName: path,
+    columns,
+    phoneColumn: detectPhoneColumn(table),
+    defaultCountry: 'GB',
+    template: TEMPLATE,
+    senderId: 'SHOP',
+    serviceId: 'sandbox',
+    smartlinks: [],
+  };
+  const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def);
+  let ready = 0;
+  let segments = 0;
+  checks.numbers.reason.forEach((r, row) => {
+    if (r === 0 && !checks.messages.emptyPlaceholders.has(row)) {
+      ready++;
+      segments += checks.messages.segments[row] ?? 0;
+    }
+  });
+  summary = { rows: table.size, ready, skipped: table.size - ready, segments };
+}
+const seconds = (performance.now() - started) / 1000;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(JSON.stringify({ mode, seconds, peakRssMb, ...summary }) + '\n');
