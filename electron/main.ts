@@ -68,6 +68,13 @@ async function start(): Promise<void> {
     settings: new Store<Record<string, unknown>>({ cwd: dataDir, name: 'settings' }),
     version: app.getVersion(),
   });
+  ipcMain.handle('desk:upload', (event, path: unknown) => {
+    const fromOurPage = event.senderFrame?.url.startsWith('file://') ?? false;
+    if (!fromOurPage || typeof path !== 'string' || path === '') {
+      return { ok: false, error: { code: 'forbidden', message: 'Only a file the user chose can be read.' } };
+    }
+    return { ok: true, value: { uploadId: desk.uploads.register(path) } };
+  });
   ipcMain.handle('desk:call', (event, name: unknown, payload: unknown) => {
     const fromOurPage = event.senderFrame?.url.startsWith('file://') ?? false;
     if (!fromOurPage || typeof name !== 'string') {

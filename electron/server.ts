@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Desk } from './core/desk';
 import { dispatch } from './core/dispatch';
+import { DeskError } from './core/errors';
 import { resolveDataDir, startNodeDesk } from './core/node-desk';
 
 export const CONTENT_SECURITY_POLICY =
@@ -66,6 +67,15 @@ export async function startBrowserShell(
           error: { code: 'unauthorized', message: 'Missing or wrong token' },
         });
       if (url.pathname === '/api/events' && req.method === 'GET') return openStream(res);
+      if (url.pathname === '/api/upload' && req.method === 'POST') {
+        const uploadId = await desk.uploads.receive(req).catch((error: unknown) => {
+          const message = error instanceof DeskError ? error.message : 'The file could not be received.';
+          send(res, 413, { ok: false, error: { code: 'upload-failed', message } });
+          return null;
+        });
+        if (uploadId) send(res, 200, { ok: true, value: { uploadId } });
+        return;
+      }
       const call = url.pathname.match(/^\/api\/call\/([\w.]+)$/);
       if (call && req.method === 'POST') {
         const body = await readJson(req);

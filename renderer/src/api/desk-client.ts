@@ -2,11 +2,12 @@ import type { ApiErrorBody, DeskApi } from '../../../shared/api';
 import { EVENT_NAMES } from '../../../shared/event-names';
 
 /** What preload.ts exposes on `window.deskBridge` inside Electron. */
+type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
 export interface DeskBridge {
-  call(
-    name: string,
-    input: unknown,
-  ): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
+  call(name: string, input: unknown): Promise<Result<unknown>>;
+  /** Hands a file to the core; calls then name it by the returned upload id. */
+  upload(file: File): Promise<Result<{ uploadId: string }>>;
   on(listener: (event: string, payload: unknown) => void): () => void;
 }
 
@@ -27,8 +28,12 @@ export class DeskCallError extends Error {
 
 type Listener = (payload: unknown) => void;
 
+export interface DeskClient extends DeskApi {
+  upload(file: File): Promise<string>;
+}
+
 /** The core API over Electron IPC when running in the app, else over HTTP + SSE from the browser shell. */
-export function connectDesk(): DeskApi {
+export function connectDesk(): DeskClient {
   const bridge = window.deskBridge ?? httpBridge();
   const listeners = new Map<string, Set<Listener>>();
   bridge.on((event, payload) => {
@@ -39,6 +44,11 @@ export function connectDesk(): DeskApi {
       const result = await bridge.call(name, input);
       if (!result.ok) throw new DeskCallError(result.error.code, result.error.message);
       return result.value as never;
+    },
+    async upload(file) {
+      const result = await bridge.upload(file);
+      if (!result.ok) throw new DeskCallError(result.error.code, result.error.message);
+      return result.value.uploadId;
     },
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
@@ -74,7 +84,15 @@ function httpBridge(): DeskBridge {
           },
         };
       }
-      return (await res.json()) as { ok: true; value: unknown } | { ok: false; error: ApiErrorBody };
+      return (await res.json()) as Result<unknown>;
+    },
+    async upload(file: File) {
+      const res = await fetch('/api/upload', {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'x-desk-token': token },
+        body: file,
+      });
+      return (await res.json()) as Result<{ uploadId: string }>;
     },
     on(listener) {
       const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
