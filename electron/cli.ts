@@ -1,5 +1,6 @@
 /** The command-line shell: `campaign-desk send | simulator`. */
 import { UsageError } from './commands/args';
+import { previewCommand } from './commands/preview';
 import { sendCommand } from './commands/send';
 import { simulatorCommand } from './commands/simulator';
 import { DeskError } from './core/errors';
@@ -8,6 +9,8 @@ const USAGE = `Usage:
   campaign-desk send <recipients.csv> --text <template> --sender <id>
         [--phone-column C] [--country CC] [--api-url URL] [--notify-url URL]
         [--rate N] [--batch N] [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
+  campaign-desk preview <recipients.csv> --text <template> [--country CC] [--phone-column C]
+        [--smartlink ID:DAYS]... [--data-dir DIR] [--json]
   campaign-desk simulator [--port N] [--key KEY]
 
 send      Sends one message per row of the CSV. Without --api-url it goes to the built-in
@@ -16,6 +19,9 @@ send      Sends one message per row of the CSV. Without --api-url it goes to the
           --notify-url is the public URL that forwards to this machine's receiver (a tunnel).
           Waits up to --wait seconds (default 30) for final delivery reports, then writes the
           report (default: <recipients>-report.csv) and prints a summary.
+preview   Prints every row as it would be sent: number (E.164), status, skip reason, message,
+          encoding and segments, then a summary. --json prints one JSON object per row, then
+          {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink.
 simulator Runs the IMIconnect simulator on 127.0.0.1 (default port 4010).`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -24,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'send':
         return await sendCommand(rest);
+      case 'preview':
+        return await previewCommand(rest);
       case 'simulator':
         return await simulatorCommand(rest);
       case undefined:

@@ -44,6 +44,7 @@ export const Smartlink = z.object({
   /** Days the link stays valid. */
   validity: z.number().int().min(1).max(3650),
 });
+export type Smartlink = z.infer<typeof Smartlink>;
 
 export const CampaignState = z.enum(['draft', 'sending', 'completed', 'stopped']);
 export type CampaignState = z.infer<typeof CampaignState>;

@@ -1,4 +1,5 @@
-import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 interface Pending {
   line: string;
@@ -40,6 +41,7 @@ export class Journal<E> {
       goodBytes = end;
     }
     if (goodBytes < Buffer.byteLength(text)) await truncate(path, goodBytes);
+    await mkdir(dirname(path), { recursive: true });
     return { journal: new Journal<E>(await open(path, 'a')), events };
   }
 

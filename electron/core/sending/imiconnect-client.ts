@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { z } from 'zod';
+import type { Smartlink } from '../../../shared/api';
 
 export interface OutgoingMessage {
   correlationid: string;
@@ -7,6 +8,8 @@ export interface OutgoingMessage {
   msisdn: string;
   text: string;
   senderid: string;
+  /** Every smartlink the text uses, as `{{link_<id>}}`. */
+  smartlinks: readonly Smartlink[];
 }
 
 export interface DestinationResult {
@@ -42,7 +45,15 @@ export function messagingUrl(baseUrl: string): string {
 export function toMessageObject(m: OutgoingMessage, notifyUrl: string) {
   return {
     deliverychannel: 'sms',
-    channels: { sms: { text: m.text, senderid: m.senderid, type: 1 } },
+    channels: {
+      sms: { text: m.text, senderid: m.senderid, type: 1 },
+      ...(m.smartlinks.length > 0 && {
+        smartlinks: m.smartlinks.map((l) => ({
+          linkid: /^\d+$/.test(l.linkid) ? Number(l.linkid) : l.linkid,
+          validity: l.validity,
+        })),
+      }),
+    },
     destination: [{ msisdn: [m.msisdn.replace(/^\+/, '')], correlationid: m.correlationid }],
     notifyurl: notifyUrl,
   };

@@ -1,3 +1,4 @@
+import { smartlinkIds } from '../../../shared/smartlinks';
 import type { Campaign } from '../campaigns/campaign';
 import type { JournalEvent } from '../campaigns/journal-events';
 import type { ResolvedService } from '../services';
@@ -33,7 +34,9 @@ export async function sendCampaign(ctx: SendContext): Promise<SendEnd> {
   const bucket = new TokenBucket(rate, batchSize);
   const ready: number[] = [];
   for (let row = 0; row < campaign.size; row++) if (campaign.statusOf(row) === 'ready') ready.push(row);
-  const { senderId } = campaign.definition;
+  const { senderId, template, smartlinks } = campaign.definition;
+  const used = new Set(smartlinkIds(template));
+  const linksUsed = smartlinks.filter((l) => used.has(l.linkid));
 
   for (let i = 0; i < ready.length; i += batchSize) {
     const rows = ready.slice(i, i + batchSize);
@@ -45,6 +48,7 @@ export async function sendCampaign(ctx: SendContext): Promise<SendEnd> {
         msisdn: p.msisdn,
         text: p.message,
         senderid: senderId,
+        smartlinks: linksUsed,
       };
     });
     await bucket.take(rows.length);

@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Smartlink } from '../../shared/api';
+import { Campaign } from '../core/campaigns/campaign';
+import { CampaignChecker } from '../core/campaigns/checks';
+import type { CampaignDefinition } from '../core/campaigns/definition';
+import { DeskError } from '../core/errors';
+import { resolveDataDir } from '../core/node-desk';
+import { detectPhoneColumn, parseRecipientsCsv } from '../core/recipients/csv-import';
+import { decodeText } from '../core/recipients/decode';
+import { SuppressionList } from '../core/recipients/suppression';
+import { columnIndex, UsageError } from './args';
+
+/**
+ * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments) and a
+ * summary, by the same checks as `send`, including the opt-out list of the data folder.
+ */
+export async function previewCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      text: { type: 'string' },
+      country: { type: 'string', default: 'US' },
+      'phone-column': { type: 'string' },
+      smartlink: { type: 'string', multiple: true, default: [] },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new UsageError('preview takes exactly one recipients CSV file.');
+  if (values.text === undefined) throw new UsageError('preview needs --text <template>.');
+  const country = values.country.toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new UsageError(`--country takes a two-letter code such as GB, not "${values.country}".`);
+
+  const table = await parseRecipientsCsv(decodeText(await readRecipientFile(file)).text);
+  const def: CampaignDefinition = {
+    id: 'preview',
+    name: file,
+    createdAt: new Date().toISOString(),
+    fileName: file,
+    columns: [...table.columns],
+    phoneColumn:
+      values['phone-column'] === undefined
+        ? detectPhoneColumn(table)
+        : columnIndex([...table.columns], values['phone-column']),
+    defaultCountry: country,
+    template: values.text,
+    senderId: 'preview',
+    serviceId: 'sandbox',
+    smartlinks: values.smartlink.map(parseSmartlink),
+  };
+  const suppression = await SuppressionList.open(
+    join(resolveDataDir(values['data-dir']), 'suppression.ndjson'),
+  );
+  try {
+    const campaign = new Campaign(def, table, await new CampaignChecker(table, suppression).check(def));
+    const problem = campaign.problem();
+    if (problem && problem !== 'No row is ready to send.') throw new DeskError('template-invalid', problem);
+    for (let row = 0; row < campaign.size; row++) {
+      const r = campaign.rowView(row);
+      const line = {
+        row: row + 1,
+        msisdn: r.msisdn,
+        status: r.status,
+        reason: r.reason,
+        message: r.message,
+        encoding: r.encoding,
+        segments: r.segments,
+      };
+      console.log(
+        values.json
+          ? JSON.stringify(line)
+          : `${String(line.row).padStart(6)}  ${(line.msisdn ?? '-').padEnd(16)} ${line.status.padEnd(7)} ${(line.reason ?? '').padEnd(14)} ${line.encoding} ${String(line.segments).padStart(2)}  ${JSON.stringify(line.message)}`,
+      );
+    }
+    const view = campaign.view(0);
+    const summary = {
+      rows: view.rowCount,
+      ready: view.counts.ready ?? 0,
+      skipped: view.counts.skipped ?? 0,
+      skippedBy: view.skipCounts,
+      segments: view.totalSegments,
+      phoneColumn: def.phoneColumn === null ? null : def.columns[def.phoneColumn],
+    };
+    if (values.json) console.log(JSON.stringify({ summary }));
+    else {
+      const reasons = Object.entries(summary.skippedBy).map(([reason, n]) => `${reason} ${n}`);
+      console.log(
+        `\n${summary.rows} rows: ${summary.ready} ready, ${summary.skipped} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${summary.segments} segments to send.`,
+      );
+    }
+    return 0;
+  } finally {
+    await suppression.close();
+  }
+}
+
+export async function readRecipientFile(file: string): Promise<Uint8Array> {
+  return readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new DeskError(
+      'file-unreadable',
+      `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+    );
+  });
+}
+
+function parseSmartlink(value: string): Smartlink {
+  const match = value.match(/^([A-Za-z0-9_-]{1,40}):(\d{1,4})$/);
+  if (!match) throw new UsageError(`--smartlink takes <linkid>:<validity days>, e.g. 5:30, not "${value}".`);
+  return { linkid: match[1] as string, validity: Number(match[2]) };
+}
