@@ -15,7 +15,14 @@ if (mode === 'baseline') {
   const result = Papa.parse<string[]>(readFileSync(path, 'utf8'), { skipEmptyLines: true });
   summary = { rows: result.data.length - 1 };
 } else {
-  const table = await parseRecipientsCsv(decodeText(readFileSync(path)).text);
+  let lastProgress = performance.now();
+  let maxProgressGapMs = 0;
+  const progress = () => {
+    const now = performance.now();
+    maxProgressGapMs = Math.max(maxProgressGapMs, now - lastProgress);
+    lastProgress = now;
+  };
+  const table = await parseRecipientsCsv(decodeText(readFileSync(path)).text, { onProgress: progress });
   const columns = [...table.columns];
   const def: CampaignDefinition = {
     id: 'bench',
@@ -30,7 +37,9 @@ if (mode === 'baseline') {
     serviceId: 'sandbox',
     smartlinks: [],
   };
-  const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def);
+  const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def, {
+    onProgress: progress,
+  });
   let ready = 0;
   let segments = 0;
   checks.numbers.reason.forEach((r, row) => {
@@ -39,7 +48,7 @@ if (mode === 'baseline') {
       segments += checks.messages.segments[row] ?? 0;
     }
   });
-  summary = { rows: table.size, ready, skipped: table.size - ready, segments };
+  summary = { rows: table.size, ready, skipped: table.size - ready, segments, maxProgressGapMs };
 }
 const seconds = (performance.now() - started) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;

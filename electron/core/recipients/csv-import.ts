@@ -13,7 +13,7 @@ export interface ParseOptions {
   signal?: AbortSignal;
 }
 
-const CHUNK_CHARS = 512 * 1024;
+const CHUNK_CHARS = 256 * 1024;
 const PHONE_HEADER = /phone|mobile|msisdn|cell|tel|number|gsm|sms/i;
 const PHONE_VALUE = /^\+?[\d\s().-]{6,20}$/;
 

@@ -27,7 +27,7 @@ export interface PrepareHooks {
   onProgress?: (fraction: number) => void;
 }
 
-const SLICE = 20_000;
+const SLICE = 10_000;
 
 export function reasonCode(reason: SkipReason): number {
   return SKIP_REASONS.indexOf(reason) + 1;
