@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CampaignPatch, CampaignView, RowFilter, RowPatch } from '../../shared/api';
-import { Campaign } from './campaigns/campaign';
+import { Campaign, type Checks } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignChecker } from './campaigns/checks';
 import type { CampaignDefinition } from './campaigns/definition';
@@ -16,6 +16,7 @@ import { startReceiver, type Receiver } from './receiver/receiver';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
 import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
+import type { RecipientTable } from './recipients/recipient-table';
 import { PhoneNormalizer } from './recipients/phone-numbers';
 import { SuppressionList } from './recipients/suppression';
 import type { Vault } from './secrets/vault';
@@ -336,21 +337,16 @@ export class Desk {
     return loaded;
   }
 
+  /** Takes a campaign just created (its table and checks in hand) into the open set, without reading it back. */
   private async adopt(
     def: CampaignDefinition,
-    table: Campaign['table'],
-    checks: Awaited<ReturnType<CampaignChecker['check']>>,
+    table: RecipientTable,
+    checks: Checks,
     checker: CampaignChecker,
   ): Promise<Loaded> {
-    const stored = await this.store.load(def.id);
+    const { journal } = await this.store.openJournal(def.id);
     const campaign = new Campaign(def, table, checks);
-    const loaded: Loaded = {
-      campaign,
-      journal: stored.journal,
-      checker,
-      query: new RowQuery(campaign),
-      rechecking: null,
-    };
+    const loaded: Loaded = { campaign, journal, checker, query: new RowQuery(campaign), rechecking: null };
     this.open.set(def.id, loaded);
     return loaded;
   }

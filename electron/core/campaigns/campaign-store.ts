@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../errors';
 import { RecipientTable } from '../recipients/recipient-table';
+import type { Campaign } from './campaign';
 import { CampaignDefinition } from './definition';
 import { Journal } from './journal';
 import { parseJournalEvent, type JournalEvent } from './journal-events';
@@ -57,8 +58,11 @@ export class CampaignStore {
     const dir = this.dir(id);
     const def = CampaignDefinition.parse(JSON.parse(await readFile(join(dir, 'campaign.json'), 'utf8')));
     const table = await readRecipients(join(dir, 'recipients.ndjson'));
-    const { journal, events } = await Journal.open(join(dir, 'journal.ndjson'), parseJournalEvent);
-    return { def, table, journal, events };
+    return { def, table, ...(await this.openJournal(id)) };
+  }
+
+  openJournal(id: string): Promise<{ journal: Journal<JournalEvent>; events: JournalEvent[] }> {
+    return Journal.open(join(this.dir(id), 'journal.ndjson'), parseJournalEvent);
   }
 
   private dir(id: string): string {
@@ -106,6 +110,6 @@ async function writeAtomic(path: string, parts: readonly string[]): Promise<void
 }
 
 export interface OpenCampaign {
-  campaign: import('./campaign').Campaign;
+  campaign: Campaign;
   journal: Journal<JournalEvent>;
 }

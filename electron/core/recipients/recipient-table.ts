@@ -1,5 +1,4 @@
 const SEPARATOR = '\u0000';
-const SEPARATORS = /\u0000/g;
 
 /**
  * The imported rows, each kept as one string with its cells joined by NUL: a million rows then cost
@@ -54,5 +53,5 @@ export class RecipientTable {
 }
 
 export function packRow(cells: readonly string[]): string {
-  return cells.map((c) => (c.includes(SEPARATOR) ? c.replace(SEPARATORS, '\ufffd') : c)).join(SEPARATOR);
+  return cells.map((c) => (c.includes(SEPARATOR) ? c.replaceAll(SEPARATOR, '\ufffd') : c)).join(SEPARATOR);
 }
