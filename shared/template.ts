@@ -1,8 +1,8 @@
 /**
  * Message templates: `$(column)` is replaced by the row's value of that column, `$(column|fallback)`
  * by the fallback when the cell is empty. Column names match ignoring case, surrounding spaces and
- * repeated inner spaces, so `$( First  Name )` matches a column "first name". A name may hold balanced
- * parentheses, as in `$(Amount (USD))`.
+ * repeated inner spaces, so `$( First  Name )` matches a column "first name". A name may hold one level
+ * of balanced parentheses, as in `$(Amount (USD))`.
  */
 const PLACEHOLDER = /\$\(((?:[^()|]|\([^()|]*\))*)(?:\|((?:[^()]|\([^()]*\))*))?\)/g;
 
@@ -46,6 +46,14 @@ export function compileTemplate(template: string, columns: readonly string[]): C
     last = m.index + m[0].length;
   }
   if (last < template.length) parts.push(template.slice(last));
+  // Anything else that opens a placeholder (unbalanced or nested brackets) would go out as literal text.
+  for (const part of parts) {
+    if (typeof part !== 'string' || part.startsWith('$(')) continue;
+    for (const m of part.matchAll(/\$\([^)]*\)?/g)) {
+      const name = m[0].slice(2).replace(/\)$/, '').trim();
+      if (!unknown.includes(name)) unknown.push(name);
+    }
+  }
   return { parts, unknown };
 }
 

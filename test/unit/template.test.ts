@@ -78,11 +78,15 @@ describe('template rendering', () => {
       '',
       'Hello world',
       'Price: $5 (approx.) or $ (none) — see {{link_5}}',
-      'Unclosed $(name and more',
       'Ünïcödé 😀 €',
     ]) {
       expect(render(text, ['Ann', '', '', ''])).toEqual({ text, emptyPlaceholders: [], unknown: [] });
     }
+  });
+
+  it('reports a placeholder left open or with nested brackets, which would otherwise go out as typed', () => {
+    expect(compileTemplate('Hi $(name, welcome', ['name']).unknown).toEqual(['name, welcome']);
+    expect(compileTemplate('Due $(a((b))) now', ['a((b))']).unknown).toEqual(['a((b']);
   });
 
   it('does not substitute placeholders that come from a cell value', () => {

@@ -14,7 +14,8 @@ export interface ParseOptions {
 }
 
 const CHUNK_CHARS = 256 * 1024;
-const PHONE_HEADER = /phone|mobile|msisdn|cell|tel|number|gsm|sms/i;
+const PHONE_HEADER = /phone|mobile|msisdn|\bcell|\bgsm\b|\bsms\b|handy|portable|móvil|movil|celular/i;
+const LOOSE_PHONE_HEADER = /\btel|number|\bno\b|contact/i;
 const PHONE_VALUE = /^\+?[\d\s().-]{6,20}$/;
 
 /**
@@ -112,16 +113,24 @@ function uniqueColumnNames(header: string[], width: number): string[] {
   });
 }
 
-/** The column most likely to hold phone numbers: by header name, else by its first values. */
+/**
+ * The column most likely to hold phone numbers: one named for phones (phone, mobile, msisdn, cell…);
+ * else one whose name merely mentions a number and whose values look like phone numbers; else the
+ * column whose first values most look like phone numbers.
+ */
 export function detectPhoneColumn(table: RecipientTable): number | null {
   const byName = table.columns.findIndex((c) => PHONE_HEADER.test(c));
   if (byName >= 0) return byName;
   const sample = Array.from({ length: Math.min(50, table.size) }, (_, i) => table.values(i));
+  const share = (column: number) =>
+    sample.filter((r) => PHONE_VALUE.test((r[column] ?? '').trim())).length / Math.max(1, sample.length);
+  const loose = table.columns.findIndex((c, column) => LOOSE_PHONE_HEADER.test(c) && share(column) >= 0.5);
+  if (loose >= 0) return loose;
   let best: number | null = null;
   let bestShare = 0.5;
   for (let column = 0; column < table.columns.length; column++) {
-    const share = sample.filter((r) => PHONE_VALUE.test((r[column] ?? '').trim())).length / sample.length;
-    if (share >= bestShare) [best, bestShare] = [column, share + Number.EPSILON];
+    const s = share(column);
+    if (s >= bestShare) [best, bestShare] = [column, s + Number.EPSILON];
   }
   return best;
 }

@@ -39,7 +39,7 @@ function decodeWindows1252(bytes: Uint8Array): string {
     .replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string);
 }
 
-/** ASCII text in UTF-16 has a zero in every other byte of its first characters. */
+/** Mostly-ASCII text in UTF-16 has a zero in every other byte, and few on the other side. */
 function guessBomlessUtf16(bytes: Uint8Array): TextEncodingName | null {
   const sample = Math.min(bytes.length - (bytes.length % 2), 200);
   if (sample < 4) return null;
@@ -50,7 +50,7 @@ function guessBomlessUtf16(bytes: Uint8Array): TextEncodingName | null {
     if (bytes[i + 1] === 0) oddZeros++;
   }
   const pairs = sample / 2;
-  if (oddZeros > pairs * 0.7 && evenZeros === 0) return 'utf-16le';
-  if (evenZeros > pairs * 0.7 && oddZeros === 0) return 'utf-16be';
+  if (oddZeros > pairs * 0.7 && evenZeros < pairs * 0.1) return 'utf-16le';
+  if (evenZeros > pairs * 0.7 && oddZeros < pairs * 0.1) return 'utf-16be';
   return null;
 }

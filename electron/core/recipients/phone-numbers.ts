@@ -11,6 +11,7 @@ const FORMATTING = /[\s\-().\u00a0\u2010-\u2015/]/g;
 const HAS_FORMATTING = /[\s\-().\u00a0\u2010-\u2015/]/;
 const DIGITS = /^\+?\d{4,17}$/;
 const MIN_MEMO_NATIONAL_LENGTH = 8;
+const NATIONAL_KEY_DIGITS = 4;
 
 /** Validation rules of one numbering plan, compiled once. */
 interface Plan {
@@ -136,7 +137,7 @@ export class PhoneNormalizer {
     if (cleaned.startsWith('+')) {
       return fastInternational(cleaned.slice(1)) === true ? cleaned : this.parse(raw);
     }
-    const key = `${cleaned.slice(0, 4)}:${cleaned.length}`;
+    const key = `${cleaned.slice(0, NATIONAL_KEY_DIGITS)}:${cleaned.length}`;
     let rule = this.nationalRules.get(key);
     if (rule === undefined) {
       rule = this.learn(cleaned);
@@ -153,8 +154,10 @@ export class PhoneNormalizer {
   private learn(cleaned: string): { strip: number; prefix: string } | null {
     const parsed = parsePhoneNumberFromString(cleaned, this.defaultCountry as CountryCode, metadata);
     if (!parsed?.isValid() || parsed.nationalNumber.length < MIN_MEMO_NATIONAL_LENGTH) return null;
-    if (!cleaned.endsWith(parsed.nationalNumber)) return null;
-    return { strip: cleaned.length - parsed.nationalNumber.length, prefix: `+${parsed.countryCallingCode}` };
+    const strip = cleaned.length - parsed.nationalNumber.length;
+    // The rule is shared by every number with the same key, so what it strips must lie within the key.
+    if (!cleaned.endsWith(parsed.nationalNumber) || strip > NATIONAL_KEY_DIGITS) return null;
+    return { strip, prefix: `+${parsed.countryCallingCode}` };
   }
 
   private parse(raw: string): string | null {

@@ -1,0 +1,246 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SuppressionList } from '../../electron/core/recipients/suppression';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const CSV = [
+  'Name,Contact,Note',
+  'Ann,07911 123456,VIP',
+  'Bob,+44 7911 123457,',
+  'Ann again,07911123456,dup',
+  'Cy,12,bad',
+  'Dee,,none',
+  'Łukasz,+48 512 345 678,€ fan',
+].join('\n');
+
+const KEYS = ['encoding', 'message', 'msisdn', 'reason', 'row', 'segments', 'status'];
+
+let tmp: string;
+let file: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'preview-cli-test-'));
+  file = join(tmp, 'people.csv');
+  await writeFile(file, CSV);
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function preview(args: string[], home = join(tmp, 'home')): Promise<Run> {
+  const env = { ...process.env };
+  delete env.CAMPAIGN_DESK_HOME;
+  delete env.CAMPAIGN_DESK_KEY;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/campaign-desk.js', 'preview', ...args, '--data-dir', home],
+      { cwd: ROOT, env, timeout: 15_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe.concurrent('campaign-desk preview', () => {
+  it('prints one JSON object per row in file order, then the summary', async () => {
+    const run = await preview([file, '--text', 'Hi $(name|there): $(note|-)', '--country', 'GB', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines).toHaveLength(7);
+    const rows = lines.slice(0, 6);
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(KEYS);
+    expect(rows).toEqual([
+      {
+        row: 1,
+        msisdn: '+447911123456',
+        status: 'ready',
+        reason: null,
+        message: 'Hi Ann: VIP',
+        encoding: 'GSM-7',
+        segments: 1,
+      },
+      {
+        row: 2,
+        msisdn: '+447911123457',
+        status: 'ready',
+        reason: null,
+        message: 'Hi Bob: -',
+        encoding: 'GSM-7',
+        segments: 1,
+      },
+      {
+        row: 3,
+        msisdn: '+447911123456',
+        status: 'skipped',
+        reason: 'duplicate',
+        message: 'Hi Ann again: dup',
+        encoding: 'GSM-7',
+        segments: 1,
+      },
+      {
+        row: 4,
+        msisdn: null,
+        status: 'skipped',
+        reason: 'invalid-number',
+        message: 'Hi Cy: bad',
+        encoding: 'GSM-7',
+        segments: 1,
+      },
+      {
+        row: 5,
+        msisdn: null,
+        status: 'skipped',
+        reason: 'missing-number',
+        message: 'Hi Dee: none',
+        encoding: 'GSM-7',
+        segments: 1,
+      },
+      {
+        row: 6,
+        msisdn: '+48512345678',
+        status: 'ready',
+        reason: null,
+        message: 'Hi Łukasz: € fan',
+        encoding: 'UCS-2',
+        segments: 1,
+      },
+    ]);
+    expect(Object.keys(lines[6] as object)).toEqual(['summary']);
+    expect(lines[6]).toEqual({
+      summary: expect.objectContaining({
+        rows: 6,
+        ready: 3,
+        skipped: 3,
+        skippedBy: { duplicate: 1, 'invalid-number': 1, 'missing-number': 1 },
+        segments: 3,
+        phoneColumn: 'Contact',
+      }),
+    });
+  });
+
+  it('flags an empty cell without a fallback as missing-value', async () => {
+    const run = await preview([file, '--text', 'Note: $(Note)', '--country', 'GB', '--json']);
+    expect(run.code).toBe(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines[1]).toMatchObject({ row: 2, status: 'skipped', reason: 'missing-value', message: 'Note: ' });
+    expect(lines.at(-1)).toMatchObject({
+      summary: { skippedBy: expect.objectContaining({ 'missing-value': 1 }) },
+    });
+  });
+
+  it('skips the numbers on the opt-out list of the data folder', async () => {
+    const home = join(tmp, 'home-with-opt-outs');
+    const list = await SuppressionList.open(join(home, 'suppression.ndjson'));
+    await list.add(['+447911123457'], 'replied STOP');
+    await list.close();
+    const run = await preview([file, '--text', 'Hi', '--country', 'GB', '--json'], home);
+    expect(run.code).toBe(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines[1]).toMatchObject({
+      row: 2,
+      msisdn: '+447911123457',
+      status: 'skipped',
+      reason: 'opted-out',
+    });
+    expect(lines.at(-1)).toMatchObject({
+      summary: { ready: 2, skippedBy: expect.objectContaining({ 'opted-out': 1 }) },
+    });
+  });
+
+  it('prints a line per row and a summary line in text mode', async () => {
+    const run = await preview([file, '--text', 'Hi $(name|there)', '--country', 'GB']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toHaveLength(7);
+    expect(lines[0]).toMatch(/^\s+1\s+\+447911123456\s+ready\s+GSM-7\s+1\s+"Hi Ann"$/);
+    expect(lines[3]).toMatch(/^\s+4\s+-\s+skipped\s+invalid-number\s+GSM-7\s+1\s+"Hi Cy"$/);
+    expect(lines[6]).toBe(
+      '6 rows: 3 ready, 3 skipped (duplicate 1, invalid-number 1, missing-number 1); 3 segments to send.',
+    );
+  });
+
+  it('uses the default country given by --country', async () => {
+    const run = await preview([file, '--text', 'Hi', '--country', 'US', '--json']);
+    expect(run.code).toBe(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines.slice(0, 6).map((l) => l.msisdn)).toEqual([
+      null,
+      '+447911123457',
+      null,
+      null,
+      null,
+      '+48512345678',
+    ]);
+  });
+
+  it('exits 1 naming an unknown placeholder, and prints no rows', async () => {
+    const run = await preview([file, '--text', 'Hi $(nmae)', '--country', 'GB', '--json']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('$(nmae)');
+    expect(run.stdout).toBe('');
+  });
+
+  it('takes --phone-column by name or by 1-based position', async () => {
+    const args = [file, '--text', 'Hi', '--country', 'GB', '--json', '--phone-column'];
+    const [byName, byOtherCase, byPosition, bySecond, unknown] = await Promise.all(
+      ['note', 'NOTE', '3', '2', 'Fax'].map((column) => preview([...args, column])),
+    );
+    for (const run of [byName, byOtherCase, byPosition] as Run[]) {
+      expect(run.code).toBe(0);
+      const lines = jsonLines(run.stdout);
+      expect(lines.slice(0, 6).map((l) => l.reason)).toEqual([
+        'invalid-number',
+        'missing-number',
+        'invalid-number',
+        'invalid-number',
+        'invalid-number',
+        'invalid-number',
+      ]);
+      expect(lines.at(-1)).toMatchObject({ summary: { phoneColumn: 'Note', ready: 0 } });
+    }
+    expect(jsonLines(bySecond?.stdout ?? '').at(-1)).toMatchObject({
+      summary: { phoneColumn: 'Contact', ready: 3 },
+    });
+    expect(unknown?.code).toBe(1);
+    expect(unknown?.stderr).toContain('"Fax"');
+  });
+
+  it('exits 1 when a smartlink is used without --smartlink, and counts it at link length once given', async () => {
+    // Ann's message is 150 characters (154 septets) as typed, 163 septets with the link: two segments.
+    const text = `Hi $(name|there), ${'x'.repeat(132)}{{link_5}}`;
+    const [missing, given] = await Promise.all([
+      preview([file, '--text', text, '--country', 'GB', '--json']),
+      preview([file, '--text', text, '--country', 'GB', '--json', '--smartlink', '5:30']),
+    ]);
+    expect(missing?.code).toBe(1);
+    expect(missing?.stderr).toContain('{{link_5}}');
+    expect(missing?.stdout).toBe('');
+
+    expect(given?.code).toBe(0);
+    const first = jsonLines(given?.stdout ?? '')[0];
+    expect(first).toMatchObject({ row: 1, message: `Hi Ann, ${'x'.repeat(132)}{{link_5}}`, segments: 2 });
+  });
+});
