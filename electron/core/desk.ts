@@ -61,6 +61,8 @@ export class Desk {
   readonly handlers: Handlers;
   private readonly open = new Map<string, Loaded>();
   private readonly imports = new Map<string, AbortController>();
+  /** Cancels that arrived before their import began (the two calls can cross). */
+  private readonly cancelledEarly = new Set<string>();
   private readonly sending = new Map<string, Promise<void>>();
   private allOpen = false;
 
@@ -96,6 +98,8 @@ export class Desk {
     const inbox = await Journal.open(join(options.dataDir, 'inbox.ndjson'), keep);
     const unmatched = await Journal.open(join(options.dataDir, 'unmatched-reports.ndjson'), keep);
     const suppression = await SuppressionList.open(join(options.dataDir, 'suppression.ndjson'));
+    const uploads = new Uploads(join(options.dataDir, 'uploads'));
+    await uploads.clearLeftovers();
     ref.desk = new Desk(
       options,
       new CampaignStore(join(options.dataDir, 'campaigns')),
@@ -105,7 +109,7 @@ export class Desk {
       inbox.journal,
       unmatched.journal,
       suppression,
-      new Uploads(join(options.dataDir, 'uploads')),
+      uploads,
     );
     return ref.desk;
   }
@@ -130,6 +134,7 @@ export class Desk {
     importId = randomBytes(8).toString('hex'),
   ): Promise<CampaignView> {
     const abort = new AbortController();
+    if (this.cancelledEarly.delete(importId)) abort.abort();
     this.imports.set(importId, abort);
     let last = 0;
     const progress = (
@@ -145,6 +150,7 @@ export class Desk {
     };
     try {
       progress('reading', 0, 0);
+      if (abort.signal.aborted) throw cancelled();
       const text = await this.sourceText(source);
       const table = await parseRecipientsCsv(text, {
         signal: abort.signal,
@@ -181,7 +187,9 @@ export class Desk {
   }
 
   cancelImport(importId: string): void {
-    this.imports.get(importId)?.abort();
+    const running = this.imports.get(importId);
+    if (running) running.abort();
+    else if (this.cancelledEarly.size < 100) this.cancelledEarly.add(importId);
   }
 
   private async sourceText(source: ImportSource): Promise<string> {

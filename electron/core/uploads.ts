@@ -19,6 +19,11 @@ export class Uploads {
 
   constructor(private readonly dir: string) {}
 
+  /** Uploads live for one run: what an earlier run left (an import cancelled after its upload) goes. */
+  async clearLeftovers(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
   async receive(body: Readable): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const id = randomUUID();

@@ -6,10 +6,12 @@ import { HistoryPanel } from './HistoryPanel';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { ImportPanel } from './ImportPanel';
 import { ServicesPanel } from './ServicesPanel';
+import { SuppressionPanel } from './SuppressionPanel';
 
 const TABS = [
   { id: 'campaign', label: 'Campaign' },
   { id: 'history', label: 'History' },
+  { id: 'opt-outs', label: 'Opt-outs' },
   { id: 'services', label: 'Services' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
@@ -112,6 +114,14 @@ export function App() {
         </section>
         <section role="tabpanel" id="panel-history" aria-labelledby="tab-history" hidden={tab !== 'history'}>
           {tab === 'history' && <HistoryPanel onOpen={open} />}
+        </section>
+        <section
+          role="tabpanel"
+          id="panel-opt-outs"
+          aria-labelledby="tab-opt-outs"
+          hidden={tab !== 'opt-outs'}
+        >
+          {tab === 'opt-outs' && <SuppressionPanel defaultCountry={campaign?.defaultCountry ?? 'US'} />}
         </section>
         <section
           role="tabpanel"

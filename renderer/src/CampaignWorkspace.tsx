@@ -3,8 +3,9 @@ import type { CampaignView, ServiceView } from '../../shared/api';
 import { ComposePanel } from './ComposePanel';
 import { formatDate } from './format';
 import { useCampaignEditor } from './hooks/useCampaignEditor';
+import { useDeskEvent } from './hooks/useDesk';
 import { useMessagePreview } from './hooks/useMessagePreview';
-import { useRows } from './hooks/useRows';
+import { useRow } from './hooks/useRows';
 import { PhonePreview } from './PhonePreview';
 import { RecipientSettings } from './RecipientSettings';
 import { RecipientsTable } from './RecipientsTable';
@@ -21,9 +22,14 @@ interface Props {
 /** One campaign: settings and message on the left, preview and sending on the right, rows below. */
 export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }: Props) {
   const editor = useCampaignEditor(campaign, onSaved);
-  const rows = useRows(campaign.id, editor.revision);
+  // The core re-checks drafts on its own when the opt-out list changes, and says so with this event.
+  const [rechecks, setRechecks] = useState(0);
+  useDeskEvent('campaign.updated', (view) => {
+    if (view.id === campaign.id && view.state === 'draft') setRechecks((n) => n + 1);
+  });
+  const revision = editor.revision + rechecks;
   const [selected, setSelected] = useState(0);
-  const selectedRow = rows.rowAt(selected);
+  const selectedRow = useRow(campaign.id, selected, revision);
   const preview = useMessagePreview(editor.draft.template, campaign.columns, selectedRow?.values);
   const locked = campaign.state !== 'draft';
 
@@ -71,7 +77,7 @@ export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }
           <SendPanel campaign={campaign} beforeSend={editor.flush} onSent={onSent} />
         </div>
       </div>
-      <RecipientsTable campaign={campaign} rows={rows} selected={selected} onSelect={setSelected} />
+      <RecipientsTable campaign={campaign} revision={revision} selected={selected} onSelect={setSelected} />
     </div>
   );
 }

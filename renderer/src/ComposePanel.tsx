@@ -1,10 +1,13 @@
 import { useRef } from 'react';
 import type { CampaignPatch, CampaignView, ServiceView } from '../../shared/api';
+import { findLookalikes, replaceLookalikes } from '../../shared/lookalikes';
 import { placeholderFor } from '../../shared/template';
+import { describeCharacter } from './characters';
 import { Field } from './Field';
 import { formatMoney, plural } from './format';
 import type { Draft } from './hooks/useCampaignEditor';
 import type { MessagePreview } from './hooks/useMessagePreview';
+import { SmartlinksEditor } from './SmartlinksEditor';
 
 interface Props {
   campaign: CampaignView;
@@ -40,8 +43,10 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
         label="Message"
         hint={
           <>
-            Write <code>$(column|fallback)</code> to use a fallback where a cell is empty, e.g.{' '}
-            <code>$(name|there)</code>.
+            <code>$(column)</code> inserts the row&apos;s value; case and extra spaces in the name are
+            ignored, so <code>$(First Name)</code> matches a column &ldquo;first name&rdquo;.{' '}
+            <code>$(column|fallback)</code> uses the fallback where the cell is empty, e.g.{' '}
+            <code>$(name|there)</code>; rows with an empty cell and no fallback are skipped.
           </>
         }
       >
@@ -82,14 +87,15 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
       {preview && (
         <div className="stats" aria-live="polite" data-testid="row-stats">
           <p>
-            Row {rowNumber}: {plural([...preview.text].length, 'character')} · {preview.segments.encoding} ·{' '}
-            {plural(preview.segments.segments, 'segment')}
+            Row {rowNumber.toLocaleString()}: {plural([...preview.text].length, 'character')} ·{' '}
+            {preview.segments.encoding} · {plural(preview.segments.segments, 'segment')}
           </p>
           {preview.segments.encoding === 'UCS-2' && (
-            <p className="muted small">
-              Sent as UCS-2 (70 characters per segment instead of 160) because of{' '}
-              {preview.segments.ucs2Characters.join(' ')}
-            </p>
+            <Ucs2Note
+              characters={preview.segments.ucs2Characters}
+              template={draft.template}
+              onReplace={() => edit({ template: replaceLookalikes(draft.template) })}
+            />
           )}
           {preview.emptyPlaceholders.length > 0 && (
             <p className="warning small">
@@ -99,6 +105,12 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
           )}
         </div>
       )}
+      <SmartlinksEditor
+        smartlinks={draft.smartlinks}
+        template={draft.template}
+        onChange={(smartlinks) => edit({ smartlinks })}
+        onInsert={insertPlaceholder}
+      />
       <div className="field-row">
         <Field
           label="Sender ID"
@@ -137,5 +149,53 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
         {formatMoney(campaign.estimatedCost)}
       </p>
     </fieldset>
+  );
+}
+
+interface Ucs2NoteProps {
+  characters: readonly string[];
+  template: string;
+  onReplace: () => void;
+}
+
+/** Names the characters that force UCS-2 and offers to replace the look-alikes the template holds. */
+function Ucs2Note({ characters, template, onReplace }: Ucs2NoteProps) {
+  const inTemplate = findLookalikes(template);
+  const fromData = characters.filter(
+    (c) => describeCharacter(c).replacement !== null && !inTemplate.includes(c),
+  );
+  return (
+    <div className="ucs2-note" data-testid="ucs2-note">
+      <p className="small">Sent as UCS-2 (70 characters per segment instead of 160) because of:</p>
+      <ul className="characters" aria-label="Characters that force UCS-2">
+        {characters.map((char) => {
+          const info = describeCharacter(char);
+          return (
+            <li key={char}>
+              <code>{info.glyph}</code> {info.name ?? info.codePoint}
+              {info.replacement !== null && <span className="muted"> (look-alike)</span>}
+            </li>
+          );
+        })}
+      </ul>
+      {inTemplate.length > 0 && (
+        <div className="replace-row small">
+          <button type="button" className="button" onClick={onReplace}>
+            Replace look-alikes
+          </button>
+          <span className="muted">
+            Puts plain characters in place of{' '}
+            {inTemplate.map((c) => describeCharacter(c).name ?? describeCharacter(c).codePoint).join(', ')} in
+            the message.
+          </span>
+        </div>
+      )}
+      {fromData.length > 0 && (
+        <p className="muted small">
+          {fromData.map((c) => describeCharacter(c).name).join(', ')} come from this row&apos;s cells: fix
+          them in the file to send in GSM-7.
+        </p>
+      )}
+    </div>
   );
 }

@@ -1,45 +1,125 @@
-import { useId, useState, type DragEvent } from 'react';
-import type { CampaignView } from '../../shared/api';
-import { errorText, plural } from './format';
+import { useId, useRef, useState, type DragEvent } from 'react';
+import type { CampaignView, EventPayload } from '../../shared/api';
+import { DeskCallError, UPLOAD_CANCELLED } from './api/desk-client';
+import { errorText, percent, plural } from './format';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
+
+type Phase = 'uploading' | EventPayload<'import.progress'>['phase'];
 
 interface Progress {
   fileName: string;
-  step: 'reading' | 'importing';
+  phase: Phase;
   rows: number;
+  /** 0..1 of the current phase. */
+  fraction: number;
+  cancelling: boolean;
+}
+
+interface Job {
+  importId: string;
+  upload: AbortController;
+  cancelled: boolean;
+  /** Whether a cancel was sent after the core reported the import as started. */
+  cancelConfirmed: boolean;
 }
 
 const SPREADSHEET = /\.(xlsx?|ods|numbers)$/i;
+/** Where each phase starts and ends on the overall progress bar. */
+const PHASE_SPAN: Record<Exclude<Phase, 'uploading'>, [number, number]> = {
+  reading: [0, 0.05],
+  parsing: [0.05, 0.45],
+  checking: [0.45, 0.95],
+  saving: [0.95, 1],
+};
+
+function overall({ phase, fraction }: Progress): number | undefined {
+  if (phase === 'uploading') return undefined;
+  const [start, end] = PHASE_SPAN[phase];
+  return start + (end - start) * Math.min(Math.max(fraction, 0), 1);
+}
+
+function describe({ fileName, phase, rows, fraction, cancelling }: Progress): string {
+  if (cancelling) return `Cancelling the import of ${fileName}…`;
+  switch (phase) {
+    case 'uploading':
+      return `Sending ${fileName} to Campaign Desk…`;
+    case 'reading':
+      return `Reading ${fileName}…`;
+    case 'parsing':
+      return `Reading rows: ${plural(rows, 'row')} so far (${percent(fraction)} of the file)`;
+    case 'checking':
+      return `Checking numbers and messages of ${plural(rows, 'row')} (${percent(fraction)})`;
+    case 'saving':
+      return `Saving ${plural(rows, 'row')}…`;
+  }
+}
 
 export function ImportPanel({ onImported }: { onImported: (campaign: CampaignView) => void }) {
   const desk = useDesk();
   const hintId = useId();
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  const job = useRef<Job | null>(null);
 
-  useDeskEvent('import.progress', ({ fileName, rows }) =>
-    setProgress((p) => (p?.fileName === fileName ? { ...p, rows } : p)),
-  );
+  useDeskEvent('import.progress', (event) => {
+    const current = job.current;
+    if (event.importId !== current?.importId) return;
+    // A cancel sent before the core registered the import is lost; repeat it now that it runs.
+    if (current.cancelled && !current.cancelConfirmed && !event.done) {
+      current.cancelConfirmed = true;
+      void desk.call('imports.cancel', { importId: current.importId }).catch(() => undefined);
+    }
+    setProgress((p) => p && { ...p, phase: event.phase, rows: event.rows, fraction: event.fraction });
+  });
 
   async function importFile(file: File) {
     setError(null);
+    setNotice(null);
     if (SPREADSHEET.test(file.name)) {
       setError(
         `${file.name} is a spreadsheet. Save it as CSV first (File › Save As › CSV), then import that file.`,
       );
       return;
     }
-    setProgress({ fileName: file.name, step: 'reading', rows: 0 });
+    const current: Job = {
+      importId: crypto.randomUUID(),
+      upload: new AbortController(),
+      cancelled: false,
+      cancelConfirmed: false,
+    };
+    job.current = current;
+    setProgress({ fileName: file.name, phase: 'uploading', rows: 0, fraction: 0, cancelling: false });
     try {
-      const csv = await file.text();
-      setProgress({ fileName: file.name, step: 'importing', rows: 0 });
-      onImported(await desk.call('campaigns.import', { fileName: file.name, csv }));
+      const uploadId = await desk.upload(file, current.upload.signal);
+      if (current.cancelled) throw new DeskCallError(UPLOAD_CANCELLED, 'The import was cancelled.');
+      setProgress((p) => p && { ...p, phase: 'reading' });
+      const campaign = await desk.call('campaigns.import', {
+        importId: current.importId,
+        fileName: file.name,
+        source: { uploadId },
+      });
+      // A cancel that came too late (the file was already saved) leaves a campaign: open it.
+      onImported(campaign);
     } catch (e) {
-      setError(`${file.name} could not be imported. ${errorText(e)}`);
+      const cancelled =
+        e instanceof DeskCallError && (e.code === 'import-cancelled' || e.code === UPLOAD_CANCELLED);
+      if (cancelled) setNotice(`Import cancelled: nothing was imported from ${file.name}.`);
+      else setError(`${file.name} could not be imported. ${errorText(e)}`);
     } finally {
+      job.current = null;
       setProgress(null);
     }
+  }
+
+  function cancel() {
+    const current = job.current;
+    if (!current || current.cancelled) return;
+    current.cancelled = true;
+    current.upload.abort();
+    setProgress((p) => p && { ...p, cancelling: true });
+    void desk.call('imports.cancel', { importId: current.importId }).catch(() => undefined);
   }
 
   function onDrop(e: DragEvent) {
@@ -54,15 +134,16 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
       <h2 id={`${hintId}-title`}>Start a campaign</h2>
       <p className="muted" id={hintId}>
         Import a CSV file of recipients: a header line, then one row per person with a phone number and any
-        other columns you want to use in the message (name, order number…).
+        other columns you want to use in the message (name, order number…). Files exported by Excel, Numbers
+        or Google Sheets are read as they are, whatever their separator or encoding.
       </p>
       <div
         className={`drop-zone${dragging ? ' dragging' : ''}`}
         data-testid="drop-zone"
         onDragOver={(e) => {
           e.preventDefault();
-          e.dataTransfer.dropEffect = 'copy';
-          setDragging(true);
+          e.dataTransfer.dropEffect = progress ? 'none' : 'copy';
+          setDragging(!progress);
         }}
         onDragLeave={(e) => {
           if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
@@ -70,15 +151,23 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
         onDrop={onDrop}
       >
         {progress ? (
-          <div className="import-progress" role="status">
-            <progress aria-label="Import progress" />
-            <span>
-              {progress.step === 'reading'
-                ? `Reading ${progress.fileName}…`
-                : progress.rows > 0
-                  ? `Importing ${progress.fileName}: ${plural(progress.rows, 'row')} read…`
-                  : `Importing ${progress.fileName}…`}
+          <div className="import-progress">
+            <progress
+              aria-label="Import progress"
+              max={1}
+              value={progress.cancelling ? undefined : overall(progress)}
+            />
+            <span role="status" data-testid="import-progress">
+              {describe(progress)}
             </span>
+            <button
+              type="button"
+              className="button"
+              disabled={progress.cancelling || progress.phase === 'saving'}
+              onClick={cancel}
+            >
+              Cancel import
+            </button>
           </div>
         ) : (
           <>
@@ -104,6 +193,11 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
       {error && (
         <p className="error" role="alert">
           {error}
+        </p>
+      )}
+      {notice && (
+        <p className="notice" role="status" data-testid="import-notice">
+          {notice}
         </p>
       )}
       <p className="muted small">

@@ -27,7 +27,7 @@ export function PhonePreview({ senderId, preview, row, phoneColumn }: Props) {
         )}
       </div>
       <figcaption className="small">
-        {row ? `Row ${row.index + 1}` : 'Select a row in the table to preview it.'}
+        {row ? `Row ${(row.index + 1).toLocaleString()}` : 'Select a row in the table to preview it.'}
         {row?.reason && <span className="warning"> · not sent: {REASON_LABELS[row.reason]}</span>}
       </figcaption>
     </figure>

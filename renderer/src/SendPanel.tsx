@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { ROW_STATUSES } from '../../shared/status';
-import { errorText, plural } from './format';
+import { downloadCsv, errorText, plural } from './format';
 import { useDesk } from './hooks/useDesk';
 
 interface Props {
@@ -42,14 +42,7 @@ export function SendPanel({ campaign, beforeSend, onSent }: Props) {
   const exportReport = () =>
     run(async () => {
       const { fileName, csv } = await desk.call('campaigns.report', { id: campaign.id });
-      // The byte order mark lets Excel read the file as UTF-8, so accents and emoji survive.
-      const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileName;
-      link.click();
-      // Released later: the download reads the blob after click() returns.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      downloadCsv(fileName, csv);
     });
 
   if (campaign.state === 'draft') {

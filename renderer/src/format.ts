@@ -3,7 +3,9 @@ import type { SkipReason } from '../../shared/api';
 export const REASON_LABELS: Record<SkipReason, string> = {
   'missing-number': 'no phone number',
   'invalid-number': 'invalid number',
+  'opted-out': 'opted out',
   duplicate: 'duplicate number',
+  'missing-value': 'missing value',
 };
 
 /** The message to show for a failed call: DeskCallError messages are written for the user. */
@@ -24,4 +26,19 @@ export function formatMoney(amount: number): string {
 
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function percent(fraction: number): string {
+  return `${Math.floor(Math.min(Math.max(fraction, 0), 1) * 100)}%`;
+}
+
+/** Offers `csv` as a download; the byte order mark lets Excel read it as UTF-8, so accents survive. */
+export function downloadCsv(fileName: string, csv: string): void {
+  const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  // Released later: the download reads the blob after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -548,7 +548,9 @@ describe('Desk: refusals', () => {
     const bad = 'name,phone\n"Ann,+14155552671\nBob,+14155552672\n';
     const error = await deskErrorOf(desk.importRecipients('bad.csv', { text: bad }));
     expect(error.code).toBe('csv-malformed');
-    expect(await dispatch(desk.handlers, 'campaigns.import', { fileName: 'bad.csv', source: { text: bad } })).toEqual({
+    expect(
+      await dispatch(desk.handlers, 'campaigns.import', { fileName: 'bad.csv', source: { text: bad } }),
+    ).toEqual({
       ok: false,
       error: { code: 'csv-malformed', message: expect.stringContaining('not valid CSV') },
     });

@@ -7,7 +7,7 @@ type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
 export interface DeskBridge {
   call(name: string, input: unknown): Promise<Result<unknown>>;
   /** Hands a file to the core; calls then name it by the returned upload id. */
-  upload(file: File): Promise<Result<{ uploadId: string }>>;
+  upload(file: File, signal?: AbortSignal): Promise<Result<{ uploadId: string }>>;
   on(listener: (event: string, payload: unknown) => void): () => void;
 }
 
@@ -29,8 +29,11 @@ export class DeskCallError extends Error {
 type Listener = (payload: unknown) => void;
 
 export interface DeskClient extends DeskApi {
-  upload(file: File): Promise<string>;
+  /** Hands a file to the core and resolves with its upload id; `signal` stops a transfer in progress. */
+  upload(file: File, signal?: AbortSignal): Promise<string>;
 }
+
+export const UPLOAD_CANCELLED = 'upload-cancelled';
 
 /** The core API over Electron IPC when running in the app, else over HTTP + SSE from the browser shell. */
 export function connectDesk(): DeskClient {
@@ -45,8 +48,16 @@ export function connectDesk(): DeskClient {
       if (!result.ok) throw new DeskCallError(result.error.code, result.error.message);
       return result.value as never;
     },
-    async upload(file) {
-      const result = await bridge.upload(file);
+    async upload(file, signal) {
+      const cancelled = () => new DeskCallError(UPLOAD_CANCELLED, 'The upload was cancelled.');
+      if (signal?.aborted) throw cancelled();
+      let result: Result<{ uploadId: string }>;
+      try {
+        result = await bridge.upload(file, signal);
+      } catch (error) {
+        if (signal?.aborted) throw cancelled();
+        throw error;
+      }
       if (!result.ok) throw new DeskCallError(result.error.code, result.error.message);
       return result.value.uploadId;
     },
@@ -86,11 +97,12 @@ function httpBridge(): DeskBridge {
       }
       return (await res.json()) as Result<unknown>;
     },
-    async upload(file: File) {
+    async upload(file: File, signal?: AbortSignal) {
       const res = await fetch('/api/upload', {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream', 'x-desk-token': token },
         body: file,
+        signal,
       });
       return (await res.json()) as Result<{ uploadId: string }>;
     },

@@ -5,7 +5,7 @@ import { useDesk } from './useDesk';
 
 export type Draft = Pick<
   CampaignView,
-  'phoneColumn' | 'defaultCountry' | 'template' | 'senderId' | 'serviceId'
+  'phoneColumn' | 'defaultCountry' | 'template' | 'senderId' | 'serviceId' | 'smartlinks'
 >;
 
 export interface CampaignEditor {
@@ -35,6 +35,7 @@ export function useCampaignEditor(
     template: campaign.template,
     senderId: campaign.senderId,
     serviceId: campaign.serviceId,
+    smartlinks: campaign.smartlinks,
   }));
   const [revision, setRevision] = useState(0);
   const [error, setError] = useState<string | null>(null);

@@ -1,9 +1,10 @@
 import { createContext, useContext, useEffect, useEffectEvent } from 'react';
-import type { DeskApi, EventName, EventPayload } from '../../../shared/api';
+import type { EventName, EventPayload } from '../../../shared/api';
+import type { DeskClient } from '../api/desk-client';
 
-export const DeskContext = createContext<DeskApi | null>(null);
+export const DeskContext = createContext<DeskClient | null>(null);
 
-export function useDesk(): DeskApi {
+export function useDesk(): DeskClient {
   const desk = useContext(DeskContext);
   if (!desk) throw new Error('useDesk() needs a <DeskContext> above it.');
   return desk;

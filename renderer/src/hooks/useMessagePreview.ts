@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
 import { countSegments, type SegmentInfo } from '../../../shared/segments';
+import { withStandInLinks } from '../../../shared/smartlinks';
 import { compileTemplate, renderMessage } from '../../../shared/template';
 
 export interface MessagePreview {
+  /** The message as the recipient sees it: smartlinks shown as stand-ins of a short link's length. */
   text: string;
   /** Placeholders whose cell is empty in this row and that have no fallback. */
   emptyPlaceholders: string[];
@@ -18,7 +20,8 @@ export function useMessagePreview(
   const compiled = useMemo(() => compileTemplate(template, columns), [template, columns]);
   return useMemo(() => {
     if (!values) return null;
-    const { text, emptyPlaceholders } = renderMessage(compiled, values);
-    return { text, emptyPlaceholders, segments: countSegments(text) };
+    const rendered = renderMessage(compiled, values);
+    const text = withStandInLinks(rendered.text);
+    return { text, emptyPlaceholders: rendered.emptyPlaceholders, segments: countSegments(text) };
   }, [compiled, values]);
 }

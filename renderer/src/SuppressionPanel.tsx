@@ -1,0 +1,270 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { SuppressionEntry } from '../../shared/api';
+import { countryName, countryOptions } from './countries';
+import { Field } from './Field';
+import { errorText, formatDate, plural } from './format';
+import { useDebounced } from './hooks/useDebounced';
+import { useDesk } from './hooks/useDesk';
+
+const PAGE_SIZE = 50;
+const MAX_NUMBERS = 100_000;
+
+interface Outcome {
+  added: number;
+  invalid: string[];
+  /** What was added from: typed numbers or a file's name. */
+  source: string | null;
+}
+
+/** The opt-out list: numbers no campaign may message. Draft campaigns skip them as soon as it changes. */
+export function SuppressionPanel({ defaultCountry }: { defaultCountry: string }) {
+  const desk = useDesk();
+  const id = useId();
+  const [searchInput, setSearchInput] = useState('');
+  const search = useDebounced(searchInput.trim(), 300);
+  const [offset, setOffset] = useState(0);
+  const [list, setList] = useState<{ total: number; entries: SuppressionEntry[] } | null>(null);
+  const [version, setVersion] = useState(0);
+  const [numbers, setNumbers] = useState('');
+  const [country, setCountry] = useState(defaultCountry);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    let live = true;
+    desk
+      .call('suppression.list', { search: search === '' ? undefined : search, offset, limit: PAGE_SIZE })
+      .then(
+        (result) => {
+          if (!live) return;
+          // A removal can leave the page past the end.
+          if (result.entries.length === 0 && offset > 0) setOffset(Math.max(0, offset - PAGE_SIZE));
+          else setList(result);
+        },
+        (e: unknown) => live && setError(errorText(e)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [desk, search, offset, version]);
+
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const typed = numbers
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+
+  const add = () =>
+    run(async () => {
+      if (typed.length === 0) return;
+      if (typed.length > MAX_NUMBERS)
+        throw new Error(`Add at most ${MAX_NUMBERS.toLocaleString()} at a time.`);
+      const result = await desk.call('suppression.add', { numbers: typed, defaultCountry: country });
+      setOutcome({ ...result, source: null });
+      setNumbers(result.invalid.join('\n'));
+      refresh();
+    });
+
+  const importFile = (file: File) =>
+    run(async () => {
+      const uploadId = await desk.upload(file);
+      const result = await desk.call('suppression.import', {
+        fileName: file.name,
+        source: { uploadId },
+        defaultCountry: country,
+      });
+      setOutcome({ ...result, source: file.name });
+      refresh();
+    });
+
+  const remove = (msisdn: string) =>
+    run(async () => {
+      await desk.call('suppression.remove', { numbers: [msisdn] });
+      setOutcome(null);
+      refresh();
+    });
+
+  const total = list?.total ?? 0;
+  const shown = list?.entries ?? [];
+
+  return (
+    <div className="suppression">
+      <div className="workspace-head">
+        <div>
+          <h2>Opt-outs</h2>
+          <p className="muted small">
+            Numbers that never get a message, whatever the campaign: people who asked to stop. Rows with these
+            numbers are skipped as &ldquo;opted out&rdquo;; campaigns not sent yet are checked again at once.
+          </p>
+        </div>
+      </div>
+      <div className="suppression-grid">
+        <section className="card" aria-labelledby={`${id}-add`}>
+          <h3 id={`${id}-add`}>Add numbers</h3>
+          <Field label="Numbers to add" hint="One number per line.">
+            {(control) => (
+              <textarea
+                {...control}
+                rows={5}
+                value={numbers}
+                placeholder={'+44 7911 123456\n(415) 555-0102'}
+                onChange={(e) => setNumbers(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field
+            label="Country of numbers without a country code"
+            hint={`Numbers without a leading + are read as ${countryName(country)} numbers.`}
+          >
+            {(control) => (
+              <select {...control} value={country} onChange={(e) => setCountry(e.target.value)}>
+                {countryOptions(country).map(({ code, name }) => (
+                  <option key={code} value={code}>
+                    {name} ({code})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <div className="actions">
+            <button
+              type="button"
+              className="button primary"
+              disabled={busy || typed.length === 0}
+              onClick={() => void add()}
+            >
+              Add to opt-outs
+            </button>
+            <label className={`button file-button${busy ? ' disabled' : ''}`}>
+              Import a CSV of numbers…
+              <input
+                className="visually-hidden"
+                type="file"
+                accept=".csv,.tsv,.txt,text/csv"
+                disabled={busy}
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  e.target.value = '';
+                  if (file) void importFile(file);
+                }}
+              />
+            </label>
+          </div>
+          <p className="muted small">
+            A CSV&apos;s phone column is found by its header (phone, mobile…) or its values.
+          </p>
+          {outcome && (
+            <div role="status" data-testid="suppression-outcome">
+              <p>
+                {outcome.source ? `From ${outcome.source}: ` : ''}
+                {plural(outcome.added, 'number')} added
+                {outcome.added === 0 && outcome.invalid.length === 0 ? ' (all were already listed)' : ''}.
+              </p>
+              {outcome.invalid.length > 0 && (
+                <div className="warning small">
+                  <p>
+                    {plural(outcome.invalid.length, 'entry', 'entries')} could not be read as phone numbers
+                    {outcome.source ? '' : ' (left in the box to correct)'}:
+                  </p>
+                  <ul className="invalid-numbers" aria-label="Invalid numbers">
+                    {outcome.invalid.slice(0, 20).map((n, i) => (
+                      <li key={`${i}:${n}`}>{n}</li>
+                    ))}
+                  </ul>
+                  {outcome.invalid.length > 20 && (
+                    <p>…and {(outcome.invalid.length - 20).toLocaleString()} more.</p>
+                  )}
+                </div>
+              )}
+            </div>
+          )}
+        </section>
+        <section className="card" aria-labelledby={`${id}-list`}>
+          <div className="table-title">
+            <h3 id={`${id}-list`}>Opted-out numbers</h3>
+            <span className="muted small" data-testid="suppression-total">
+              {list === null ? 'Loading…' : plural(total, 'number')}
+            </span>
+          </div>
+          <input
+            type="search"
+            className="table-search"
+            aria-label="Search opt-outs"
+            placeholder="Search numbers or reasons…"
+            maxLength={100}
+            value={searchInput}
+            onChange={(e) => {
+              setSearchInput(e.target.value);
+              setOffset(0);
+            }}
+          />
+          {list !== null && total === 0 && (
+            <p className="muted">{search ? 'No opt-out matches.' : 'Nobody has opted out yet.'}</p>
+          )}
+          <ul className="suppression-list" aria-label="Opted-out numbers">
+            {shown.map((entry) => (
+              <li key={entry.msisdn} aria-label={entry.msisdn}>
+                <span className="msisdn">{entry.msisdn}</span>
+                <span className="muted small">
+                  {entry.reason} · {formatDate(entry.addedAt)}
+                </span>
+                <button
+                  type="button"
+                  className="link-button"
+                  disabled={busy}
+                  aria-label={`Remove ${entry.msisdn}`}
+                  onClick={() => void remove(entry.msisdn)}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+          {total > PAGE_SIZE && (
+            <div className="pager">
+              <button
+                type="button"
+                className="button"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+              >
+                Previous
+              </button>
+              <span className="small">
+                {(offset + 1).toLocaleString()}–{Math.min(offset + PAGE_SIZE, total).toLocaleString()} of{' '}
+                {total.toLocaleString()}
+              </span>
+              <button
+                type="button"
+                className="button"
+                disabled={offset + PAGE_SIZE >= total}
+                onClick={() => setOffset(offset + PAGE_SIZE)}
+              >
+                Next
+              </button>
+            </div>
+          )}
+        </section>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
