@@ -33,11 +33,30 @@ export const ServiceInput = z.object({
   pricePerSegment: z.number().min(0).max(100).default(0),
 });
 
-export const CampaignState = z.enum(['draft', 'sending', 'completed', 'stopped']);
+export const CampaignState = z.enum([
+  'draft',
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'stopped',
+  'cancelled',
+]);
 export type CampaignState = z.infer<typeof CampaignState>;
 
 export const StatusCounts = z.partialRecord(RowStatus, z.number());
 export type StatusCounts = z.infer<typeof StatusCounts>;
+
+/** The last test message of a campaign and what became of it. */
+export const TestSendView = z.object({
+  row: z.number().int(),
+  msisdn: z.string(),
+  status: RowStatus,
+  code: z.string().nullable(),
+  description: z.string().nullable(),
+  at: z.string(),
+});
+export type TestSendView = z.infer<typeof TestSendView>;
 
 export const CampaignView = z.object({
   id: Id,
@@ -58,6 +77,11 @@ export const CampaignView = z.object({
   totalSegments: z.number(),
   estimatedCost: z.number(),
   error: z.string().nullable(),
+  /** When a scheduled campaign starts by itself. */
+  scheduledAt: z.string().nullable(),
+  /** From when the rows whose outcome is unknown may be sent again, if no report settles them first. */
+  unknownResendableAt: z.string().nullable(),
+  testSend: TestSendView.nullable(),
 });
 export type CampaignView = z.infer<typeof CampaignView>;
 
@@ -134,6 +158,22 @@ export const calls = {
     z.object({ total: z.number(), rows: z.array(RowView) }),
   ),
   'campaigns.send': call(byId, CampaignView),
+  /** Stops taking new batches; requests already out finish and are recorded. */
+  'campaigns.pause': call(byId, CampaignView),
+  /** Ends the campaign for good; rows not yet sent are never sent. */
+  'campaigns.cancel': call(byId, CampaignView),
+  /** `at` null withdraws the schedule. */
+  'campaigns.schedule': call(
+    z.object({ id: Id, at: z.iso.datetime({ offset: true }).nullable() }),
+    CampaignView,
+  ),
+  /** Sends row `row`'s message, as previewed, to one number. */
+  'campaigns.testSend': call(
+    z.object({ id: Id, row: z.number().int().min(0), msisdn: z.string().trim().min(3).max(40) }),
+    CampaignView,
+  ),
+  /** Sends again the rows whose outcome is unknown and whose grace window passed without a report. */
+  'campaigns.resendUnknown': call(byId, CampaignView),
   'campaigns.report': call(byId, z.object({ fileName: z.string(), csv: z.string() })),
 } as const;
 
@@ -141,6 +181,15 @@ export const events = {
   'import.progress': z.object({ fileName: z.string(), rows: z.number(), done: z.boolean() }),
   'campaign.updated': CampaignView,
   'rows.updated': z.object({ campaignId: Id, rows: z.array(RowPatch) }),
+  'send.progress': z.object({
+    campaignId: Id,
+    /** Rows handed to the service (whatever its answer) out of those to send. */
+    done: z.number(),
+    total: z.number(),
+    /** Messages per second over the last few seconds. */
+    perSecond: z.number(),
+    etaSeconds: z.number().nullable(),
+  }),
 } as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
 
 export type Calls = typeof calls;

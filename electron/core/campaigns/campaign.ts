@@ -1,10 +1,27 @@
-import type { CampaignState, CampaignView, RowPatch, RowView, StatusCounts } from '../../../shared/api';
+import type {
+  CampaignState,
+  CampaignView,
+  RowPatch,
+  RowView,
+  StatusCounts,
+  TestSendView,
+} from '../../../shared/api';
 import { canAdvance, isFinal, type RowStatus } from '../../../shared/status';
 import { compileTemplate, describeUnknownPlaceholders } from '../../../shared/template';
 import type { RecipientTable } from '../recipients/csv-import';
 import { prepareRows, type PreparedRow } from '../recipients/prepare';
 import type { CampaignDefinition } from './definition';
 import type { JournalEvent } from './journal-events';
+
+/** The states from which a campaign can be sent (or resumed): what stands in its way is shown. */
+export const SENDABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'paused', 'stopped'];
+
+export interface SentThrough {
+  id: string;
+  baseUrl: string;
+  /** Messages per second; null for no limit (or not recorded). */
+  rate: number | null;
+}
 
 export interface RowOutcome {
   status: RowStatus;
@@ -20,7 +37,15 @@ export class Campaign {
   private prepared: PreparedRow[] | null = null;
   private outcomes: RowOutcome[] = [];
   private started = false;
-  private ended: { state: 'completed' | 'stopped'; error: string | null } | null = null;
+  private ended: {
+    state: Exclude<CampaignState, 'draft' | 'scheduled' | 'sending'>;
+    error: string | null;
+  } | null = null;
+  private schedule: { startAt: string | null; error: string | null } = { startAt: null, error: null };
+  /** Rows that were ever in a batch: reports about any other row are noise. */
+  private attempted = new Set<number>();
+  private tests: TestSendView[] = [];
+  private service: SentThrough | null = null;
   private readonly byTransid = new Map<string, number>();
 
   constructor(
@@ -49,7 +74,21 @@ export class Campaign {
 
   get state(): CampaignState {
     if (this.ended) return this.ended.state;
-    return this.started ? 'sending' : 'draft';
+    if (this.started) return 'sending';
+    return this.schedule.startAt === null ? 'draft' : 'scheduled';
+  }
+
+  get scheduledAt(): string | null {
+    return this.started ? null : this.schedule.startAt;
+  }
+
+  /** The service the campaign was last sent through (its key is never recorded). */
+  get sentThrough(): SentThrough | null {
+    return this.service;
+  }
+
+  get testCount(): number {
+    return this.tests.length;
   }
 
   redefine(def: CampaignDefinition): void {
@@ -74,10 +113,29 @@ export class Campaign {
     return this.state !== 'sending' && this.outcomes.every((o) => o.status === 'ready' || isFinal(o.status));
   }
 
-  /** Whether a request carrying this row ever went out; reports for other rows are noise. */
+  /** Whether a request carrying this row may ever have gone out; reports for other rows are noise. */
   wasSent(row: number): boolean {
-    const status = this.outcomes[row]?.status;
-    return status !== undefined && status !== 'ready' && status !== 'skipped';
+    return this.attempted.has(row);
+  }
+
+  readyRows(): number[] {
+    return this.outcomes.flatMap((o, row) => (o.status === 'ready' ? [row] : []));
+  }
+
+  /** Unknown rows sent at least `graceMs` before `now`: those a report could have settled by now. */
+  unknownPastGrace(graceMs: number, now = Date.now()): number[] {
+    return this.outcomes.flatMap((o, row) =>
+      o.status === 'unknown' && Date.parse(o.sentAt ?? '') + graceMs <= now ? [row] : [],
+    );
+  }
+
+  /** When every unknown row's grace window will have passed; null when no row is unknown. */
+  unknownResendableAt(graceMs: number): string | null {
+    let latest = -Infinity;
+    for (const o of this.outcomes) {
+      if (o.status === 'unknown') latest = Math.max(latest, Date.parse(o.sentAt ?? '') || 0);
+    }
+    return latest === -Infinity ? null : new Date(latest + graceMs).toISOString();
   }
 
   rowOfTransid(transid: string): number | undefined {
@@ -94,9 +152,29 @@ export class Campaign {
       case 'start':
         this.started = true;
         this.ended = null;
+        if (event.serviceId && event.baseUrl) {
+          this.service = { id: event.serviceId, baseUrl: event.baseUrl, rate: event.rate ?? null };
+        }
+        return [];
+      case 'schedule':
+        this.schedule = { startAt: event.startAt, error: event.error };
         return [];
       case 'batch':
+        for (const row of event.rows) this.attempted.add(row);
         return this.patchAll(event.rows, { status: 'sending', sentAt: event.at, updatedAt: event.at });
+      case 'resend':
+        return event.rows.flatMap((row) => {
+          const o = this.outcomes[row];
+          if (o?.status !== 'unknown') return [];
+          Object.assign(o, {
+            status: 'ready',
+            code: null,
+            description: null,
+            sentAt: null,
+            updatedAt: event.at,
+          });
+          return [this.patchOf(row)];
+        });
       case 'released':
         return event.rows.flatMap((row) => {
           const o = this.outcomes[row];
@@ -124,6 +202,23 @@ export class Campaign {
       case 'end':
         this.ended = { state: event.state, error: event.error };
         return [];
+      case 'test':
+        this.tests[event.test] = {
+          row: event.row,
+          msisdn: event.msisdn,
+          status: event.status,
+          code: event.code,
+          description: event.description,
+          at: event.at,
+        };
+        return [];
+      case 'test-dr': {
+        const test = this.tests[event.test];
+        if (test && canAdvance(test.status, event.status)) {
+          Object.assign(test, { status: event.status, code: event.code, description: event.description });
+        }
+        return [];
+      }
     }
   }
 
@@ -132,7 +227,7 @@ export class Campaign {
     return this.outcomes.flatMap((o, row) => (o.status === 'sending' ? [row] : []));
   }
 
-  view(pricePerSegment: number): CampaignView {
+  view(pricePerSegment: number, unknownGraceMs: number): CampaignView {
     const counts: StatusCounts = {};
     let totalSegments = 0;
     const rows = this.rows;
@@ -144,11 +239,14 @@ export class Campaign {
       ...this.def,
       rowCount: this.table.rows.length,
       state: this.state,
-      problem: this.state === 'draft' || this.state === 'stopped' ? this.problem() : null,
+      problem: SENDABLE_STATES.includes(this.state) ? this.problem() : null,
       counts,
       totalSegments,
       estimatedCost: totalSegments * pricePerSegment,
-      error: this.ended?.error ?? null,
+      error: this.ended?.error ?? (this.started ? null : this.schedule.error),
+      scheduledAt: this.scheduledAt,
+      unknownResendableAt: this.unknownResendableAt(unknownGraceMs),
+      testSend: this.tests.at(-1) ?? null,
     };
   }
 
@@ -160,6 +258,7 @@ export class Campaign {
   }
 
   private resetOutcomes(): void {
+    this.attempted = new Set();
     this.outcomes = this.rows.map((p) => ({
       status: p.reason === null ? 'ready' : 'skipped',
       code: null,
