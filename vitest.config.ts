@@ -1,5 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 },
+  test: {
+    testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: ['test/unit/sending-rate.test.ts'],
+        },
+      },
+      // The rate measurement runs alone, after the rest, so that other tests do not share its cores.
+      {
+        extends: true,
+        test: { name: 'rate', include: ['test/unit/sending-rate.test.ts'], sequence: { groupOrder: 1 } },
+      },
+    ],
+  },
 });

@@ -1,16 +1,21 @@
-/** The command-line shell: `campaign-desk send | simulator`. */
+/** The command-line shell: `campaign-desk send | resume | report | simulator`. */
 import { UsageError } from './commands/args';
 import { previewCommand } from './commands/preview';
+import { reportCommand } from './commands/report';
+import { resumeCommand } from './commands/resume';
 import { sendCommand } from './commands/send';
 import { simulatorCommand } from './commands/simulator';
 import { DeskError } from './core/errors';
 
 const USAGE = `Usage:
   campaign-desk send <recipients.csv> --text <template> --sender <id>
-        [--phone-column C] [--country CC] [--api-url URL] [--notify-url URL]
+        [--campaign-id ID] [--phone-column C] [--country CC] [--api-url URL] [--notify-url URL]
         [--rate N] [--batch N] [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
   campaign-desk preview <recipients.csv> --text <template> [--country CC] [--phone-column C]
         [--smartlink ID:DAYS]... [--data-dir DIR] [--json]
+  campaign-desk resume <campaign-id> [--resend-unknown] [--grace SECONDS] [--api-url URL]
+        [--notify-url URL] [--rate N] [--batch N] [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
+  campaign-desk report <campaign-id> --out FILE [--data-dir DIR]
   campaign-desk simulator [--port N] [--key KEY]
 
 send      Sends one message per row of the CSV. Without --api-url it goes to the built-in
@@ -22,7 +27,17 @@ send      Sends one message per row of the CSV. Without --api-url it goes to the
 preview   Prints every row as it would be sent: number (E.164), status, skip reason, message,
           encoding and segments, then a summary. --json prints one JSON object per row, then
           {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink.
-simulator Runs the IMIconnect simulator on 127.0.0.1 (default port 4010).`;
+          --campaign-id names the campaign; otherwise an id is generated. Either way it is printed first.
+          A progress bar with rate and time left shows on a terminal; --json prints JSON lines instead.
+          Ctrl-C pauses: requests already sent are answered and recorded, then it exits.
+resume    Continues a paused, stopped or interrupted campaign with the rows never sent. Messages whose
+          outcome is unknown (no readable answer, or in flight when the process died) are never sent
+          again by themselves: --resend-unknown waits until their grace window (--grace, default 600 s)
+          has passed without a delivery report, then sends those still unknown.
+report    Writes a campaign's delivery report to --out.
+simulator Runs the IMIconnect simulator on 127.0.0.1 (default port 4010).
+
+Exit codes of send and resume: 0 completed, 1 stopped by an error, 2 usage error, 3 paused.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -32,6 +47,10 @@ export async function main(argv: string[]): Promise<number> {
         return await sendCommand(rest);
       case 'preview':
         return await previewCommand(rest);
+      case 'resume':
+        return await resumeCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
       case 'simulator':
         return await simulatorCommand(rest);
       case undefined:

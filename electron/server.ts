@@ -179,11 +179,14 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       'failure-share': { type: 'string' },
+      'unknown-grace': { type: 'string' },
     },
   });
   const dataDir = resolveDataDir(values['data-dir']);
   const failureShare = values['failure-share'] === undefined ? undefined : Number(values['failure-share']);
-  const desk = await startNodeDesk(dataDir, { sandbox: { failureShare } });
+  const unknownGraceMs =
+    values['unknown-grace'] === undefined ? undefined : Number(values['unknown-grace']) * 1000;
+  const desk = await startNodeDesk(dataDir, { sandbox: { failureShare }, unknownGraceMs });
   const rendererDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
   const shell = await startBrowserShell(desk, { port: values.port ? Number(values.port) : 0, rendererDir });
   console.log(`Campaign Desk is running at ${shell.url}`);

@@ -46,11 +46,30 @@ export const Smartlink = z.object({
 });
 export type Smartlink = z.infer<typeof Smartlink>;
 
-export const CampaignState = z.enum(['draft', 'sending', 'completed', 'stopped']);
+export const CampaignState = z.enum([
+  'draft',
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'stopped',
+  'cancelled',
+]);
 export type CampaignState = z.infer<typeof CampaignState>;
 
 export const StatusCounts = z.partialRecord(RowStatus, z.number());
 export type StatusCounts = z.infer<typeof StatusCounts>;
+
+/** The last test message of a campaign and what became of it. */
+export const TestSendView = z.object({
+  row: z.number().int(),
+  msisdn: z.string(),
+  status: RowStatus,
+  code: z.string().nullable(),
+  description: z.string().nullable(),
+  at: z.string(),
+});
+export type TestSendView = z.infer<typeof TestSendView>;
 
 export const CampaignView = z.object({
   id: Id,
@@ -75,6 +94,11 @@ export const CampaignView = z.object({
   totalSegments: z.number(),
   estimatedCost: z.number(),
   error: z.string().nullable(),
+  /** When a scheduled campaign starts by itself. */
+  scheduledAt: z.string().nullable(),
+  /** From when the rows whose outcome is unknown may be sent again, if no report settles them first. */
+  unknownResendableAt: z.string().nullable(),
+  testSend: TestSendView.nullable(),
 });
 export type CampaignView = z.infer<typeof CampaignView>;
 
@@ -202,6 +226,22 @@ export const calls = {
     z.object({ added: z.number(), invalid: z.array(z.string()) }),
   ),
   'campaigns.send': call(byId, CampaignView),
+  /** Stops taking new batches; requests already out finish and are recorded. */
+  'campaigns.pause': call(byId, CampaignView),
+  /** Ends the campaign for good; rows not yet sent are never sent. */
+  'campaigns.cancel': call(byId, CampaignView),
+  /** `at` null withdraws the schedule. */
+  'campaigns.schedule': call(
+    z.object({ id: Id, at: z.iso.datetime({ offset: true }).nullable() }),
+    CampaignView,
+  ),
+  /** Sends row `row`'s message, as previewed, to one number. */
+  'campaigns.testSend': call(
+    z.object({ id: Id, row: z.number().int().min(0), msisdn: z.string().trim().min(3).max(40) }),
+    CampaignView,
+  ),
+  /** Sends again the rows whose outcome is unknown and whose grace window passed without a report. */
+  'campaigns.resendUnknown': call(byId, CampaignView),
   'campaigns.report': call(byId, z.object({ fileName: z.string(), csv: z.string() })),
 } as const;
 
@@ -217,6 +257,15 @@ export const events = {
   }),
   'campaign.updated': CampaignView,
   'rows.updated': z.object({ campaignId: Id, rows: z.array(RowPatch) }),
+  'send.progress': z.object({
+    campaignId: Id,
+    /** Rows handed to the service (whatever its answer) out of those to send. */
+    done: z.number(),
+    total: z.number(),
+    /** Messages per second over the last few seconds. */
+    perSecond: z.number(),
+    etaSeconds: z.number().nullable(),
+  }),
 } as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
 
 export type Calls = typeof calls;

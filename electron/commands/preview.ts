@@ -77,7 +77,7 @@ export async function previewCommand(args: string[]): Promise<number> {
           : `${String(line.row).padStart(6)}  ${(line.msisdn ?? '-').padEnd(16)} ${line.status.padEnd(7)} ${(line.reason ?? '').padEnd(14)} ${line.encoding} ${String(line.segments).padStart(2)}  ${JSON.stringify(line.message)}`,
       );
     }
-    const view = campaign.view(0);
+    const view = campaign.view(0, 0);
     const summary = {
       rows: view.rowCount,
       ready: view.counts.ready ?? 0,

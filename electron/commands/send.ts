@@ -1,11 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CampaignView } from '../../shared/api';
 import { DeskError } from '../core/errors';
 import { resolveDataDir, startNodeDesk } from '../core/node-desk';
-import type { ResolvedService } from '../core/services';
 import { columnIndex, nonNegativeNumber, positiveInt, UsageError } from './args';
+import { externalService } from './external-service';
+import { finish, followRun, Output, waitForReports } from './follow-campaign';
+
+const CAMPAIGN_ID = /^[a-z0-9-]{1,64}$/;
 
 export async function sendCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -16,6 +18,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       sender: { type: 'string' },
       'phone-column': { type: 'string' },
       country: { type: 'string', default: 'US' },
+      'campaign-id': { type: 'string' },
       'api-url': { type: 'string' },
       'notify-url': { type: 'string' },
       rate: { type: 'string' },
@@ -30,6 +33,9 @@ export async function sendCommand(args: string[]): Promise<number> {
   if (!file || positionals.length > 1) throw new UsageError('send takes exactly one recipients CSV file.');
   if (values.text === undefined) throw new UsageError('send needs --text <template>.');
   if (values.sender === undefined) throw new UsageError('send needs --sender <id>.');
+  const id = values['campaign-id'];
+  if (id !== undefined && !CAMPAIGN_ID.test(id))
+    throw new UsageError('--campaign-id takes lower-case letters, digits and dashes (at most 64).');
   const rate = values.rate === undefined ? undefined : positiveInt(values.rate, '--rate');
   const batchSize = values.batch === undefined ? undefined : positiveInt(values.batch, '--batch');
   const waitMs = nonNegativeNumber(values.wait, '--wait') * 1000;
@@ -44,12 +50,17 @@ export async function sendCommand(args: string[]): Promise<number> {
 
   const desk = await startNodeDesk(resolveDataDir(values['data-dir']), {
     publicReceiverUrl: values['notify-url'],
+    restoreSchedules: false,
   });
   try {
-    const say = (line: string) => {
-      if (!values.json) console.log(line);
-    };
-    const imported = await desk.importRecipients(basename(file), { bytes: csv });
+    const out = new Output(values.json);
+    if (id !== undefined && (await desk.exists(id))) {
+      throw new DeskError(
+        'campaign-exists',
+        `A campaign with id "${id}" already exists; continue it with: campaign-desk resume ${id}`,
+      );
+    }
+    const imported = await desk.importRecipients(basename(file), { bytes: csv }, undefined, id);
     const phoneColumn =
       values['phone-column'] === undefined
         ? imported.phoneColumn
@@ -60,68 +71,20 @@ export async function sendCommand(args: string[]): Promise<number> {
       template: values.text,
       senderId: values.sender,
     });
-    say(
-      `Campaign ${campaign.id}: ${campaign.rowCount} rows, ${campaign.counts.ready ?? 0} ready, ${campaign.counts.skipped ?? 0} skipped`,
-    );
+    const ready = campaign.counts.ready ?? 0;
+    const skipped = campaign.counts.skipped ?? 0;
+    out.say(`Campaign ${campaign.id}: ${campaign.rowCount} rows, ${ready} ready, ${skipped} skipped`, {
+      event: 'campaign',
+      campaign: campaign.id,
+      rows: campaign.rowCount,
+      ready,
+      skipped,
+    });
     await desk.send(campaign.id, { service, rate, batchSize });
-    await desk.finished(campaign.id);
-    const settled = await desk.settled(campaign.id, waitMs);
-    const final = await desk.handlers['campaigns.get']({ id: campaign.id });
-    await writeFile(reportPath, (await desk.report(campaign.id)).csv);
-    if (values.json) {
-      console.log(
-        JSON.stringify({
-          campaign: final.id,
-          state: final.state,
-          settled,
-          counts: final.counts,
-          error: final.error,
-          report: reportPath,
-        }),
-      );
-    } else {
-      printSummary(final, settled, reportPath);
-    }
-    return final.state === 'completed' ? 0 : 1;
+    const ended = await followRun(desk, campaign.id, out);
+    const settled = ended.state === 'completed' ? await waitForReports(desk, campaign.id, waitMs) : false;
+    return await finish(desk, campaign.id, out, { settled, reportPath });
   } finally {
     await desk.close();
   }
-}
-
-function printSummary(c: CampaignView, settled: boolean, reportPath: string): void {
-  const counts = Object.entries(c.counts)
-    .map(([status, n]) => `${status} ${n}`)
-    .join(', ');
-  console.log(`${c.state === 'completed' ? 'Sent' : 'Stopped'}: ${counts}`);
-  if (c.error) console.log(`Error: ${c.error}`);
-  if (!settled) console.log('Some delivery reports had not arrived when the wait ended.');
-  console.log(`Report written to ${reportPath}`);
-}
-
-function externalService(apiUrl: string, rate: number | undefined): ResolvedService {
-  const key = process.env.CAMPAIGN_DESK_KEY;
-  if (!key)
-    throw new UsageError(
-      'With --api-url the service key must be in the CAMPAIGN_DESK_KEY environment variable.',
-    );
-  let url: URL;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    throw new UsageError(`--api-url is not a URL: ${apiUrl}`);
-  }
-  const baseUrl = url.origin + url.pathname.replace(/\/resources\/v1\/messaging\/?$/, '').replace(/\/+$/, '');
-  return {
-    baseUrl,
-    key,
-    view: {
-      id: 'cli',
-      name: url.host,
-      kind: 'imiconnect',
-      baseUrl,
-      keyHint: null,
-      rate: rate ?? 10,
-      pricePerSegment: 0,
-    },
-  };
 }

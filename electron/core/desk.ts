@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CampaignPatch, CampaignView, RowFilter, RowPatch } from '../../shared/api';
-import { Campaign, type Checks } from './campaigns/campaign';
+import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignChecker } from './campaigns/checks';
 import type { CampaignDefinition } from './campaigns/definition';
@@ -12,7 +12,7 @@ import { RowQuery } from './campaigns/row-query';
 import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
 import { EventBus } from './event-bus';
-import { startReceiver, type Receiver } from './receiver/receiver';
+import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/receiver';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
 import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
@@ -20,8 +20,10 @@ import type { RecipientTable } from './recipients/recipient-table';
 import { PhoneNormalizer } from './recipients/phone-numbers';
 import { SuppressionList } from './recipients/suppression';
 import type { Vault } from './secrets/vault';
-import { sendCampaign } from './sending/send-campaign';
-import { SANDBOX_ID, ServiceRegistry, type ResolvedService } from './services';
+import { CampaignSchedules } from './sending/campaign-schedules';
+import { CampaignSender, type SendOptions } from './sending/campaign-sender';
+import { sendTestMessage } from './sending/test-send';
+import { SANDBOX_ID, ServiceRegistry } from './services';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
 import { Uploads } from './uploads';
@@ -32,17 +34,25 @@ export interface DeskOptions {
   settings: SettingsStore;
   version: string;
   /** Tuning of the embedded simulator behind the Sandbox service. */
-  sandbox?: Pick<SimulatorOptions, 'failureShare' | 'submittedDelayMs' | 'finalDelayMs' | 'seed'>;
+  sandbox?: Pick<
+    SimulatorOptions,
+    'failureShare' | 'submittedDelayMs' | 'finalDelayMs' | 'seed' | 'faults' | 'reportRetries'
+  >;
   /** Overrides the notify URL sent with messages (a tunnel's public URL); defaults to the local receiver. */
   publicReceiverUrl?: string;
+  /** How long a row whose outcome is unknown waits for a report before it may be sent again (default 10 min). */
+  unknownGraceMs?: number;
+  /** Arms the scheduled starts found on disk (the app does; a command-line run leaves them to the app). */
+  restoreSchedules?: boolean;
 }
 
-export interface SendOptions {
-  /** A service given for this send only (the CLI's --api-url), instead of the campaign's stored one. */
-  service?: ResolvedService;
-  rate?: number;
-  batchSize?: number;
-}
+export type { SendOptions };
+
+/** `<campaign>.t<test>`: the correlation id of a test message. */
+const TEST_CORRELATION = /^([a-z0-9-]{1,64})\.t(\d{1,9})$/;
+const DEFAULT_UNKNOWN_GRACE_MS = 10 * 60_000;
+/** While a campaign is being sent, its view is pushed at most this often (it counts every row). */
+const VIEW_EVERY_MS = 250;
 
 type Logged = { at: string; raw: unknown };
 
@@ -63,7 +73,9 @@ export class Desk {
   private readonly imports = new Map<string, AbortController>();
   /** Cancels that arrived before their import began (the two calls can cross). */
   private readonly cancelledEarly = new Set<string>();
-  private readonly sending = new Map<string, Promise<void>>();
+  private readonly sender: CampaignSender;
+  private readonly schedules: CampaignSchedules;
+  private readonly viewTimers = new Map<string, NodeJS.Timeout>();
   private allOpen = false;
 
   private constructor(
@@ -78,6 +90,22 @@ export class Desk {
     readonly uploads: Uploads,
   ) {
     this.handlers = this.createHandlers();
+    const host = {
+      campaign: (id: string) => this.campaign(id),
+      record: (open: OpenCampaign, events: JournalEvent[]) => this.record(open, events),
+      view: (open: OpenCampaign) => this.view(open.campaign),
+    };
+    this.sender = new CampaignSender(
+      {
+        ...host,
+        resolveService: (id) => this.services.resolve(id),
+        notifyUrl: () => this.notifyUrl(),
+        progress: (progress) => this.bus.emit('send.progress', progress),
+      },
+      join(options.dataDir, 'locks'),
+      options.unknownGraceMs ?? DEFAULT_UNKNOWN_GRACE_MS,
+    );
+    this.schedules = new CampaignSchedules({ ...host, send: (id) => this.send(id) }, options.settings);
   }
 
   static async start(options: DeskOptions): Promise<Desk> {
@@ -86,7 +114,7 @@ export class Desk {
     const secret = receiverSecret(options.settings);
     // The receiver must listen before the desk exists; posts only arrive once `ref.desk` is set.
     const ref: { desk?: Desk } = {};
-    const receiver = await startReceiver({
+    const receiver = await startStableReceiver(options.settings, {
       secret,
       handlers: {
         onDeliveryReports: (reports) => (ref.desk as Desk).recordDeliveryReports(reports),
@@ -111,11 +139,14 @@ export class Desk {
       suppression,
       uploads,
     );
+    if (options.restoreSchedules !== false) await ref.desk.schedules.restore();
     return ref.desk;
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.sending.values());
+    this.schedules.disarmAll();
+    await this.sender.pauseAll();
+    for (const timer of this.viewTimers.values()) clearTimeout(timer);
     await this.simulator.close();
     await this.receiver.close();
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
@@ -132,6 +163,8 @@ export class Desk {
     fileName: string,
     source: ImportSource,
     importId = randomBytes(8).toString('hex'),
+    /** Names the campaign (the CLI's --campaign-id); by default one is generated. */
+    campaignId?: string,
   ): Promise<CampaignView> {
     const abort = new AbortController();
     if (this.cancelledEarly.delete(importId)) abort.abort();
@@ -158,7 +191,7 @@ export class Desk {
       });
       const now = new Date();
       const def: CampaignDefinition = {
-        id: CampaignStore.newId(now),
+        id: campaignId ?? CampaignStore.newId(now),
         name: fileName.replace(/\.[^.]*$/, ''),
         createdAt: now.toISOString(),
         fileName,
@@ -203,6 +236,11 @@ export class Desk {
     const { campaign } = loaded;
     if (campaign.isStarted)
       throw new DeskError('campaign-started', 'This campaign has been sent; it can no longer change.');
+    if (campaign.state === 'scheduled')
+      throw new DeskError(
+        'campaign-scheduled',
+        'This campaign is scheduled; cancel the schedule to change it.',
+      );
     if (patch.phoneColumn !== undefined && patch.phoneColumn >= campaign.table.columns.length) {
       throw new DeskError('invalid-column', 'That phone column does not exist in the file.');
     }
@@ -242,41 +280,62 @@ export class Desk {
     return { added, invalid };
   }
 
-  /** Starts sending; resolves once sending has begun. `finished(id)` resolves when it ends. */
-  async send(id: string, options: SendOptions = {}): Promise<CampaignView> {
-    const open = await this.campaign(id);
-    const { campaign } = open;
-    if (this.sending.has(id)) throw new DeskError('campaign-sending', 'This campaign is being sent.');
-    if (campaign.state === 'completed')
-      throw new DeskError('campaign-started', 'This campaign has already been sent.');
-    const problem = campaign.problem();
-    if (problem) throw new DeskError('campaign-not-ready', problem);
-    const service = options.service ?? this.services.resolve(campaign.definition.serviceId);
-    const notifyUrl = this.notifyUrl();
-    await this.record(open, [{ t: 'start', at: new Date().toISOString(), notifyUrl }]);
-    const run = sendCampaign({
-      campaign,
-      service,
-      notifyUrl,
-      rate: options.rate,
-      batchSize: options.batchSize,
-      record: (events) => this.record(open, events),
-    })
-      .then(() => undefined)
-      .catch(async (error: unknown) => {
-        console.error(`campaign ${id}: sending failed:`, error);
-        const message = error instanceof Error ? error.message : String(error);
-        await this.record(open, [
-          { t: 'end', at: new Date().toISOString(), state: 'stopped', error: `Sending stopped: ${message}` },
-        ]).catch(() => undefined);
-      })
-      .finally(() => this.sending.delete(id));
-    this.sending.set(id, run);
-    return this.view(campaign);
+  /** Starts (or resumes) sending; resolves once sending has begun. `finished(id)` resolves when it ends. */
+  send(id: string, options: SendOptions = {}): Promise<CampaignView> {
+    this.schedules.disarm(id);
+    return this.sender.send(id, options);
   }
 
   finished(id: string): Promise<void> {
-    return this.sending.get(id) ?? Promise.resolve();
+    return this.sender.finished(id);
+  }
+
+  pause(id: string): Promise<CampaignView> {
+    return this.sender.pause(id);
+  }
+
+  cancel(id: string): Promise<CampaignView> {
+    return this.sender.cancel(id);
+  }
+
+  schedule(id: string, at: string | null): Promise<CampaignView> {
+    return this.schedules.schedule(id, at);
+  }
+
+  resendUnknown(id: string, options: SendOptions = {}): Promise<CampaignView> {
+    return this.sender.resendUnknown(id, options);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    try {
+      await this.campaign(id);
+      return true;
+    } catch (error) {
+      if (error instanceof DeskError && error.code === 'unknown-campaign') return false;
+      throw error;
+    }
+  }
+
+  /** The service a campaign was last sent through, as its journal names it. */
+  async sentThrough(id: string): Promise<SentThrough | null> {
+    return (await this.campaign(id)).campaign.sentThrough;
+  }
+
+  /** Sends row `row`'s message to `msisdn` through the campaign's service, leaving the rows untouched. */
+  async testSend(id: string, row: number, msisdn: string): Promise<CampaignView> {
+    const open = await this.campaign(id);
+    const { campaign } = open;
+    if (this.sender.isSending(id))
+      throw new DeskError('campaign-sending', 'Pause the campaign to send a test message.');
+    if (row >= campaign.size) throw new DeskError('invalid-row', 'That row does not exist.');
+    const problem = campaign.problem();
+    if (problem) throw new DeskError('campaign-not-ready', problem);
+    const to = new PhoneNormalizer(campaign.definition.defaultCountry).normalize(msisdn);
+    if (!to) throw new DeskError('invalid-number', `"${msisdn}" is not a valid phone number.`);
+    const service = this.services.resolve(campaign.definition.serviceId);
+    const event = await sendTestMessage({ open, row, msisdn: to, service, notifyUrl: this.notifyUrl() });
+    await this.record(open, [event]);
+    return this.view(campaign);
   }
 
   /** Resolves true once no row awaits an answer or a report, false when `timeoutMs` passes first. */
@@ -303,8 +362,8 @@ export class Desk {
 
   async view(campaign: OpenCampaign['campaign']): Promise<CampaignView> {
     const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
-    const view = campaign.view(service?.pricePerSegment ?? 0);
-    if (view.problem !== null || (view.state !== 'draft' && view.state !== 'stopped')) return view;
+    const view = campaign.view(service?.pricePerSegment ?? 0, this.sender.unknownGraceMs);
+    if (view.problem !== null || !SENDABLE_STATES.includes(view.state)) return view;
     if (!service) return { ...view, problem: 'The chosen service no longer exists; choose another.' };
     if (service.keyHint === null) {
       return { ...view, problem: `The service "${service.name}" has no key; set it under Services.` };
@@ -341,7 +400,9 @@ export class Desk {
       rechecking: null,
     };
     this.open.set(id, loaded);
-    if (campaign.state === 'sending' && !this.sending.has(id)) await this.markInterrupted(loaded);
+    if (campaign.state === 'sending' && !this.sender.isSending(id) && !(await this.sender.sendingElsewhere(id))) {
+      await this.markInterrupted(loaded);
+    }
     return loaded;
   }
 
@@ -382,14 +443,33 @@ export class Desk {
   private async record(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
     await open.journal.appendAll(events);
     const patches: RowPatch[] = [];
-    let campaignChanged = false;
+    let stateChanged = false;
     for (const event of events) {
-      const changed = open.campaign.apply(event);
-      patches.push(...changed);
-      campaignChanged ||= changed.length > 0 || event.t === 'start' || event.t === 'end';
+      patches.push(...open.campaign.apply(event));
+      stateChanged ||= !['batch', 'result', 'released', 'dr'].includes(event.t);
     }
     if (patches.length > 0) this.bus.emit('rows.updated', { campaignId: open.campaign.id, rows: patches });
-    if (campaignChanged) this.bus.emit('campaign.updated', await this.view(open.campaign));
+    if (stateChanged) await this.pushView(open);
+    else if (patches.length > 0) this.pushViewSoon(open);
+  }
+
+  private async pushView(open: OpenCampaign): Promise<void> {
+    clearTimeout(this.viewTimers.get(open.campaign.id));
+    this.viewTimers.delete(open.campaign.id);
+    this.bus.emit('campaign.updated', await this.view(open.campaign));
+  }
+
+  /** Row changes come by the thousand while sending; the campaign's view follows them a few times a second. */
+  private pushViewSoon(open: OpenCampaign): void {
+    const { id } = open.campaign;
+    if (this.viewTimers.has(id)) return;
+    this.viewTimers.set(
+      id,
+      setTimeout(() => {
+        this.viewTimers.delete(id);
+        void this.pushView(open);
+      }, VIEW_EVERY_MS),
+    );
   }
 
   private async recordDeliveryReports(reports: DeliveryReport[]): Promise<void> {
@@ -397,6 +477,20 @@ export class Desk {
     const byCampaign = new Map<OpenCampaign, JournalEvent[]>();
     const unmatched: (Logged & { reason: string })[] = [];
     for (const report of reports) {
+      const test = report.status ? await this.locateTest(report) : null;
+      if (test && report.status) {
+        const events = byCampaign.get(test.open) ?? [];
+        events.push({
+          t: 'test-dr',
+          at,
+          test: test.test,
+          status: report.status,
+          code: report.code,
+          description: report.description,
+        });
+        byCampaign.set(test.open, events);
+        continue;
+      }
       const target = report.status ? await this.locate(report) : null;
       if (!target || !report.status) {
         unmatched.push({
@@ -421,7 +515,7 @@ export class Desk {
       byCampaign.set(target.open, events);
     }
     await Promise.all([
-      this.unmatched.appendAll(unmatched),
+      ...(unmatched.length > 0 ? [this.unmatched.appendAll(unmatched)] : []),
       ...[...byCampaign].map(([open, events]) => this.record(open, events)),
     ]);
   }
@@ -430,11 +524,22 @@ export class Desk {
     await this.inbox.append({ at: new Date().toISOString(), ...message });
   }
 
+  /** Finds the test message a report is about, by its correlation id (`<campaign>.t<test>`). */
+  private async locateTest(report: DeliveryReport): Promise<{ open: OpenCampaign; test: number } | null> {
+    const match = report.correlationid?.match(TEST_CORRELATION);
+    if (!match) return null;
+    const id = match[1] as string;
+    const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
+    const test = Number(match[2]);
+    return open && test < open.campaign.testCount ? { open, test } : null;
+  }
+
   /** Finds a report's row: by correlation id (`<campaign>.<row>`), then by transid. */
   private async locate(report: DeliveryReport): Promise<{ open: OpenCampaign; row: number } | null> {
     const match = report.correlationid?.match(/^([a-z0-9-]{1,64})\.(\d{1,9})$/);
     if (match) {
-      const open = await this.campaign(match[1] as string).catch(() => null);
+      const id = match[1] as string;
+      const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
       const row = Number(match[2]);
       if (open?.campaign.wasSent(row)) return { open, row };
     }
@@ -520,9 +625,31 @@ export class Desk {
         return this.addSuppressed(numbers, defaultCountry, `imported from ${fileName}`);
       },
       'campaigns.send': ({ id }) => this.send(id),
+      'campaigns.pause': ({ id }) => this.pause(id),
+      'campaigns.cancel': ({ id }) => this.cancel(id),
+      'campaigns.schedule': ({ id, at }) => this.schedule(id, at),
+      'campaigns.testSend': ({ id, row, msisdn }) => this.testSend(id, row, msisdn),
+      'campaigns.resendUnknown': ({ id }) => this.resendUnknown(id),
       'campaigns.report': ({ id }) => this.report(id),
     };
   }
+}
+
+/** Listens on the port used last time, so that reports for messages sent before a restart still arrive. */
+async function startStableReceiver(
+  settings: SettingsStore,
+  options: Omit<ReceiverOptions, 'port'>,
+): Promise<Receiver> {
+  const stored = settings.get('receiverPort');
+  if (typeof stored === 'number') {
+    const receiver = await startReceiver({ ...options, port: stored }).catch(() => null);
+    // Busy (another Campaign Desk has it): a free port for this run, leaving the stored one alone.
+    if (receiver) return receiver;
+    return startReceiver(options);
+  }
+  const receiver = await startReceiver(options);
+  settings.set('receiverPort', Number(new URL(receiver.url).port));
+  return receiver;
 }
 
 function receiverSecret(settings: SettingsStore): string {

@@ -46,7 +46,9 @@ export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }
       </div>
       {locked && (
         <p className="notice">
-          This campaign has been sent, so its recipients and message can no longer change.
+          {campaign.state === 'scheduled'
+            ? 'This campaign is scheduled; cancel the schedule to change its recipients or message.'
+            : 'This campaign has been sent, so its recipients and message can no longer change.'}
         </p>
       )}
       {editor.error && (
@@ -74,7 +76,13 @@ export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }
             row={selectedRow}
             phoneColumn={campaign.phoneColumn}
           />
-          <SendPanel campaign={campaign} beforeSend={editor.flush} onSent={onSent} />
+          <SendPanel
+            campaign={campaign}
+            row={selected}
+            beforeSend={editor.flush}
+            onSent={onSent}
+            onChanged={onSaved}
+          />
         </div>
       </div>
       <RecipientsTable campaign={campaign} revision={revision} selected={selected} onSelect={setSelected} />

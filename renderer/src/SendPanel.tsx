@@ -3,19 +3,38 @@ import type { CampaignView } from '../../shared/api';
 import { ROW_STATUSES } from '../../shared/status';
 import { downloadCsv, errorText, plural } from './format';
 import { useDesk } from './hooks/useDesk';
+import { useSendProgress } from './hooks/useSendProgress';
+import { ScheduleForm } from './ScheduleForm';
+import { SendProgressLine } from './SendProgressLine';
+import { TestSendForm } from './TestSendForm';
+import { UnknownRowsNotice } from './UnknownRowsNotice';
 
 interface Props {
   campaign: CampaignView;
+  /** The row selected in the table: its message is the one a test sends. */
+  row: number;
   /** Saves pending edits, so that what is sent is what is on screen; false when they could not be. */
   beforeSend: () => Promise<boolean>;
+  /** A run started: its progress events are newer than this answer. */
   onSent: (campaign: CampaignView) => void;
+  /** The campaign as it now stands (paused, cancelled, scheduled, tested). */
+  onChanged: (campaign: CampaignView) => void;
 }
 
-export function SendPanel({ campaign, beforeSend, onSent }: Props) {
+const STATE_TEXT: Partial<Record<CampaignView['state'], string>> = {
+  sending: 'Sending…',
+  paused: 'Paused. Messages not yet sent stay ready until you resume.',
+  stopped: 'Sending stopped.',
+  cancelled: 'Cancelled. Messages not sent by then will never be sent.',
+};
+
+export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Props) {
   const desk = useDesk();
+  const progress = useSendProgress(campaign.id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const { counts } = campaign;
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const { counts, state } = campaign;
   const count = (status: keyof typeof counts) => counts[status] ?? 0;
   const sendable = campaign.rowCount - count('skipped');
   const sent = sendable - count('ready') - count('sending');
@@ -38,6 +57,14 @@ export function SendPanel({ campaign, beforeSend, onSent }: Props) {
       if (!(await beforeSend())) return;
       onSent(await desk.call('campaigns.send', { id: campaign.id }));
     });
+  const pause = () => run(async () => onChanged(await desk.call('campaigns.pause', { id: campaign.id })));
+  const cancel = () =>
+    run(async () => {
+      setConfirmCancel(false);
+      onChanged(await desk.call('campaigns.cancel', { id: campaign.id }));
+    });
+  const resendUnknown = () =>
+    run(async () => onSent(await desk.call('campaigns.resendUnknown', { id: campaign.id })));
 
   const exportReport = () =>
     run(async () => {
@@ -45,7 +72,13 @@ export function SendPanel({ campaign, beforeSend, onSent }: Props) {
       downloadCsv(fileName, csv);
     });
 
-  if (campaign.state === 'draft') {
+  const errorLine = error && (
+    <p className="error" role="alert">
+      {error}
+    </p>
+  );
+
+  if (state === 'draft' || state === 'scheduled') {
     return (
       <section className="card send" aria-labelledby="send-title">
         <h2 id="send-title">Send</h2>
@@ -56,31 +89,26 @@ export function SendPanel({ campaign, beforeSend, onSent }: Props) {
         <p className="problem" role="status" data-testid="problem">
           {campaign.problem}
         </p>
+        {campaign.error && <p className="error">{campaign.error}</p>}
         <button
           type="button"
           className="button primary"
           disabled={campaign.problem !== null || busy}
           onClick={() => void send()}
         >
-          Send campaign
+          {state === 'scheduled' ? 'Send now' : 'Send campaign'}
         </button>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ScheduleForm campaign={campaign} beforeSend={beforeSend} onDone={onChanged} />
+        <TestSendForm campaign={campaign} row={row} beforeSend={beforeSend} onDone={onChanged} />
+        {errorLine}
       </section>
     );
   }
 
   const stateText =
-    campaign.state === 'sending'
-      ? 'Sending…'
-      : campaign.state === 'stopped'
-        ? 'Sending stopped.'
-        : awaitingReports > 0
-          ? 'All messages handed to the service; waiting for delivery reports…'
-          : 'Finished.';
+    STATE_TEXT[state] ??
+    (awaitingReports > 0 ? 'All messages handed to the service; waiting for delivery reports…' : 'Finished.');
+  const resumable = (state === 'paused' || state === 'stopped') && count('ready') > 0;
 
   return (
     <section className="card send" aria-labelledby="send-title">
@@ -97,6 +125,7 @@ export function SendPanel({ campaign, beforeSend, onSent }: Props) {
       <p data-testid="sent-progress">
         {sent.toLocaleString()} of {plural(sendable, 'message')} sent
       </p>
+      {state === 'sending' && progress && <SendProgressLine progress={progress} />}
       <ul className="counts" aria-label="Rows by status">
         {ROW_STATUSES.filter((status) => count(status) > 0).map((status) => (
           <li key={status} data-testid={`count-${status}`}>
@@ -104,20 +133,20 @@ export function SendPanel({ campaign, beforeSend, onSent }: Props) {
           </li>
         ))}
       </ul>
-      {count('unknown') > 0 && (
-        <p className="warning small">
-          The service gave no clear answer for {plural(count('unknown'), 'message')}: they may or may not have
-          been sent. The table shows the reason for each.
-        </p>
-      )}
+      <UnknownRowsNotice campaign={campaign} busy={busy} onResend={() => void resendUnknown()} />
       {campaign.error && (
         <p className="error" role="alert">
           {campaign.error}
         </p>
       )}
-      {campaign.state === 'stopped' && count('ready') > 0 && (
-        <>
-          {campaign.problem && <p className="problem">{campaign.problem}</p>}
+      {resumable && campaign.problem && <p className="problem">{campaign.problem}</p>}
+      <div className="actions">
+        {state === 'sending' && (
+          <button type="button" className="button" disabled={busy} onClick={() => void pause()}>
+            Pause
+          </button>
+        )}
+        {resumable && (
           <button
             type="button"
             className="button primary"
@@ -126,16 +155,28 @@ export function SendPanel({ campaign, beforeSend, onSent }: Props) {
           >
             Resume sending ({plural(count('ready'), 'message')} not sent)
           </button>
-        </>
+        )}
+        {(state === 'sending' || state === 'paused' || state === 'stopped') && !confirmCancel && (
+          <button type="button" className="button" disabled={busy} onClick={() => setConfirmCancel(true)}>
+            Cancel campaign
+          </button>
+        )}
+        <button type="button" className="button" disabled={busy} onClick={() => void exportReport()}>
+          Export report
+        </button>
+      </div>
+      {confirmCancel && (
+        <div className="actions" role="group" aria-label="Cancel the campaign?">
+          <span>Messages not yet sent will never be sent.</span>
+          <button type="button" className="button danger" disabled={busy} onClick={() => void cancel()}>
+            Yes, cancel
+          </button>
+          <button type="button" className="button" onClick={() => setConfirmCancel(false)}>
+            Keep it
+          </button>
+        </div>
       )}
-      <button type="button" className="button" disabled={busy} onClick={() => void exportReport()}>
-        Export report
-      </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      {errorLine}
     </section>
   );
 }

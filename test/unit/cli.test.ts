@@ -145,7 +145,7 @@ describe.concurrent('campaign-desk send', () => {
     );
   });
 
-  it('sends through an external service given by --api-url with the key from the environment, and prints one JSON line', async () => {
+  it('sends through an external service given by --api-url with the key from the environment, and prints JSON lines', async () => {
     const sim = await externalSimulator();
     const home = dir('external');
     const report = join(home, 'r.csv');
@@ -172,12 +172,23 @@ describe.concurrent('campaign-desk send', () => {
       { CAMPAIGN_DESK_KEY: KEY },
     );
     expect(run.code).toBe(0);
-    // --json prints exactly one line: the summary.
-    const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const summary = JSON.parse(lines[0] as string) as { campaign: string };
-    expect(summary).toEqual({
+    // --json prints only JSON lines: the campaign first, progress, then the summary last.
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; campaign: string });
+    expect(lines[0]).toEqual({
+      event: 'campaign',
       campaign: expect.stringMatching(/^[a-z0-9-]+$/),
+      rows: 4,
+      ready: 2,
+      skipped: 2,
+    });
+    expect(lines.slice(1, -1).every((line) => line.event === 'progress')).toBe(true);
+    const summary = lines.at(-1) as { campaign: string };
+    expect(summary).toEqual({
+      event: 'summary',
+      campaign: lines[0]?.campaign,
       state: 'completed',
       settled: true,
       counts: { delivered: 2, skipped: 2 },

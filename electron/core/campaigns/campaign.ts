@@ -5,6 +5,7 @@ import type {
   RowView,
   SkipReason,
   StatusCounts,
+  TestSendView,
 } from '../../../shared/api';
 import { unknownSmartlinks } from '../../../shared/smartlinks';
 import { canAdvance, isFinal, ROW_STATUSES, type RowStatus } from '../../../shared/status';
@@ -19,6 +20,16 @@ import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../re
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import type { JournalEvent } from './journal-events';
+
+/** The states from which a campaign can be sent (or resumed): what stands in its way is shown. */
+export const SENDABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'paused', 'stopped'];
+
+export interface SentThrough {
+  id: string;
+  baseUrl: string;
+  /** Messages per second; null for no limit (or not recorded). */
+  rate: number | null;
+}
 
 export interface RowOutcome {
   status: RowStatus;
@@ -64,7 +75,15 @@ export class Campaign {
   private status: Uint8Array;
   private readonly details: (RowDetails | undefined)[] = [];
   private started = false;
-  private ended: { state: 'completed' | 'stopped'; error: string | null } | null = null;
+  private ended: {
+    state: Exclude<CampaignState, 'draft' | 'scheduled' | 'sending'>;
+    error: string | null;
+  } | null = null;
+  private schedule: { startAt: string | null; error: string | null } = { startAt: null, error: null };
+  /** Rows that were ever in a batch: reports about any other row are noise. */
+  private readonly attempted = new Set<number>();
+  private tests: TestSendView[] = [];
+  private service: SentThrough | null = null;
   private readonly byTransid = new Map<string, number>();
   private compiled: CompiledTemplate;
   /** Grows with every change to the rows, so that derived lists (filters) know when to refresh. */
@@ -97,7 +116,21 @@ export class Campaign {
 
   get state(): CampaignState {
     if (this.ended) return this.ended.state;
-    return this.started ? 'sending' : 'draft';
+    if (this.started) return 'sending';
+    return this.schedule.startAt === null ? 'draft' : 'scheduled';
+  }
+
+  get scheduledAt(): string | null {
+    return this.started ? null : this.schedule.startAt;
+  }
+
+  /** The service the campaign was last sent through (its key is never recorded). */
+  get sentThrough(): SentThrough | null {
+    return this.service;
+  }
+
+  get testCount(): number {
+    return this.tests.length;
   }
 
   /** Only before sending: a new definition with the checks made for it. */
@@ -159,10 +192,32 @@ export class Campaign {
     return reasonOf(this.checks.numbers.reason[row] ?? 0) ?? 'missing-value';
   }
 
-  /** Whether a request carrying this row ever went out; reports for other rows are noise. */
+  /** Whether a request carrying this row may ever have gone out; reports for other rows are noise. */
   wasSent(row: number): boolean {
-    const status = this.statusOf(row);
-    return row < this.status.length && status !== 'ready' && status !== 'skipped';
+    return this.attempted.has(row);
+  }
+
+  readyRows(): number[] {
+    return this.rowsIn('ready');
+  }
+
+  /** Unknown rows sent at least `graceMs` before `now`: those a report could have settled by now. */
+  unknownPastGrace(graceMs: number, now = Date.now()): number[] {
+    return this.rowsIn('unknown').filter((row) => Date.parse(this.details[row]?.sentAt ?? '') + graceMs <= now);
+  }
+
+  /** When every unknown row's grace window will have passed; null when no row is unknown. */
+  unknownResendableAt(graceMs: number): string | null {
+    let latest = -Infinity;
+    for (const row of this.rowsIn('unknown')) latest = Math.max(latest, Date.parse(this.details[row]?.sentAt ?? '') || 0);
+    return latest === -Infinity ? null : new Date(latest + graceMs).toISOString();
+  }
+
+  private rowsIn(status: RowStatus): number[] {
+    const code = STATUS_CODE.get(status) as number;
+    const rows: number[] = [];
+    for (let row = 0; row < this.status.length; row++) if (this.status[row] === code) rows.push(row);
+    return rows;
   }
 
   rowOfTransid(transid: string): number | undefined {
@@ -181,9 +236,22 @@ export class Campaign {
       case 'start':
         this.started = true;
         this.ended = null;
+        if (event.serviceId && event.baseUrl) {
+          this.service = { id: event.serviceId, baseUrl: event.baseUrl, rate: event.rate ?? null };
+        }
         return [];
+      case 'schedule':
+        this.schedule = { startAt: event.startAt, error: event.error };
+        return [];
+      case 'resend':
+        return event.rows.flatMap((row) => {
+          if (this.statusOf(row) !== 'unknown') return [];
+          this.set(row, 'ready', { ...(this.details[row] ?? NO_DETAILS), code: null, description: null, sentAt: null, updatedAt: event.at });
+          return [this.patchOf(row)];
+        });
       case 'batch':
         return event.rows.flatMap((row) => {
+          this.attempted.add(row);
           if (!canAdvance(this.statusOf(row), 'sending')) return [];
           this.set(row, 'sending', { ...NO_DETAILS, sentAt: event.at, updatedAt: event.at });
           return [this.patchOf(row)];
@@ -216,6 +284,23 @@ export class Campaign {
       case 'end':
         this.ended = { state: event.state, error: event.error };
         return [];
+      case 'test':
+        this.tests[event.test] = {
+          row: event.row,
+          msisdn: event.msisdn,
+          status: event.status,
+          code: event.code,
+          description: event.description,
+          at: event.at,
+        };
+        return [];
+      case 'test-dr': {
+        const test = this.tests[event.test];
+        if (test && canAdvance(test.status, event.status)) {
+          Object.assign(test, { status: event.status, code: event.code, description: event.description });
+        }
+        return [];
+      }
     }
   }
 
@@ -226,7 +311,7 @@ export class Campaign {
     return rows;
   }
 
-  view(pricePerSegment: number): CampaignView {
+  view(pricePerSegment: number, unknownGraceMs: number): CampaignView {
     const counts: StatusCounts = {};
     const skipCounts: Partial<Record<SkipReason, number>> = {};
     let totalSegments = 0;
@@ -243,13 +328,16 @@ export class Campaign {
       ...this.def,
       rowCount: this.table.size,
       state: this.state,
-      problem: this.state === 'draft' || this.state === 'stopped' ? this.problem() : null,
+      problem: SENDABLE_STATES.includes(this.state) ? this.problem() : null,
       counts,
       skipCounts,
       emptyValueRows: this.checks.messages.emptyPlaceholders.size,
       totalSegments,
       estimatedCost: totalSegments * pricePerSegment,
-      error: this.ended?.error ?? null,
+      error: this.ended?.error ?? (this.started ? null : this.schedule.error),
+      scheduledAt: this.scheduledAt,
+      unknownResendableAt: this.unknownResendableAt(unknownGraceMs),
+      testSend: this.tests.at(-1) ?? null,
     };
   }
 

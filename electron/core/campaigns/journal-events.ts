@@ -4,8 +4,18 @@ const At = z.string();
 const Nullable = z.string().nullable();
 
 export const JournalEvent = z.discriminatedUnion('t', [
-  /** Sending began: from here on the definition is frozen. */
-  z.object({ t: z.literal('start'), at: At, notifyUrl: z.string() }),
+  /** Sending began (or resumed): from here on the definition is frozen. Names the service, never its key. */
+  z.object({
+    t: z.literal('start'),
+    at: At,
+    notifyUrl: z.string(),
+    serviceId: z.string().optional(),
+    baseUrl: z.string().optional(),
+    /** Messages per second; null for no limit. */
+    rate: z.number().nullable().optional(),
+  }),
+  /** The campaign will start by itself at `startAt`; null withdraws the schedule, with the reason if it failed. */
+  z.object({ t: z.literal('schedule'), at: At, startAt: Nullable, error: Nullable.default(null) }),
   /** A request carrying these rows is about to go out. */
   z.object({ t: z.literal('batch'), at: At, rows: z.array(z.number().int().min(0)) }),
   /** The API's answer for one row of a batch. */
@@ -20,6 +30,8 @@ export const JournalEvent = z.discriminatedUnion('t', [
   }),
   /** The API refused a whole request (bad key, malformed request): nothing in it was queued. */
   z.object({ t: z.literal('released'), at: At, rows: z.array(z.number().int().min(0)) }),
+  /** The user chose to send these unknown rows again, after their grace window passed without a report. */
+  z.object({ t: z.literal('resend'), at: At, rows: z.array(z.number().int().min(0)) }),
   z.object({
     t: z.literal('dr'),
     at: At,
@@ -31,7 +43,32 @@ export const JournalEvent = z.discriminatedUnion('t', [
     carrier: Nullable,
     raw: z.unknown(),
   }),
-  z.object({ t: z.literal('end'), at: At, state: z.enum(['completed', 'stopped']), error: Nullable }),
+  z.object({
+    t: z.literal('end'),
+    at: At,
+    state: z.enum(['completed', 'stopped', 'paused', 'cancelled']),
+    error: Nullable,
+  }),
+  /** A test message: the campaign's text for one row, sent to a number of the user's choosing. */
+  z.object({
+    t: z.literal('test'),
+    at: At,
+    test: z.number().int().min(0),
+    row: z.number().int().min(0),
+    msisdn: z.string(),
+    status: z.enum(['queued', 'rejected', 'unknown']),
+    code: Nullable,
+    description: Nullable,
+    transid: Nullable,
+  }),
+  z.object({
+    t: z.literal('test-dr'),
+    at: At,
+    test: z.number().int().min(0),
+    status: z.enum(['submitted', 'delivered', 'undelivered', 'failed', 'expired']),
+    code: Nullable,
+    description: Nullable,
+  }),
 ]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 

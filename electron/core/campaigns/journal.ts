@@ -63,8 +63,9 @@ export class Journal<E> {
   }
 
   private async flush(): Promise<void> {
-    await Promise.resolve();
-    while (this.pending.length > 0) {
+    // Each group waits for the end of the event loop's turn, so that everything arriving in that turn (a burst
+    // of webhook posts, several workers' batches) shares one synced write.
+    while ((await new Promise(setImmediate), this.pending.length > 0)) {
       const group = this.pending;
       this.pending = [];
       try {

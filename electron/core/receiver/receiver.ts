@@ -112,6 +112,10 @@ function parseJson(text: string): unknown {
 
 function answer(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+  // A refused request may still be uploading; closing stops it. Recorded ones keep the connection for the next.
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    ...(status >= 400 && { connection: 'close' }),
+  });
   res.end(JSON.stringify({ status, message }));
 }

@@ -22,23 +22,9 @@ export interface IncomingMessage {
   raw: unknown;
 }
 
-const text = z.coerce.string().max(4096);
+const MAX_TEXT = 4096;
+const text = z.coerce.string().max(MAX_TEXT);
 const optionalText = text.optional();
-
-const DrBody = z.object({
-  deliveryinfonotification: z.object({
-    deliveryinfo: z.object({
-      deliverystatus: text,
-      code: text,
-      description: optionalText,
-      timestamp: optionalText,
-      destination: optionalText,
-    }),
-    transid: optionalText,
-    correlationid: optionalText,
-    carrier: optionalText,
-  }),
-});
 
 const MoBody = z.object({
   oa: optionalText,
@@ -47,45 +33,68 @@ const MoBody = z.object({
   datetime: optionalText,
 });
 
-/** The platform's samples disagree on key casing, so keys are compared in lower case. */
-function lowerKeys(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => lowerKeys(v, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k.toLowerCase(), lowerKeys(v, depth + 1)]),
-  );
-}
-
 function blankToNull(value: string | undefined): string | null {
   return value === undefined || value.trim() === '' ? null : value;
 }
 
+/** Read by hand rather than with a schema: it runs for every report, thousands of times a second. */
 export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
   const items = Array.isArray(body) ? body : [body];
   const reports: DeliveryReport[] = [];
   for (const raw of items) {
-    const parsed = DrBody.safeParse(lowerKeys(raw));
-    if (!parsed.success) return `not a delivery report: ${z.prettifyError(parsed.error).split('\n')[0]}`;
-    const n = parsed.data.deliveryinfonotification;
-    const info = n.deliveryinfo;
+    const n = withLowerKeys(withLowerKeys(raw)?.deliveryinfonotification);
+    const info = withLowerKeys(n?.deliveryinfo);
+    if (!n || !info) return 'not a delivery report: no deliveryInfoNotification.deliveryInfo object';
+    const fields = {
+      deliveryStatus: field(info.deliverystatus),
+      code: field(info.code),
+      description: field(info.description),
+      timestamp: field(info.timestamp),
+      destination: field(info.destination),
+      transid: field(n.transid),
+      correlationid: field(n.correlationid),
+      carrier: field(n.carrier),
+    };
+    const bad = Object.entries(fields).find(([, value]) => value === INVALID);
+    if (bad) return `not a delivery report: ${bad[0]} is not a text of at most ${MAX_TEXT} characters`;
+    const f = fields as Record<keyof typeof fields, string | undefined>;
+    if (f.deliveryStatus === undefined || f.code === undefined)
+      return 'not a delivery report: deliveryStatus and code are required';
     reports.push({
-      status: statusFromDeliveryReport(info.deliverystatus, info.code),
-      deliveryStatus: info.deliverystatus,
-      code: info.code,
-      description: info.description ?? info.deliverystatus,
-      transid: blankToNull(n.transid),
-      correlationid: blankToNull(n.correlationid),
-      carrier: blankToNull(n.carrier),
-      destination: blankToNull(info.destination),
-      timestamp: blankToNull(info.timestamp),
+      status: statusFromDeliveryReport(f.deliveryStatus, f.code),
+      deliveryStatus: f.deliveryStatus,
+      code: f.code,
+      description: f.description ?? f.deliveryStatus,
+      transid: blankToNull(f.transid),
+      correlationid: blankToNull(f.correlationid),
+      carrier: blankToNull(f.carrier),
+      destination: blankToNull(f.destination),
+      timestamp: blankToNull(f.timestamp),
       raw,
     });
   }
   return reports;
 }
 
+const INVALID = Symbol('invalid');
+
+/** The object's own keys in lower case (the platform's samples disagree on casing); null for non-objects. */
+function withLowerKeys(value: unknown): Record<string, unknown> | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const lowered: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) lowered[key.toLowerCase()] = v;
+  return lowered;
+}
+
+function field(value: unknown): string | undefined | typeof INVALID {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return INVALID;
+  const text = String(value);
+  return text.length > MAX_TEXT ? INVALID : text;
+}
+
 export function parseIncomingMessage(body: unknown): IncomingMessage | string {
-  const parsed = MoBody.safeParse(lowerKeys(body));
+  const parsed = MoBody.safeParse(withLowerKeys(body));
   if (!parsed.success) return `not an incoming message: ${z.prettifyError(parsed.error).split('\n')[0]}`;
   const from = blankToNull(parsed.data.oa);
   if (!from) return 'not an incoming message: no sender (oa)';

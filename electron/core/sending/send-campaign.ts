@@ -2,132 +2,213 @@ import { smartlinkIds } from '../../../shared/smartlinks';
 import type { Campaign } from '../campaigns/campaign';
 import type { JournalEvent } from '../campaigns/journal-events';
 import type { ResolvedService } from '../services';
-import { postMessages, type OutgoingMessage } from './imiconnect-client';
+import {
+  postMessages,
+  type DestinationResult,
+  type OutgoingMessage,
+  type SendOutcome,
+} from './imiconnect-client';
+import type { SendSettings } from './send-settings';
 import { TokenBucket } from './token-bucket';
 
 export interface SendContext {
   campaign: Campaign;
   service: ResolvedService;
   notifyUrl: string;
-  /** Messages per second; defaults to the service's rate. */
-  rate?: number;
-  /** Messages per request; capped at min(1000, rate). */
-  batchSize?: number;
+  settings: SendSettings;
   /** Journals the events durably, then applies them to the campaign. */
   record(events: JournalEvent[]): Promise<void>;
+  /** Called once the service's answer for `count` rows is journaled. */
+  onAnswered?(count: number): void;
 }
 
 export type SendEnd = Extract<JournalEvent, { t: 'end' }>;
+type Stop = Pick<SendEnd, 'state' | 'error'>;
 
-const MAX_BATCH = 1000;
+export interface SendRun {
+  /** Resolves once every worker is idle and the run's end is journaled. */
+  readonly done: Promise<SendEnd>;
+  /** No new batch goes out; requests already out finish and are recorded. */
+  pause(): void;
+  cancel(): void;
+}
+
 const QUEUED = '1001';
+/** After this many requests in a row without a readable answer, sending stops rather than guess on. */
+const MAX_AMBIGUOUS_IN_A_ROW = 5;
 
 export function correlationId(campaignId: string, row: number): string {
   return `${campaignId}.${row}`;
 }
 
-/** Sends every ready row once, in batches of at most min(1000, rate), at the service's rate. */
-export async function sendCampaign(ctx: SendContext): Promise<SendEnd> {
-  const { campaign, service } = ctx;
-  const rate = ctx.rate ?? service.view.rate;
-  const batchSize = Math.min(MAX_BATCH, rate, ctx.batchSize ?? MAX_BATCH);
-  const bucket = new TokenBucket(rate, batchSize);
-  const ready: number[] = [];
-  for (let row = 0; row < campaign.size; row++) if (campaign.statusOf(row) === 'ready') ready.push(row);
+export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string): OutgoingMessage {
+  const p = campaign.prepared(row);
+  const to = msisdn ?? p.msisdn;
+  if (!to) throw new Error(`row ${row} has no number to send to`);
   const { senderId, template, smartlinks } = campaign.definition;
   const used = new Set(smartlinkIds(template));
-  const linksUsed = smartlinks.filter((l) => used.has(l.linkid));
-
-  for (let i = 0; i < ready.length; i += batchSize) {
-    const rows = ready.slice(i, i + batchSize);
-    const messages: OutgoingMessage[] = rows.map((row) => {
-      const p = campaign.prepared(row);
-      if (!p.msisdn) throw new Error(`row ${row} is ready without a number`);
-      return {
-        correlationid: correlationId(campaign.id, row),
-        msisdn: p.msisdn,
-        text: p.message,
-        senderid: senderId,
-        smartlinks: linksUsed,
-      };
-    });
-    await bucket.take(rows.length);
-    await ctx.record([{ t: 'batch', at: now(), rows }]);
-    const end = await deliverBatch(ctx, rows, messages);
-    if (end) {
-      await ctx.record([end]);
-      return end;
-    }
-  }
-  const end: SendEnd = { t: 'end', at: now(), state: 'completed', error: null };
-  await ctx.record([end]);
-  return end;
+  return {
+    correlationid: correlationId(campaign.id, row),
+    msisdn: to,
+    text: p.message,
+    senderid: senderId,
+    smartlinks: smartlinks.filter((l) => used.has(l.linkid)),
+  };
 }
 
-async function deliverBatch(
-  ctx: SendContext,
-  rows: number[],
-  messages: OutgoingMessage[],
-): Promise<SendEnd | null> {
-  const { baseUrl, key } = ctx.service;
-  for (let attempt = 0; ; attempt++) {
-    const outcome = await postMessages(baseUrl, key, messages, ctx.notifyUrl);
+/**
+ * Sends every ready row once: workers (at most `maxInFlight`) take batches of ready rows, journal the
+ * batch, wait for their tokens, post it and journal the answer. A row journaled in a batch is never
+ * sent again by the engine unless the journal also says it was released unsent; only `ready` rows are.
+ */
+export function startSending(ctx: SendContext): SendRun {
+  const { campaign, settings } = ctx;
+  const bucket = new TokenBucket(settings.rate);
+  const stopping = new AbortController();
+  let stop: Stop | null = null;
+  let ambiguousInARow = 0;
+  const ready = campaign.readyRows();
+  let cursor = 0;
+
+  const halt = (reason: Stop) => {
+    stop ??= reason;
+    stopping.abort();
+  };
+
+  function nextBatch(): number[] {
+    const rows: number[] = [];
+    while (rows.length < settings.batchSize && cursor < ready.length) {
+      const row = ready[cursor++] as number;
+      // A late report can settle a row that was sent again on the user's word; it must not go a third time.
+      if (campaign.outcome(row)?.status === 'ready') rows.push(row);
+    }
+    return rows;
+  }
+
+  async function worker(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      const rows = nextBatch();
+      if (rows.length === 0) return;
+      const messages = rows.map((row) => outgoingMessage(campaign, row));
+      await ctx.record([{ t: 'batch', at: now(), rows }]);
+      // Tokens are taken after the journal write, so that a slow disk delays requests rather than bunching them.
+      if (!(await takeTokens(rows.length))) {
+        await ctx.record([{ t: 'released', at: now(), rows }]);
+        return;
+      }
+      await deliver(rows, messages);
+    }
+  }
+
+  /** False when sending stopped while waiting: nothing was sent. */
+  async function takeTokens(count: number): Promise<boolean> {
+    try {
+      await bucket.take(count, stopping.signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function deliver(rows: number[], messages: OutgoingMessage[]): Promise<void> {
+    const { baseUrl, key } = ctx.service;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await postMessages(baseUrl, key, messages, ctx.notifyUrl, settings.requestTimeoutMs);
+      if (outcome.kind === 'rate-limited') {
+        bucket.hold(outcome.retryAfterMs ?? backoffMs(attempt));
+        if (await takeTokens(rows.length)) continue;
+        // Nothing was queued (a 429 queues nothing), so these rows are safe to send after a resume.
+        await ctx.record([{ t: 'released', at: now(), rows }]);
+        return;
+      }
+      await ctx.record(answerEvents(rows, outcome));
+      if (outcome.kind === 'answered' || outcome.kind === 'ambiguous') ctx.onAnswered?.(rows.length);
+      const reason = stopReason(outcome, baseUrl);
+      if (reason) halt(reason);
+      return;
+    }
+  }
+
+  function stopReason(outcome: Exclude<SendOutcome, { kind: 'rate-limited' }>, baseUrl: string): Stop | null {
+    ambiguousInARow = outcome.kind === 'ambiguous' ? ambiguousInARow + 1 : 0;
     switch (outcome.kind) {
-      case 'rate-limited':
-        await sleep(outcome.retryAfterMs ?? backoffMs(attempt));
-        continue;
       case 'answered':
-        await ctx.record(
-          outcome.results.map((r, i) => ({
-            t: 'result',
-            at: now(),
-            row: rows[i] as number,
-            status: r.code === QUEUED ? 'queued' : r.code === '' ? 'unknown' : 'rejected',
-            code: r.code || null,
-            description: r.description,
-            transid: r.transid,
-          })),
-        );
         return null;
       case 'ambiguous':
-        await ctx.record(
-          rows.map((row) => ({
-            t: 'result',
-            at: now(),
-            row,
-            status: 'unknown',
-            code: null,
-            description: `No readable answer from the service (${outcome.reason})`,
-            transid: null,
-          })),
-        );
-        return null;
+        return ambiguousInARow < MAX_AMBIGUOUS_IN_A_ROW
+          ? null
+          : {
+              state: 'stopped',
+              error: `The service gave no readable answer to ${MAX_AMBIGUOUS_IN_A_ROW} requests in a row (last: ${outcome.reason}). Their messages are marked unknown; unsent rows stay ready.`,
+            };
       case 'unreachable':
-        await ctx.record([{ t: 'released', at: now(), rows }]);
         return {
-          t: 'end',
-          at: now(),
           state: 'stopped',
           error: `Cannot reach the service at ${baseUrl}: ${outcome.reason}. Nothing was sent; unsent rows stay ready.`,
         };
-      case 'refused': {
-        await ctx.record([{ t: 'released', at: now(), rows }]);
-        const error = outcome.authentication
-          ? `The service refused the key (HTTP ${outcome.status}, code ${outcome.code}: ${outcome.description}). Check the service key; unsent rows stay ready.`
-          : `The service refused the request (HTTP ${outcome.status}, code ${outcome.code}: ${outcome.description}); unsent rows stay ready.`;
-        return { t: 'end', at: now(), state: 'stopped', error };
-      }
+      case 'refused':
+        return {
+          state: 'stopped',
+          error: outcome.authentication
+            ? `The service refused the key (HTTP ${outcome.status}, code ${outcome.code}: ${outcome.description}). Check the service key; unsent rows stay ready.`
+            : `The service refused the request (HTTP ${outcome.status}, code ${outcome.code}: ${outcome.description}); unsent rows stay ready.`,
+        };
     }
   }
+
+  const done = Promise.allSettled(Array.from({ length: settings.maxInFlight }, worker)).then(
+    async (results) => {
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const end: SendEnd = { t: 'end', at: now(), ...(stop ?? { state: 'completed', error: null }) };
+      await ctx.record([end]);
+      return end;
+    },
+  );
+  return {
+    done,
+    pause: () => halt({ state: 'paused', error: null }),
+    cancel: () => halt({ state: 'cancelled', error: null }),
+  };
+}
+
+/** The journal's account of one answer: per-row results, or the rows released when nothing was queued. */
+function answerEvents(
+  rows: number[],
+  outcome: Exclude<SendOutcome, { kind: 'rate-limited' }>,
+): JournalEvent[] {
+  const at = now();
+  switch (outcome.kind) {
+    case 'answered':
+      return outcome.results.map((r, i) => ({ t: 'result', at, row: rows[i] as number, ...resultOf(r) }));
+    case 'ambiguous':
+      return rows.map((row) => ({
+        t: 'result',
+        at,
+        row,
+        status: 'unknown',
+        code: null,
+        description: `No readable answer from the service (${outcome.reason})`,
+        transid: null,
+      }));
+    case 'unreachable':
+    case 'refused':
+      return [{ t: 'released', at, rows }];
+  }
+}
+
+function resultOf(r: DestinationResult) {
+  return {
+    status: r.code === QUEUED ? 'queued' : r.code === '' ? 'unknown' : 'rejected',
+    code: r.code || null,
+    description: r.description,
+    transid: r.transid,
+  } as const;
 }
 
 function backoffMs(attempt: number): number {
   const base = Math.min(30_000, 500 * 2 ** attempt);
   return base / 2 + Math.random() * (base / 2);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function now(): string {

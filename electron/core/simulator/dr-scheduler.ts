@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { postJson } from './post-json.js';
+import { mulberry32 } from './seeded-random.js';
 
 export interface DeliveryJob {
   notifyurl: string;
@@ -38,10 +39,24 @@ export interface DrSchedulerOptions {
   /** 0..1 share of destinations whose final report is not 'Delivered'. */
   failureShare: number;
   seed: number;
+  /** How many more times a report the notify URL did not take is posted again, with growing pauses. */
+  retries?: number;
 }
+
+/** How reports misbehave, as the platform's sometimes do. */
+export interface ReportFaults {
+  /** Every report is posted twice. */
+  duplicate?: boolean;
+  /** The final report is posted before 'Submitted'. */
+  outOfOrder?: boolean;
+}
+
+const FIRST_RETRY_MS = 200;
+const MAX_RETRY_PAUSE_MS = 3000;
 
 /** Posts a 'Submitted' then a final delivery report for each scheduled destination, in that order. */
 export class DrScheduler {
+  faults: ReportFaults = {};
   readonly failedPosts: FailedPost[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly cancellation = new AbortController();
@@ -57,11 +72,14 @@ export class DrScheduler {
   }
 
   schedule(job: DeliveryJob): void {
-    if (this.cancellation.signal.aborted) return;
-    // Drawn at scheduling time so that a given seed gives the same outcomes regardless of network timing.
+    // The outcome is drawn now so that a given seed gives the same outcomes regardless of network timing.
+    this.track(this.deliver(job, this.drawFinalOutcome(), this.options));
+  }
+
+  /** Posts both reports at once; resolves when they have been answered (used to beat the send's response). */
+  deliverNow(job: DeliveryJob): Promise<void> {
     const final = this.drawFinalOutcome();
-    const run = this.deliver(job, final).finally(() => this.pending.delete(run));
-    this.pending.add(run);
+    return this.track(this.deliver(job, final, { submittedDelayMs: 0, finalDelayMs: 0 }));
   }
 
   async idle(): Promise<void> {
@@ -78,13 +96,25 @@ export class DrScheduler {
     return UNDELIVERED_OUTCOMES[index] ?? DELIVERED;
   }
 
-  private async deliver(job: DeliveryJob, final: DeliveryOutcome): Promise<void> {
+  private track(run: Promise<void>): Promise<void> {
+    const tracked = run.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    return tracked;
+  }
+
+  private async deliver(
+    job: DeliveryJob,
+    final: DeliveryOutcome,
+    delays: Pick<DrSchedulerOptions, 'submittedDelayMs' | 'finalDelayMs'>,
+  ): Promise<void> {
     const { signal } = this.cancellation;
+    const [first, second] = this.faults.outOfOrder ? [final, SUBMITTED] : [SUBMITTED, final];
+    const times = this.faults.duplicate ? 2 : 1;
     try {
-      await sleep(this.options.submittedDelayMs, undefined, { signal });
-      await this.post(job, SUBMITTED);
-      await sleep(this.options.finalDelayMs, undefined, { signal });
-      await this.post(job, final);
+      await sleep(delays.submittedDelayMs, undefined, { signal });
+      for (let i = 0; i < times; i++) await this.post(job, first);
+      await sleep(delays.finalDelayMs, undefined, { signal });
+      for (let i = 0; i < times; i++) await this.post(job, second);
     } catch {
       // Only cancellation gets here: the sleeps reject when aborted and post() never throws.
     }
@@ -92,15 +122,27 @@ export class DrScheduler {
 
   private async post(job: DeliveryJob, outcome: DeliveryOutcome): Promise<void> {
     const { signal } = this.cancellation;
-    try {
-      const status = await postJson(job.notifyurl, deliveryReport(job, outcome), signal);
-      if (status >= 300) this.failedPosts.push({ url: job.notifyurl, reason: `HTTP ${status}` });
-    } catch (error) {
-      if (signal.aborted) return;
-      this.failedPosts.push({
-        url: job.notifyurl,
-        reason: error instanceof Error ? error.message : String(error),
-      });
+    const report = deliveryReport(job, outcome);
+    for (let attempt = 0; ; attempt++) {
+      let reason: string;
+      try {
+        const status = await postJson(job.notifyurl, report, signal);
+        if (status < 300) return;
+        reason = `HTTP ${status}`;
+      } catch (error) {
+        if (signal.aborted) return;
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      if (attempt >= (this.options.retries ?? 0)) {
+        this.failedPosts.push({ url: job.notifyurl, reason });
+        return;
+      }
+      const pause = Math.min(MAX_RETRY_PAUSE_MS, FIRST_RETRY_MS * 2 ** attempt);
+      try {
+        await sleep(pause, undefined, { signal });
+      } catch {
+        return;
+      }
     }
   }
 }
@@ -125,16 +167,5 @@ function deliveryReport(job: DeliveryJob, outcome: DeliveryOutcome) {
       callbackData: job.callbackData,
       correlationid: job.correlationid,
     },
-  };
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

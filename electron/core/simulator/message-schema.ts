@@ -12,6 +12,8 @@ export const API_ERRORS = {
   mandatoryMissing: { code: '7003', description: 'Mandatory parameter missing' },
   invalidParameter: { code: '7004', description: 'Invalid parameter' },
   tooManyDestinations: { code: '7009', description: 'Maximum number of destinations reached' },
+  // Our inference: the docs name 7020 for the transaction limit and say nothing of the 429 body.
+  rateLimited: { code: '7020', description: 'Maximum transaction limit reached' },
   jsonTooLarge: { code: '7022', description: 'JSON size exceeded' },
   invalidSender: { code: '7101', description: 'Invalid sender ID' },
   invalidAddress: { code: '7102', description: 'Invalid destination address' },

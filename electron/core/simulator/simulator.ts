@@ -2,7 +2,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { DrScheduler, SIMULATED_CARRIER, type FailedPost } from './dr-scheduler.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DrScheduler, SIMULATED_CARRIER, type DeliveryJob, type FailedPost } from './dr-scheduler.js';
 import {
   API_ERRORS,
   checkMessage,
@@ -12,6 +13,8 @@ import {
   type Smartlink,
 } from './message-schema.js';
 import { postJson } from './post-json.js';
+import { RateWindow } from './rate-window.js';
+import { mulberry32 } from './seeded-random.js';
 
 export interface SimulatorOptions {
   /** 0 picks a free port. The simulator only ever listens on 127.0.0.1. */
@@ -25,6 +28,39 @@ export interface SimulatorOptions {
   failureShare?: number;
   seed?: number;
   moNotifyUrl?: string;
+  /** How many more times a delivery report the notify URL did not take is posted again. */
+  reportRetries?: number;
+  /** Off: no delivery reports at all (for measuring the messaging API alone). */
+  deliveryReports?: boolean;
+  faults?: SimulatorFaults;
+}
+
+/** What can go wrong with the platform; every share is drawn per request from the seeded generator. */
+export interface SimulatorFaults {
+  /** Destinations beyond this many within any one second get HTTP 429 for their whole request. */
+  rateLimit?: { perSecond: number; retryAfterSeconds: number | null };
+  /** 0..1 share of requests answered 503 with a body that is not the API's; nothing in them is queued. */
+  serverErrorShare?: number;
+  /** Every answer waits this long after its destinations were queued. */
+  latencyMs?: number;
+  /** 0..1 share of requests whose destinations are queued, after which the connection is dropped unanswered. */
+  dropAfterAcceptShare?: number;
+  /** Every key is refused with 401, as when a key is revoked in the middle of a campaign. */
+  revokedKey?: boolean;
+  duplicateReports?: boolean;
+  /** The final report comes before 'Submitted'. */
+  reportsOutOfOrder?: boolean;
+  /** Both reports are posted, and answered, before the send's own response goes out. */
+  reportsBeforeResponse?: boolean;
+}
+
+export type RequestAnswer = 'answered' | 'rate-limited' | 'server-error' | 'dropped' | 'refused';
+
+export interface RequestRecord {
+  /** Date.now() when the request's body had arrived. */
+  at: number;
+  destinations: number;
+  answer: RequestAnswer;
 }
 
 export interface AcceptedMessage {
@@ -52,6 +88,12 @@ export interface Simulator {
   readonly accepted: readonly AcceptedMessage[];
   /** Delivery reports that could not be posted, or were answered with a non-2xx status. */
   readonly failedPosts: readonly FailedPost[];
+  /** Every messaging request whose body was read, with what became of it. */
+  readonly requests: readonly RequestRecord[];
+  /** The most messaging requests that were being handled at one time. */
+  readonly maxConcurrent: number;
+  /** Replaces the fault modes; requests already being handled keep the ones they started with. */
+  setFaults(faults: SimulatorFaults): void;
   setMoNotifyUrl(url: string): void;
   /** POSTs an MO payload to the MO notify URL; rejects when none is set or the post fails. */
   injectMo(mo: InjectedMo): Promise<void>;
@@ -76,13 +118,28 @@ const injectedMoSchema = z.object({
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const keys = new Set(options.keys);
   const accepted: AcceptedMessage[] = [];
+  const requests: RequestRecord[] = [];
   let moNotifyUrl = options.moNotifyUrl;
+  const seed = options.seed ?? randomInt(2 ** 32);
   const deliveryReports = new DrScheduler({
     submittedDelayMs: options.submittedDelayMs ?? 50,
     finalDelayMs: options.finalDelayMs ?? 200,
     failureShare: options.failureShare ?? 0.1,
-    seed: options.seed ?? randomInt(2 ** 32),
+    seed,
+    retries: options.reportRetries ?? 0,
   });
+  const chance = mulberry32(seed ^ 0x5bd1e995);
+  let faults: SimulatorFaults = {};
+  let rateWindow: RateWindow | null = null;
+  let handling = 0;
+  let maxConcurrent = 0;
+
+  function setFaults(next: SimulatorFaults): void {
+    faults = { ...next };
+    deliveryReports.faults = { duplicate: next.duplicateReports, outOfOrder: next.reportsOutOfOrder };
+    rateWindow = next.rateLimit ? new RateWindow(next.rateLimit.perSecond, 1000) : null;
+  }
+  setFaults(options.faults ?? {});
 
   async function injectMo(mo: InjectedMo): Promise<void> {
     if (moNotifyUrl === undefined) throw new Error('No MO notify URL is set');
@@ -103,7 +160,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (status >= 300) throw new Error(`MO notify URL answered HTTP ${status}`);
   }
 
-  function queue(outcome: Extract<DestinationOutcome, { queued: true }>) {
+  function queue(outcome: Extract<DestinationOutcome, { queued: true }>, reports: DeliveryJob[]) {
     const { msisdn, correlationid, message } = outcome;
     const transid = randomUUID();
     accepted.push({
@@ -116,8 +173,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       ...(message.smartlinks !== undefined && { smartlinks: message.smartlinks }),
       acceptedAt: new Date().toISOString(),
     });
-    if (message.notifyurl !== undefined) {
-      deliveryReports.schedule({
+    if (message.notifyurl !== undefined && options.deliveryReports !== false) {
+      reports.push({
         notifyurl: message.notifyurl,
         transid,
         correlationid,
@@ -129,21 +186,58 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
 
   async function handleMessaging(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    handling++;
+    maxConcurrent = Math.max(maxConcurrent, handling);
+    try {
+      await answerMessaging(req, res, faults);
+    } finally {
+      handling--;
+    }
+  }
+
+  async function answerMessaging(req: IncomingMessage, res: ServerResponse, f: SimulatorFaults) {
     const body = await readJsonBody(req, res, MAX_BODY_BYTES);
     if (body === undefined) return;
     const outcomes = (Array.isArray(body.value) ? body.value : [body.value]).flatMap(checkMessage);
+    const log = (answer: RequestAnswer) =>
+      requests.push({ at: Date.now(), destinations: outcomes.length, answer });
     if (outcomes.length > MAX_DESTINATIONS_PER_REQUEST) {
+      log('refused');
       sendError(res, 400, API_ERRORS.tooManyDestinations);
       return;
     }
+    if (rateWindow && !rateWindow.tryTake(outcomes.length)) {
+      log('rate-limited');
+      const retryAfter = f.rateLimit?.retryAfterSeconds;
+      if (retryAfter != null) res.setHeader('retry-after', String(retryAfter));
+      sendError(res, 429, API_ERRORS.rateLimited);
+      return;
+    }
+    if (chance() < (f.serverErrorShare ?? 0)) {
+      log('server-error');
+      res
+        .writeHead(503, { 'content-type': 'text/html' })
+        .end('<html><body>Service Unavailable</body></html>');
+      return;
+    }
+    const reports: DeliveryJob[] = [];
     const response = outcomes.map((outcome) =>
       outcome.queued
-        ? queue(outcome)
+        ? queue(outcome, reports)
         : {
             ...outcome.error,
             ...(outcome.correlationid !== undefined && { correlationid: outcome.correlationid }),
           },
     );
+    if (f.reportsBeforeResponse) await Promise.all(reports.map((job) => deliveryReports.deliverNow(job)));
+    else for (const job of reports) deliveryReports.schedule(job);
+    if (f.latencyMs) await sleep(f.latencyMs);
+    if (chance() < (f.dropAfterAcceptShare ?? 0)) {
+      log('dropped');
+      res.socket?.destroy();
+      return;
+    }
+    log('answered');
     sendJson(res, 200, { response });
   }
 
@@ -182,7 +276,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return;
     }
     const key = req.headers['key'];
-    if (typeof key !== 'string' || !keys.has(key)) {
+    if (typeof key !== 'string' || !keys.has(key) || faults.revokedKey) {
       req.resume();
       sendError(res, 401, API_ERRORS.invalidKey);
       return;
@@ -206,6 +300,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: `http://127.0.0.1:${port}`,
     accepted,
     failedPosts: deliveryReports.failedPosts,
+    requests,
+    get maxConcurrent() {
+      return maxConcurrent;
+    },
+    setFaults,
     setMoNotifyUrl(url) {
       moNotifyUrl = url;
     },

@@ -1,0 +1,114 @@
+import type { CampaignView } from '../../../shared/api';
+import type { OpenCampaign } from '../campaigns/campaign-store';
+import type { JournalEvent } from '../campaigns/journal-events';
+import { DeskError } from '../errors';
+import type { SettingsStore } from '../settings/settings-store';
+
+export interface SchedulesHost {
+  campaign(id: string): Promise<OpenCampaign>;
+  record(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
+  view(open: OpenCampaign): Promise<CampaignView>;
+  /** Starts sending; rejects with the reason when the campaign cannot be sent. */
+  send(id: string): Promise<unknown>;
+}
+
+/** Settings key listing campaigns that may be scheduled, so a restart finds them without opening them all. */
+const INDEX_KEY = 'scheduledCampaigns';
+/** setTimeout cannot wait longer than about 24.8 days at once. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Scheduled starts. The journal holds each schedule; a small index in the settings names the campaigns
+ * to look at when the app starts, so that a schedule survives a restart (a start missed while the app
+ * was closed happens as soon as it opens).
+ */
+export class CampaignSchedules {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly host: SchedulesHost,
+    private readonly settings: SettingsStore,
+  ) {}
+
+  /** Arms the schedules found in the index; campaigns no longer scheduled leave it. */
+  async restore(): Promise<void> {
+    for (const id of this.index()) {
+      const open = await this.host.campaign(id).catch(() => null);
+      if (open?.campaign.state === 'scheduled') this.arm(open);
+      else this.setIndex(this.index().filter((other) => other !== id));
+    }
+  }
+
+  async schedule(id: string, at: string | null): Promise<CampaignView> {
+    const open = await this.host.campaign(id);
+    const { campaign } = open;
+    const now = new Date().toISOString();
+    if (at === null) {
+      if (campaign.state === 'scheduled') {
+        this.disarm(id);
+        await this.host.record(open, [{ t: 'schedule', at: now, startAt: null, error: null }]);
+      }
+      return this.host.view(open);
+    }
+    if (campaign.state !== 'draft' && campaign.state !== 'scheduled')
+      throw new DeskError('campaign-started', 'Only a campaign not yet sent can be scheduled.');
+    const problem = campaign.problem();
+    if (problem) throw new DeskError('campaign-not-ready', problem);
+    const startAt = new Date(at);
+    if (startAt.getTime() <= Date.now())
+      throw new DeskError('schedule-past', 'Choose a start time in the future.');
+    // The index is written first: a schedule it misses would never start, an extra entry is dropped on restore.
+    this.setIndex([...new Set([...this.index(), id])]);
+    await this.host.record(open, [{ t: 'schedule', at: now, startAt: startAt.toISOString(), error: null }]);
+    this.arm(open);
+    return this.host.view(open);
+  }
+
+  /** Forgets the timer (the campaign started some other way, or the desk is closing). */
+  disarm(id: string): void {
+    clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
+  }
+
+  disarmAll(): void {
+    for (const id of [...this.timers.keys()]) this.disarm(id);
+  }
+
+  private arm(open: OpenCampaign): void {
+    const { id } = open.campaign;
+    this.disarm(id);
+    const wait = () => {
+      const startAt = open.campaign.scheduledAt;
+      if (startAt === null) return this.disarm(id);
+      const left = Date.parse(startAt) - Date.now();
+      if (left > 0) this.timers.set(id, setTimeout(wait, Math.min(left, LONGEST_TIMER_MS)));
+      else void this.fire(open);
+    };
+    wait();
+  }
+
+  private async fire(open: OpenCampaign): Promise<void> {
+    const { id } = open.campaign;
+    this.timers.delete(id);
+    if (open.campaign.state !== 'scheduled') return;
+    try {
+      await this.host.send(id);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const at = new Date().toISOString();
+      await this.host
+        .record(open, [{ t: 'schedule', at, startAt: null, error: `The scheduled start failed: ${reason}` }])
+        .catch((e: unknown) => console.error(`campaign ${id}: could not record a failed start:`, e));
+    }
+    this.setIndex(this.index().filter((other) => other !== id));
+  }
+
+  private index(): string[] {
+    const stored = this.settings.get(INDEX_KEY);
+    return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : [];
+  }
+
+  private setIndex(ids: string[]): void {
+    this.settings.set(INDEX_KEY, ids);
+  }
+}

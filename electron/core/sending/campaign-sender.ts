@@ -1,0 +1,185 @@
+import type { CampaignView } from '../../../shared/api';
+import type { OpenCampaign } from '../campaigns/campaign-store';
+import type { JournalEvent } from '../campaigns/journal-events';
+import { DeskError } from '../errors';
+import type { ResolvedService } from '../services';
+import { ProgressMeter, type SendProgress } from './progress-meter';
+import { startSending, type SendRun } from './send-campaign';
+import { SendLock } from './send-lock';
+import { sendSettings, type SendTuning } from './send-settings';
+
+export interface SendOptions extends SendTuning {
+  /** A service given for this send only (the CLI's --api-url), instead of the campaign's stored one. */
+  service?: ResolvedService;
+}
+
+/** What the sender needs from the desk around it. */
+export interface SenderHost {
+  campaign(id: string): Promise<OpenCampaign>;
+  record(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
+  view(open: OpenCampaign): Promise<CampaignView>;
+  resolveService(id: string): ResolvedService;
+  notifyUrl(): string;
+  progress(progress: SendProgress): void;
+}
+
+interface Running {
+  run: SendRun;
+  finished: Promise<void>;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+/** Starts, pauses, cancels and resumes campaigns; one run per campaign across processes (a lock file). */
+export class CampaignSender {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly host: SenderHost,
+    private readonly locksDir: string,
+    /** How long an unknown row waits for a report before the user may send it again. */
+    readonly unknownGraceMs: number,
+  ) {}
+
+  isSending(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /** Whether another live process is sending this campaign. */
+  sendingElsewhere(id: string): Promise<boolean> {
+    return SendLock.heldElsewhere(this.locksDir, id);
+  }
+
+  /** Starts or resumes sending the campaign's ready rows; resolves once sending has begun. */
+  async send(id: string, options: SendOptions = {}): Promise<CampaignView> {
+    const open = await this.host.campaign(id);
+    const { campaign } = open;
+    if (this.running.has(id)) throw new DeskError('campaign-sending', 'This campaign is being sent.');
+    if (campaign.state === 'cancelled')
+      throw new DeskError('campaign-cancelled', 'This campaign was cancelled; it can no longer be sent.');
+    const problem = campaign.problem();
+    if (campaign.state === 'completed' && problem !== null)
+      throw new DeskError('campaign-started', 'This campaign has already been sent.');
+    if (problem) throw new DeskError('campaign-not-ready', problem);
+    const service = options.service ?? this.host.resolveService(campaign.definition.serviceId);
+    const lock = await SendLock.acquire(this.locksDir, id);
+    let started = false;
+    try {
+      const notifyUrl = this.host.notifyUrl();
+      const settings = sendSettings(service.view.rate, options);
+      await this.host.record(open, [
+        {
+          t: 'start',
+          at: new Date().toISOString(),
+          notifyUrl,
+          serviceId: service.view.id,
+          baseUrl: service.baseUrl,
+          rate: Number.isFinite(settings.rate) ? settings.rate : null,
+        },
+      ]);
+      const { counts, rowCount } = campaign.view(0, 0);
+      const total = rowCount - (counts.skipped ?? 0);
+      const meter = new ProgressMeter(id, total, total - (counts.ready ?? 0), settings.rate);
+      let lastProgress = 0;
+      const run = startSending({
+        campaign,
+        service,
+        notifyUrl,
+        settings,
+        record: (events) => this.host.record(open, events),
+        onAnswered: (count) => {
+          meter.add(count);
+          if (performance.now() - lastProgress < PROGRESS_EVERY_MS) return;
+          lastProgress = performance.now();
+          this.host.progress(meter.snapshot());
+        },
+      });
+      const finished = run.done
+        .then(() => undefined)
+        .catch(async (error: unknown) => {
+          console.error(`campaign ${id}: sending failed:`, error);
+          const message = error instanceof Error ? error.message : String(error);
+          await this.host
+            .record(open, [
+              {
+                t: 'end',
+                at: new Date().toISOString(),
+                state: 'stopped',
+                error: `Sending stopped: ${message}`,
+              },
+            ])
+            .catch(() => undefined);
+        })
+        .finally(async () => {
+          this.running.delete(id);
+          this.host.progress(meter.snapshot());
+          await lock.release();
+        });
+      this.running.set(id, { run, finished });
+      started = true;
+    } finally {
+      if (!started) await lock.release();
+    }
+    return this.host.view(open);
+  }
+
+  /** Resolves when the campaign's current run (if any) has ended and been recorded. */
+  finished(id: string): Promise<void> {
+    return this.running.get(id)?.finished ?? Promise.resolve();
+  }
+
+  /** Stops taking new batches and resolves once the requests already out are answered and recorded. */
+  async pause(id: string): Promise<CampaignView> {
+    const running = this.running.get(id);
+    if (!running) throw new DeskError('campaign-not-sending', 'This campaign is not being sent.');
+    running.run.pause();
+    await running.finished;
+    return this.host.view(await this.host.campaign(id));
+  }
+
+  async cancel(id: string): Promise<CampaignView> {
+    const running = this.running.get(id);
+    if (running) {
+      running.run.cancel();
+      await running.finished;
+      return this.host.view(await this.host.campaign(id));
+    }
+    const open = await this.host.campaign(id);
+    if (!['paused', 'stopped'].includes(open.campaign.state))
+      throw new DeskError(
+        'campaign-not-sending',
+        'Only a campaign being sent, paused or stopped can be cancelled.',
+      );
+    await this.host.record(open, [
+      { t: 'end', at: new Date().toISOString(), state: 'cancelled', error: null },
+    ]);
+    return this.host.view(open);
+  }
+
+  /** Makes unknown rows past their grace window ready again, then sends them. */
+  async resendUnknown(id: string, options: SendOptions = {}): Promise<CampaignView> {
+    const open = await this.host.campaign(id);
+    const { campaign } = open;
+    if (this.running.has(id)) throw new DeskError('campaign-sending', 'This campaign is being sent.');
+    if (campaign.state === 'cancelled')
+      throw new DeskError('campaign-cancelled', 'This campaign was cancelled; it can no longer be sent.');
+    const rows = campaign.unknownPastGrace(this.unknownGraceMs);
+    if (rows.length === 0) {
+      const at = campaign.unknownResendableAt(this.unknownGraceMs);
+      throw at
+        ? new DeskError(
+            'grace-window',
+            `Wait until ${at}: a delivery report may still show that these messages were sent.`,
+          )
+        : new DeskError('nothing-unknown', 'No message of this campaign has an unknown outcome.');
+    }
+    await this.host.record(open, [{ t: 'resend', at: new Date().toISOString(), rows }]);
+    return this.send(id, options);
+  }
+
+  /** Pauses every run; resolves once all are recorded. */
+  async pauseAll(): Promise<void> {
+    for (const { run } of this.running.values()) run.pause();
+    await Promise.allSettled([...this.running.values()].map((r) => r.finished));
+  }
+}

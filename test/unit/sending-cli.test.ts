@@ -1,0 +1,193 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
+import { acceptedRows, journal, recipientsCsv, tempHome, waitFor, type Home } from './sending-support';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const KEY = 'cli-sending-key-9d2c';
+
+let home: Home;
+let sim: Simulator;
+let csv: string;
+
+beforeAll(async () => {
+  home = await tempHome();
+  sim = await startSimulator({ keys: [KEY], failureShare: 0, submittedDelayMs: 5, finalDelayMs: 5 });
+  csv = join(home.dir, 'people.csv');
+  await writeFile(csv, recipientsCsv(400));
+});
+
+afterAll(async () => {
+  await sim.close();
+  await home.cleanup();
+});
+
+interface Run {
+  code: Promise<number | null>;
+  output: () => string;
+  signal: (name: NodeJS.Signals) => void;
+}
+
+function cli(args: string[], dataDir = join(home.dir, 'home')): Run {
+  const child = spawn(process.execPath, ['bin/campaign-desk.js', ...args, '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, CAMPAIGN_DESK_KEY: KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return {
+    code: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    output: () => out,
+    signal: (name) => child.kill(name),
+  };
+}
+
+const send = (id: string, extra: string[] = []) =>
+  cli([
+    'send',
+    csv,
+    '--text',
+    'Hi $(name)',
+    '--sender',
+    'ACME',
+    '--campaign-id',
+    id,
+    '--api-url',
+    sim.url,
+    ...extra,
+  ]);
+
+describe('campaign-desk send / resume / report', () => {
+  it('names the campaign with --campaign-id, prints it first, refuses the id twice, and reports by id', async () => {
+    const first = send('named-one', ['--rate', '1000', '--wait', '5']);
+    expect(await first.code).toBe(0);
+    expect(first.output().split('\n')[0]).toBe('Campaign named-one: 400 rows, 400 ready, 0 skipped');
+    expect(first.output()).toMatch(/^Sent: delivered 400$/m);
+
+    const again = send('named-one');
+    expect(await again.code).toBe(1);
+    expect(again.output()).toContain(
+      'A campaign with id "named-one" already exists; continue it with: campaign-desk resume named-one',
+    );
+    expect(acceptedRows(sim, 'named-one').size).toBe(400);
+
+    const out = join(home.dir, 'named-one.csv');
+    const report = cli(['report', 'named-one', '--out', out]);
+    expect(await report.code).toBe(0);
+    expect(report.output()).toBe(`Report written to ${out}\n`);
+    const rows = Papa.parse<string[]>(await readFile(out, 'utf8'), { skipEmptyLines: true }).data;
+    expect(rows).toHaveLength(401);
+    expect(rows.slice(1).every((r) => r[5] === 'delivered')).toBe(true);
+  });
+
+  it('pauses cleanly on Ctrl-C (exit 3), and resume <id> sends the rest exactly once (exit 0)', async () => {
+    sim.setFaults({ latencyMs: 30 });
+    const run = send('interrupted', ['--rate', '100', '--wait', '0']);
+    await waitFor(() => acceptedRows(sim, 'interrupted').size >= 40, 20_000);
+    run.signal('SIGINT');
+    expect(await run.code).toBe(3);
+    expect(run.output()).toMatch(/^Pausing: waiting for the requests already sent to be answered…$/m);
+    expect(run.output()).toMatch(/^Paused: /m);
+    expect(run.output()).toContain('Resume with: campaign-desk resume interrupted');
+    const events = await journal(home.dir, 'interrupted');
+    expect(events.filter((e) => e.t === 'end')).toEqual([expect.objectContaining({ state: 'paused' })]);
+    // Paused cleanly: every request that went out was answered and recorded.
+    const batched = new Set(events.flatMap((e) => (e.t === 'batch' ? e.rows : [])));
+    const answered = new Set(
+      events.flatMap((e) => (e.t === 'result' ? [e.row] : e.t === 'released' ? e.rows : [])),
+    );
+    expect([...batched].filter((row) => !answered.has(row))).toEqual([]);
+    const sentBeforePause = acceptedRows(sim, 'interrupted').size;
+    expect(sentBeforePause).toBeLessThan(400);
+
+    sim.setFaults({});
+    const resumed = cli(['resume', 'interrupted', '--wait', '5', '--json']);
+    expect(await resumed.code).toBe(0);
+    const lines = resumed
+      .output()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toEqual({
+      event: 'campaign',
+      campaign: 'interrupted',
+      state: 'paused',
+      ready: 400 - sentBeforePause,
+      unknown: 0,
+    });
+    expect(lines.at(-1)).toMatchObject({ event: 'summary', state: 'completed', counts: { delivered: 400 } });
+    const accepted = acceptedRows(sim, 'interrupted');
+    expect(accepted.size).toBe(400);
+    expect([...accepted.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('refuses to send a campaign another process is sending, and exits 1 when sending stops on an error', async () => {
+    sim.setFaults({ latencyMs: 30 });
+    const running = send('busy', ['--rate', '100', '--wait', '0']);
+    await waitFor(() => acceptedRows(sim, 'busy').size >= 20, 20_000);
+    const second = cli(['resume', 'busy']);
+    expect(await second.code).toBe(1);
+    expect(second.output()).toMatch(
+      /^Error: This campaign is being sent by another Campaign Desk \(process \d+\)\.$/m,
+    );
+    sim.setFaults({ revokedKey: true });
+    expect(await running.code).toBe(1);
+    expect(running.output()).toMatch(/^Stopped: /m);
+    expect(running.output()).toMatch(/^Error: The service refused the key/m);
+    expect(running.output()).not.toContain(KEY);
+    sim.setFaults({});
+  });
+
+  const hasScript = (() => {
+    try {
+      execFileSync('script', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasScript)('draws a progress bar with the rate and time left on a terminal', async () => {
+    const dataDir = join(home.dir, 'tty-home');
+    const command = [
+      process.execPath,
+      'bin/campaign-desk.js',
+      'send',
+      csv,
+      '--text',
+      "'Hi $(name)'",
+      '--sender',
+      'ACME',
+      '--campaign-id',
+      'on-a-terminal',
+      '--api-url',
+      sim.url,
+      '--rate',
+      '400',
+      '--wait',
+      '0',
+      '--data-dir',
+      dataDir,
+    ].join(' ');
+    // `script` gives the command a pseudo-terminal, as a user's shell would. Run asynchronously: the
+    // simulator it talks to lives in this process.
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'script',
+        ['-qfec', command, '/dev/null'],
+        { cwd: ROOT, env: { ...process.env, CAMPAIGN_DESK_KEY: KEY }, encoding: 'utf8' },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ).stdin?.end(),
+    );
+    const bars = out.split('\r').filter((frame) => frame.startsWith('['));
+    expect(bars.length).toBeGreaterThan(1);
+    expect(bars.at(-1)).toMatch(/^\[#+\] 100% 400\/400 · [\d.,]+ msg\/s · ETA 0:00/);
+    expect(bars.some((bar) => /\] \d+% [\d,]+\/400 · [\d.,]+ msg\/s · ETA \d+:\d\d/.test(bar))).toBe(true);
+  });
+});
