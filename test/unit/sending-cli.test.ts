@@ -60,6 +60,8 @@ const send = (id: string, extra: string[] = []) =>
     id,
     '--api-url',
     sim.url,
+    '--report',
+    join(home.dir, `${id}-report.csv`),
     ...extra,
   ]);
 
@@ -174,6 +176,8 @@ describe('campaign-desk send / resume / report', () => {
       '0',
       '--data-dir',
       dataDir,
+      '--report',
+      join(home.dir, 'on-a-terminal-report.csv'),
     ].join(' ');
     // `script` gives the command a pseudo-terminal, as a user's shell would. Run asynchronously: the
     // simulator it talks to lives in this process.

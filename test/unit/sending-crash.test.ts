@@ -105,6 +105,8 @@ it('survives kill -9 twice mid-campaign: resume sends every row at most once, no
     '150',
     '--wait',
     '0',
+    '--report',
+    join(home.dir, 'report.csv'),
     '--json',
   ]);
   await killWhenAccepted(first, 150);
