@@ -400,7 +400,11 @@ export class Desk {
       rechecking: null,
     };
     this.open.set(id, loaded);
-    if (campaign.state === 'sending' && !this.sender.isSending(id) && !(await this.sender.sendingElsewhere(id))) {
+    if (
+      campaign.state === 'sending' &&
+      !this.sender.isSending(id) &&
+      !(await this.sender.sendingElsewhere(id))
+    ) {
       await this.markInterrupted(loaded);
     }
     return loaded;

@@ -203,13 +203,16 @@ export class Campaign {
 
   /** Unknown rows sent at least `graceMs` before `now`: those a report could have settled by now. */
   unknownPastGrace(graceMs: number, now = Date.now()): number[] {
-    return this.rowsIn('unknown').filter((row) => Date.parse(this.details[row]?.sentAt ?? '') + graceMs <= now);
+    return this.rowsIn('unknown').filter(
+      (row) => Date.parse(this.details[row]?.sentAt ?? '') + graceMs <= now,
+    );
   }
 
   /** When every unknown row's grace window will have passed; null when no row is unknown. */
   unknownResendableAt(graceMs: number): string | null {
     let latest = -Infinity;
-    for (const row of this.rowsIn('unknown')) latest = Math.max(latest, Date.parse(this.details[row]?.sentAt ?? '') || 0);
+    for (const row of this.rowsIn('unknown'))
+      latest = Math.max(latest, Date.parse(this.details[row]?.sentAt ?? '') || 0);
     return latest === -Infinity ? null : new Date(latest + graceMs).toISOString();
   }
 
@@ -246,7 +249,13 @@ export class Campaign {
       case 'resend':
         return event.rows.flatMap((row) => {
           if (this.statusOf(row) !== 'unknown') return [];
-          this.set(row, 'ready', { ...(this.details[row] ?? NO_DETAILS), code: null, description: null, sentAt: null, updatedAt: event.at });
+          this.set(row, 'ready', {
+            ...(this.details[row] ?? NO_DETAILS),
+            code: null,
+            description: null,
+            sentAt: null,
+            updatedAt: event.at,
+          });
           return [this.patchOf(row)];
         });
       case 'batch':
