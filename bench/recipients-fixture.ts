@@ -1,5 +1,6 @@
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { mulberry32 } from '../electron/core/simulator/seeded-random';
 
 const FIRST = [
   'Olivia',
@@ -37,14 +38,9 @@ export async function recipientsFixture(rows: number): Promise<string> {
   mkdirSync('.bench', { recursive: true });
   const path = `.bench/recipients-${rows}.csv`;
   if (existsSync(path) && statSync(path).size > 0) return path;
-  let seed = 1;
-  // mulberry32: a small deterministic generator, so every run measures the same file.
-  const next = (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) | 0;
-  };
+  // A fixed seed, so that every run measures the same file.
+  const random = mulberry32(1);
+  const next = (n: number) => Math.floor(random() * n);
   const out = createWriteStream(path);
   out.write('first_name,last_name,phone,email,city,order_id,amount\n');
   let buffer = '';

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { ROW_STATUSES } from '../../shared/status';
-import { downloadCsv, errorText, plural } from './format';
+import { downloadCsv, plural } from './format';
+import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
 import { useSendProgress } from './hooks/useSendProgress';
 import { ScheduleForm } from './ScheduleForm';
@@ -31,26 +32,13 @@ const STATE_TEXT: Partial<Record<CampaignView['state'], string>> = {
 export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Props) {
   const desk = useDesk();
   const progress = useSendProgress(campaign.id);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [confirmCancel, setConfirmCancel] = useState(false);
   const { counts, state } = campaign;
   const count = (status: keyof typeof counts) => counts[status] ?? 0;
   const sendable = campaign.rowCount - count('skipped');
   const sent = sendable - count('ready') - count('sending');
   const awaitingReports = count('sending') + count('queued') + count('submitted');
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const send = () =>
     run(async () => {

@@ -4,6 +4,7 @@ import { countryName, countryOptions } from './countries';
 import { Field } from './Field';
 import { errorText, formatDate, plural } from './format';
 import { useDebounced } from './hooks/useDebounced';
+import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
 
 const PAGE_SIZE = 50;
@@ -27,9 +28,8 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
   const [version, setVersion] = useState(0);
   const [numbers, setNumbers] = useState('');
   const [country, setCountry] = useState(defaultCountry);
-  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
 
@@ -50,18 +50,6 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
       live = false;
     };
   }, [desk, search, offset, version]);
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const typed = numbers
     .split(/\r\n|\r|\n/)
