@@ -3,8 +3,6 @@ const GSM7_BASIC =
   '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXTENSION = '^{}\\[~]|€\f';
 
-const extension = new Set(GSM7_EXTENSION);
-
 export type Encoding = 'GSM-7' | 'UCS-2';
 
 export interface SegmentInfo {
@@ -17,37 +15,45 @@ export interface SegmentInfo {
 }
 
 const escapeForClass = (chars: string) => chars.replace(/[\\\]^-]/g, '\\$&');
-/** Text made only of GSM-7 basic characters (the common case): one septet each, checked in one pass. */
-const ONLY_BASIC = new RegExp(`^[${escapeForClass(GSM7_BASIC)}]*$`);
 const OUTSIDE_GSM7 = new RegExp(`[^${escapeForClass(GSM7_BASIC + GSM7_EXTENSION)}]`, 'gu');
 
+/** Septets per UTF-16 code unit below U+0400 (0: not in GSM-7); a table, as this runs for every row. */
+const SEPTETS = new Uint8Array(0x400);
+for (const ch of GSM7_BASIC) SEPTETS[ch.charCodeAt(0)] = 1;
+for (const ch of GSM7_EXTENSION) if (ch.charCodeAt(0) < 0x400) SEPTETS[ch.charCodeAt(0)] = 2;
+const EURO = 0x20ac;
+
+function septetsOf(code: number): number {
+  return code < 0x400 ? (SEPTETS[code] as number) : code === EURO ? 2 : 0;
+}
+
 export function countSegments(text: string): SegmentInfo {
-  if (ONLY_BASIC.test(text)) {
-    return {
-      encoding: 'GSM-7',
-      units: text.length,
-      segments: segmentsOf(text, text.length, 160, 153, () => 1),
-      ucs2Characters: [],
-    };
+  let septets = 0;
+  let escapes = false;
+  for (let i = 0; i < text.length; i++) {
+    const width = septetsOf(text.charCodeAt(i));
+    if (width === 0) return ucs2(text);
+    septets += width;
+    escapes ||= width === 2;
   }
-  const outside = text.match(OUTSIDE_GSM7);
-  if (outside === null) {
-    let units = 0;
-    for (const ch of text) units += extension.has(ch) ? 2 : 1;
-    const septets = (ch: string) => (extension.has(ch) ? 2 : 1);
-    return {
-      encoding: 'GSM-7',
-      units,
-      segments: segmentsOf(text, units, 160, 153, septets),
-      ucs2Characters: [],
-    };
-  }
+  const segments =
+    escapes && septets > 160
+      ? segmentsOf(text, septets, 160, 153, (ch) => septetsOf(ch.charCodeAt(0)))
+      : septets === 0
+        ? 0
+        : septets <= 160
+          ? 1
+          : Math.ceil(septets / 153);
+  return { encoding: 'GSM-7', units: septets, segments, ucs2Characters: [] };
+}
+
+function ucs2(text: string): SegmentInfo {
   const units = text.length;
   return {
     encoding: 'UCS-2',
     units,
     segments: segmentsOf(text, units, 70, 67, (ch) => ch.length),
-    ucs2Characters: [...new Set(outside)],
+    ucs2Characters: [...new Set(text.match(OUTSIDE_GSM7))],
   };
 }
 

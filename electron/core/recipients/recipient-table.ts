@@ -53,5 +53,7 @@ export class RecipientTable {
 }
 
 export function packRow(cells: readonly string[]): string {
-  return cells.map((c) => (c.includes(SEPARATOR) ? c.replaceAll(SEPARATOR, '\ufffd') : c)).join(SEPARATOR);
+  return cells.some((c) => c.includes(SEPARATOR))
+    ? cells.map((c) => c.replaceAll(SEPARATOR, '\ufffd')).join(SEPARATOR)
+    : cells.join(SEPARATOR);
 }
