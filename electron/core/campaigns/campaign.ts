@@ -4,10 +4,11 @@ import type {
   RowPatch,
   RowView,
   SkipReason,
+  Smartlink,
   StatusCounts,
   TestSendView,
 } from '../../../shared/api';
-import { unknownSmartlinks } from '../../../shared/smartlinks';
+import { smartlinkIds, unknownSmartlinks } from '../../../shared/smartlinks';
 import { canAdvance, isFinal, ROW_STATUSES, type RowStatus } from '../../../shared/status';
 import {
   compileTemplate,
@@ -86,6 +87,7 @@ export class Campaign {
   private service: SentThrough | null = null;
   private readonly byTransid = new Map<string, number>();
   private compiled: CompiledTemplate;
+  private linksUsed: readonly Smartlink[] | null = null;
   /** Grows with every change to the rows, so that derived lists (filters) know when to refresh. */
   revision = 0;
 
@@ -138,8 +140,22 @@ export class Campaign {
     this.revision++;
     this.def = def;
     this.checks = checks;
+    this.linksUsed = null;
     this.compiled = compileTemplate(def.template, def.columns);
     this.status = this.initialStatuses();
+  }
+
+  /** The row's number in E.164, or null when it has none. */
+  msisdn(row: number): string | null {
+    return this.checks.numbers.msisdn[row] ?? null;
+  }
+
+  /** The smartlinks the message uses: those sent with every message. */
+  get smartlinksUsed(): readonly Smartlink[] {
+    this.linksUsed ??= ((used) => this.def.smartlinks.filter((l) => used.has(l.linkid)))(
+      new Set(smartlinkIds(this.def.template)),
+    );
+    return this.linksUsed;
   }
 
   /** The exact text sent to a row. */

@@ -37,46 +37,45 @@ function blankToNull(value: string | undefined): string | null {
   return value === undefined || value.trim() === '' ? null : value;
 }
 
-/** Read by hand rather than with a schema: it runs for every report, thousands of times a second. */
+const DeliveryInfo = z.object({
+  deliverystatus: text,
+  code: text,
+  description: optionalText,
+  timestamp: optionalText,
+  destination: optionalText,
+});
+const Notification = z.object({ transid: optionalText, correlationid: optionalText, carrier: optionalText });
+
+/** Validated with zod, one level at a time, on keys compared in lower case. */
 export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
   const items = Array.isArray(body) ? body : [body];
   const reports: DeliveryReport[] = [];
   for (const raw of items) {
     const n = withLowerKeys(withLowerKeys(raw)?.deliveryinfonotification);
-    const info = withLowerKeys(n?.deliveryinfo);
-    if (!n || !info) return 'not a delivery report: no deliveryInfoNotification.deliveryInfo object';
-    const fields = {
-      deliveryStatus: field(info.deliverystatus),
-      code: field(info.code),
-      description: field(info.description),
-      timestamp: field(info.timestamp),
-      destination: field(info.destination),
-      transid: field(n.transid),
-      correlationid: field(n.correlationid),
-      carrier: field(n.carrier),
-    };
-    const bad = Object.entries(fields).find(([, value]) => value === INVALID);
-    if (bad) return `not a delivery report: ${bad[0]} is not a text of at most ${MAX_TEXT} characters`;
-    const f = fields as Record<keyof typeof fields, string | undefined>;
-    if (f.deliveryStatus === undefined || f.code === undefined)
-      return 'not a delivery report: deliveryStatus and code are required';
+    const info = DeliveryInfo.safeParse(withLowerKeys(n?.deliveryinfo));
+    const outer = Notification.safeParse(n);
+    if (!n || !info.success || !outer.success) {
+      const issue = (!info.success ? info.error : !outer.success ? outer.error : null)?.issues[0];
+      return issue
+        ? `not a delivery report: ${issue.path.join('.') || 'deliveryInfo'}: ${issue.message}`
+        : 'not a delivery report: no deliveryInfoNotification object';
+    }
+    const d = info.data;
     reports.push({
-      status: statusFromDeliveryReport(f.deliveryStatus, f.code),
-      deliveryStatus: f.deliveryStatus,
-      code: f.code,
-      description: f.description ?? f.deliveryStatus,
-      transid: blankToNull(f.transid),
-      correlationid: blankToNull(f.correlationid),
-      carrier: blankToNull(f.carrier),
-      destination: blankToNull(f.destination),
-      timestamp: blankToNull(f.timestamp),
+      status: statusFromDeliveryReport(d.deliverystatus, d.code),
+      deliveryStatus: d.deliverystatus,
+      code: d.code,
+      description: d.description ?? d.deliverystatus,
+      transid: blankToNull(outer.data.transid),
+      correlationid: blankToNull(outer.data.correlationid),
+      carrier: blankToNull(outer.data.carrier),
+      destination: blankToNull(d.destination),
+      timestamp: blankToNull(d.timestamp),
       raw,
     });
   }
   return reports;
 }
-
-const INVALID = Symbol('invalid');
 
 /** The object's own keys in lower case (the platform's samples disagree on casing); null for non-objects. */
 function withLowerKeys(value: unknown): Record<string, unknown> | null {
@@ -84,13 +83,6 @@ function withLowerKeys(value: unknown): Record<string, unknown> | null {
   const lowered: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) lowered[key.toLowerCase()] = v;
   return lowered;
-}
-
-function field(value: unknown): string | undefined | typeof INVALID {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return INVALID;
-  const text = String(value);
-  return text.length > MAX_TEXT ? INVALID : text;
 }
 
 export function parseIncomingMessage(body: unknown): IncomingMessage | string {

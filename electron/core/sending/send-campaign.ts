@@ -1,4 +1,3 @@
-import { smartlinkIds } from '../../../shared/smartlinks';
 import type { Campaign } from '../campaigns/campaign';
 import type { JournalEvent } from '../campaigns/journal-events';
 import type { ResolvedService } from '../services';
@@ -42,17 +41,14 @@ export function correlationId(campaignId: string, row: number): string {
 }
 
 export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string): OutgoingMessage {
-  const p = campaign.prepared(row);
-  const to = msisdn ?? p.msisdn;
+  const to = msisdn ?? campaign.msisdn(row);
   if (!to) throw new Error(`row ${row} has no number to send to`);
-  const { senderId, template, smartlinks } = campaign.definition;
-  const used = new Set(smartlinkIds(template));
   return {
     correlationid: correlationId(campaign.id, row),
     msisdn: to,
-    text: p.message,
-    senderid: senderId,
-    smartlinks: smartlinks.filter((l) => used.has(l.linkid)),
+    text: campaign.message(row),
+    senderid: campaign.definition.senderId,
+    smartlinks: campaign.smartlinksUsed,
   };
 }
 
