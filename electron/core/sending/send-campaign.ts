@@ -63,6 +63,8 @@ export function startSending(ctx: SendContext): SendRun {
   const stopping = new AbortController();
   let stop: Stop | null = null;
   let ambiguousInARow = 0;
+  const pendingAnswers: Promise<void>[] = [];
+  let answerFailure: unknown = null;
   const ready = campaign.readyRows();
   let cursor = 0;
 
@@ -76,7 +78,7 @@ export function startSending(ctx: SendContext): SendRun {
     while (rows.length < settings.batchSize && cursor < ready.length) {
       const row = ready[cursor++] as number;
       // A late report can settle a row that was sent again on the user's word; it must not go a third time.
-      if (campaign.outcome(row)?.status === 'ready') rows.push(row);
+      if (campaign.statusOf(row) === 'ready') rows.push(row);
     }
     return rows;
   }
@@ -117,8 +119,20 @@ export function startSending(ctx: SendContext): SendRun {
         await ctx.record([{ t: 'released', at: now(), rows }]);
         return;
       }
-      await ctx.record(answerEvents(rows, outcome));
-      if (outcome.kind === 'answered' || outcome.kind === 'ambiguous') ctx.onAnswered?.(rows.length);
+      const answers = answerEvents(rows, outcome);
+      if (outcome.kind === 'answered' || outcome.kind === 'ambiguous') {
+        // The worker moves on while the answers are written: the rows are already journaled as sent, so a
+        // crash before this write leaves them unknown, never sent twice.
+        pendingAnswers.push(
+          ctx.record(answers).catch((error: unknown) => {
+            answerFailure ??= error;
+            halt({ state: 'stopped', error: 'The answers of the service could not be recorded.' });
+          }),
+        );
+        ctx.onAnswered?.(rows.length);
+      } else {
+        await ctx.record(answers);
+      }
       const reason = stopReason(outcome, baseUrl);
       if (reason) halt(reason);
       return;
@@ -154,8 +168,10 @@ export function startSending(ctx: SendContext): SendRun {
 
   const done = Promise.allSettled(Array.from({ length: settings.maxInFlight }, worker)).then(
     async (results) => {
+      await Promise.all(pendingAnswers);
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
+      if (answerFailure) throw answerFailure;
       const end: SendEnd = { t: 'end', at: now(), ...(stop ?? { state: 'completed', error: null }) };
       await ctx.record([end]);
       return end;
