@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeskError } from '../../electron/core/errors';
 import {
   detectPhoneColumn,
   parseRecipientsCsv,
@@ -12,6 +11,7 @@ import {
 } from '../../electron/core/recipients/csv-import';
 import { decodeText, type TextEncodingName } from '../../electron/core/recipients/decode';
 import { RecipientTable } from '../../electron/core/recipients/recipient-table';
+import { deskErrorOf } from './support/desk-error';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'csv');
@@ -46,15 +46,6 @@ async function importFile(path: string, options?: ParseOptions): Promise<Parsed>
 
 function fixture(name: string): Promise<Parsed> {
   return importFile(join(FIXTURES, name));
-}
-
-async function deskErrorOf(promise: Promise<unknown>): Promise<DeskError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskError);
-  return error as DeskError;
 }
 
 async function tempFile(name: string, data: string | Uint8Array): Promise<string> {

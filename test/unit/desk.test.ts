@@ -8,8 +8,8 @@ import type { EventName, EventPayload, RowView } from '../../shared/api';
 import type { RowStatus } from '../../shared/status';
 import type { Desk } from '../../electron/core/desk';
 import { dispatch } from '../../electron/core/dispatch';
-import { DeskError } from '../../electron/core/errors';
 import { startNodeDesk } from '../../electron/core/node-desk';
+import { deskErrorOf } from './support/desk-error';
 
 const CSV = [
   'name,phone,city',
@@ -140,15 +140,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-async function deskErrorOf(promise: Promise<unknown>): Promise<DeskError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskError);
-  return error as DeskError;
 }
 
 const INTERIM_RANK: Partial<Record<RowStatus, number>> = {

@@ -7,8 +7,8 @@ import type { CampaignView, EventName, EventPayload, RowFilter, RowView } from '
 import { countSegments } from '../../shared/segments';
 import { SHORT_LINK_LENGTH, withStandInLinks } from '../../shared/smartlinks';
 import type { Desk } from '../../electron/core/desk';
-import { DeskError } from '../../electron/core/errors';
 import { startNodeDesk } from '../../electron/core/node-desk';
+import { deskErrorOf } from './support/desk-error';
 
 const SANDBOX = { failureShare: 0, submittedDelayMs: 5, finalDelayMs: 10 };
 
@@ -82,15 +82,6 @@ function record(desk: Desk): Recorded[] {
   const seen: Recorded[] = [];
   desk.bus.subscribe((event, payload) => seen.push({ event, payload } as Recorded));
   return seen;
-}
-
-async function deskErrorOf(promise: Promise<unknown>): Promise<DeskError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskError);
-  return error as DeskError;
 }
 
 async function rowsOf(desk: Desk, id: string, filter?: RowFilter, offset = 0, limit = 1000) {

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeskError } from '../../electron/core/errors';
 import { sendSettings } from '../../electron/core/sending/send-settings';
 import {
   acceptedRows,
@@ -14,6 +13,7 @@ import {
   waitFor,
   type Home,
 } from './sending-support';
+import { deskErrorOf } from './support/desk-error';
 
 let home: Home;
 
@@ -24,15 +24,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await home.cleanup();
 });
-
-async function deskErrorOf(promise: Promise<unknown>): Promise<DeskError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskError);
-  return error as DeskError;
-}
 
 describe('sending: throttling', () => {
   it('caps batches at min(1000, rate) and keeps at most the allowed number of requests in flight', async () => {

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeskError } from '../../electron/core/errors';
 import {
   acceptedRows,
   importCampaign,
@@ -10,6 +9,7 @@ import {
   waitFor,
   type Home,
 } from './sending-support';
+import { deskErrorOf } from './support/desk-error';
 
 let home: Home;
 
@@ -20,15 +20,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await home.cleanup();
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeskError);
-  return (error as DeskError).code;
-}
 
 describe('test message', () => {
   it('sends the previewed message of the chosen row to one number, leaves the rows alone and follows its reports', async () => {
@@ -50,7 +41,7 @@ describe('test message', () => {
     expect(await rowsOf(desk, id)).toEqual(before);
     expect((await view(desk, id)).counts).toEqual({ ready: 3 });
 
-    expect(await codeOf(desk.testSend(id, 0, 'not a number'))).toBe('invalid-number');
+    expect((await deskErrorOf(desk.testSend(id, 0, 'not a number'))).code).toBe('invalid-number');
     // Kept across a restart.
     await home.close(desk);
     const again = await home.start();
@@ -76,7 +67,7 @@ describe('scheduled start', () => {
     const at = new Date(Date.now() + 700).toISOString();
     const scheduled = await desk.handlers['campaigns.schedule']({ id, at });
     expect(scheduled).toMatchObject({ state: 'scheduled', scheduledAt: at });
-    expect(await codeOf(desk.update(id, { template: 'Changed' }))).toBe('campaign-scheduled');
+    expect((await deskErrorOf(desk.update(id, { template: 'Changed' }))).code).toBe('campaign-scheduled');
     expect(desk.simulator.accepted).toEqual([]);
     await waitFor(async () => (await view(desk, id)).state !== 'scheduled');
     const startedAt = (await journal(home.dir, id)).find((e) => e.t === 'start')?.at ?? '';
@@ -118,9 +109,11 @@ describe('scheduled start', () => {
   it('refuses a time in the past and a campaign that cannot be sent', async () => {
     const desk = await home.start();
     const id = await importCampaign(desk, 2);
-    expect(await codeOf(desk.schedule(id, new Date(Date.now() - 1000).toISOString()))).toBe('schedule-past');
+    expect((await deskErrorOf(desk.schedule(id, new Date(Date.now() - 1000).toISOString()))).code).toBe(
+      'schedule-past',
+    );
     await desk.update(id, { senderId: '' });
-    expect(await codeOf(desk.schedule(id, new Date(Date.now() + 60_000).toISOString()))).toBe(
+    expect((await deskErrorOf(desk.schedule(id, new Date(Date.now() + 60_000).toISOString()))).code).toBe(
       'campaign-not-ready',
     );
   });
