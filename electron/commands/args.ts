@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { DeskError } from '../core/errors';
 import { normalizeColumnName } from '../../shared/template';
 
@@ -27,4 +28,14 @@ export function nonNegativeNumber(value: string, flag: string): number {
   if (!Number.isFinite(n) || n < 0)
     throw new UsageError(`${flag} takes a number of seconds, not "${value}".`);
   return n;
+}
+
+/** The bytes of a recipient file named on the command line, or a DeskError saying why not. */
+export async function readRecipientFile(file: string): Promise<Uint8Array> {
+  return readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new DeskError(
+      'file-unreadable',
+      `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+    );
+  });
 }

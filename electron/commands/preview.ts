@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Smartlink } from '../../shared/api';
@@ -10,7 +9,7 @@ import { resolveDataDir } from '../core/node-desk';
 import { detectPhoneColumn, parseRecipientsCsv } from '../core/recipients/csv-import';
 import { decodeText } from '../core/recipients/decode';
 import { SuppressionList } from '../core/recipients/suppression';
-import { columnIndex, UsageError } from './args';
+import { columnIndex, readRecipientFile, UsageError } from './args';
 
 /**
  * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments) and a
@@ -97,15 +96,6 @@ export async function previewCommand(args: string[]): Promise<number> {
   } finally {
     await suppression.close();
   }
-}
-
-export async function readRecipientFile(file: string): Promise<Uint8Array> {
-  return readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new DeskError(
-      'file-unreadable',
-      `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
-    );
-  });
 }
 
 function parseSmartlink(value: string): Smartlink {

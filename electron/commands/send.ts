@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeskError } from '../core/errors';
 import { resolveDataDir, startNodeDesk } from '../core/node-desk';
-import { columnIndex, nonNegativeNumber, positiveInt, UsageError } from './args';
+import { columnIndex, nonNegativeNumber, positiveInt, readRecipientFile, UsageError } from './args';
 import { externalService } from './external-service';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 
@@ -41,12 +40,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   const waitMs = nonNegativeNumber(values.wait, '--wait') * 1000;
   const service = values['api-url'] ? externalService(values['api-url'], rate) : undefined;
   const reportPath = values.report ?? `${basename(file, extname(file))}-report.csv`;
-  const csv = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new DeskError(
-      'file-unreadable',
-      `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
-    );
-  });
+  const csv = await readRecipientFile(file);
 
   const desk = await startNodeDesk(resolveDataDir(values['data-dir']), {
     publicReceiverUrl: values['notify-url'],
