@@ -107,6 +107,7 @@ function externalService(baseUrl: string): ResolvedService {
       kind: 'imiconnect',
       baseUrl,
       keyHint: null,
+      tunnel: { kind: 'none', target: null, tokenHint: null },
       rate: 10_000,
       pricePerSegment: 0,
     },

@@ -17,6 +17,38 @@ export type SkipReason = z.infer<typeof SkipReason>;
 
 export const RowStatus = z.enum(ROW_STATUSES);
 
+/** How the platform's delivery reports and replies reach this laptop. */
+export const TUNNEL_KINDS = ['none', 'localtunnel', 'public-url', 'ngrok'] as const;
+export const TunnelKind = z.enum(TUNNEL_KINDS);
+export type TunnelKind = z.infer<typeof TunnelKind>;
+
+const HttpUrl = z.url({ protocol: /^https?$/ });
+
+export const TunnelInput = z.discriminatedUnion('kind', [
+  /** Reports go to the local receiver: for services on this machine (the Sandbox, a local simulator). */
+  z.object({ kind: z.literal('none') }),
+  /** `host`: the localtunnel server; by default the public one, https://localtunnel.me. */
+  z.object({ kind: z.literal('localtunnel'), host: HttpUrl.optional() }),
+  /** A URL the user made reach the receiver (reverse proxy, port forward): it stands for the receiver's root. */
+  z.object({ kind: z.literal('public-url'), url: HttpUrl }),
+  /** `authtoken` omitted: keep the stored one. `domain`: a reserved ngrok domain, optional. */
+  z.object({
+    kind: z.literal('ngrok'),
+    authtoken: z.string().trim().min(1).max(500).optional(),
+    domain: z.string().trim().max(253).optional(),
+  }),
+]);
+export type TunnelInput = z.infer<typeof TunnelInput>;
+
+/** A service's tunnel as the renderer sees it: never the ngrok token, only its masked hint. */
+export const TunnelSettingsView = z.object({
+  kind: TunnelKind,
+  /** The localtunnel host, the public URL or the ngrok domain; null when not set. */
+  target: z.string().nullable(),
+  tokenHint: z.string().nullable(),
+});
+export type TunnelSettingsView = z.infer<typeof TunnelSettingsView>;
+
 export const ServiceView = z.object({
   id: Id,
   name: z.string(),
@@ -26,8 +58,42 @@ export const ServiceView = z.object({
   keyHint: z.string().nullable(),
   rate: z.number(),
   pricePerSegment: z.number(),
+  tunnel: TunnelSettingsView,
 });
 export type ServiceView = z.infer<typeof ServiceView>;
+
+export const TunnelState = z.enum(['off', 'connecting', 'open', 'reconnecting', 'failed']);
+export type TunnelState = z.infer<typeof TunnelState>;
+
+export const TunnelStatus = z.object({
+  serviceId: Id,
+  kind: TunnelKind,
+  state: TunnelState,
+  /** The public base URL while open (without the receiver's secret path). */
+  publicUrl: z.string().nullable(),
+  /** Whether the last probe sent through the public URL reached the receiver; null before any probe. */
+  reachable: z.boolean().nullable(),
+  checkedAt: z.string().nullable(),
+  /** Why the tunnel is down or unreachable, in words a user can act on; never a token. */
+  error: z.string().nullable(),
+  /** The URL to give the platform for delivery reports, and for replies (the service's MO notify URL). */
+  drUrl: z.string(),
+  moUrl: z.string(),
+});
+export type TunnelStatus = z.infer<typeof TunnelStatus>;
+
+/** What the receiver has taken in since the app started. */
+export const ReceiverStats = z.object({
+  deliveryReports: z.number(),
+  replies: z.number(),
+  /** Reports whose correlation id and transid match no row: kept in unmatched-reports.ndjson. */
+  unmatched: z.number(),
+  /** Posts refused as malformed, oversized or not a report. */
+  rejected: z.number(),
+  /** Posts refused because their source sent too many. */
+  rateLimited: z.number(),
+});
+export type ReceiverStats = z.infer<typeof ReceiverStats>;
 
 export const ServiceInput = z.object({
   id: Id.optional(),
@@ -37,6 +103,8 @@ export const ServiceInput = z.object({
   key: z.string().trim().min(1).max(500).optional(),
   rate: z.number().int().min(1).max(10_000).default(10),
   pricePerSegment: z.number().min(0).max(100).default(0),
+  /** Omitted: keep the stored tunnel (none for a new service). */
+  tunnel: TunnelInput.optional(),
 });
 
 export const Smartlink = z.object({
@@ -99,6 +167,11 @@ export const CampaignView = z.object({
   /** From when the rows whose outcome is unknown may be sent again, if no report settles them first. */
   unknownResendableAt: z.string().nullable(),
   testSend: TestSendView.nullable(),
+  /** When sending first began and when it last ended. */
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  /** Set when delivery reports could not reach this laptop for the campaign's service (no tunnel, tunnel down). */
+  receiverWarning: z.string().nullable(),
 });
 export type CampaignView = z.infer<typeof CampaignView>;
 
@@ -117,6 +190,8 @@ export const RowView = z.object({
   transid: z.string().nullable(),
   sentAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
+  /** When the final delivery report arrived (the platform's own time when it gave one). */
+  deliveredAt: z.string().nullable(),
 });
 export type RowView = z.infer<typeof RowView>;
 
@@ -128,6 +203,7 @@ export const RowPatch = RowView.pick({
   transid: true,
   sentAt: true,
   updatedAt: true,
+  deliveredAt: true,
 });
 export type RowPatch = z.infer<typeof RowPatch>;
 
@@ -154,6 +230,75 @@ export const CampaignPatch = z.object({
   serviceId: Id.optional(),
   smartlinks: z.array(Smartlink).max(50).optional(),
 });
+
+/** One delivery report as recorded for a row. */
+export const DeliveryEvent = z.object({
+  /** When the receiver took it in. */
+  receivedAt: z.string(),
+  /** The platform's own time stamp, when it gave one. */
+  reportedAt: z.string().nullable(),
+  status: RowStatus,
+  code: z.string().nullable(),
+  description: z.string().nullable(),
+  /** What the code means, from the platform's documented table; null for codes it does not list. */
+  meaning: z.string().nullable(),
+  carrier: z.string().nullable(),
+});
+export type DeliveryEvent = z.infer<typeof DeliveryEvent>;
+
+export const InboxEntry = z.object({
+  id: z.string(),
+  serviceId: z.string(),
+  /** The sender as the platform gave it, and in E.164 when it could be read as a number. */
+  from: z.string(),
+  msisdn: z.string().nullable(),
+  to: z.string().nullable(),
+  text: z.string(),
+  receivedAt: z.string(),
+  /** The campaign row last sent to this number through this service, if any. */
+  match: z.object({ campaignId: Id, campaignName: z.string(), row: z.number().int() }).nullable(),
+  /** `opted-out`: the reply was an opt-out keyword and the number joined the opt-out list. */
+  action: z.enum(['opted-out']).nullable(),
+});
+export type InboxEntry = z.infer<typeof InboxEntry>;
+
+/** Everything known about one row: what was sent, what came back. */
+export const RowDetails = RowView.extend({
+  carrier: z.string().nullable(),
+  /** What the final code means, from the platform's documented table. */
+  meaning: z.string().nullable(),
+  secondsToDeliver: z.number().nullable(),
+  history: z.array(DeliveryEvent),
+  replies: z.array(InboxEntry),
+});
+export type RowDetails = z.infer<typeof RowDetails>;
+
+export const Dashboard = z.object({
+  campaignId: Id,
+  counts: StatusCounts,
+  /** Rows handed to the service (whatever became of them). */
+  sent: z.number(),
+  delivered: z.number(),
+  /** Rejected, undelivered, failed and expired rows. */
+  failed: z.number(),
+  /** delivered ÷ sent; null before anything was sent. */
+  deliveryRate: z.number().nullable(),
+  medianSecondsToDeliver: z.number().nullable(),
+  /** Final reports over time, from the first send, in buckets of `bucketSeconds`. */
+  bucketSeconds: z.number(),
+  timeline: z.array(z.object({ at: z.string(), delivered: z.number(), failed: z.number() })),
+  failures: z.array(z.object({ code: z.string().nullable(), meaning: z.string(), count: z.number() })),
+  replies: z.number(),
+  optOuts: z.number(),
+});
+export type Dashboard = z.infer<typeof Dashboard>;
+
+const OptOutKeyword = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .transform((k) => k.toUpperCase());
 
 const empty = z.object({});
 const byId = z.object({ id: Id });
@@ -242,7 +387,34 @@ export const calls = {
   ),
   /** Sends again the rows whose outcome is unknown and whose grace window passed without a report. */
   'campaigns.resendUnknown': call(byId, CampaignView),
+  /** The delivery report: UTF-8 with a BOM, formulas neutralized. */
   'campaigns.report': call(byId, z.object({ fileName: z.string(), csv: z.string() })),
+  'campaigns.row': call(z.object({ id: Id, row: z.number().int().min(0) }), RowDetails),
+  'campaigns.dashboard': call(byId, Dashboard),
+  'tunnels.list': call(empty, z.array(TunnelStatus)),
+  /** Drops and opens the service's tunnel again. */
+  'tunnels.reconnect': call(z.object({ serviceId: Id }), TunnelStatus),
+  'receiver.stats': call(empty, ReceiverStats),
+  /** Newest first. */
+  'inbox.list': call(
+    z.object({
+      serviceId: Id.optional(),
+      search: z.string().max(100).optional(),
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(1000),
+    }),
+    z.object({ total: z.number(), entries: z.array(InboxEntry) }),
+  ),
+  'inbox.export': call(
+    z.object({ serviceId: Id.optional() }),
+    z.object({ fileName: z.string(), csv: z.string() }),
+  ),
+  /** Replies that opt a number out (compared ignoring case, spaces and trailing punctuation). */
+  'optOut.keywords': call(empty, z.object({ keywords: z.array(z.string()) })),
+  'optOut.setKeywords': call(
+    z.object({ keywords: z.array(OptOutKeyword).min(1).max(50) }),
+    z.object({ keywords: z.array(z.string()) }),
+  ),
 } as const;
 
 export const events = {
@@ -266,6 +438,8 @@ export const events = {
     perSecond: z.number(),
     etaSeconds: z.number().nullable(),
   }),
+  'tunnel.status': TunnelStatus,
+  'inbox.received': InboxEntry,
 } as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
 
 export type Calls = typeof calls;

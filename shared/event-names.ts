@@ -1,2 +1,9 @@
 /** The pushed events' names, apart from their schemas so that the renderer need not load zod. */
-export const EVENT_NAMES = ['import.progress', 'campaign.updated', 'rows.updated', 'send.progress'] as const;
+export const EVENT_NAMES = [
+  'import.progress',
+  'campaign.updated',
+  'rows.updated',
+  'send.progress',
+  'tunnel.status',
+  'inbox.received',
+] as const;

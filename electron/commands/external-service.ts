@@ -27,6 +27,7 @@ export function externalService(apiUrl: string, rate: number | undefined): Resol
       kind: 'imiconnect',
       baseUrl,
       keyHint: null,
+      tunnel: { kind: 'none', target: null, tokenHint: null },
       rate: rate ?? 10,
       pricePerSegment: 0,
     },

@@ -635,6 +635,15 @@ export class Desk {
       'campaigns.testSend': ({ id, row, msisdn }) => this.testSend(id, row, msisdn),
       'campaigns.resendUnknown': ({ id }) => this.resendUnknown(id),
       'campaigns.report': ({ id }) => this.report(id),
+      'campaigns.row': () => unavailable(),
+      'campaigns.dashboard': () => unavailable(),
+      'tunnels.list': () => unavailable(),
+      'tunnels.reconnect': () => unavailable(),
+      'receiver.stats': () => unavailable(),
+      'inbox.list': () => unavailable(),
+      'inbox.export': () => unavailable(),
+      'optOut.keywords': () => unavailable(),
+      'optOut.setKeywords': () => unavailable(),
     };
   }
 }
@@ -662,4 +671,8 @@ function receiverSecret(settings: SettingsStore): string {
   const secret = randomBytes(24).toString('hex');
   settings.set('receiverSecret', secret);
   return secret;
+}
+
+function unavailable(): never {
+  throw new DeskError('unavailable', 'This is not available yet.');
 }

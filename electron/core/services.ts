@@ -102,6 +102,7 @@ export class ServiceRegistry {
       keyHint: 'built-in',
       rate: 200,
       pricePerSegment: 0,
+      tunnel: { kind: 'none', target: null, tokenHint: null },
     };
   }
 
@@ -126,5 +127,6 @@ function toView(s: StoredService): ServiceView {
     keyHint: s.keyHint,
     rate: s.rate,
     pricePerSegment: s.pricePerSegment,
+    tunnel: { kind: 'none', target: null, tokenHint: null },
   };
 }

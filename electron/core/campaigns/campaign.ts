@@ -34,6 +34,7 @@ export interface SentThrough {
 
 export interface RowOutcome {
   status: RowStatus;
+  deliveredAt: string | null;
   code: string | null;
   description: string | null;
   transid: string | null;
@@ -41,7 +42,7 @@ export interface RowOutcome {
   updatedAt: string | null;
 }
 
-type RowDetails = Omit<RowOutcome, 'status'>;
+type RowDetails = Omit<RowOutcome, 'status' | 'deliveredAt'>;
 
 /** What is sent to one row, rendered on demand. */
 export interface PreparedRow {
@@ -245,7 +246,7 @@ export class Campaign {
 
   outcome(row: number): RowOutcome | undefined {
     if (row < 0 || row >= this.status.length) return undefined;
-    return { status: this.statusOf(row), ...(this.details[row] ?? NO_DETAILS) };
+    return { status: this.statusOf(row), ...(this.details[row] ?? NO_DETAILS), deliveredAt: null };
   }
 
   /** Applies one journal event; returns the rows it changed. */
@@ -363,6 +364,9 @@ export class Campaign {
       scheduledAt: this.scheduledAt,
       unknownResendableAt: this.unknownResendableAt(unknownGraceMs),
       testSend: this.tests.at(-1) ?? null,
+      startedAt: null,
+      endedAt: null,
+      receiverWarning: null,
     };
   }
 
