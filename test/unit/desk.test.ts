@@ -494,7 +494,13 @@ describe('Desk: refusals', () => {
     expect((await desk.handlers['campaigns.get']({ id: campaign.id })).state).toBe('stopped');
 
     const rightKey = desk.services.resolve('sandbox').key;
-    await desk.handlers['services.save']({ ...saved, tunnel: undefined, key: rightKey, rate: 100, pricePerSegment: 0 });
+    await desk.handlers['services.save']({
+      ...saved,
+      tunnel: undefined,
+      key: rightKey,
+      rate: 100,
+      pricePerSegment: 0,
+    });
     await desk.send(campaign.id);
     await desk.finished(campaign.id);
     expect(await desk.settled(campaign.id, 5000)).toBe(true);
