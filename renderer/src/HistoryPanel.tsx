@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CampaignView } from '../../shared/api';
-import { errorText, formatDate, plural } from './format';
+import { campaignFigures } from '../../shared/campaign-figures';
+import { downloadCsv, errorText, formatDate, formatMoney, plural } from './format';
 import { useDesk } from './hooks/useDesk';
 
 export function HistoryPanel({ onOpen }: { onOpen: (campaign: CampaignView) => void }) {
@@ -11,6 +12,14 @@ export function HistoryPanel({ onOpen }: { onOpen: (campaign: CampaignView) => v
   useEffect(() => {
     desk.call('campaigns.list', {}).then(setCampaigns, (e: unknown) => setError(errorText(e)));
   }, [desk]);
+
+  function exportReport(c: CampaignView) {
+    setError(null);
+    desk.call('campaigns.report', { id: c.id }).then(
+      ({ fileName, csv }) => downloadCsv(fileName, csv),
+      (e: unknown) => setError(errorText(e)),
+    );
+  }
 
   return (
     <div className="history">
@@ -26,23 +35,67 @@ export function HistoryPanel({ onOpen }: { onOpen: (campaign: CampaignView) => v
       {campaigns === null && !error && <p className="muted">Loading…</p>}
       <ul className="history-list" aria-label="Past campaigns">
         {campaigns?.map((c) => (
-          <li key={c.id} className="card history-item" aria-label={c.name}>
-            <div>
-              <h3>{c.name}</h3>
-              <p className="muted small">
-                {formatDate(c.createdAt)} · {c.fileName} · {plural(c.rowCount, 'row')}
-              </p>
-            </div>
-            <p className="small">
-              <span className={`state state-${c.state}`}>{c.state}</span>
-              {c.state !== 'draft' && ` · ${(c.counts.delivered ?? 0).toLocaleString()} delivered`}
-            </p>
-            <button type="button" className="button" aria-label={`Open ${c.name}`} onClick={() => onOpen(c)}>
-              Open
-            </button>
-          </li>
+          <HistoryItem key={c.id} campaign={c} onOpen={() => onOpen(c)} onExport={() => exportReport(c)} />
         ))}
       </ul>
     </div>
+  );
+}
+
+function HistoryItem({
+  campaign: c,
+  onOpen,
+  onExport,
+}: {
+  campaign: CampaignView;
+  onOpen: () => void;
+  onExport: () => void;
+}) {
+  const f = campaignFigures(c.counts);
+  return (
+    <li className="card history-item" aria-label={c.name}>
+      <div>
+        <h3>{c.name}</h3>
+        <p className="muted small">
+          {formatDate(c.createdAt)} · {c.fileName} · {plural(c.rowCount, 'row')}
+        </p>
+        <p className="small">
+          <span className={`state state-${c.state}`}>{c.state}</span>
+          {c.startedAt && ` · sent ${formatDate(c.startedAt)}`}
+          {c.endedAt && c.state !== 'sending' && ` · ended ${formatDate(c.endedAt)}`}
+        </p>
+      </div>
+      {f.sent > 0 ? (
+        <dl className="history-figures" aria-label={`Figures of ${c.name}`}>
+          <dt>Sent</dt>
+          <dd>{f.sent.toLocaleString()}</dd>
+          <dt>Delivered</dt>
+          <dd>{`${f.delivered.toLocaleString()} delivered`}</dd>
+          <dt>Failed</dt>
+          <dd>{f.failed.toLocaleString()}</dd>
+          <dt>Delivery rate</dt>
+          <dd>{f.deliveryRate === null ? '–' : `${(f.deliveryRate * 100).toFixed(1)}%`}</dd>
+          <dt>Cost</dt>
+          <dd>{formatMoney(c.estimatedCost)}</dd>
+        </dl>
+      ) : (
+        <p className="muted small">{plural(f.ready, 'message')} ready, not sent</p>
+      )}
+      <div className="history-actions">
+        <button type="button" className="button" aria-label={`Open ${c.name}`} onClick={onOpen}>
+          Open
+        </button>
+        {f.sent > 0 && (
+          <button
+            type="button"
+            className="button"
+            aria-label={`Export the report of ${c.name}`}
+            onClick={onExport}
+          >
+            Export report
+          </button>
+        )}
+      </div>
+    </li>
   );
 }

@@ -156,7 +156,14 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
   await page.getByRole('tab', { name: 'History' }).click();
   const past = page.getByRole('listitem').filter({ hasText: 'completed' });
   await expect(past).toContainText('recipients.csv · 6 rows');
-  await expect(past).toContainText('4 delivered');
+  const figures = past.getByLabel('Figures of recipients');
+  await expect(figures).toContainText('Sent4');
+  await expect(figures).toContainText('4 delivered');
+  await expect(figures).toContainText('Failed0');
+  await expect(figures).toContainText('Delivery rate100.0%');
+  const exporting = page.waitForEvent('download');
+  await past.getByRole('button', { name: 'Export the report of recipients' }).click();
+  expect((await exporting).suggestedFilename()).toBe('recipients-report.csv');
   await past.getByRole('button', { name: 'Open recipients' }).click();
   await expect(page.getByRole('tab', { name: 'Campaign' })).toHaveAttribute('aria-selected', 'true');
   await expect(message).toHaveValue('Hi $(name), your order is ready.');
