@@ -15,31 +15,28 @@ export function localtunnelProvider(host: string): TunnelProvider {
     async open(localPort) {
       await expectReachable(host);
       const drops = new DropSignal();
-      let client: localtunnel.Tunnel | null = null;
-      const opened = new Promise<localtunnel.Tunnel>((resolve, reject) => {
-        client = localtunnel({ port: localPort, host, local_host: '127.0.0.1' }, (err, tunnel) =>
-          err || !tunnel
-            ? reject(new Error(`The localtunnel server at ${host} refused: ${err}`))
-            : resolve(tunnel),
-        );
-        // The client reports its sockets being refused: the server no longer holds the tunnel.
-        client.on('error', (error: Error) =>
-          drops.drop(`The localtunnel tunnel was lost (${error.message}).`),
-        );
+      let settle: (err?: string) => void = () => undefined;
+      const opened = new Promise<void>((resolve, reject) => {
+        settle = (err) =>
+          err ? reject(new Error(`The localtunnel server at ${host} refused: ${err}`)) : resolve();
       });
-      const tunnel = await withTimeout(
+      const client = localtunnel({ port: localPort, host, local_host: '127.0.0.1' }, (err) => settle(err));
+      // The client reports its sockets being refused: the server no longer holds the tunnel.
+      client.on('error', (error: Error) => drops.drop(`The localtunnel tunnel was lost (${error.message}).`));
+      await withTimeout(
         opened,
         OPEN_TIMEOUT_MS,
         `The localtunnel server at ${host} gave no tunnel within ${OPEN_TIMEOUT_MS / 1000} s.`,
-        (late) => late.close(),
+        // Closed already: a tunnel handed out late has its sockets closed as they open.
+        () => undefined,
       ).catch((error: unknown) => {
-        (client as localtunnel.Tunnel | null)?.close();
+        client.close();
         throw error;
       });
       return {
-        url: tunnel.url.replace(/\/+$/, ''),
+        url: client.url.replace(/\/+$/, ''),
         onDrop: drops.onDrop,
-        close: async () => tunnel.close(),
+        close: async () => client.close(),
       };
     },
   };
