@@ -167,10 +167,14 @@ describe('localtunnel, end to end on loopback', () => {
     expect(firstOnNewUrl).toBeLessThan(40);
     // Once a batch carried the new URL, every later one did.
     expect(new Set(sent.slice(firstOnNewUrl))).toEqual(new Set([reopened.drUrl]));
-    // Rows sent through the new tunnel get their reports through it.
-    await waitFor(async () =>
-      (await rowsOf(desk, during)).slice(firstOnNewUrl).every((r) => r.status === 'delivered'),
-    );
+    // Rows sent with the new URL get their reports through the new tunnel.
+    const throughNew = sim.accepted
+      .filter((m) => m.notifyurl === reopened.drUrl && m.correlationid.startsWith(`${during}.`))
+      .map((m) => Number(m.correlationid.slice(during.length + 1)));
+    await waitFor(async () => {
+      const rows = await rowsOf(desk, during);
+      return throughNew.every((row) => rows[row]?.status === 'delivered');
+    });
   }, 60_000);
 
   it('reports an unreachable localtunnel server as failed, with the reason, and warns the campaign', async () => {
