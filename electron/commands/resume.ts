@@ -32,6 +32,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
   const desk = await startNodeDesk(resolveDataDir(values['data-dir']), {
     publicReceiverUrl: values['notify-url'],
     restoreSchedules: false,
+    openTunnels: false,
     unknownGraceMs: graceMs,
   });
   try {

@@ -45,6 +45,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   const desk = await startNodeDesk(resolveDataDir(values['data-dir']), {
     publicReceiverUrl: values['notify-url'],
     restoreSchedules: false,
+    openTunnels: false,
   });
   try {
     const out = new Output(values.json);
@@ -74,6 +75,8 @@ export async function sendCommand(args: string[]): Promise<number> {
       ready,
       skipped,
     });
+    const warning = service ? desk.receiverWarning(service.view) : campaign.receiverWarning;
+    if (warning) process.stderr.write(`Warning: ${warning}\n`);
     await desk.send(campaign.id, { service, rate, batchSize });
     const ended = await followRun(desk, campaign.id, out);
     const settled = ended.state === 'completed' ? await waitForReports(desk, campaign.id, waitMs) : false;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { CampaignPatch, CampaignView, RowFilter, RowPatch } from '../../shared/api';
+import type { CampaignPatch, CampaignView, RowFilter, RowPatch, ServiceView } from '../../shared/api';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignChecker } from './campaigns/checks';
@@ -13,6 +13,8 @@ import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
 import { EventBus } from './event-bus';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/receiver';
+import { receiverWarning } from './receiver/tunnels/receiver-warning';
+import { TunnelManager } from './receiver/tunnels/tunnel-manager';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
 import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
@@ -38,8 +40,10 @@ export interface DeskOptions {
     SimulatorOptions,
     'failureShare' | 'submittedDelayMs' | 'finalDelayMs' | 'seed' | 'faults' | 'reportRetries'
   >;
-  /** Overrides the notify URL sent with messages (a tunnel's public URL); defaults to the local receiver. */
+  /** Overrides the notify URL sent with messages, whatever the services' tunnels; defaults to them. */
   publicReceiverUrl?: string;
+  /** Opens the services' tunnels (default); command-line runs leave them closed. */
+  openTunnels?: boolean;
   /** How long a row whose outcome is unknown waits for a report before it may be sent again (default 10 min). */
   unknownGraceMs?: number;
   /** Arms the scheduled starts found on disk (the app does; a command-line run leaves them to the app). */
@@ -53,6 +57,7 @@ const TEST_CORRELATION = /^([a-z0-9-]{1,64})\.t(\d{1,9})$/;
 const DEFAULT_UNKNOWN_GRACE_MS = 10 * 60_000;
 /** While a campaign is being sent, its view is pushed at most this often (it counts every row). */
 const VIEW_EVERY_MS = 250;
+const TUNNEL_PROBE_EVERY_MS = 60_000;
 
 type Logged = { at: string; raw: unknown };
 
@@ -75,6 +80,7 @@ export class Desk {
   private readonly cancelledEarly = new Set<string>();
   private readonly sender: CampaignSender;
   private readonly schedules: CampaignSchedules;
+  private readonly tunnels: TunnelManager;
   private readonly viewTimers = new Map<string, NodeJS.Timeout>();
   private allOpen = false;
 
@@ -84,7 +90,7 @@ export class Desk {
     readonly services: ServiceRegistry,
     readonly simulator: Simulator,
     readonly receiver: Receiver,
-    private readonly inbox: Journal<Logged & IncomingMessage>,
+    private readonly inbox: Journal<Logged & { serviceId: string | null } & IncomingMessage>,
     private readonly unmatched: Journal<Logged & { reason: string }>,
     readonly suppression: SuppressionList,
     readonly uploads: Uploads,
@@ -99,13 +105,24 @@ export class Desk {
       {
         ...host,
         resolveService: (id) => this.services.resolve(id),
-        notifyUrl: () => this.notifyUrl(),
+        notifyUrl: (serviceId) => this.notifyUrl(serviceId),
         progress: (progress) => this.bus.emit('send.progress', progress),
       },
       join(options.dataDir, 'locks'),
       options.unknownGraceMs ?? DEFAULT_UNKNOWN_GRACE_MS,
     );
     this.schedules = new CampaignSchedules({ ...host, send: (id) => this.send(id) }, options.settings);
+    this.tunnels = new TunnelManager(
+      {
+        receiverUrl: receiver.url,
+        probeNonce: receiver.probeNonce,
+        probeEveryMs: TUNNEL_PROBE_EVERY_MS,
+        emit: (status) => this.bus.emit('tunnel.status', status),
+      },
+      options.vault,
+      options.openTunnels !== false,
+    );
+    this.syncTunnels();
   }
 
   static async start(options: DeskOptions): Promise<Desk> {
@@ -118,10 +135,11 @@ export class Desk {
       secret,
       handlers: {
         onDeliveryReports: (reports) => (ref.desk as Desk).recordDeliveryReports(reports),
-        onIncomingMessage: (message) => (ref.desk as Desk).recordIncomingMessage(message),
+        onIncomingMessage: (message, serviceId) =>
+          (ref.desk as Desk).recordIncomingMessage(message, serviceId),
       },
     });
-    simulator.setMoNotifyUrl(receiver.moUrl);
+    simulator.setMoNotifyUrl(`${receiver.url}/mo/${SANDBOX_ID}`);
     const keep = (v: unknown) => v as never;
     const inbox = await Journal.open(join(options.dataDir, 'inbox.ndjson'), keep);
     const unmatched = await Journal.open(join(options.dataDir, 'unmatched-reports.ndjson'), keep);
@@ -146,6 +164,7 @@ export class Desk {
   async close(): Promise<void> {
     this.schedules.disarmAll();
     await this.sender.pauseAll();
+    await this.tunnels.close();
     for (const timer of this.viewTimers.values()) clearTimeout(timer);
     await this.simulator.close();
     await this.receiver.close();
@@ -333,7 +352,8 @@ export class Desk {
     const to = new PhoneNormalizer(campaign.definition.defaultCountry).normalize(msisdn);
     if (!to) throw new DeskError('invalid-number', `"${msisdn}" is not a valid phone number.`);
     const service = this.services.resolve(campaign.definition.serviceId);
-    const event = await sendTestMessage({ open, row, msisdn: to, service, notifyUrl: this.notifyUrl() });
+    const notifyUrl = this.notifyUrl(service.view.id);
+    const event = await sendTestMessage({ open, row, msisdn: to, service, notifyUrl });
     await this.record(open, [event]);
     return this.view(campaign);
   }
@@ -362,7 +382,10 @@ export class Desk {
 
   async view(campaign: OpenCampaign['campaign']): Promise<CampaignView> {
     const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
-    const view = campaign.view(service?.pricePerSegment ?? 0, this.sender.unknownGraceMs);
+    const view = {
+      ...campaign.view(service?.pricePerSegment ?? 0, this.sender.unknownGraceMs),
+      receiverWarning: service ? this.receiverWarning(service) : null,
+    };
     if (view.problem !== null || !SENDABLE_STATES.includes(view.state)) return view;
     if (!service) return { ...view, problem: 'The chosen service no longer exists; choose another.' };
     if (service.keyHint === null) {
@@ -440,8 +463,28 @@ export class Desk {
     ]);
   }
 
-  private notifyUrl(): string {
-    return this.options.publicReceiverUrl ? `${this.options.publicReceiverUrl}/dr` : this.receiver.drUrl;
+  /** Why delivery reports sent through `service` would not reach this computer now; null when they would. */
+  receiverWarning(service: ServiceView): string | null {
+    if (this.options.publicReceiverUrl) return null;
+    return receiverWarning(
+      service,
+      this.tunnels.list().find((t) => t.serviceId === service.id),
+    );
+  }
+
+  /** Opens, closes or reopens tunnels after the services' settings changed. */
+  private syncTunnels(): void {
+    try {
+      this.tunnels.sync(this.services.tunnels());
+    } catch (error) {
+      // Damaged service settings are reported where services are listed; the desk still starts.
+      console.error('tunnels:', error instanceof Error ? error.message : error);
+    }
+  }
+
+  private notifyUrl(serviceId: string): string {
+    const { publicReceiverUrl } = this.options;
+    return publicReceiverUrl ? `${publicReceiverUrl}/dr` : this.tunnels.drUrl(serviceId);
   }
 
   private async record(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
@@ -524,8 +567,8 @@ export class Desk {
     ]);
   }
 
-  private async recordIncomingMessage(message: IncomingMessage): Promise<void> {
-    await this.inbox.append({ at: new Date().toISOString(), ...message });
+  private async recordIncomingMessage(message: IncomingMessage, serviceId: string | null): Promise<void> {
+    await this.inbox.append({ at: new Date().toISOString(), serviceId, ...message });
   }
 
   /** Finds the test message a report is about, by its correlation id (`<campaign>.t<test>`). */
@@ -580,9 +623,14 @@ export class Desk {
     return {
       'app.info': async () => ({ version: this.options.version, dataDir: this.options.dataDir }),
       'services.list': async () => this.services.list(),
-      'services.save': async (input) => this.services.save(input),
+      'services.save': async (input) => {
+        const saved = this.services.save(input);
+        this.syncTunnels();
+        return saved;
+      },
       'services.remove': async ({ id }) => {
         this.services.remove(id);
+        this.syncTunnels();
         return {};
       },
       'campaigns.list': async () => {
@@ -637,8 +685,8 @@ export class Desk {
       'campaigns.report': ({ id }) => this.report(id),
       'campaigns.row': () => unavailable(),
       'campaigns.dashboard': () => unavailable(),
-      'tunnels.list': () => unavailable(),
-      'tunnels.reconnect': () => unavailable(),
+      'tunnels.list': async () => this.tunnels.list(),
+      'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
       'receiver.stats': () => unavailable(),
       'inbox.list': () => unavailable(),
       'inbox.export': () => unavailable(),

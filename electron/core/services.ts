@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ServiceView } from '../../shared/api';
 import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
+import type { ServiceTunnelConfig } from './receiver/tunnels/tunnel-manager';
+import { NO_TUNNEL, StoredTunnel, storedTunnel, tunnelView } from './receiver/tunnels/tunnel-settings';
 import { maskSecret, type Vault } from './secrets/vault';
 import type { SettingsStore } from './settings/settings-store';
 
@@ -16,6 +18,8 @@ const StoredService = z.object({
   keyHint: z.string().nullable(),
   rate: z.number(),
   pricePerSegment: z.number(),
+  /** Absent in settings written before services had tunnels. */
+  tunnel: StoredTunnel.default(NO_TUNNEL),
 });
 type StoredService = z.infer<typeof StoredService>;
 
@@ -65,6 +69,9 @@ export class ServiceRegistry {
       keyHint: input.key ? maskSecret(input.key) : (existing?.keyHint ?? null),
       rate: input.rate,
       pricePerSegment: input.pricePerSegment,
+      tunnel: input.tunnel
+        ? storedTunnel(input.tunnel, existing?.tunnel ?? NO_TUNNEL, this.vault)
+        : (existing?.tunnel ?? NO_TUNNEL),
     };
     this.store.set(
       'services',
@@ -80,6 +87,14 @@ export class ServiceRegistry {
       'services',
       this.stored().filter((s) => s.id !== id),
     );
+  }
+
+  /** Every service's tunnel settings, the ngrok token still sealed. */
+  tunnels(): ServiceTunnelConfig[] {
+    return [
+      { serviceId: SANDBOX_ID, tunnel: NO_TUNNEL },
+      ...this.stored().map((s) => ({ serviceId: s.id, tunnel: s.tunnel })),
+    ];
   }
 
   /** The service with its key opened; only the sending path calls this. */
@@ -127,6 +142,6 @@ function toView(s: StoredService): ServiceView {
     keyHint: s.keyHint,
     rate: s.rate,
     pricePerSegment: s.pricePerSegment,
-    tunnel: { kind: 'none', target: null, tokenHint: null },
+    tunnel: tunnelView(s.tunnel),
   };
 }

@@ -3,7 +3,7 @@ import type { CampaignView } from '../../shared/api';
 import { ROW_STATUSES } from '../../shared/status';
 import { downloadCsv, plural } from './format';
 import { useAction } from './hooks/useAction';
-import { useDesk } from './hooks/useDesk';
+import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { useSendProgress } from './hooks/useSendProgress';
 import { ScheduleForm } from './ScheduleForm';
 import { SendProgressLine } from './SendProgressLine';
@@ -39,6 +39,12 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
   const sendable = campaign.rowCount - count('skipped');
   const sent = sendable - count('ready') - count('sending');
   const awaitingReports = count('sending') + count('queued') + count('submitted');
+
+  // Whether reports can reach this computer follows the tunnel of the campaign's service.
+  useDeskEvent('tunnel.status', (tunnel) => {
+    if (tunnel.serviceId !== campaign.serviceId) return;
+    desk.call('campaigns.get', { id: campaign.id }).then(onChanged, () => undefined);
+  });
 
   const send = () =>
     run(async () => {
@@ -78,6 +84,11 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
           {campaign.problem}
         </p>
         {campaign.error && <p className="error">{campaign.error}</p>}
+        {campaign.receiverWarning && (
+          <p className="warning" role="status" data-testid="receiver-warning">
+            {campaign.receiverWarning}
+          </p>
+        )}
         <button
           type="button"
           className="button primary"

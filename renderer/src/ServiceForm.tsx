@@ -3,6 +3,7 @@ import type { ServiceView } from '../../shared/api';
 import { Field } from './Field';
 import { errorText } from './format';
 import { useDesk } from './hooks/useDesk';
+import { TunnelFields, tunnelFromForm } from './TunnelFields';
 
 const BASE_URLS = ['https://api.imiconnect.io', 'https://api.imiconnect.com', 'https://api.imiconnect.in'];
 
@@ -33,6 +34,7 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
         key: text('key') || undefined,
         rate: Number(text('rate')),
         pricePerSegment: Number(text('price')),
+        tunnel: tunnelFromForm(text),
       });
       onSaved();
     } catch (err) {
@@ -128,6 +130,7 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
           )}
         </Field>
       </div>
+      <TunnelFields tunnel={service?.tunnel ?? null} />
       {error && (
         <p className="error" role="alert">
           {error}

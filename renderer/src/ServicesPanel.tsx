@@ -2,7 +2,10 @@ import { useState } from 'react';
 import type { ServiceView } from '../../shared/api';
 import { errorText, formatMoney } from './format';
 import { useDesk } from './hooks/useDesk';
+import { useTunnels } from './hooks/useTunnels';
 import { ServiceForm } from './ServiceForm';
+import { TUNNEL_LABELS } from './TunnelFields';
+import { TunnelStatusView } from './TunnelStatusView';
 
 interface Props {
   services: readonly ServiceView[];
@@ -14,6 +17,7 @@ export function ServicesPanel({ services, onChanged }: Props) {
   const [editing, setEditing] = useState<ServiceView | 'new' | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const tunnels = useTunnels(services);
 
   async function remove(id: string) {
     setError(null);
@@ -51,50 +55,60 @@ export function ServicesPanel({ services, onChanged }: Props) {
           }}
         />
       )}
-      {error && (
+      {(error ?? tunnels.error) && (
         <p className="error" role="alert">
-          {error}
+          {error ?? tunnels.error}
         </p>
       )}
       <ul className="service-list" aria-label="Services">
-        {services.map((service) => (
-          <li key={service.id} className="card service" aria-label={service.name}>
-            <h3>{service.name}</h3>
-            <dl>
-              <dt>Base URL</dt>
-              <dd>{service.baseUrl}</dd>
-              <dt>Key</dt>
-              <dd>{service.keyHint ?? 'not set'}</dd>
-              <dt>Rate</dt>
-              <dd>{service.rate.toLocaleString()} messages/s</dd>
-              <dt>Price per segment</dt>
-              <dd>{formatMoney(service.pricePerSegment)}</dd>
-            </dl>
-            {service.kind === 'imiconnect' &&
-              (removing === service.id ? (
-                <div className="actions" role="group" aria-label={`Remove ${service.name}?`}>
-                  <span className="small">
-                    Remove it? Draft campaigns using it will need another service.
-                  </span>
-                  <button type="button" className="button danger" onClick={() => void remove(service.id)}>
-                    Remove
-                  </button>
-                  <button type="button" className="button" onClick={() => setRemoving(null)}>
-                    Keep
-                  </button>
-                </div>
-              ) : (
-                <div className="actions">
-                  <button type="button" className="button" onClick={() => setEditing(service)}>
-                    Edit
-                  </button>
-                  <button type="button" className="button" onClick={() => setRemoving(service.id)}>
-                    Remove
-                  </button>
-                </div>
-              ))}
-          </li>
-        ))}
+        {services.map((service) => {
+          const tunnel = tunnels.tunnels.get(service.id);
+          return (
+            <li key={service.id} className="card service" aria-label={service.name}>
+              <h3>{service.name}</h3>
+              <dl>
+                <dt>Base URL</dt>
+                <dd>{service.baseUrl}</dd>
+                <dt>Key</dt>
+                <dd>{service.keyHint ?? 'not set'}</dd>
+                <dt>Rate</dt>
+                <dd>{service.rate.toLocaleString()} messages/s</dd>
+                <dt>Price per segment</dt>
+                <dd>{formatMoney(service.pricePerSegment)}</dd>
+                <dt>Tunnel</dt>
+                <dd>
+                  {TUNNEL_LABELS[service.tunnel.kind]}
+                  {service.tunnel.target && ` (${service.tunnel.target})`}
+                  {service.tunnel.tokenHint && `, token ${service.tunnel.tokenHint}`}
+                </dd>
+              </dl>
+              {tunnel && <TunnelStatusView status={tunnel} onChanged={tunnels.apply} />}
+              {service.kind === 'imiconnect' &&
+                (removing === service.id ? (
+                  <div className="actions" role="group" aria-label={`Remove ${service.name}?`}>
+                    <span className="small">
+                      Remove it? Draft campaigns using it will need another service.
+                    </span>
+                    <button type="button" className="button danger" onClick={() => void remove(service.id)}>
+                      Remove
+                    </button>
+                    <button type="button" className="button" onClick={() => setRemoving(null)}>
+                      Keep
+                    </button>
+                  </div>
+                ) : (
+                  <div className="actions">
+                    <button type="button" className="button" onClick={() => setEditing(service)}>
+                      Edit
+                    </button>
+                    <button type="button" className="button" onClick={() => setRemoving(service.id)}>
+                      Remove
+                    </button>
+                  </div>
+                ))}
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

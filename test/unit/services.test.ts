@@ -60,6 +60,7 @@ describe('ServiceRegistry', () => {
         keyHint: 'built-in',
         rate: 200,
         pricePerSegment: 0,
+        tunnel: { kind: 'none', target: null, tokenHint: null },
       },
     ]);
     expect(registry().resolve(SANDBOX_ID)).toMatchObject({ baseUrl: SANDBOX.url, key: SANDBOX.key });
@@ -84,6 +85,7 @@ describe('ServiceRegistry', () => {
       keyHint: '••••8e0a',
       rate: 20,
       pricePerSegment: 0.05,
+      tunnel: { kind: 'none', target: null, tokenHint: null },
     });
     expect(JSON.stringify(saved)).not.toContain(KEY);
 

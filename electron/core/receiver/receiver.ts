@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage as HttpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -10,7 +11,8 @@ import {
 export interface ReceiverHandlers {
   /** Resolves once the reports are durably recorded; only then is the post acknowledged. */
   onDeliveryReports(reports: DeliveryReport[]): Promise<void>;
-  onIncomingMessage(message: IncomingMessage): Promise<void>;
+  /** `serviceId`: from the path `/mo/<serviceId>`; null for a post to `/mo`. */
+  onIncomingMessage(message: IncomingMessage, serviceId: string | null): Promise<void>;
 }
 
 export interface ReceiverOptions {
@@ -26,10 +28,15 @@ export interface Receiver {
   readonly url: string;
   readonly drUrl: string;
   readonly moUrl: string;
+  /** What `GET ${url}/probe` answers, new each run: a request through a tunnel that gets it reached this receiver. */
+  readonly probeNonce: string;
   close(): Promise<void>;
 }
 
 class BodyTooLarge extends Error {}
+
+/** `/<secret>/mo` or `/<secret>/mo/<serviceId>`. */
+const MO_PATH = /^\/([^/]+)\/mo(?:\/([A-Za-z0-9_-]{1,200}))?$/;
 
 /** The webhook endpoint for delivery reports and replies, on loopback only. */
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
@@ -44,9 +51,16 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 
+  const probeNonce = randomBytes(16).toString('hex');
+
   async function handle(req: HttpRequest, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
-    const kind = path === `/${options.secret}/dr` ? 'dr' : path === `/${options.secret}/mo` ? 'mo' : null;
+    if (path === `/${options.secret}/probe` && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(probeNonce);
+      return;
+    }
+    const mo = path?.match(MO_PATH);
+    const kind = path === `/${options.secret}/dr` ? 'dr' : mo?.[1] === options.secret ? 'mo' : null;
     if (!kind) return answer(res, 404, 'not found');
     if (req.method !== 'POST') return answer(res, 405, 'POST only');
     const body = parseJson(await readBody(req, maxBody));
@@ -58,7 +72,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     } else {
       const message = parseIncomingMessage(body);
       if (typeof message === 'string') return answer(res, 422, message);
-      await options.handlers.onIncomingMessage(message);
+      await options.handlers.onIncomingMessage(message, mo?.[2] ?? null);
     }
     answer(res, 200, 'ok');
   }
@@ -73,6 +87,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     url,
     drUrl: `${url}/dr`,
     moUrl: `${url}/mo`,
+    probeNonce,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -19,7 +19,8 @@ export interface SenderHost {
   record(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
   view(open: OpenCampaign): Promise<CampaignView>;
   resolveService(id: string): ResolvedService;
-  notifyUrl(): string;
+  /** Where the service's delivery reports should go now; asked again for every batch. */
+  notifyUrl(serviceId: string): string;
   progress(progress: SendProgress): void;
 }
 
@@ -65,13 +66,13 @@ export class CampaignSender {
     const lock = await SendLock.acquire(this.locksDir, id);
     let started = false;
     try {
-      const notifyUrl = this.host.notifyUrl();
+      const notifyUrl = () => this.host.notifyUrl(service.view.id);
       const settings = sendSettings(service.view.rate, options);
       await this.host.record(open, [
         {
           t: 'start',
           at: new Date().toISOString(),
-          notifyUrl,
+          notifyUrl: notifyUrl(),
           serviceId: service.view.id,
           baseUrl: service.baseUrl,
           rate: Number.isFinite(settings.rate) ? settings.rate : null,

@@ -13,7 +13,8 @@ import { TokenBucket } from './token-bucket';
 export interface SendContext {
   campaign: Campaign;
   service: ResolvedService;
-  notifyUrl: string;
+  /** Asked for every request, so that batches after a tunnel's reconnect carry its new URL. */
+  notifyUrl(): string;
   settings: SendSettings;
   /** Journals the events durably, then applies them to the campaign. */
   record(events: JournalEvent[]): Promise<void>;
@@ -111,7 +112,7 @@ export function startSending(ctx: SendContext): SendRun {
   async function deliver(rows: number[], messages: OutgoingMessage[]): Promise<void> {
     const { baseUrl, key } = ctx.service;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await postMessages(baseUrl, key, messages, ctx.notifyUrl, settings.requestTimeoutMs);
+      const outcome = await postMessages(baseUrl, key, messages, ctx.notifyUrl(), settings.requestTimeoutMs);
       if (outcome.kind === 'rate-limited') {
         bucket.hold(outcome.retryAfterMs ?? backoffMs(attempt));
         if (await takeTokens(rows.length)) continue;
