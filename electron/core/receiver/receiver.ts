@@ -10,7 +10,8 @@ import {
 export interface ReceiverHandlers {
   /** Resolves once the reports are durably recorded; only then is the post acknowledged. */
   onDeliveryReports(reports: DeliveryReport[]): Promise<void>;
-  onIncomingMessage(message: IncomingMessage): Promise<void>;
+  /** `serviceId`: the service whose MO notify URL took the reply (`/mo/<serviceId>`; plain `/mo` is the Sandbox's). */
+  onIncomingMessage(message: IncomingMessage, serviceId: string): Promise<void>;
 }
 
 export interface ReceiverOptions {
@@ -45,8 +46,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   server.requestTimeout = 30_000;
 
   async function handle(req: HttpRequest, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '').split('?')[0];
-    const kind = path === `/${options.secret}/dr` ? 'dr' : path === `/${options.secret}/mo` ? 'mo' : null;
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const mo = moService(path, options.secret);
+    const kind = path === `/${options.secret}/dr` ? 'dr' : mo ? 'mo' : null;
     if (!kind) return answer(res, 404, 'not found');
     if (req.method !== 'POST') return answer(res, 405, 'POST only');
     const body = parseJson(await readBody(req, maxBody));
@@ -58,7 +60,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     } else {
       const message = parseIncomingMessage(body);
       if (typeof message === 'string') return answer(res, 422, message);
-      await options.handlers.onIncomingMessage(message);
+      await options.handlers.onIncomingMessage(message, mo as string);
     }
     answer(res, 200, 'ok');
   }
@@ -79,6 +81,17 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         server.close(() => resolve());
       }),
   };
+}
+
+const SERVICE_ID = /^(?:sandbox|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The service a reply path names: `/<secret>/mo/<serviceId>`, or plain `/<secret>/mo` for the Sandbox. */
+function moService(path: string, secret: string): string | null {
+  const prefix = `/${secret}/mo`;
+  if (path === prefix) return 'sandbox';
+  if (!path.startsWith(`${prefix}/`)) return null;
+  const id = path.slice(prefix.length + 1);
+  return SERVICE_ID.test(id) ? id : null;
 }
 
 function readBody(req: HttpRequest, limit: number): Promise<string> {
