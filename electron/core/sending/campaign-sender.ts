@@ -21,6 +21,7 @@ export interface SenderHost {
   resolveService(id: string): ResolvedService;
   notifyUrl(): string;
   progress(progress: SendProgress): void;
+  optedOut(msisdn: string): boolean;
 }
 
 interface Running {
@@ -87,6 +88,7 @@ export class CampaignSender {
         notifyUrl,
         settings,
         record: (events) => this.host.record(open, events),
+        optedOut: (msisdn) => this.host.optedOut(msisdn),
         onAnswered: (count) => {
           meter.add(count);
           if (performance.now() - lastProgress < PROGRESS_EVERY_MS) return;
