@@ -12,6 +12,7 @@ import { RowQuery } from './campaigns/row-query';
 import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
 import { EventBus } from './event-bus';
+import { Inbox } from './inbox/inbox';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/receiver';
 import { receiverWarning } from './receiver/tunnels/receiver-warning';
 import { TunnelManager } from './receiver/tunnels/tunnel-manager';
@@ -90,7 +91,7 @@ export class Desk {
     readonly services: ServiceRegistry,
     readonly simulator: Simulator,
     readonly receiver: Receiver,
-    private readonly inbox: Journal<Logged & { serviceId: string | null } & IncomingMessage>,
+    private readonly inbox: Inbox,
     private readonly unmatched: Journal<Logged & { reason: string }>,
     readonly suppression: SuppressionList,
     readonly uploads: Uploads,
@@ -107,6 +108,7 @@ export class Desk {
         resolveService: (id) => this.services.resolve(id),
         notifyUrl: (serviceId) => this.notifyUrl(serviceId),
         progress: (progress) => this.bus.emit('send.progress', progress),
+        optedOut: this.suppression.has,
       },
       join(options.dataDir, 'locks'),
       options.unknownGraceMs ?? DEFAULT_UNKNOWN_GRACE_MS,
@@ -141,7 +143,7 @@ export class Desk {
     });
     simulator.setMoNotifyUrl(`${receiver.url}/mo/${SANDBOX_ID}`);
     const keep = (v: unknown) => v as never;
-    const inbox = await Journal.open(join(options.dataDir, 'inbox.ndjson'), keep);
+    const inbox = await Inbox.open(join(options.dataDir, 'inbox.ndjson'), options.settings);
     const unmatched = await Journal.open(join(options.dataDir, 'unmatched-reports.ndjson'), keep);
     const suppression = await SuppressionList.open(join(options.dataDir, 'suppression.ndjson'));
     const uploads = new Uploads(join(options.dataDir, 'uploads'));
@@ -152,7 +154,7 @@ export class Desk {
       new ServiceRegistry(options.settings, options.vault, { url: simulator.url, key: sandboxKey }),
       simulator,
       receiver,
-      inbox.journal,
+      inbox,
       unmatched.journal,
       suppression,
       uploads,
@@ -275,14 +277,28 @@ export class Desk {
     return this.view(campaign);
   }
 
-  /** Re-checks draft campaigns after the suppression list changed, so opted-out numbers are skipped. */
+  /**
+   * After the suppression list changed: campaigns being or once sent skip (or take back) the rows concerned at
+   * once, then drafts are checked again.
+   */
   private async recheckDrafts(): Promise<void> {
+    for (const loaded of this.open.values()) if (loaded.campaign.isStarted) this.followOptOuts(loaded);
     for (const loaded of this.open.values()) {
       const { campaign } = loaded;
       if (campaign.isStarted) continue;
-      campaign.redefine(campaign.definition, await loaded.checker.check(campaign.definition));
+      const checks = await loaded.checker.check(campaign.definition);
+      // Sending may have begun while the rows were checked.
+      if (campaign.isStarted) this.followOptOuts(loaded);
+      else campaign.redefine(campaign.definition, checks);
       this.bus.emit('campaign.updated', await this.view(campaign));
     }
+  }
+
+  private followOptOuts(open: OpenCampaign): void {
+    const patches = open.campaign.followOptOuts(this.suppression.has);
+    if (patches.length === 0) return;
+    this.bus.emit('rows.updated', { campaignId: open.campaign.id, rows: patches });
+    this.pushViewSoon(open);
   }
 
   async addSuppressed(numbers: readonly string[], defaultCountry: string, reason: string) {
@@ -415,6 +431,8 @@ export class Desk {
     const checker = new CampaignChecker(stored.table, this.suppression);
     const campaign = new Campaign(stored.def, stored.table, await checker.check(stored.def));
     for (const event of stored.events) campaign.apply(event);
+    // A row sent, then released unsent, may have a number that opted out since.
+    campaign.followOptOuts(this.suppression.has);
     const loaded: Loaded = {
       campaign,
       journal: stored.journal,
@@ -567,8 +585,17 @@ export class Desk {
     ]);
   }
 
-  private async recordIncomingMessage(message: IncomingMessage, serviceId: string | null): Promise<void> {
-    await this.inbox.append({ at: new Date().toISOString(), serviceId, ...message });
+  private async recordIncomingMessage(message: IncomingMessage, serviceId: string): Promise<void> {
+    const entry = await this.inbox.record(serviceId, message, {
+      campaigns: (await this.openAll()).map((open) => open.campaign),
+      serviceName: this.serviceName(serviceId),
+      optOut: async (msisdn, reason) => void (await this.addSuppressed([msisdn], 'US', reason)),
+    });
+    this.bus.emit('inbox.received', entry);
+  }
+
+  private serviceName(id: string): string {
+    return this.services.list().find((s) => s.id === id)?.name ?? `a removed service (${id})`;
   }
 
   /** Finds the test message a report is about, by its correlation id (`<campaign>.t<test>`). */
@@ -688,10 +715,13 @@ export class Desk {
       'tunnels.list': async () => this.tunnels.list(),
       'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
       'receiver.stats': () => unavailable(),
-      'inbox.list': () => unavailable(),
-      'inbox.export': () => unavailable(),
-      'optOut.keywords': () => unavailable(),
-      'optOut.setKeywords': () => unavailable(),
+      'inbox.list': async (query) => this.inbox.list(query),
+      'inbox.export': async ({ serviceId }) => ({
+        fileName: serviceId ? `replies-${this.serviceName(serviceId)}.csv` : 'replies.csv',
+        csv: this.inbox.exportCsv(serviceId, (id) => this.serviceName(id)),
+      }),
+      'optOut.keywords': async () => ({ keywords: this.inbox.keywords.list() }),
+      'optOut.setKeywords': async ({ keywords }) => ({ keywords: this.inbox.keywords.set(keywords) }),
     };
   }
 }

@@ -5,12 +5,14 @@ import { errorText } from './format';
 import { HistoryPanel } from './HistoryPanel';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { ImportPanel } from './ImportPanel';
+import { InboxPanel } from './InboxPanel';
 import { ServicesPanel } from './ServicesPanel';
 import { SuppressionPanel } from './SuppressionPanel';
 
 const TABS = [
   { id: 'campaign', label: 'Campaign' },
   { id: 'history', label: 'History' },
+  { id: 'replies', label: 'Replies' },
   { id: 'opt-outs', label: 'Opt-outs' },
   { id: 'services', label: 'Services' },
 ] as const;
@@ -114,6 +116,9 @@ export function App() {
         </section>
         <section role="tabpanel" id="panel-history" aria-labelledby="tab-history" hidden={tab !== 'history'}>
           {tab === 'history' && <HistoryPanel onOpen={open} />}
+        </section>
+        <section role="tabpanel" id="panel-replies" aria-labelledby="tab-replies" hidden={tab !== 'replies'}>
+          {tab === 'replies' && <InboxPanel services={services} onOpen={open} />}
         </section>
         <section
           role="tabpanel"

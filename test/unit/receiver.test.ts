@@ -11,6 +11,8 @@ interface Recorder {
   receiver: Receiver;
   reports: DeliveryReport[][];
   messages: IncomingMessage[];
+  /** The service id each message came with. */
+  services: string[];
 }
 
 const receivers: Receiver[] = [];
@@ -22,6 +24,7 @@ afterEach(async () => {
 async function start(options: { maxBodyBytes?: number; fail?: Error } = {}): Promise<Recorder> {
   const reports: DeliveryReport[][] = [];
   const messages: IncomingMessage[] = [];
+  const services: string[] = [];
   const receiver = await startReceiver({
     secret: SECRET,
     maxBodyBytes: options.maxBodyBytes,
@@ -30,14 +33,15 @@ async function start(options: { maxBodyBytes?: number; fail?: Error } = {}): Pro
         if (options.fail) throw options.fail;
         reports.push(batch);
       },
-      onIncomingMessage: async (message) => {
+      onIncomingMessage: async (message, serviceId) => {
         if (options.fail) throw options.fail;
         messages.push(message);
+        services.push(serviceId);
       },
     },
   });
   receivers.push(receiver);
-  return { receiver, reports, messages };
+  return { receiver, reports, messages, services };
 }
 
 async function post(url: string, body: unknown, method = 'POST') {
@@ -96,6 +100,28 @@ describe('receiver: routing', () => {
     }
     expect(reports).toEqual([]);
     expect(messages).toEqual([]);
+  });
+
+  it('takes replies per service at /mo/<service id>, plain /mo being the Sandbox', async () => {
+    const { receiver, messages, services } = await start();
+    const uuid = '3f2b8c1e-9d4a-4e6b-8f0c-1a2b3c4d5e6f';
+    for (const path of ['/mo/sandbox', `/mo/${uuid}`, '/mo']) {
+      expect((await post(receiver.url + path, { oa: '14155552671', message: 'hi' })).status, path).toBe(200);
+    }
+    expect(services).toEqual(['sandbox', uuid, 'sandbox']);
+    for (const path of [
+      '/mo/',
+      '/mo/Sandbox',
+      '/mo/other',
+      `/mo/${uuid.toUpperCase()}`,
+      `/mo/${uuid}x`,
+      `/mo/${uuid}/dr`,
+      '/mo/sandbox/',
+      '/mo/..%2Fdr',
+    ]) {
+      expect((await post(receiver.url + path, { oa: '14155552671', message: 'hi' })).status, path).toBe(404);
+    }
+    expect(messages).toHaveLength(3);
   });
 
   it('answers 405 to other methods', async () => {

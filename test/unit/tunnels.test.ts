@@ -8,7 +8,6 @@ import { calls, type CallInput, type TunnelStatus } from '../../shared/api';
 import type { Desk } from '../../electron/core/desk';
 import { dispatch } from '../../electron/core/dispatch';
 import { startReceiver } from '../../electron/core/receiver/receiver';
-import type { IncomingMessage } from '../../electron/core/receiver/webhook-schemas';
 import { openConfSettings } from '../../electron/core/settings/conf-settings';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
 import { startLocaltunnelServer, type LocaltunnelServer } from '../support/localtunnel-server';
@@ -316,34 +315,20 @@ describe('settings and receiver', () => {
     expect(saved.tunnel.kind).toBe('none');
   });
 
-  it('answers its probe with this run’s nonce and takes replies for a service at /mo/<serviceId>', async () => {
-    const replies: [IncomingMessage, string | null][] = [];
+  it('answers its probe with this run’s nonce', async () => {
     const receiver = await startReceiver({
       secret: 'f00dfeedf00dfeedf00dfeedf00dfeed',
-      handlers: {
-        onDeliveryReports: async () => undefined,
-        onIncomingMessage: async (message, serviceId) => void replies.push([message, serviceId]),
-      },
+      handlers: { onDeliveryReports: async () => undefined, onIncomingMessage: async () => undefined },
     });
     closers.push(() => receiver.close());
     const probe = await request(`${receiver.url}/probe`);
     expect(await probe.body.text()).toBe(receiver.probeNonce);
-    for (const url of [`${receiver.url}/mo/svc-1`, receiver.moUrl]) {
-      const res = await request(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ oa: '14155552671', da: '56263', message: 'STOP' }),
-      });
-      expect(res.statusCode).toBe(200);
-      await res.body.dump();
-    }
-    expect(replies.map(([m, id]) => [m.text, id])).toEqual([
-      ['STOP', 'svc-1'],
-      ['STOP', null],
-    ]);
-    expect((await request(`${receiver.url}/mo/bad%20id`, { method: 'POST', body: '{}' })).statusCode).toBe(
-      404,
-    );
+    const other = await startReceiver({
+      secret: 'f00dfeedf00dfeedf00dfeedf00dfeed',
+      handlers: { onDeliveryReports: async () => undefined, onIncomingMessage: async () => undefined },
+    });
+    closers.push(() => other.close());
+    expect(other.probeNonce).not.toBe(receiver.probeNonce);
   });
 
   it('sends the Sandbox simulator’s replies to the Sandbox’s MO URL', async () => {

@@ -87,6 +87,8 @@ export class Campaign {
   private tests: TestSendView[] = [];
   private service: SentThrough | null = null;
   private readonly byTransid = new Map<string, number>();
+  /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
+  private readonly lateOptOuts = new Set<number>();
   private compiled: CompiledTemplate;
   private linksUsed: readonly Smartlink[] | null = null;
   /** Grows with every change to the rows, so that derived lists (filters) know when to refresh. */
@@ -141,6 +143,7 @@ export class Campaign {
     this.revision++;
     this.def = def;
     this.checks = checks;
+    this.lateOptOuts.clear();
     this.linksUsed = null;
     this.compiled = compileTemplate(def.template, def.columns);
     this.status = this.initialStatuses();
@@ -206,12 +209,39 @@ export class Campaign {
 
   reasonOf(row: number): SkipReason | null {
     if (this.statusOf(row) !== 'skipped') return null;
+    if (this.lateOptOuts.has(row)) return 'opted-out';
     return reasonOf(this.checks.numbers.reason[row] ?? 0) ?? 'missing-value';
   }
 
   /** Whether a request carrying this row may ever have gone out; reports for other rows are noise. */
   wasSent(row: number): boolean {
     return this.attempted.has(row);
+  }
+
+  /**
+   * Follows the opt-out list where the rows can no longer be checked again (sending began): ready rows whose
+   * number is now listed are skipped as opted out, and come back if it is taken off the list. Not journaled:
+   * loading a campaign checks its numbers against the list as it then stands.
+   */
+  followOptOuts(isOptedOut: (msisdn: string) => boolean): RowPatch[] {
+    const ready = STATUS_CODE.get('ready') as number;
+    const skipped = STATUS_CODE.get('skipped') as number;
+    const patches: RowPatch[] = [];
+    for (let row = 0; row < this.status.length; row++) {
+      const status = this.status[row];
+      if (status === ready) {
+        const msisdn = this.msisdn(row);
+        if (msisdn === null || !isOptedOut(msisdn)) continue;
+        this.lateOptOuts.add(row);
+        this.status[row] = skipped;
+      } else if (this.lateOptOuts.has(row) && !isOptedOut(this.msisdn(row) as string)) {
+        this.lateOptOuts.delete(row);
+        this.status[row] = ready;
+      } else continue;
+      patches.push(this.patchOf(row));
+    }
+    if (patches.length > 0) this.revision++;
+    return patches;
   }
 
   readyRows(): number[] {
@@ -278,6 +308,8 @@ export class Campaign {
       case 'batch':
         return event.rows.flatMap((row) => {
           this.attempted.add(row);
+          // Replayed after the number opted out: the journal, not today's list, says the row was sent.
+          if (this.reasonOf(row) === 'opted-out') this.status[row] = STATUS_CODE.get('ready') as number;
           if (!canAdvance(this.statusOf(row), 'sending')) return [];
           this.set(row, 'sending', { ...NO_DETAILS, sentAt: event.at, updatedAt: event.at });
           return [this.patchOf(row)];

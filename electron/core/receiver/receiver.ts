@@ -11,8 +11,8 @@ import {
 export interface ReceiverHandlers {
   /** Resolves once the reports are durably recorded; only then is the post acknowledged. */
   onDeliveryReports(reports: DeliveryReport[]): Promise<void>;
-  /** `serviceId`: from the path `/mo/<serviceId>`; null for a post to `/mo`. */
-  onIncomingMessage(message: IncomingMessage, serviceId: string | null): Promise<void>;
+  /** `serviceId`: the service whose MO notify URL took the reply (`/mo/<serviceId>`; plain `/mo` is the Sandbox's). */
+  onIncomingMessage(message: IncomingMessage, serviceId: string): Promise<void>;
 }
 
 export interface ReceiverOptions {
@@ -35,9 +35,6 @@ export interface Receiver {
 
 class BodyTooLarge extends Error {}
 
-/** `/<secret>/mo` or `/<secret>/mo/<serviceId>`. */
-const MO_PATH = /^\/([^/]+)\/mo(?:\/([A-Za-z0-9_-]{1,200}))?$/;
-
 /** The webhook endpoint for delivery reports and replies, on loopback only. */
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
@@ -54,13 +51,13 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const probeNonce = randomBytes(16).toString('hex');
 
   async function handle(req: HttpRequest, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
     if (path === `/${options.secret}/probe` && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(probeNonce);
       return;
     }
-    const mo = path?.match(MO_PATH);
-    const kind = path === `/${options.secret}/dr` ? 'dr' : mo?.[1] === options.secret ? 'mo' : null;
+    const mo = moService(path, options.secret);
+    const kind = path === `/${options.secret}/dr` ? 'dr' : mo ? 'mo' : null;
     if (!kind) return answer(res, 404, 'not found');
     if (req.method !== 'POST') return answer(res, 405, 'POST only');
     const body = parseJson(await readBody(req, maxBody));
@@ -72,7 +69,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     } else {
       const message = parseIncomingMessage(body);
       if (typeof message === 'string') return answer(res, 422, message);
-      await options.handlers.onIncomingMessage(message, mo?.[2] ?? null);
+      await options.handlers.onIncomingMessage(message, mo as string);
     }
     answer(res, 200, 'ok');
   }
@@ -94,6 +91,17 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         server.close(() => resolve());
       }),
   };
+}
+
+const SERVICE_ID = /^(?:sandbox|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The service a reply path names: `/<secret>/mo/<serviceId>`, or plain `/<secret>/mo` for the Sandbox. */
+function moService(path: string, secret: string): string | null {
+  const prefix = `/${secret}/mo`;
+  if (path === prefix) return 'sandbox';
+  if (!path.startsWith(`${prefix}/`)) return null;
+  const id = path.slice(prefix.length + 1);
+  return SERVICE_ID.test(id) ? id : null;
 }
 
 function readBody(req: HttpRequest, limit: number): Promise<string> {

@@ -22,6 +22,7 @@ export interface SenderHost {
   /** Where the service's delivery reports should go now; asked again for every batch. */
   notifyUrl(serviceId: string): string;
   progress(progress: SendProgress): void;
+  optedOut(msisdn: string): boolean;
 }
 
 interface Running {
@@ -88,6 +89,7 @@ export class CampaignSender {
         notifyUrl,
         settings,
         record: (events) => this.host.record(open, events),
+        optedOut: (msisdn) => this.host.optedOut(msisdn),
         onAnswered: (count) => {
           meter.add(count);
           if (performance.now() - lastProgress < PROGRESS_EVERY_MS) return;

@@ -20,6 +20,8 @@ export interface SendContext {
   record(events: JournalEvent[]): Promise<void>;
   /** Called once the service's answer for `count` rows is journaled. */
   onAnswered?(count: number): void;
+  /** Whether the number is on the opt-out list now: it may have joined since the rows were checked. */
+  optedOut(msisdn: string): boolean;
 }
 
 export type SendEnd = Extract<JournalEvent, { t: 'end' }>;
@@ -79,7 +81,9 @@ export function startSending(ctx: SendContext): SendRun {
     while (rows.length < settings.batchSize && cursor < ready.length) {
       const row = ready[cursor++] as number;
       // A late report can settle a row that was sent again on the user's word; it must not go a third time.
-      if (campaign.statusOf(row) === 'ready') rows.push(row);
+      if (campaign.statusOf(row) !== 'ready') continue;
+      // The desk marks rows whose number opted out as skipped; until it has, they are left alone here.
+      if (!ctx.optedOut(campaign.msisdn(row) as string)) rows.push(row);
     }
     return rows;
   }

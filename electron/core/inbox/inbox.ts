@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { InboxEntry } from '../../../shared/api';
+import type { Campaign } from '../campaigns/campaign';
+import { Journal } from '../campaigns/journal';
+import { spreadsheetCsv } from '../export/spreadsheet-csv';
+import type { IncomingMessage } from '../receiver/webhook-schemas';
+import { PhoneNormalizer } from '../recipients/phone-numbers';
+import { SANDBOX_ID } from '../services';
+import type { SettingsStore } from '../settings/settings-store';
+import { OptOutKeywords } from './opt-out-keywords';
+import { ReplyMatcher, sentThrough } from './reply-matcher';
+
+/** A reply as journaled: what the inbox shows, and the platform's payload as it came. */
+const Stored = InboxEntry.extend({ raw: z.unknown() });
+type Stored = z.infer<typeof Stored>;
+
+/** A reply journaled before replies were linked (only the Sandbox's plain `/mo` took them then). */
+const Earlier = z.object({
+  at: z.string(),
+  from: z.string(),
+  to: z.string().nullable(),
+  text: z.string(),
+  raw: z.unknown(),
+});
+
+export interface ReplyContext {
+  /** Every campaign known: those sent through the reply's service are searched for the sender's number. */
+  campaigns: Iterable<Campaign>;
+  serviceName: string;
+  /** Adds the number to the opt-out list; resolves once that is recorded. */
+  optOut(msisdn: string, reason: string): Promise<void>;
+}
+
+export interface InboxQuery {
+  serviceId?: string;
+  search?: string;
+  offset: number;
+  limit: number;
+}
+
+export const INBOX_CSV_COLUMNS = [
+  'received_at',
+  'service',
+  'from',
+  'msisdn',
+  'to',
+  'text',
+  'campaign',
+  'row',
+  'action',
+] as const;
+
+/** Every reply received, journaled with its raw payload, linked to the campaign row it answers. */
+export class Inbox {
+  private readonly matcher = new ReplyMatcher();
+
+  private constructor(
+    private readonly journal: Journal<Stored>,
+    /** Oldest first. */
+    private readonly entries: InboxEntry[],
+    readonly keywords: OptOutKeywords,
+  ) {}
+
+  static async open(path: string, settings: SettingsStore): Promise<Inbox> {
+    let earlier = 0;
+    const { journal, events } = await Journal.open(path, (value): Stored | null => {
+      const stored = Stored.safeParse(value);
+      if (stored.success) return stored.data;
+      const old = Earlier.safeParse(value);
+      if (!old.success) return null;
+      return {
+        id: `earlier-${earlier++}`,
+        serviceId: SANDBOX_ID,
+        from: old.data.from,
+        msisdn: senderNumber(old.data.from, null),
+        to: old.data.to,
+        text: old.data.text,
+        receivedAt: old.data.at,
+        match: null,
+        action: null,
+        raw: old.data.raw,
+      };
+    });
+    return new Inbox(
+      journal,
+      events.map(({ raw: _raw, ...entry }) => entry),
+      new OptOutKeywords(settings),
+    );
+  }
+
+  /**
+   * Links a reply to the row it answers, opts the sender out when it is an opt-out keyword, and journals it.
+   * The opt-out is recorded first: a reply journaled as an opt-out always is one.
+   */
+  async record(serviceId: string, message: IncomingMessage, context: ReplyContext): Promise<InboxEntry> {
+    const receivedAt = new Date().toISOString();
+    const candidates = sentThrough(context.campaigns, serviceId);
+    const msisdn = senderNumber(message.from, candidates[0]?.definition.defaultCountry ?? null);
+    const target = msisdn ? this.matcher.match(candidates, msisdn) : null;
+    const keyword = msisdn ? this.keywords.match(message.text) : null;
+    if (msisdn && keyword) await context.optOut(msisdn, `replied "${keyword}" to ${context.serviceName}`);
+    const entry: InboxEntry = {
+      id: randomUUID(),
+      serviceId,
+      from: message.from,
+      msisdn,
+      to: message.to,
+      text: message.text,
+      receivedAt,
+      match: target && {
+        campaignId: target.campaign.id,
+        campaignName: target.campaign.definition.name,
+        row: target.row,
+      },
+      action: keyword ? 'opted-out' : null,
+    };
+    await this.journal.append({ ...entry, raw: message.raw });
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** Newest first. `search` is looked for in the numbers (digits alone match however they are written) and the text. */
+  list({ serviceId, search, offset, limit }: InboxQuery): { total: number; entries: InboxEntry[] } {
+    const found = this.newestFirst(serviceId, search);
+    return { total: found.length, entries: found.slice(offset, offset + limit) };
+  }
+
+  /** The replies as a spreadsheet-safe CSV (a reply's text is a stranger's: formulas are neutralized). */
+  exportCsv(serviceId: string | undefined, serviceName: (id: string) => string): string {
+    return spreadsheetCsv(
+      INBOX_CSV_COLUMNS,
+      this.newestFirst(serviceId, undefined).map((e) => [
+        e.receivedAt,
+        serviceName(e.serviceId),
+        e.from,
+        e.msisdn ?? '',
+        e.to ?? '',
+        e.text,
+        e.match?.campaignName ?? '',
+        e.match ? String(e.match.row + 1) : '',
+        e.action ?? '',
+      ]),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.journal.close();
+  }
+
+  private newestFirst(serviceId: string | undefined, search: string | undefined): InboxEntry[] {
+    const needle = search?.trim().toLowerCase() ?? '';
+    const digits = needle.replace(/[\s\-().+]/g, '');
+    const byDigits = /^\d+$/.test(digits);
+    const found: InboxEntry[] = [];
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i] as InboxEntry;
+      if (serviceId !== undefined && e.serviceId !== serviceId) continue;
+      if (
+        needle !== '' &&
+        !e.text.toLowerCase().includes(needle) &&
+        !e.from.toLowerCase().includes(needle) &&
+        !(byDigits && (e.msisdn ?? e.from).replace(/\D/g, '').includes(digits))
+      )
+        continue;
+      found.push(e);
+    }
+    return found;
+  }
+}
+
+/**
+ * The sender in E.164. The platform gives numbers with their country code but without the plus, so that
+ * reading comes first; then, for a national number, the country of the service's latest campaign.
+ */
+export function senderNumber(from: string, country: string | null): string | null {
+  const digits = from.replace(/[\s\-().]/g, '');
+  if (/^\+?\d+$/.test(digits)) {
+    const international = new PhoneNormalizer('US').normalize(`+${digits.replace(/^\+/, '')}`);
+    if (international) return international;
+  }
+  return country === null ? null : new PhoneNormalizer(country).normalize(from);
+}

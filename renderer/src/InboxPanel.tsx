@@ -1,0 +1,191 @@
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { CampaignView, InboxEntry, ServiceView } from '../../shared/api';
+import { downloadCsv, errorText, formatDate, plural } from './format';
+import { useAction } from './hooks/useAction';
+import { useDebounced } from './hooks/useDebounced';
+import { useDesk, useDeskEvent } from './hooks/useDesk';
+import { OptOutKeywordsEditor } from './OptOutKeywordsEditor';
+
+const PAGE_SIZE = 50;
+/** Replies can come by the hundred; the page shown is fetched again at most this often. */
+const REFRESH_EVERY_MS = 300;
+
+interface Props {
+  services: ServiceView[];
+  onOpen: (campaign: CampaignView) => void;
+}
+
+/** Every reply to every campaign, newest first, with the campaign row it answers. */
+export function InboxPanel({ services, onOpen }: Props) {
+  const desk = useDesk();
+  const id = useId();
+  const [serviceId, setServiceId] = useState('');
+  const [searchInput, setSearchInput] = useState('');
+  const search = useDebounced(searchInput.trim(), 300);
+  const [offset, setOffset] = useState(0);
+  const [list, setList] = useState<{ total: number; entries: InboxEntry[] } | null>(null);
+  const [version, setVersion] = useState(0);
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const { busy, error, setError, run } = useAction();
+
+  useEffect(() => {
+    let live = true;
+    desk
+      .call('inbox.list', {
+        serviceId: serviceId === '' ? undefined : serviceId,
+        search: search === '' ? undefined : search,
+        offset,
+        limit: PAGE_SIZE,
+      })
+      .then(
+        (result) => live && setList(result),
+        (e: unknown) => live && setError(errorText(e)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [desk, serviceId, search, offset, version, setError]);
+
+  const refreshSoon = useCallback(() => {
+    refreshTimer.current ??= setTimeout(() => {
+      refreshTimer.current = null;
+      setVersion((v) => v + 1);
+    }, REFRESH_EVERY_MS);
+  }, []);
+  useEffect(() => () => clearTimeout(refreshTimer.current ?? undefined), []);
+  useDeskEvent('inbox.received', refreshSoon);
+
+  const serviceName = (sid: string) => services.find((s) => s.id === sid)?.name ?? 'a removed service';
+
+  const exportCsv = () =>
+    run(async () => {
+      const { fileName, csv } = await desk.call('inbox.export', {
+        serviceId: serviceId === '' ? undefined : serviceId,
+      });
+      downloadCsv(fileName, csv);
+    });
+
+  const openCampaign = (campaignId: string) =>
+    run(async () => onOpen(await desk.call('campaigns.get', { id: campaignId })));
+
+  const total = list?.total ?? 0;
+
+  return (
+    <div className="inbox">
+      <div className="workspace-head">
+        <div>
+          <h2>Replies</h2>
+          <p className="muted small">
+            What people answered. A reply is linked to the campaign that last messaged its number through the
+            same service; an opt-out keyword adds the number to the opt-outs at once.
+          </p>
+        </div>
+      </div>
+      <section className="card" aria-labelledby={`${id}-list`}>
+        <div className="table-title">
+          <h3 id={`${id}-list`}>Inbox</h3>
+          <span className="muted small" data-testid="inbox-total">
+            {list === null ? 'Loading…' : plural(total, 'reply', 'replies')}
+          </span>
+        </div>
+        <div className="inbox-tools">
+          <select
+            aria-label="Service"
+            value={serviceId}
+            onChange={(e) => {
+              setServiceId(e.target.value);
+              setOffset(0);
+            }}
+          >
+            <option value="">All services</option>
+            {services.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+          <input
+            type="search"
+            className="table-search"
+            aria-label="Search replies"
+            placeholder="Search numbers or text…"
+            maxLength={100}
+            value={searchInput}
+            onChange={(e) => {
+              setSearchInput(e.target.value);
+              setOffset(0);
+            }}
+          />
+          <button
+            type="button"
+            className="button"
+            disabled={busy || total === 0}
+            onClick={() => void exportCsv()}
+          >
+            Export CSV
+          </button>
+        </div>
+        {list !== null && total === 0 && (
+          <p className="muted">{search || serviceId ? 'No reply matches.' : 'No replies yet.'}</p>
+        )}
+        <ul className="reply-list" aria-label="Replies">
+          {list?.entries.map(({ match, ...entry }) => (
+            <li key={entry.id} aria-label={`Reply from ${entry.msisdn ?? entry.from}`}>
+              <div className="reply-head">
+                <span className="msisdn">{entry.msisdn ?? entry.from}</span>
+                <span className="muted small">
+                  {formatDate(entry.receivedAt)}
+                  {serviceId === '' && ` · ${serviceName(entry.serviceId)}`}
+                </span>
+                {entry.action === 'opted-out' && <span className="badge">opted out</span>}
+              </div>
+              <p className="reply-text">{entry.text}</p>
+              {match ? (
+                <button
+                  type="button"
+                  className="link-button small"
+                  disabled={busy}
+                  onClick={() => void openCampaign(match.campaignId)}
+                >
+                  {match.campaignName} · row {(match.row + 1).toLocaleString()}
+                </button>
+              ) : (
+                <span className="muted small">No campaign messaged this number through this service.</span>
+              )}
+            </li>
+          ))}
+        </ul>
+        {total > PAGE_SIZE && (
+          <div className="pager">
+            <button
+              type="button"
+              className="button"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+            >
+              Newer
+            </button>
+            <span className="small">
+              {(offset + 1).toLocaleString()}–{Math.min(offset + PAGE_SIZE, total).toLocaleString()} of{' '}
+              {total.toLocaleString()}
+            </span>
+            <button
+              type="button"
+              className="button"
+              disabled={offset + PAGE_SIZE >= total}
+              onClick={() => setOffset(offset + PAGE_SIZE)}
+            >
+              Older
+            </button>
+          </div>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+      <OptOutKeywordsEditor />
+    </div>
+  );
+}
