@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { CampaignPatch, CampaignView, RowFilter, RowPatch } from '../../shared/api';
+import type { CampaignPatch, CampaignView, InboxEntry, RowFilter, RowPatch } from '../../shared/api';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignChecker } from './campaigns/checks';
+import { buildDashboard, type InboxFigures } from './campaigns/dashboard';
 import type { CampaignDefinition } from './campaigns/definition';
 import { Journal } from './campaigns/journal';
 import type { JournalEvent } from './campaigns/journal-events';
 import { buildReportCsv, buildSkippedCsv } from './campaigns/report';
+import { buildRowDetails } from './campaigns/row-details';
 import { RowQuery } from './campaigns/row-query';
 import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
@@ -514,6 +516,7 @@ export class Desk {
         description: report.description,
         transid: report.transid,
         carrier: report.carrier,
+        reportedAt: report.timestamp,
         raw: report.raw,
       });
       byCampaign.set(target.open, events);
@@ -635,8 +638,16 @@ export class Desk {
       'campaigns.testSend': ({ id, row, msisdn }) => this.testSend(id, row, msisdn),
       'campaigns.resendUnknown': ({ id }) => this.resendUnknown(id),
       'campaigns.report': ({ id }) => this.report(id),
-      'campaigns.row': () => unavailable(),
-      'campaigns.dashboard': () => unavailable(),
+      'campaigns.row': async ({ id, row }) => {
+        const { campaign } = await this.campaign(id);
+        if (row >= campaign.size) throw new DeskError('invalid-row', 'That row does not exist.');
+        const replies: InboxEntry[] = [];
+        return buildRowDetails(campaign, row, replies);
+      },
+      'campaigns.dashboard': async ({ id }) => {
+        const inbox: InboxFigures = { replies: 0, optOuts: 0 };
+        return buildDashboard((await this.campaign(id)).campaign, inbox);
+      },
       'tunnels.list': () => unavailable(),
       'tunnels.reconnect': () => unavailable(),
       'receiver.stats': () => unavailable(),

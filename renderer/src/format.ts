@@ -32,9 +32,9 @@ export function percent(fraction: number): string {
   return `${Math.floor(Math.min(Math.max(fraction, 0), 1) * 100)}%`;
 }
 
-/** Offers `csv` as a download; the byte order mark lets Excel read it as UTF-8, so accents survive. */
+/** Offers `csv` as a download, as the core wrote it (with its byte order mark). */
 export function downloadCsv(fileName: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

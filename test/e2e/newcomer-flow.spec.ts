@@ -118,28 +118,33 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
   await page.getByRole('button', { name: 'Export report' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('recipients-report.csv');
-  const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
-  const [header, ...rows] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
+  const file = readFileSync(await download.path(), 'utf8');
+  expect(file.startsWith('\uFEFF')).toBe(true);
+  expect(file.startsWith('\uFEFF\uFEFF')).toBe(false);
+  const [header, ...rows] = Papa.parse<string[]>(file.slice(1), { skipEmptyLines: true }).data;
   expect(header).toEqual([
     'name',
     'phone',
     'city',
     'msisdn',
     'message',
+    'segments',
     'status',
     'code',
     'description',
     'transid',
     'sent_at',
-    'updated_at',
+    'delivered_at',
   ]);
   expect(rows).toHaveLength(RECIPIENTS.length);
   for (const [i, r] of RECIPIENTS.entries()) {
     const row = Object.fromEntries((header ?? []).map((column, c) => [column, rows[i]?.[c]]));
+    // Cells starting with + are written with an apostrophe, so that spreadsheets show them as text.
+    const asText = (cell: string) => (cell.startsWith('+') ? `'${cell}` : cell);
     expect(row).toMatchObject({
       name: r.name,
-      phone: r.phone,
-      msisdn: r.msisdn ?? '',
+      phone: asText(r.phone),
+      msisdn: asText(r.msisdn ?? ''),
       message: `Hi ${r.name}, your order is ready.`,
       status: r.skipped ? `skipped: ${r.skipped.reason}` : 'delivered',
     });
@@ -147,6 +152,7 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
     else {
       expect(row.transid).not.toBe('');
       expect(Date.parse(row.sent_at ?? '')).not.toBeNaN();
+      expect(Date.parse(row.delivered_at ?? '')).not.toBeNaN();
     }
   }
 

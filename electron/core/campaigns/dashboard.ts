@@ -1,0 +1,156 @@
+import type { Dashboard, StatusCounts } from '../../../shared/api';
+import { deliveryCodeMeaning } from '../../../shared/delivery-codes';
+import { ROW_STATUSES, type RowStatus } from '../../../shared/status';
+import type { Campaign } from './campaign';
+
+/** What the inbox knows of a campaign: replies from its numbers, and those that opted out. */
+export interface InboxFigures {
+  replies: number;
+  optOuts: number;
+}
+
+/** The chart has at most this many points, whatever the campaign's time span. */
+export const MAX_TIMELINE_POINTS = 120;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Round bucket sizes, smallest first. */
+const BUCKETS_MS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+].map((s) => s * SECOND);
+
+/** Rows handed to the service, whatever became of them. */
+const SENT: ReadonlySet<RowStatus> = new Set([
+  'queued',
+  'rejected',
+  'unknown',
+  'submitted',
+  'delivered',
+  'undelivered',
+  'failed',
+  'expired',
+]);
+const FAILED: ReadonlySet<RowStatus> = new Set(['rejected', 'undelivered', 'failed', 'expired']);
+
+/** A campaign's delivery figures, in one pass over its rows. */
+export function buildDashboard(campaign: Campaign, inbox: InboxFigures): Dashboard {
+  const byStatus = new Float64Array(ROW_STATUSES.length);
+  const statusIndex = new Map(ROW_STATUSES.map((s, i) => [s, i]));
+  const toDeliver = new Float64Array(campaign.size);
+  let delivering = 0;
+  const finalAt = new Float64Array(campaign.size);
+  const finalDelivered = new Uint8Array(campaign.size);
+  let finals = 0;
+  let lastFinal = -Infinity;
+  const failures = new Map<string | null, { meaning: string; count: number }>();
+  // Rows of one batch share their sentAt string: parse it once.
+  let sentText: string | null = null;
+  let sentMs = NaN;
+
+  for (let row = 0; row < campaign.size; row++) {
+    const status = campaign.statusOf(row);
+    bump(byStatus, statusIndex.get(status) as number);
+    if (!SENT.has(status)) continue;
+    const details = campaign.sendDetails(row);
+    const finalMs = campaign.history.deliveredAtMs(row);
+    if (finalMs !== null && (status === 'delivered' || FAILED.has(status))) {
+      finalAt[finals] = finalMs;
+      finalDelivered[finals++] = status === 'delivered' ? 1 : 0;
+      if (finalMs > lastFinal) lastFinal = finalMs;
+    }
+    if (status === 'delivered' && finalMs !== null && details?.sentAt) {
+      if (details.sentAt !== sentText) {
+        sentText = details.sentAt;
+        sentMs = Date.parse(sentText);
+      }
+      if (!Number.isNaN(sentMs)) toDeliver[delivering++] = Math.max(0, (finalMs - sentMs) / SECOND);
+    }
+    if (FAILED.has(status)) {
+      const code = details?.code ?? null;
+      const failure = failures.get(code);
+      if (failure) failure.count++;
+      else
+        failures.set(code, {
+          meaning: deliveryCodeMeaning(code) ?? details?.description ?? 'No code given',
+          count: 1,
+        });
+    }
+  }
+
+  const counts: StatusCounts = {};
+  ROW_STATUSES.forEach((status, i) => {
+    if (byStatus[i]) counts[status] = byStatus[i];
+  });
+  const count = (statuses: ReadonlySet<RowStatus>) =>
+    [...statuses].reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+  const sent = count(SENT);
+  const delivered = counts.delivered ?? 0;
+  const { startedAt } = campaign;
+  const timeline = startedAt
+    ? buildTimeline(Date.parse(startedAt), lastFinal, finalAt.subarray(0, finals), finalDelivered)
+    : { bucketSeconds: 1, timeline: [] };
+
+  return {
+    campaignId: campaign.id,
+    counts,
+    sent,
+    delivered,
+    failed: count(FAILED),
+    deliveryRate: sent === 0 ? null : delivered / sent,
+    medianSecondsToDeliver: median(toDeliver.subarray(0, delivering)),
+    ...timeline,
+    failures: [...failures]
+      .map(([code, f]) => ({ code, meaning: f.meaning, count: f.count }))
+      .sort((a, b) => b.count - a.count || (a.code ?? '').localeCompare(b.code ?? '')),
+    replies: inbox.replies,
+    optOuts: inbox.optOuts,
+  };
+}
+
+/** The smallest round bucket that spans `fromMs`..`toMs` in at most MAX_TIMELINE_POINTS buckets. */
+export function bucketFor(fromMs: number, toMs: number): { startMs: number; bucketMs: number } {
+  const fits = (bucketMs: number) =>
+    Math.floor(toMs / bucketMs) - Math.floor(fromMs / bucketMs) < MAX_TIMELINE_POINTS;
+  const bucketMs =
+    BUCKETS_MS.find(fits) ?? Math.ceil((toMs - fromMs) / (MAX_TIMELINE_POINTS - 1) / DAY) * DAY;
+  return { startMs: Math.floor(fromMs / bucketMs) * bucketMs, bucketMs };
+}
+
+function buildTimeline(
+  startMs: number,
+  lastFinalMs: number,
+  finalAt: Float64Array,
+  finalDelivered: Uint8Array,
+): Pick<Dashboard, 'bucketSeconds' | 'timeline'> {
+  const { startMs: from, bucketMs } = bucketFor(startMs, Math.max(startMs, lastFinalMs));
+  const points = Math.floor((Math.max(startMs, lastFinalMs) - from) / bucketMs) + 1;
+  const delivered = new Float64Array(points);
+  const failed = new Float64Array(points);
+  for (let i = 0; i < finalAt.length; i++) {
+    // A platform clock behind ours can date a report before the campaign started: it counts in the first bucket.
+    const bucket = Math.max(0, Math.floor(((finalAt[i] as number) - from) / bucketMs));
+    bump(finalDelivered[i] ? delivered : failed, bucket);
+  }
+  return {
+    bucketSeconds: bucketMs / SECOND,
+    timeline: Array.from({ length: points }, (_, i) => ({
+      at: new Date(from + i * bucketMs).toISOString(),
+      delivered: delivered[i] as number,
+      failed: failed[i] as number,
+    })),
+  };
+}
+
+function bump(counts: Float64Array, at: number): void {
+  counts[at] = (counts[at] as number) + 1;
+}
+
+function median(values: Float64Array): number | null {
+  if (values.length === 0) return null;
+  values.sort();
+  const mid = values.length >> 1;
+  return values.length % 2
+    ? (values[mid] as number)
+    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+}
