@@ -254,7 +254,7 @@ describe.concurrent('campaign-desk send', () => {
     expect(run.stdout + run.stderr).not.toContain(WRONG_KEY);
     expect(sim.accepted).toEqual([]);
     const rows = await readReport(join(home, 'r.csv'));
-    expect(rows.slice(1).map((r) => r[4])).toEqual([
+    expect(rows.slice(1).map((r) => r[5])).toEqual([
       'ready',
       'ready',
       'skipped: duplicate',

@@ -112,8 +112,9 @@ export function buildDashboard(campaign: Campaign, inbox: InboxFigures): Dashboa
 export function bucketFor(fromMs: number, toMs: number): { startMs: number; bucketMs: number } {
   const fits = (bucketMs: number) =>
     Math.floor(toMs / bucketMs) - Math.floor(fromMs / bucketMs) < MAX_TIMELINE_POINTS;
+  // Past the largest round bucket, whole days; two points are kept spare for the alignment.
   const bucketMs =
-    BUCKETS_MS.find(fits) ?? Math.ceil((toMs - fromMs) / (MAX_TIMELINE_POINTS - 1) / DAY) * DAY;
+    BUCKETS_MS.find(fits) ?? Math.ceil((toMs - fromMs) / (MAX_TIMELINE_POINTS - 2) / DAY) * DAY;
   return { startMs: Math.floor(fromMs / bucketMs) * bucketMs, bucketMs };
 }
 
