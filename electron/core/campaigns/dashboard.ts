@@ -32,11 +32,14 @@ const SENT: ReadonlySet<RowStatus> = new Set([
   'expired',
 ]);
 const FAILED: ReadonlySet<RowStatus> = new Set(['rejected', 'undelivered', 'failed', 'expired']);
+/** Looked up once per row, by the status's name. */
+const KINDS = Object.fromEntries(
+  ROW_STATUSES.map((s, index) => [s, { index, sent: SENT.has(s), failed: FAILED.has(s) }]),
+) as Record<RowStatus, { index: number; sent: boolean; failed: boolean }>;
 
 /** A campaign's delivery figures, in one pass over its rows. */
 export function buildDashboard(campaign: Campaign, inbox: InboxFigures): Dashboard {
   const byStatus = new Float64Array(ROW_STATUSES.length);
-  const statusIndex = new Map(ROW_STATUSES.map((s, i) => [s, i]));
   const toDeliver = new Float64Array(campaign.size);
   let delivering = 0;
   const finalAt = new Float64Array(campaign.size);
@@ -50,23 +53,25 @@ export function buildDashboard(campaign: Campaign, inbox: InboxFigures): Dashboa
 
   for (let row = 0; row < campaign.size; row++) {
     const status = campaign.statusOf(row);
-    bump(byStatus, statusIndex.get(status) as number);
-    if (!SENT.has(status)) continue;
+    const kind = KINDS[status];
+    bump(byStatus, kind.index);
+    if (!kind.sent) continue;
     const details = campaign.sendDetails(row);
     const finalMs = campaign.history.deliveredAtMs(row);
-    if (finalMs !== null && (status === 'delivered' || FAILED.has(status))) {
+    const delivered = status === 'delivered';
+    if (finalMs !== null && (delivered || kind.failed)) {
       finalAt[finals] = finalMs;
-      finalDelivered[finals++] = status === 'delivered' ? 1 : 0;
+      finalDelivered[finals++] = delivered ? 1 : 0;
       if (finalMs > lastFinal) lastFinal = finalMs;
     }
-    if (status === 'delivered' && finalMs !== null && details?.sentAt) {
+    if (delivered && finalMs !== null && details?.sentAt) {
       if (details.sentAt !== sentText) {
         sentText = details.sentAt;
         sentMs = Date.parse(sentText);
       }
       if (!Number.isNaN(sentMs)) toDeliver[delivering++] = Math.max(0, (finalMs - sentMs) / SECOND);
     }
-    if (FAILED.has(status)) {
+    if (kind.failed) {
       const code = details?.code ?? null;
       const failure = failures.get(code);
       if (failure) failure.count++;
