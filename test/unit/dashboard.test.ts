@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Dashboard, RowDetails, type RowView } from '../../shared/api';
 import { deliveryCodeMeaning } from '../../shared/delivery-codes';
-import { bucketFor, MAX_TIMELINE_POINTS } from '../../electron/core/campaigns/dashboard';
+import fc from 'fast-check';
+import { bucketFor, MAX_TIMELINE_POINTS, median as medianOf } from '../../electron/core/campaigns/dashboard';
 import { SIMULATED_CARRIER, UNDELIVERED_OUTCOMES } from '../../electron/core/simulator/dr-scheduler';
 import { importCampaign, rowsOf, tempHome, type Home } from './sending-support';
 
@@ -110,6 +111,17 @@ describe('campaigns.dashboard', () => {
       ['delivered', '7500', 'Delivered'],
     ]);
     expect(details.deliveredAt).toBe(details.history[1]?.reportedAt);
+  });
+});
+
+describe('median', () => {
+  it('agrees with the middle of the sorted values, repeated values included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 300 }), (values) => {
+        const expected = values.length === 0 ? null : median(values);
+        expect(medianOf(Float64Array.from(values))).toBe(expected);
+      }),
+    );
   });
 });
 
