@@ -62,6 +62,7 @@ function DeliveryChart({ dashboard }: { dashboard: Dashboard }) {
             name="Delivered"
             stackId="reports"
             fill={DELIVERED_COLOR}
+            maxBarSize={48}
             isAnimationActive={false}
           />
           <Bar
@@ -69,6 +70,7 @@ function DeliveryChart({ dashboard }: { dashboard: Dashboard }) {
             name="Failed"
             stackId="reports"
             fill={FAILED_COLOR}
+            maxBarSize={48}
             isAnimationActive={false}
           />
         </BarChart>

@@ -112,6 +112,9 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
   await expect(page.getByTestId('count-skipped')).toHaveText('skipped 2');
   await expect(page.getByTestId('send-state')).toHaveText('Finished.');
   await expect(message).toBeDisabled();
+  // The dashboard follows the reports (throttled): it settles on the same figures.
+  await expect(page.getByTestId('dash-delivered')).toHaveText('4');
+  await expect(page.getByTestId('dash-rate')).toHaveText('100.0%');
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
   const downloading = page.waitForEvent('download');
