@@ -4,10 +4,12 @@ import type { CampaignPatch, CampaignView, RowFilter, RowPatch, ServiceView } fr
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignChecker } from './campaigns/checks';
+import { buildDashboard } from './campaigns/dashboard';
 import type { CampaignDefinition } from './campaigns/definition';
 import { Journal } from './campaigns/journal';
 import type { JournalEvent } from './campaigns/journal-events';
 import { buildReportCsv, buildSkippedCsv } from './campaigns/report';
+import { buildRowDetails } from './campaigns/row-details';
 import { RowQuery } from './campaigns/row-query';
 import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
@@ -575,6 +577,7 @@ export class Desk {
         description: report.description,
         transid: report.transid,
         carrier: report.carrier,
+        reportedAt: report.timestamp,
         raw: report.raw,
       });
       byCampaign.set(target.open, events);
@@ -710,8 +713,13 @@ export class Desk {
       'campaigns.testSend': ({ id, row, msisdn }) => this.testSend(id, row, msisdn),
       'campaigns.resendUnknown': ({ id }) => this.resendUnknown(id),
       'campaigns.report': ({ id }) => this.report(id),
-      'campaigns.row': () => unavailable(),
-      'campaigns.dashboard': () => unavailable(),
+      'campaigns.row': async ({ id, row }) => {
+        const { campaign } = await this.campaign(id);
+        if (row >= campaign.size) throw new DeskError('invalid-row', 'That row does not exist.');
+        return buildRowDetails(campaign, row, this.inbox.repliesTo(id, row));
+      },
+      'campaigns.dashboard': async ({ id }) =>
+        buildDashboard((await this.campaign(id)).campaign, this.inbox.figuresOf(id)),
       'tunnels.list': async () => this.tunnels.list(),
       'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
       'receiver.stats': () => unavailable(),

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { CampaignView, ServiceView } from '../../shared/api';
 import { ComposePanel } from './ComposePanel';
 import { formatDate } from './format';
@@ -9,7 +9,13 @@ import { useRow } from './hooks/useRows';
 import { PhonePreview } from './PhonePreview';
 import { RecipientSettings } from './RecipientSettings';
 import { RecipientsTable } from './RecipientsTable';
+import { RowDetailsDialog } from './RowDetailsDialog';
 import { SendPanel } from './SendPanel';
+
+// The chart library is loaded only for campaigns that have been sent.
+const DeliveryDashboard = lazy(() =>
+  import('./DeliveryDashboard').then((m) => ({ default: m.DeliveryDashboard })),
+);
 
 interface Props {
   campaign: CampaignView;
@@ -32,6 +38,8 @@ export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }
   const selectedRow = useRow(campaign.id, selected, revision);
   const preview = useMessagePreview(editor.draft.template, campaign.columns, selectedRow?.values);
   const locked = campaign.state !== 'draft';
+  const sent = campaign.startedAt !== null;
+  const [detailsRow, setDetailsRow] = useState<number | null>(null);
 
   return (
     <div className="workspace">
@@ -85,7 +93,21 @@ export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }
           />
         </div>
       </div>
-      <RecipientsTable campaign={campaign} revision={revision} selected={selected} onSelect={setSelected} />
+      {sent && (
+        <Suspense fallback={null}>
+          <DeliveryDashboard campaignId={campaign.id} />
+        </Suspense>
+      )}
+      <RecipientsTable
+        campaign={campaign}
+        revision={revision}
+        selected={selected}
+        onSelect={setSelected}
+        onOpen={sent ? setDetailsRow : null}
+      />
+      {detailsRow !== null && (
+        <RowDetailsDialog campaignId={campaign.id} row={detailsRow} onClose={() => setDetailsRow(null)} />
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CampaignView, RowFilter } from '../../shared/api';
-import { errorText, plural, REASON_LABELS } from './format';
+import { errorText, formatTime, plural, REASON_LABELS } from './format';
 import { useDesk } from './hooks/useDesk';
 import { filterKey, isFiltered, useRows } from './hooks/useRows';
 import { RecipientsSummary } from './RecipientsSummary';
@@ -14,6 +14,8 @@ interface Props {
   /** The previewed row, by its index in the file. */
   selected: number;
   onSelect: (index: number) => void;
+  /** Once the campaign has been sent, a click (or Enter) on a row opens its delivery details. */
+  onOpen: ((index: number) => void) | null;
 }
 
 const ROW_HEIGHT = 40;
@@ -42,7 +44,7 @@ function describeFilter(filter: RowFilter): string {
   return parts.join(', ');
 }
 
-export function RecipientsTable({ campaign, revision, selected, onSelect }: Props) {
+export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen }: Props) {
   const desk = useDesk();
   const [counted, setCounted] = useState<Pick<RowFilter, 'status' | 'reason'>>({});
   const [searchInput, setSearchInput] = useState('');
@@ -107,6 +109,11 @@ export function RecipientsTable({ campaign, revision, selected, onSelect }: Prop
     setCursor({ key: filterKey(filter), position: at });
   }
 
+  function open(index: number, at: number) {
+    select(index, at);
+    onOpen?.(index);
+  }
+
   function showOnly(next: Pick<RowFilter, 'status' | 'reason'>) {
     setNotice(null);
     setCounted(next);
@@ -159,6 +166,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect }: Prop
     const row = rows.rowAt(next);
     if (step === undefined || next < 0 || next >= count || !row) return;
     e.preventDefault();
+    if (e.key === 'Enter' && onOpen) return open(row.index, next);
     select(row.index, next);
     virtualizer.scrollToIndex(next);
     scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus();
@@ -172,7 +180,8 @@ export function RecipientsTable({ campaign, revision, selected, onSelect }: Prop
       <div className="table-title">
         <h2 id="recipients-title">Recipients</h2>
         <span className="muted small">
-          {plural(campaign.rowCount, 'row')} · click a row to preview its message
+          {plural(campaign.rowCount, 'row')} ·{' '}
+          {onOpen ? 'click a row to see its delivery reports' : 'click a row to preview its message'}
         </span>
       </div>
       <RecipientsSummary campaign={campaign} filter={counted} onFilter={showOnly} />
@@ -220,7 +229,12 @@ export function RecipientsTable({ campaign, revision, selected, onSelect }: Prop
           {rows.error}
         </p>
       )}
-      <div role="table" aria-labelledby="recipients-title" aria-rowcount={count + 1} className="table">
+      <div
+        role="table"
+        aria-labelledby="recipients-title"
+        aria-rowcount={count + 1}
+        className={`table${onOpen ? ' table-sent' : ''}`}
+      >
         <div role="row" className="table-row table-head" aria-rowindex={1}>
           <span role="columnheader" className="num">
             #
@@ -232,6 +246,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect }: Prop
             Segments
           </span>
           <span role="columnheader">Status</span>
+          {onOpen && <span role="columnheader">Final report</span>}
         </div>
         {rows.total === 0 && (
           <p className="muted table-empty" data-testid="no-rows">
@@ -259,7 +274,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect }: Prop
                   tabIndex={item.index === focusable ? 0 : -1}
                   className={`table-row${isSelected ? ' selected' : ''}`}
                   style={{ height: rowHeight, transform: `translateY(${item.start}px)` }}
-                  onClick={() => row && select(row.index, item.index)}
+                  onClick={() => row && open(row.index, item.index)}
                   onKeyDown={(e) => onKeyDown(e, item.index)}
                 >
                   {row ? (
@@ -287,6 +302,16 @@ export function RecipientsTable({ campaign, revision, selected, onSelect }: Prop
                       <span role="cell" className="status-cell">
                         <StatusCell row={row} />
                       </span>
+                      {onOpen && (
+                        <span
+                          role="cell"
+                          className="ellipsis"
+                          data-testid={`delivered-at-${row.index}`}
+                          title={row.deliveredAt ? formatTime(row.deliveredAt) : undefined}
+                        >
+                          {row.deliveredAt ? new Date(row.deliveredAt).toLocaleTimeString() : ''}
+                        </span>
+                      )}
                     </>
                   ) : (
                     <>

@@ -32,13 +32,26 @@ export function percent(fraction: number): string {
   return `${Math.floor(Math.min(Math.max(fraction, 0), 1) * 100)}%`;
 }
 
-/** Offers `csv` as a download; the byte order mark lets Excel read it as UTF-8, so accents survive. */
+/** Offers `csv` as a download, as the core wrote it (with its byte order mark). */
 export function downloadCsv(fileName: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
   link.click();
   // Released later: the download reads the blob after click() returns.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A date and time to the second, in the user's locale. */
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+/** A duration such as `4.2 s`, `3 min 5 s` or `2 h 10 min`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

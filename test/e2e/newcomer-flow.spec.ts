@@ -112,34 +112,42 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
   await expect(page.getByTestId('count-skipped')).toHaveText('skipped 2');
   await expect(page.getByTestId('send-state')).toHaveText('Finished.');
   await expect(message).toBeDisabled();
+  // The dashboard follows the reports (throttled): it settles on the same figures.
+  await expect(page.getByTestId('dash-delivered')).toHaveText('4');
+  await expect(page.getByTestId('dash-rate')).toHaveText('100.0%');
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export report' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('recipients-report.csv');
-  const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
-  const [header, ...rows] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
+  const file = readFileSync(await download.path(), 'utf8');
+  expect(file.startsWith('\uFEFF')).toBe(true);
+  expect(file.startsWith('\uFEFF\uFEFF')).toBe(false);
+  const [header, ...rows] = Papa.parse<string[]>(file.slice(1), { skipEmptyLines: true }).data;
   expect(header).toEqual([
     'name',
     'phone',
     'city',
     'msisdn',
     'message',
+    'segments',
     'status',
     'code',
     'description',
     'transid',
     'sent_at',
-    'updated_at',
+    'delivered_at',
   ]);
   expect(rows).toHaveLength(RECIPIENTS.length);
   for (const [i, r] of RECIPIENTS.entries()) {
     const row = Object.fromEntries((header ?? []).map((column, c) => [column, rows[i]?.[c]]));
+    // Cells starting with + are written with an apostrophe, so that spreadsheets show them as text.
+    const asText = (cell: string) => (cell.startsWith('+') ? `'${cell}` : cell);
     expect(row).toMatchObject({
       name: r.name,
-      phone: r.phone,
-      msisdn: r.msisdn ?? '',
+      phone: asText(r.phone),
+      msisdn: asText(r.msisdn ?? ''),
       message: `Hi ${r.name}, your order is ready.`,
       status: r.skipped ? `skipped: ${r.skipped.reason}` : 'delivered',
     });
@@ -147,6 +155,7 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
     else {
       expect(row.transid).not.toBe('');
       expect(Date.parse(row.sent_at ?? '')).not.toBeNaN();
+      expect(Date.parse(row.delivered_at ?? '')).not.toBeNaN();
     }
   }
 

@@ -53,8 +53,11 @@ function dir(name: string): string {
   return join(tmp, name);
 }
 
+/** The report as written: a byte order mark, then CSV. */
 async function readReport(path: string): Promise<string[][]> {
-  const parsed = Papa.parse<string[]>(await readFile(path, 'utf8'), { skipEmptyLines: true });
+  const text = await readFile(path, 'utf8');
+  expect(text.startsWith('\uFEFF')).toBe(true);
+  const parsed = Papa.parse<string[]>(text.slice(1), { skipEmptyLines: true });
   expect(parsed.errors).toEqual([]);
   return parsed.data;
 }
@@ -96,26 +99,28 @@ describe.concurrent('campaign-desk send', () => {
       'phone',
       'msisdn',
       'message',
+      'segments',
       'status',
       'code',
       'description',
       'transid',
       'sent_at',
-      'updated_at',
+      'delivered_at',
     ]);
-    expect(rows.map((r) => r.slice(0, 4))).toEqual([
-      ['Ann', '+14155552671', '+14155552671', 'Hi Ann'],
-      ['Bob', '(415) 555-2672', '+14155552672', 'Hi Bob'],
-      ['Ann twin', '+1 415 555 2671', '+14155552671', 'Hi Ann twin'],
-      ['Nobody', '12', '', 'Hi Nobody'],
+    expect(rows.map((r) => r.slice(0, 5))).toEqual([
+      ['Ann', "'+14155552671", "'+14155552671", 'Hi Ann', '1'],
+      ['Bob', '(415) 555-2672', "'+14155552672", 'Hi Bob', '1'],
+      ['Ann twin', "'+1 415 555 2671", "'+14155552671", 'Hi Ann twin', '1'],
+      ['Nobody', '12', '', 'Hi Nobody', '1'],
     ]);
     for (const row of rows.slice(0, 2)) {
-      expect(FINAL).toContain(row[4]);
-      expect(row[5]).toMatch(/^7\d{3}$/);
-      expect(row[7]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(FINAL).toContain(row[5]);
+      expect(row[6]).toMatch(/^7\d{3}$/);
+      expect(row[8]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(Date.parse(row[10] ?? '')).not.toBeNaN();
     }
-    expect(rows[2]?.[4]).toBe('skipped: duplicate');
-    expect(rows[3]?.[4]).toBe('skipped: invalid-number');
+    expect(rows[2]?.[5]).toBe('skipped: duplicate');
+    expect(rows[3]?.[5]).toBe('skipped: invalid-number');
   });
 
   it('exits 2 with the usage when --text is missing', async () => {
@@ -213,7 +218,7 @@ describe.concurrent('campaign-desk send', () => {
       expect(m.notifyurl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32,}\/dr$/);
     expect(sim.failedPosts).toEqual([]);
     const rows = await readReport(report);
-    expect(rows.slice(1).map((r) => [r[4], r[7]])).toEqual([
+    expect(rows.slice(1).map((r) => [r[5], r[8]])).toEqual([
       ['delivered', sim.accepted[0]?.transid],
       ['delivered', sim.accepted[1]?.transid],
       ['skipped: duplicate', ''],
@@ -249,7 +254,7 @@ describe.concurrent('campaign-desk send', () => {
     expect(run.stdout + run.stderr).not.toContain(WRONG_KEY);
     expect(sim.accepted).toEqual([]);
     const rows = await readReport(join(home, 'r.csv'));
-    expect(rows.slice(1).map((r) => r[4])).toEqual([
+    expect(rows.slice(1).map((r) => r[5])).toEqual([
       'ready',
       'ready',
       'skipped: duplicate',

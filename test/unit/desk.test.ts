@@ -261,7 +261,8 @@ describe('Desk: a campaign through the sandbox', () => {
 
     const report = await desk.report(campaign.id);
     expect(report.fileName).toBe('customers-report.csv');
-    const parsed = Papa.parse<string[]>(report.csv, { skipEmptyLines: true });
+    expect(report.csv.startsWith('\uFEFF')).toBe(true);
+    const parsed = Papa.parse<string[]>(report.csv.slice(1), { skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
     const [header, ...lines] = parsed.data;
     expect(header).toEqual([
@@ -270,49 +271,55 @@ describe('Desk: a campaign through the sandbox', () => {
       'city',
       'msisdn',
       'message',
+      'segments',
       'status',
       'code',
       'description',
       'transid',
       'sent_at',
-      'updated_at',
+      'delivered_at',
     ]);
     expect(lines).toHaveLength(7);
-    expect(lines.map((l) => l.slice(0, 6))).toEqual([
-      ['Ann', '+14155552671', 'Paris', '+14155552671', 'Hi Ann, see you in Paris!', 'delivered'],
-      ['Bob', '+1 (415) 555-2672', '', '+14155552672', 'Hi Bob, see you in town!', 'delivered'],
+    // Numbers starting with + are written with an apostrophe, so that spreadsheets show them as text.
+    expect(lines.map((l) => l.slice(0, 7))).toEqual([
+      ['Ann', "'+14155552671", 'Paris', "'+14155552671", 'Hi Ann, see you in Paris!', '1', 'delivered'],
+      ['Bob', "'+1 (415) 555-2672", '', "'+14155552672", 'Hi Bob, see you in town!', '1', 'delivered'],
       [
         'Ann again',
-        '+14155552671',
+        "'+14155552671",
         'Rome',
-        '+14155552671',
+        "'+14155552671",
         'Hi Ann again, see you in Rome!',
+        '1',
         'skipped: duplicate',
       ],
-      ['Cy', 'not a number', 'Oslo', '', 'Hi Cy, see you in Oslo!', 'skipped: invalid-number'],
-      ['Dee', '', 'Lima', '', 'Hi Dee, see you in Lima!', 'skipped: missing-number'],
+      ['Cy', 'not a number', 'Oslo', '', 'Hi Cy, see you in Oslo!', '1', 'skipped: invalid-number'],
+      ['Dee', '', 'Lima', '', 'Hi Dee, see you in Lima!', '1', 'skipped: missing-number'],
       [
         'Łukasz 🎉',
-        '+4915112345678',
+        "'+4915112345678",
         'Zürich €',
-        '+4915112345678',
+        "'+4915112345678",
         'Hi Łukasz 🎉, see you in Zürich €!',
+        '1',
         'delivered',
       ],
       [
         'Smith, Jo',
         '4155552673',
         'New "York"',
-        '+14155552673',
+        "'+14155552673",
         'Hi Smith, Jo, see you in New "York"!',
+        '1',
         'delivered',
       ],
     ]);
     for (const row of READY_ROWS) {
       const line = lines[row] as string[];
-      expect(line.slice(6, 9)).toEqual(['7500', 'Delivered', rows[row]?.transid]);
-      expect(line[9]).toBe(rows[row]?.sentAt);
-      expect(line[10]).toBe(rows[row]?.updatedAt);
+      expect(line.slice(7, 10)).toEqual(['7500', 'Delivered', rows[row]?.transid]);
+      expect(line[10]).toBe(rows[row]?.sentAt);
+      expect(line[11]).toBe(rows[row]?.deliveredAt);
+      expect(Date.parse(line[11] ?? '')).toBeGreaterThanOrEqual(Date.parse(line[10] ?? ''));
     }
   });
 

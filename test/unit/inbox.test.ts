@@ -84,8 +84,12 @@ describe('replies: STOP through the Sandbox', () => {
     });
     expect(pushed).toEqual(entries);
     expect((await optedOut(desk)).get(phone(1))).toBe('replied "STOP" to Sandbox (built-in simulator)');
-    // What was sent stays as it was.
+    // What was sent stays as it was, and the row and the dashboard show the reply.
     expect((await rowsOf(desk, id))[1]).toMatchObject({ status: 'delivered', reason: null });
+    const details = await desk.handlers['campaigns.row']({ id, row: 1 });
+    expect(details.replies).toEqual(entries);
+    expect((await desk.handlers['campaigns.row']({ id, row: 0 })).replies).toEqual([]);
+    expect(await desk.handlers['campaigns.dashboard']({ id })).toMatchObject({ replies: 1, optOuts: 1 });
 
     const next = await importCampaign(desk, 3);
     const rows = await rowsOf(desk, next);

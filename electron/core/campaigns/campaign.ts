@@ -20,6 +20,7 @@ import type { Encoding } from '../../../shared/segments';
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
+import { DeliveryHistory } from './delivery-history';
 import type { JournalEvent } from './journal-events';
 
 /** The states from which a campaign can be sent (or resumed): what stands in its way is shown. */
@@ -42,7 +43,8 @@ export interface RowOutcome {
   updatedAt: string | null;
 }
 
-type RowDetails = Omit<RowOutcome, 'status' | 'deliveredAt'>;
+/** A sent row's last answer or report, and when it was sent. */
+export type SendDetails = Omit<RowOutcome, 'status' | 'deliveredAt'>;
 
 /** What is sent to one row, rendered on demand. */
 export interface PreparedRow {
@@ -60,7 +62,7 @@ export interface Checks {
 }
 
 const STATUS_CODE = new Map(ROW_STATUSES.map((s, i) => [s, i]));
-const NO_DETAILS: RowDetails = {
+const NO_DETAILS: SendDetails = {
   code: null,
   description: null,
   transid: null,
@@ -75,8 +77,11 @@ const NO_DETAILS: RowDetails = {
  */
 export class Campaign {
   private status: Uint8Array;
-  private readonly details: (RowDetails | undefined)[] = [];
+  private readonly details: (SendDetails | undefined)[] = [];
   private started = false;
+  /** When sending first began, and when it last ended (null while it runs again). */
+  private firstStart: string | null = null;
+  private lastEnd: string | null = null;
   private ended: {
     state: Exclude<CampaignState, 'draft' | 'scheduled' | 'sending'>;
     error: string | null;
@@ -91,6 +96,8 @@ export class Campaign {
   private readonly lateOptOuts = new Set<number>();
   private compiled: CompiledTemplate;
   private linksUsed: readonly Smartlink[] | null = null;
+  /** Every delivery report of every row. */
+  readonly history: DeliveryHistory;
   /** Grows with every change to the rows, so that derived lists (filters) know when to refresh. */
   revision = 0;
 
@@ -101,6 +108,7 @@ export class Campaign {
   ) {
     this.compiled = compileTemplate(def.template, def.columns);
     this.status = this.initialStatuses();
+    this.history = new DeliveryHistory(table.size);
   }
 
   get id(): string {
@@ -109,6 +117,11 @@ export class Campaign {
 
   get definition(): CampaignDefinition {
     return this.def;
+  }
+
+  /** When sending first began. */
+  get startedAt(): string | null {
+    return this.firstStart;
   }
 
   get isStarted(): boolean {
@@ -276,7 +289,16 @@ export class Campaign {
 
   outcome(row: number): RowOutcome | undefined {
     if (row < 0 || row >= this.status.length) return undefined;
-    return { status: this.statusOf(row), ...(this.details[row] ?? NO_DETAILS), deliveredAt: null };
+    return {
+      status: this.statusOf(row),
+      ...(this.details[row] ?? NO_DETAILS),
+      deliveredAt: this.history.deliveredAt(row),
+    };
+  }
+
+  /** The row's last answer or report and when it was sent; undefined for rows never sent. */
+  sendDetails(row: number): Readonly<SendDetails> | undefined {
+    return this.details[row];
   }
 
   /** Applies one journal event; returns the rows it changed. */
@@ -286,6 +308,8 @@ export class Campaign {
       case 'start':
         this.started = true;
         this.ended = null;
+        this.firstStart ??= event.at;
+        this.lastEnd = null;
         if (event.serviceId && event.baseUrl) {
           this.service = { id: event.serviceId, baseUrl: event.baseUrl, rate: event.rate ?? null };
         }
@@ -330,7 +354,9 @@ export class Campaign {
           this.byTransid.set(event.transid, row);
         }
         this.details[row] = details;
+        const report = event.t === 'dr' ? this.history.add(row, event) : null;
         if (!canAdvance(this.statusOf(row), event.status)) return [];
+        if (report !== null && isFinal(event.status)) this.history.settle(row, report);
         this.set(row, event.status, {
           ...details,
           code: event.code,
@@ -341,6 +367,7 @@ export class Campaign {
       }
       case 'end':
         this.ended = { state: event.state, error: event.error };
+        this.lastEnd = event.at;
         return [];
       case 'test':
         this.tests[event.test] = {
@@ -396,8 +423,8 @@ export class Campaign {
       scheduledAt: this.scheduledAt,
       unknownResendableAt: this.unknownResendableAt(unknownGraceMs),
       testSend: this.tests.at(-1) ?? null,
-      startedAt: null,
-      endedAt: null,
+      startedAt: this.firstStart,
+      endedAt: this.lastEnd,
       receiverWarning: null,
     };
   }
@@ -418,7 +445,7 @@ export class Campaign {
     );
   }
 
-  private set(row: number, status: RowStatus, details: RowDetails): void {
+  private set(row: number, status: RowStatus, details: SendDetails): void {
     this.status[row] = STATUS_CODE.get(status) as number;
     this.details[row] = details;
   }

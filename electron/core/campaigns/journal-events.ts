@@ -41,6 +41,8 @@ export const JournalEvent = z.discriminatedUnion('t', [
     description: Nullable,
     transid: Nullable,
     carrier: Nullable,
+    /** The platform's own time stamp, as it gave it (absent in journals written before it was kept). */
+    reportedAt: Nullable.optional(),
     raw: z.unknown(),
   }),
   z.object({

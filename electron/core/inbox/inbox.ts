@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { InboxEntry } from '../../../shared/api';
 import type { Campaign } from '../campaigns/campaign';
+import type { InboxFigures } from '../campaigns/dashboard';
 import { Journal } from '../campaigns/journal';
 import { spreadsheetCsv } from '../export/spreadsheet-csv';
 import type { IncomingMessage } from '../receiver/webhook-schemas';
@@ -124,6 +125,23 @@ export class Inbox {
   list({ serviceId, search, offset, limit }: InboxQuery): { total: number; entries: InboxEntry[] } {
     const found = this.newestFirst(serviceId, search);
     return { total: found.length, entries: found.slice(offset, offset + limit) };
+  }
+
+  /** The replies linked to one row of a campaign, oldest first. */
+  repliesTo(campaignId: string, row: number): InboxEntry[] {
+    return this.entries.filter((e) => e.match?.campaignId === campaignId && e.match.row === row);
+  }
+
+  /** How many replies a campaign's rows got, and how many of them opted out. */
+  figuresOf(campaignId: string): InboxFigures {
+    let replies = 0;
+    let optOuts = 0;
+    for (const e of this.entries) {
+      if (e.match?.campaignId !== campaignId) continue;
+      replies++;
+      if (e.action === 'opted-out') optOuts++;
+    }
+    return { replies, optOuts };
   }
 
   /** The replies as a spreadsheet-safe CSV (a reply's text is a stranger's: formulas are neutralized). */
