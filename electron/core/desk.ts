@@ -77,6 +77,8 @@ export class Desk {
   private readonly schedules: CampaignSchedules;
   private readonly viewTimers = new Map<string, NodeJS.Timeout>();
   private allOpen = false;
+  /** Reports since the start that named no row (the receiver counts the rest of ReceiverStats). */
+  private unmatchedReports = 0;
 
   private constructor(
     private readonly options: DeskOptions,
@@ -116,6 +118,7 @@ export class Desk {
     const ref: { desk?: Desk } = {};
     const receiver = await startStableReceiver(options.settings, {
       secret,
+      rejectedLog: join(options.dataDir, 'rejected-posts.ndjson'),
       handlers: {
         onDeliveryReports: (reports) => (ref.desk as Desk).recordDeliveryReports(reports),
         onIncomingMessage: (message) => (ref.desk as Desk).recordIncomingMessage(message),
@@ -491,6 +494,7 @@ export class Desk {
           status: report.status,
           code: report.code,
           description: report.description,
+          raw: report.raw,
         });
         byCampaign.set(test.open, events);
         continue;
@@ -522,6 +526,7 @@ export class Desk {
       ...(unmatched.length > 0 ? [this.unmatched.appendAll(unmatched)] : []),
       ...[...byCampaign].map(([open, events]) => this.record(open, events)),
     ]);
+    this.unmatchedReports += unmatched.length;
   }
 
   private async recordIncomingMessage(message: IncomingMessage): Promise<void> {
@@ -545,7 +550,11 @@ export class Desk {
       const id = match[1] as string;
       const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
       const row = Number(match[2]);
-      if (open?.campaign.wasSent(row)) return { open, row };
+      if (open?.campaign.wasSent(row)) {
+        // A transid already known for another row contradicts the correlation id: neither is trusted.
+        const other = report.transid ? this.findTransid(report.transid) : null;
+        return !other || (other.open === open && other.row === row) ? { open, row } : null;
+      }
     }
     if (!report.transid) return null;
     const found = this.findTransid(report.transid);
@@ -639,7 +648,7 @@ export class Desk {
       'campaigns.dashboard': () => unavailable(),
       'tunnels.list': () => unavailable(),
       'tunnels.reconnect': () => unavailable(),
-      'receiver.stats': () => unavailable(),
+      'receiver.stats': async () => ({ ...this.receiver.stats(), unmatched: this.unmatchedReports }),
       'inbox.list': () => unavailable(),
       'inbox.export': () => unavailable(),
       'optOut.keywords': () => unavailable(),

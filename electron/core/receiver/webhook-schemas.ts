@@ -49,6 +49,7 @@ const Notification = z.object({ transid: optionalText, correlationid: optionalTe
 /** Validated with zod, one level at a time, on keys compared in lower case. */
 export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
   const items = Array.isArray(body) ? body : [body];
+  if (items.length === 0) return 'not a delivery report: an empty list';
   const reports: DeliveryReport[] = [];
   for (const raw of items) {
     const n = withLowerKeys(withLowerKeys(raw)?.deliveryinfonotification);
@@ -77,12 +78,27 @@ export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
   return reports;
 }
 
-/** The object's own keys in lower case (the platform's samples disagree on casing); null for non-objects. */
+/**
+ * The object's own keys in lower case (the platform's samples disagree on casing); null for non-objects.
+ * Keys become own properties of an object without prototype, so `__proto__` is a key like any other.
+ */
 function withLowerKeys(value: unknown): Record<string, unknown> | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const lowered: Record<string, unknown> = {};
+  const lowered = Object.create(null) as Record<string, unknown>;
   for (const [key, v] of Object.entries(value)) lowered[key.toLowerCase()] = v;
   return lowered;
+}
+
+/** Whether arrays and objects nest deeper than `max` levels (such a payload could not be written back). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function parseIncomingMessage(body: unknown): IncomingMessage | string {

@@ -1,0 +1,121 @@
+import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+
+export interface RateLimits {
+  /** Tokens a source regains per second; a post the receiver takes costs one. */
+  perSecond: number;
+  /** Tokens a source can hold: how many posts it may send at once after a quiet spell. */
+  burst: number;
+  /** Cost of a refused post (malformed, oversized, not a report, wrong method or endpoint under the secret). */
+  refusedCost: number;
+  /** Cost of a request whose path does not start with the secret: someone probing for it. */
+  strayCost: number;
+  /** Sources tracked at once; the one seen least recently is forgotten first. */
+  maxSources: number;
+}
+
+/**
+ * The platform posts up to two reports per message (submitted, then final) at up to 10,000 messages per
+ * second; a scanner gets ten probes, then one every fifth of a second.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  perSecond: 20_000,
+  burst: 40_000,
+  refusedCost: 20,
+  strayCost: 4_000,
+  maxSources: 10_000,
+};
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export type Admission = { admitted: true } | { admitted: false; retryAfterSeconds: number };
+
+/**
+ * A token bucket per source address. A request is admitted while its source's balance is positive and
+ * then pays its cost, which may leave the balance in debt (down to minus one burst): a costly request is
+ * never refused for its cost alone, and its source waits the debt off before the next one.
+ */
+export class SourceLimiter {
+  /** In order of last use, so that the first entries are the stalest. */
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  admit(source: string, cost: number): Admission {
+    const bucket = this.refilled(source);
+    if (bucket.tokens <= 0) {
+      return {
+        admitted: false,
+        retryAfterSeconds: Math.max(1, Math.ceil(-bucket.tokens / this.limits.perSecond)),
+      };
+    }
+    bucket.tokens = Math.max(-this.limits.burst, bucket.tokens - cost);
+    return { admitted: true };
+  }
+
+  /** Adds to what an admitted request cost, once it turned out to be refused. */
+  charge(source: string, cost: number): void {
+    const bucket = this.refilled(source);
+    bucket.tokens = Math.max(-this.limits.burst, bucket.tokens - cost);
+  }
+
+  get trackedSources(): number {
+    return this.buckets.size;
+  }
+
+  private refilled(source: string): Bucket {
+    const now = this.now();
+    this.forgetFullBuckets(now);
+    let bucket = this.buckets.get(source);
+    if (bucket) {
+      this.buckets.delete(source);
+      bucket.tokens = Math.min(
+        this.limits.burst,
+        bucket.tokens + ((now - bucket.at) / 1000) * this.limits.perSecond,
+      );
+      bucket.at = now;
+    } else {
+      if (this.buckets.size >= this.limits.maxSources)
+        this.buckets.delete(this.buckets.keys().next().value as string);
+      bucket = { tokens: this.limits.burst, at: now };
+    }
+    this.buckets.set(source, bucket);
+    return bucket;
+  }
+
+  /** A bucket that has refilled is the same as none: a few of the stalest are dropped on every call. */
+  private forgetFullBuckets(now: number): void {
+    for (let i = 0; i < 2; i++) {
+      const first = this.buckets.entries().next();
+      if (first.done) return;
+      const [source, bucket] = first.value;
+      const full = bucket.tokens + ((now - bucket.at) / 1000) * this.limits.perSecond >= this.limits.burst;
+      if (!full) return;
+      this.buckets.delete(source);
+    }
+  }
+}
+
+/**
+ * Where a request came from. Through a tunnel every request arrives from loopback, and the tunnel appends
+ * the address it saw to X-Forwarded-For; entries before it are whatever the client wrote, so only the last
+ * one is trusted.
+ */
+export function sourceOf(req: IncomingMessage): string {
+  const socket = req.socket.remoteAddress ?? 'unknown';
+  if (!isLoopback(socket)) return socket;
+  const forwarded = req.headers['x-forwarded-for'];
+  const last =
+    (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').pop()?.trim() ?? '';
+  return isIP(last) ? last : socket;
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+}
