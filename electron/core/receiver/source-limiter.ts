@@ -34,8 +34,8 @@ interface Bucket {
 export type Admission = { admitted: true } | { admitted: false; retryAfterSeconds: number };
 
 /**
- * A token bucket per source address. A request is admitted while its source's balance is positive and
- * then pays its cost, which may leave the balance in debt (down to minus one burst): a costly request is
+ * A token bucket per source address. A request is admitted while its source holds a token (the cost of a
+ * post taken in) and then pays its cost, which may leave the balance in debt (down to minus one burst): a costly request is
  * never refused for its cost alone, and its source waits the debt off before the next one.
  */
 export class SourceLimiter {
@@ -49,11 +49,8 @@ export class SourceLimiter {
 
   admit(source: string, cost: number): Admission {
     const bucket = this.refilled(source);
-    if (bucket.tokens <= 0) {
-      return {
-        admitted: false,
-        retryAfterSeconds: Math.max(1, Math.ceil(-bucket.tokens / this.limits.perSecond)),
-      };
+    if (bucket.tokens < 1) {
+      return { admitted: false, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / this.limits.perSecond) };
     }
     bucket.tokens = Math.max(-this.limits.burst, bucket.tokens - cost);
     return { admitted: true };
