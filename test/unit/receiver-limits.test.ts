@@ -1,5 +1,6 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ async function start(options: Partial<Omit<ReceiverOptions, 'secret' | 'handlers
 
 async function post(
   url: string,
-  body: string | Buffer | AsyncIterable<Buffer>,
+  body: string | Buffer | Readable,
   headers: Record<string, string> = {},
   method: 'POST' | 'GET' = 'POST',
 ) {
@@ -242,6 +243,17 @@ describe('receiver: hostile posts', () => {
     });
   });
 
+  it('reads numbers beyond any range as text', async () => {
+    const { receiver, reports } = await start();
+    const huge = body.replace('"7500"', '1e400').replace('"camp-1.0"', '123456789012345678901234567890');
+    expect((await post(receiver.drUrl, huge)).status).toBe(200);
+    expect(reports[0]).toMatchObject({
+      code: 'Infinity',
+      correlationid: '1.2345678901234568e+29',
+      status: 'delivered',
+    });
+  });
+
   it('reads a JSON body whatever content type it is sent with', async () => {
     const { receiver, reports } = await start();
     for (const type of [
@@ -350,6 +362,10 @@ describe('receiver: refused posts are kept', () => {
 });
 
 /** A body of `total` bytes sent in `size`-byte chunks, without a declared length. */
-async function* chunked(fill: string, total: number, size: number): AsyncIterable<Buffer> {
-  for (let sent = 0; sent < total; sent += size) yield Buffer.from(fill.repeat(size));
+function chunked(fill: string, total: number, size: number): Readable {
+  return Readable.from(
+    (function* () {
+      for (let sent = 0; sent < total; sent += size) yield Buffer.from(fill.repeat(size));
+    })(),
+  );
 }
