@@ -76,7 +76,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     if (!kind) return answer(res, 404, 'not found');
     if (req.method !== 'POST') {
-      limiter.charge(source, limits.refusedCost);
+      limiter.charge(source, limits.refusedCost - 1);
       return answer(res, 405, 'POST only');
     }
     const body = await readBody(req, maxBody);

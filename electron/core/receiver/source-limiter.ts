@@ -35,8 +35,8 @@ export type Admission = { admitted: true } | { admitted: false; retryAfterSecond
 
 /**
  * A token bucket per source address. A request is admitted while its source holds a token (the cost of a
- * post taken in) and then pays its cost, which may leave the balance in debt (down to minus one burst): a costly request is
- * never refused for its cost alone, and its source waits the debt off before the next one.
+ * post taken in) and then pays its cost, which may leave the balance in debt (down to minus one burst):
+ * a costly request is never refused for its cost alone, and its source waits the debt off before the next.
  */
 export class SourceLimiter {
   /** In order of last use, so that the first entries are the stalest. */
