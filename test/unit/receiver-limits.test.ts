@@ -162,18 +162,18 @@ describe('SourceLimiter: memory', () => {
       { perSecond: 10, burst: 10, refusedCost: 5, strayCost: 100, maxSources: 3 },
       () => now,
     );
-    for (const source of ['a', 'b', 'c', 'd', 'e'])
-      expect(limiter.admit(source, 1)).toEqual({ admitted: true });
-    expect(limiter.trackedSources).toBe(3);
-    // 'a' was forgotten to make room: it starts again with a full budget.
+    // A debt is at most one burst: this one is paid off in 1.1 s.
     expect(limiter.admit('a', 100)).toEqual({ admitted: true });
     expect(limiter.admit('a', 1)).toEqual({ admitted: false, retryAfterSeconds: 2 });
+    for (const source of ['b', 'c']) expect(limiter.admit(source, 1)).toEqual({ admitted: true });
+    expect(limiter.trackedSources).toBe(3);
     now += 1000;
-    limiter.admit('f', 1);
-    limiter.admit('f', 1);
-    // c, d and e refilled within the second and were dropped; 'a' is still in debt.
+    expect(limiter.admit('b', 1)).toEqual({ admitted: true });
+    // b and c had refilled and were dropped (b is tracked again since); 'a' is still in debt.
     expect(limiter.trackedSources).toBe(2);
     expect(limiter.admit('a', 1)).toEqual({ admitted: false, retryAfterSeconds: 1 });
+    for (let i = 0; i < 100; i++) limiter.admit(`source ${i}`, 1);
+    expect(limiter.trackedSources).toBe(3);
   });
 });
 

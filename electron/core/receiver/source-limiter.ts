@@ -39,13 +39,16 @@ export type Admission = { admitted: true } | { admitted: false; retryAfterSecond
  * a costly request is never refused for its cost alone, and its source waits the debt off before the next.
  */
 export class SourceLimiter {
-  /** In order of last use, so that the first entries are the stalest. */
+  /** In the order sources were first seen: the first one goes when too many are tracked. */
   private readonly buckets = new Map<string, Bucket>();
+  private sweptAt: number;
 
   constructor(
     private readonly limits: RateLimits,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.sweptAt = now();
+  }
 
   admit(source: string, cost: number): Admission {
     const bucket = this.refilled(source);
@@ -68,33 +71,30 @@ export class SourceLimiter {
 
   private refilled(source: string): Bucket {
     const now = this.now();
-    this.forgetFullBuckets(now);
-    let bucket = this.buckets.get(source);
+    if (now - this.sweptAt >= 1000) this.forgetFullBuckets(now);
+    const bucket = this.buckets.get(source);
     if (bucket) {
-      this.buckets.delete(source);
-      bucket.tokens = Math.min(
-        this.limits.burst,
-        bucket.tokens + ((now - bucket.at) / 1000) * this.limits.perSecond,
-      );
+      bucket.tokens = Math.min(this.limits.burst, this.balance(bucket, now));
       bucket.at = now;
-    } else {
-      if (this.buckets.size >= this.limits.maxSources)
-        this.buckets.delete(this.buckets.keys().next().value as string);
-      bucket = { tokens: this.limits.burst, at: now };
+      return bucket;
     }
-    this.buckets.set(source, bucket);
-    return bucket;
+    if (this.buckets.size >= this.limits.maxSources) {
+      this.buckets.delete(this.buckets.keys().next().value as string);
+    }
+    const fresh = { tokens: this.limits.burst, at: now };
+    this.buckets.set(source, fresh);
+    return fresh;
   }
 
-  /** A bucket that has refilled is the same as none: a few of the stalest are dropped on every call. */
+  private balance(bucket: Bucket, now: number): number {
+    return bucket.tokens + ((now - bucket.at) / 1000) * this.limits.perSecond;
+  }
+
+  /** A bucket that has refilled is the same as none: once a second, those are dropped. */
   private forgetFullBuckets(now: number): void {
-    for (let i = 0; i < 2; i++) {
-      const first = this.buckets.entries().next();
-      if (first.done) return;
-      const [source, bucket] = first.value;
-      const full = bucket.tokens + ((now - bucket.at) / 1000) * this.limits.perSecond >= this.limits.burst;
-      if (!full) return;
-      this.buckets.delete(source);
+    this.sweptAt = now;
+    for (const [source, bucket] of this.buckets) {
+      if (this.balance(bucket, now) >= this.limits.burst) this.buckets.delete(source);
     }
   }
 }

@@ -91,13 +91,9 @@ function withLowerKeys(value: unknown): Record<string, unknown> | null {
 
 /** Whether arrays and objects nest deeper than `max` levels (such a payload could not be written back). */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [item, depth] = next;
-    if (item === null || typeof item !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
-  }
+  if (value === null || typeof value !== 'object') return false;
+  if (max === 0) return true;
+  for (const child of Object.values(value)) if (nestedDeeperThan(child, max - 1)) return true;
   return false;
 }
 
