@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage as HttpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReceiverStats } from '../../../shared/api';
@@ -149,40 +150,43 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   };
 }
 
+interface Body {
+  bytes: Buffer;
+  received: number;
+  complete: boolean;
+}
+
 /**
  * The body, or as much of it as was read before it passed `limit` (when its declared length is over the
  * limit, nothing is read). An oversized body is answered while the client may still be sending it.
  */
-async function readBody(
-  req: HttpRequest,
-  limit: number,
-): Promise<{ bytes: Buffer; received: number; complete: boolean }> {
-  if (Number(req.headers['content-length']) > limit) {
-    req.resume();
-    return { bytes: Buffer.alloc(0), received: 0, complete: false };
-  }
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    received += chunk.length;
-    if (received > limit) {
+function readBody(req: HttpRequest, limit: number): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > limit) {
+      req.resume();
+      return resolve({ bytes: Buffer.alloc(0), received: 0, complete: false });
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= limit) return void chunks.push(chunk);
+      // Paused, it emits no more data; the answer closes the connection.
       req.pause();
       chunks.push(chunk.subarray(0, KEPT_BODY_BYTES));
-      return { bytes: Buffer.concat(chunks), received, complete: false };
-    }
-    chunks.push(chunk);
-  }
-  return { bytes: Buffer.concat(chunks), received, complete: true };
+      resolve({ bytes: Buffer.concat(chunks), received, complete: false });
+    });
+    req.on('end', () => resolve({ bytes: Buffer.concat(chunks), received, complete: true }));
+    req.on('error', reject);
+    // Without an end first: the client hung up mid-body.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request closed'));
+    });
+  });
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 function decodeUtf8(bytes: Buffer): string | null {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return null;
-  }
+  return isUtf8(bytes) ? bytes.toString('utf8') : null;
 }
 
 function parseJson(text: string): unknown {

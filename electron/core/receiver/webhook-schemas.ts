@@ -78,14 +78,15 @@ export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
   return reports;
 }
 
-/**
- * The object's own keys in lower case (the platform's samples disagree on casing); null for non-objects.
- * Keys become own properties of an object without prototype, so `__proto__` is a key like any other.
- */
+/** The object's own keys in lower case (the platform's samples disagree on casing); null for non-objects. */
 function withLowerKeys(value: unknown): Record<string, unknown> | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const lowered = Object.create(null) as Record<string, unknown>;
-  for (const [key, v] of Object.entries(value)) lowered[key.toLowerCase()] = v;
+  const lowered: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const lower = key.toLowerCase();
+    // Assigning `__proto__` would set the prototype (and smuggle fields in); no field of ours has that name.
+    if (lower !== '__proto__') lowered[lower] = v;
+  }
   return lowered;
 }
 
