@@ -86,6 +86,8 @@ export class Desk {
   private readonly tunnels: TunnelManager;
   private readonly viewTimers = new Map<string, NodeJS.Timeout>();
   private allOpen = false;
+  /** Reports since the start that named no row (the receiver counts the rest of ReceiverStats). */
+  private unmatchedReports = 0;
 
   private constructor(
     private readonly options: DeskOptions,
@@ -137,6 +139,7 @@ export class Desk {
     const ref: { desk?: Desk } = {};
     const receiver = await startStableReceiver(options.settings, {
       secret,
+      rejectedLog: join(options.dataDir, 'rejected-posts.ndjson'),
       handlers: {
         onDeliveryReports: (reports) => (ref.desk as Desk).recordDeliveryReports(reports),
         onIncomingMessage: (message, serviceId) =>
@@ -554,6 +557,7 @@ export class Desk {
           status: report.status,
           code: report.code,
           description: report.description,
+          raw: report.raw,
         });
         byCampaign.set(test.open, events);
         continue;
@@ -586,6 +590,7 @@ export class Desk {
       ...(unmatched.length > 0 ? [this.unmatched.appendAll(unmatched)] : []),
       ...[...byCampaign].map(([open, events]) => this.record(open, events)),
     ]);
+    this.unmatchedReports += unmatched.length;
   }
 
   private async recordIncomingMessage(message: IncomingMessage, serviceId: string): Promise<void> {
@@ -618,7 +623,11 @@ export class Desk {
       const id = match[1] as string;
       const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
       const row = Number(match[2]);
-      if (open?.campaign.wasSent(row)) return { open, row };
+      if (open?.campaign.wasSent(row)) {
+        // A transid already known for another row contradicts the correlation id: neither is trusted.
+        const other = report.transid ? this.findTransid(report.transid) : null;
+        return !other || (other.open === open && other.row === row) ? { open, row } : null;
+      }
     }
     if (!report.transid) return null;
     const found = this.findTransid(report.transid);
@@ -722,7 +731,7 @@ export class Desk {
         buildDashboard((await this.campaign(id)).campaign, this.inbox.figuresOf(id)),
       'tunnels.list': async () => this.tunnels.list(),
       'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
-      'receiver.stats': () => unavailable(),
+      'receiver.stats': async () => ({ ...this.receiver.stats(), unmatched: this.unmatchedReports }),
       'inbox.list': async (query) => this.inbox.list(query),
       'inbox.export': async ({ serviceId }) => ({
         fileName: serviceId ? `replies-${this.serviceName(serviceId)}.csv` : 'replies.csv',
@@ -757,8 +766,4 @@ function receiverSecret(settings: SettingsStore): string {
   const secret = randomBytes(24).toString('hex');
   settings.set('receiverSecret', secret);
   return secret;
-}
-
-function unavailable(): never {
-  throw new DeskError('unavailable', 'This is not available yet.');
 }

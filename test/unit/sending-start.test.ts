@@ -40,6 +40,12 @@ describe('test message', () => {
     await waitFor(async () => (await view(desk, id)).testSend?.status === 'delivered');
     expect(await rowsOf(desk, id)).toEqual(before);
     expect((await view(desk, id)).counts).toEqual({ ready: 3 });
+    // Its reports are journaled as they came.
+    const reports = (await journal(home.dir, id)).filter((e) => e.t === 'test-dr');
+    expect(reports.length).toBeGreaterThan(0);
+    for (const report of reports) {
+      expect(report.raw).toMatchObject({ deliveryInfoNotification: { correlationid: `${id}.t0` } });
+    }
 
     expect((await deskErrorOf(desk.testSend(id, 0, 'not a number'))).code).toBe('invalid-number');
     // Kept across a restart.

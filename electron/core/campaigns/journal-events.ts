@@ -70,6 +70,7 @@ export const JournalEvent = z.discriminatedUnion('t', [
     status: z.enum(['submitted', 'delivered', 'undelivered', 'failed', 'expired']),
     code: Nullable,
     description: Nullable,
+    raw: z.unknown(),
   }),
 ]);
 export type JournalEvent = z.infer<typeof JournalEvent>;

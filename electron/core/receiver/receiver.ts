@@ -1,7 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage as HttpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ReceiverStats } from '../../../shared/api';
+import { KEPT_BODY_BYTES, RejectedLog } from './rejected-log';
+import { DEFAULT_RATE_LIMITS, SourceLimiter, sourceOf, type RateLimits } from './source-limiter';
 import {
+  nestedDeeperThan,
   parseDeliveryReports,
   parseIncomingMessage,
   type DeliveryReport,
@@ -20,6 +25,12 @@ export interface ReceiverOptions {
   secret: string;
   port?: number;
   maxBodyBytes?: number;
+  /** Reports one post may carry (the platform posts them one by one). */
+  maxReportsPerPost?: number;
+  /** Per-source limits; any left out keep their default. */
+  rateLimits?: Partial<RateLimits>;
+  /** Where refused posts are kept (see RejectedLog); none are kept without it. */
+  rejectedLog?: string;
   handlers: ReceiverHandlers;
 }
 
@@ -30,17 +41,27 @@ export interface Receiver {
   readonly moUrl: string;
   /** What `GET ${url}/probe` answers, new each run: a request through a tunnel that gets it reached this receiver. */
   readonly probeNonce: string;
+  /** What was taken in and refused since the receiver started; unmatched reports are the desk's to count. */
+  stats(): Omit<ReceiverStats, 'unmatched'>;
   close(): Promise<void>;
 }
 
-class BodyTooLarge extends Error {}
+type Refusal = { status: 400 | 413 | 422; message: string };
+
+const MAX_DEPTH = 32;
 
 /** The webhook endpoint for delivery reports and replies, on loopback only. */
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
+  const maxReports = options.maxReportsPerPost ?? 100;
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const limiter = new SourceLimiter(limits);
+  const rejected = options.rejectedLog ? await RejectedLog.open(options.rejectedLog) : null;
+  const stats = { deliveryReports: 0, replies: 0, rejected: 0, rateLimited: 0 };
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) return answer(res, 413, 'body too large');
+      // A client that hung up mid-body needs no answer nor a line in the log.
+      if (req.destroyed && !req.complete) return;
       console.error('receiver: could not record a webhook:', error instanceof Error ? error.message : error);
       answer(res, 500, 'not recorded');
     });
@@ -52,31 +73,79 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
 
   async function handle(req: HttpRequest, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    if (path === `/${options.secret}/probe` && req.method === 'GET') {
+    const mo = moService(path, options.secret);
+    const endpoint: Endpoint | null =
+      path === `/${options.secret}/dr` ? { kind: 'dr' } : mo ? { kind: 'mo', serviceId: mo } : null;
+    const probe = path === `/${options.secret}/probe`;
+    const source = sourceOf(req);
+    const cost =
+      endpoint || probe ? 1 : path.startsWith(`/${options.secret}/`) ? limits.refusedCost : limits.strayCost;
+    const admission = limiter.admit(source, cost);
+    if (!admission.admitted) {
+      stats.rateLimited++;
+      return answer(res, 429, 'too many requests', { 'retry-after': String(admission.retryAfterSeconds) });
+    }
+    if (probe && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(probeNonce);
       return;
     }
-    const mo = moService(path, options.secret);
-    const kind = path === `/${options.secret}/dr` ? 'dr' : mo ? 'mo' : null;
-    if (!kind) return answer(res, 404, 'not found');
-    if (req.method !== 'POST') return answer(res, 405, 'POST only');
-    const body = parseJson(await readBody(req, maxBody));
-    if (body === undefined) return answer(res, 400, 'invalid JSON');
-    if (kind === 'dr') {
+    if (!endpoint) return answer(res, 404, 'not found');
+    if (req.method !== 'POST') {
+      limiter.charge(source, limits.refusedCost - 1);
+      return answer(res, 405, 'POST only');
+    }
+    const body = await readBody(req, maxBody);
+    const refusal = body.complete
+      ? await take(endpoint, body.bytes)
+      : ({ status: 413, message: 'body too large' } as const);
+    if (!refusal) return answer(res, 200, 'ok');
+    stats.rejected++;
+    limiter.charge(source, limits.refusedCost - 1);
+    rejected?.add(
+      {
+        at: new Date().toISOString(),
+        source,
+        endpoint: endpoint.kind,
+        status: refusal.status,
+        reason: refusal.message,
+        contentType: req.headers['content-type']?.slice(0, 200) ?? null,
+        bytes: body.received,
+      },
+      body.bytes,
+    );
+    answer(res, refusal.status, refusal.message);
+  }
+
+  /** Records a post's reports or reply; the refusal when it holds none. */
+  async function take(endpoint: Endpoint, bytes: Buffer): Promise<Refusal | null> {
+    const text = decodeUtf8(bytes);
+    if (text === null) return { status: 400, message: 'invalid UTF-8' };
+    const body = parseJson(text);
+    if (body === undefined) return { status: 400, message: 'invalid JSON' };
+    if (nestedDeeperThan(body, MAX_DEPTH))
+      return { status: 422, message: `JSON nested deeper than ${MAX_DEPTH} levels` };
+    if (endpoint.kind === 'dr') {
+      if (Array.isArray(body) && body.length > maxReports)
+        return { status: 413, message: `${body.length} reports in one post; at most ${maxReports}` };
       const reports = parseDeliveryReports(body);
-      if (typeof reports === 'string') return answer(res, 422, reports);
+      if (typeof reports === 'string') return { status: 422, message: reports };
       await options.handlers.onDeliveryReports(reports);
+      stats.deliveryReports += reports.length;
     } else {
       const message = parseIncomingMessage(body);
-      if (typeof message === 'string') return answer(res, 422, message);
-      await options.handlers.onIncomingMessage(message, mo as string);
+      if (typeof message === 'string') return { status: 422, message };
+      await options.handlers.onIncomingMessage(message, endpoint.serviceId);
+      stats.replies++;
     }
-    answer(res, 200, 'ok');
+    return null;
   }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  }).catch(async (error: unknown) => {
+    await rejected?.close();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/${options.secret}`;
@@ -85,13 +154,18 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     drUrl: `${url}/dr`,
     moUrl: `${url}/mo`,
     probeNonce,
-    close: () =>
-      new Promise((resolve) => {
+    stats: () => ({ ...stats }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await rejected?.close();
+    },
   };
 }
+
+type Endpoint = { kind: 'dr' } | { kind: 'mo'; serviceId: string };
 
 const SERVICE_ID = /^(?:sandbox|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
@@ -104,25 +178,43 @@ function moService(path: string, secret: string): string | null {
   return SERVICE_ID.test(id) ? id : null;
 }
 
-function readBody(req: HttpRequest, limit: number): Promise<string> {
+interface Body {
+  bytes: Buffer;
+  received: number;
+  complete: boolean;
+}
+
+/**
+ * The body, or as much of it as was read before it passed `limit` (when its declared length is over the
+ * limit, nothing is read). An oversized body is answered while the client may still be sending it.
+ */
+function readBody(req: HttpRequest, limit: number): Promise<Body> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
+    if (Number(req.headers['content-length']) > limit) {
       req.resume();
-      return reject(new BodyTooLarge());
+      return resolve({ bytes: Buffer.alloc(0), received: 0, complete: false });
     }
     const chunks: Buffer[] = [];
-    let size = 0;
+    let received = 0;
     req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
+      received += chunk.length;
+      if (received <= limit) return void chunks.push(chunk);
+      // Paused, it emits no more data; the answer closes the connection.
+      req.pause();
+      chunks.push(chunk.subarray(0, KEPT_BODY_BYTES));
+      resolve({ bytes: Buffer.concat(chunks), received, complete: false });
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve({ bytes: Buffer.concat(chunks), received, complete: true }));
     req.on('error', reject);
+    // Without an end first: the client hung up mid-body.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request closed'));
+    });
   });
+}
+
+function decodeUtf8(bytes: Buffer): string | null {
+  return isUtf8(bytes) ? bytes.toString('utf8') : null;
 }
 
 function parseJson(text: string): unknown {
@@ -133,11 +225,17 @@ function parseJson(text: string): unknown {
   }
 }
 
-function answer(res: ServerResponse, status: number, message: string): void {
+function answer(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   // A refused request may still be uploading; closing stops it. Recorded ones keep the connection for the next.
   res.writeHead(status, {
     'content-type': 'application/json',
+    ...headers,
     ...(status >= 400 && { connection: 'close' }),
   });
   res.end(JSON.stringify({ status, message }));

@@ -49,6 +49,7 @@ const Notification = z.object({ transid: optionalText, correlationid: optionalTe
 /** Validated with zod, one level at a time, on keys compared in lower case. */
 export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
   const items = Array.isArray(body) ? body : [body];
+  if (items.length === 0) return 'not a delivery report: an empty list';
   const reports: DeliveryReport[] = [];
   for (const raw of items) {
     const n = withLowerKeys(withLowerKeys(raw)?.deliveryinfonotification);
@@ -81,8 +82,20 @@ export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
 function withLowerKeys(value: unknown): Record<string, unknown> | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const lowered: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) lowered[key.toLowerCase()] = v;
+  for (const [key, v] of Object.entries(value)) {
+    const lower = key.toLowerCase();
+    // Assigning `__proto__` would set the prototype (and smuggle fields in); no field of ours has that name.
+    if (lower !== '__proto__') lowered[lower] = v;
+  }
   return lowered;
+}
+
+/** Whether arrays and objects nest deeper than `max` levels (such a payload could not be written back). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (max === 0) return true;
+  for (const child of Object.values(value)) if (nestedDeeperThan(child, max - 1)) return true;
+  return false;
 }
 
 export function parseIncomingMessage(body: unknown): IncomingMessage | string {
