@@ -97,7 +97,9 @@ test('replies arrive live, linked to the campaign; STOP opts out; the inbox expo
   await page.getByRole('button', { name: 'Export CSV' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('replies.csv');
-  const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF+/, '');
+  const file = readFileSync(await download.path(), 'utf8');
+  expect(file.slice(0, 2)).toMatch(/^\uFEFF[^\uFEFF]/);
+  const csv = file.slice(1);
   const [header, ...rows] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
   expect(header).toEqual([
     'received_at',
@@ -130,6 +132,12 @@ test('replies arrive live, linked to the campaign; STOP opts out; the inbox expo
     `replied "STOP" to ${SANDBOX}`,
   );
   await expect(page.getByTestId('suppression-total')).toHaveText('1 number');
+
+  await page.getByRole('tab', { name: 'Services' }).click();
+  const figures = page.getByLabel('Receiver figures');
+  await expect(figures).toContainText('Replies3');
+  await expect(figures).toContainText('Unmatched reports0');
+  await expect(figures).toContainText('Refused posts0');
 
   await page.getByRole('tab', { name: 'Replies' }).click();
   await question.getByRole('button', { name: 'spring-sale · row 2' }).click();

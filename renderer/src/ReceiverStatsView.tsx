@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'react';
+import type { ReceiverStats } from '../../shared/api';
+import { errorText } from './format';
+import { useDesk } from './hooks/useDesk';
+
+const REFRESH_MS = 5_000;
+
+/** What the webhook receiver took in and refused since the app started, refreshed every few seconds. */
+export function ReceiverStatsView() {
+  const desk = useDesk();
+  const [stats, setStats] = useState<ReceiverStats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    const load = () =>
+      desk.call('receiver.stats', {}).then(
+        (s) => current && (setStats(s), setError(null)),
+        (e: unknown) => current && setError(errorText(e)),
+      );
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => {
+      current = false;
+      clearInterval(timer);
+    };
+  }, [desk]);
+
+  return (
+    <section className="card receiver-stats" aria-labelledby="receiver-stats-title">
+      <h3 id="receiver-stats-title">Receiver</h3>
+      <p className="muted small">
+        Delivery reports and replies taken in since the app started. Reports that match no message are kept in
+        unmatched-reports.ndjson, refused posts in rejected-posts.ndjson, in the data folder.
+      </p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {stats && (
+        <dl className="figures" aria-label="Receiver figures">
+          <dt>Delivery reports</dt>
+          <dd>{stats.deliveryReports.toLocaleString()}</dd>
+          <dt>Replies</dt>
+          <dd>{stats.replies.toLocaleString()}</dd>
+          <dt>Unmatched reports</dt>
+          <dd>{stats.unmatched.toLocaleString()}</dd>
+          <dt>Refused posts</dt>
+          <dd>{stats.rejected.toLocaleString()}</dd>
+          <dt>Rate-limited</dt>
+          <dd>{stats.rateLimited.toLocaleString()}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}
