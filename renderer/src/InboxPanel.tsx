@@ -5,6 +5,8 @@ import { useAction } from './hooks/useAction';
 import { useDebounced } from './hooks/useDebounced';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { OptOutKeywordsEditor } from './OptOutKeywordsEditor';
+import { Pager } from './Pager';
+import { ErrorNote } from './ErrorNote';
 
 const PAGE_SIZE = 50;
 /** Replies can come by the hundred; the page shown is fetched again at most this often. */
@@ -155,35 +157,14 @@ export function InboxPanel({ services, onOpen }: Props) {
             </li>
           ))}
         </ul>
-        {total > PAGE_SIZE && (
-          <div className="pager">
-            <button
-              type="button"
-              className="button"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-            >
-              Newer
-            </button>
-            <span className="small">
-              {(offset + 1).toLocaleString()}–{Math.min(offset + PAGE_SIZE, total).toLocaleString()} of{' '}
-              {total.toLocaleString()}
-            </span>
-            <button
-              type="button"
-              className="button"
-              disabled={offset + PAGE_SIZE >= total}
-              onClick={() => setOffset(offset + PAGE_SIZE)}
-            >
-              Older
-            </button>
-          </div>
-        )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Pager
+          offset={offset}
+          pageSize={PAGE_SIZE}
+          total={total}
+          onOffset={setOffset}
+          labels={{ back: 'Newer', forward: 'Older' }}
+        />
+        <ErrorNote error={error} />
       </section>
       <OptOutKeywordsEditor />
     </div>

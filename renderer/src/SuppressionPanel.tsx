@@ -6,6 +6,8 @@ import { errorText, formatDate, plural } from './format';
 import { useDebounced } from './hooks/useDebounced';
 import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
+import { Pager } from './Pager';
+import { ErrorNote } from './ErrorNote';
 
 const PAGE_SIZE = 50;
 const MAX_NUMBERS = 100_000;
@@ -222,37 +224,10 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
               </li>
             ))}
           </ul>
-          {total > PAGE_SIZE && (
-            <div className="pager">
-              <button
-                type="button"
-                className="button"
-                disabled={offset === 0}
-                onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-              >
-                Previous
-              </button>
-              <span className="small">
-                {(offset + 1).toLocaleString()}–{Math.min(offset + PAGE_SIZE, total).toLocaleString()} of{' '}
-                {total.toLocaleString()}
-              </span>
-              <button
-                type="button"
-                className="button"
-                disabled={offset + PAGE_SIZE >= total}
-                onClick={() => setOffset(offset + PAGE_SIZE)}
-              >
-                Next
-              </button>
-            </div>
-          )}
+          <Pager offset={offset} pageSize={PAGE_SIZE} total={total} onOffset={setOffset} />
         </section>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </div>
   );
 }
