@@ -1,8 +1,23 @@
 import type { StatusCounts } from './api';
 import type { RowStatus } from './status';
 
-const NOT_SENT: ReadonlySet<RowStatus> = new Set(['ready', 'skipped', 'sending']);
-const FAILED: ReadonlySet<RowStatus> = new Set(['rejected', 'undelivered', 'failed', 'expired']);
+/** Rows handed to the service, whatever became of them. */
+export const SENT_STATUSES: ReadonlySet<RowStatus> = new Set([
+  'queued',
+  'rejected',
+  'unknown',
+  'submitted',
+  'delivered',
+  'undelivered',
+  'failed',
+  'expired',
+]);
+export const FAILED_STATUSES: ReadonlySet<RowStatus> = new Set([
+  'rejected',
+  'undelivered',
+  'failed',
+  'expired',
+]);
 
 export interface CampaignFigures {
   ready: number;
@@ -20,8 +35,8 @@ export function campaignFigures(counts: StatusCounts): CampaignFigures {
   let sent = 0;
   let failed = 0;
   for (const [status, count] of Object.entries(counts) as [RowStatus, number][]) {
-    if (!NOT_SENT.has(status)) sent += count;
-    if (FAILED.has(status)) failed += count;
+    if (SENT_STATUSES.has(status)) sent += count;
+    if (FAILED_STATUSES.has(status)) failed += count;
   }
   const delivered = counts.delivered ?? 0;
   return {

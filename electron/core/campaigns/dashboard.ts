@@ -1,3 +1,4 @@
+import { campaignFigures, FAILED_STATUSES, SENT_STATUSES } from '../../../shared/campaign-figures';
 import type { Dashboard, StatusCounts } from '../../../shared/api';
 import { deliveryCodeMeaning } from '../../../shared/delivery-codes';
 import { ROW_STATUSES, type RowStatus } from '../../../shared/status';
@@ -20,21 +21,9 @@ const BUCKETS_MS = [
   1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
 ].map((s) => s * SECOND);
 
-/** Rows handed to the service, whatever became of them. */
-const SENT: ReadonlySet<RowStatus> = new Set([
-  'queued',
-  'rejected',
-  'unknown',
-  'submitted',
-  'delivered',
-  'undelivered',
-  'failed',
-  'expired',
-]);
-const FAILED: ReadonlySet<RowStatus> = new Set(['rejected', 'undelivered', 'failed', 'expired']);
 /** Looked up once per row, by the status's name. */
 const KINDS = Object.fromEntries(
-  ROW_STATUSES.map((s, index) => [s, { index, sent: SENT.has(s), failed: FAILED.has(s) }]),
+  ROW_STATUSES.map((s, index) => [s, { index, sent: SENT_STATUSES.has(s), failed: FAILED_STATUSES.has(s) }]),
 ) as Record<RowStatus, { index: number; sent: boolean; failed: boolean }>;
 
 /** A campaign's delivery figures, in one pass over its rows. */
@@ -87,10 +76,7 @@ export function buildDashboard(campaign: Campaign, inbox: InboxFigures): Dashboa
   ROW_STATUSES.forEach((status, i) => {
     if (byStatus[i]) counts[status] = byStatus[i];
   });
-  const count = (statuses: ReadonlySet<RowStatus>) =>
-    [...statuses].reduce((sum, s) => sum + (counts[s] ?? 0), 0);
-  const sent = count(SENT);
-  const delivered = counts.delivered ?? 0;
+  const { sent, delivered, failed, deliveryRate } = campaignFigures(counts);
   const { startedAt } = campaign;
   const timeline = startedAt
     ? buildTimeline(Date.parse(startedAt), lastFinal, finalAt.subarray(0, finals), finalDelivered)
@@ -101,8 +87,8 @@ export function buildDashboard(campaign: Campaign, inbox: InboxFigures): Dashboa
     counts,
     sent,
     delivered,
-    failed: count(FAILED),
-    deliveryRate: sent === 0 ? null : delivered / sent,
+    failed,
+    deliveryRate,
     medianSecondsToDeliver: median(toDeliver.subarray(0, delivering)),
     ...timeline,
     failures: [...failures]
