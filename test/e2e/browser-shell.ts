@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
 
 export interface RunningShell {
   /** The address with the token, as printed for the user. */
@@ -41,4 +42,17 @@ export async function startShell(args: string[] = []): Promise<RunningShell> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Fails every test of the calling file in which the page threw or logged an error. */
+export function failOnPageErrors(): void {
+  let errors: string[] = [];
+  test.beforeEach(({ page }) => {
+    errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+  });
+  test.afterEach(() => expect(errors).toEqual([]));
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import Papa from 'papaparse';
-import { startShell, type RunningShell } from './browser-shell';
+import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
 
 const ROWS = 20;
 
@@ -16,15 +16,7 @@ test.afterAll(async () => {
   await shell?.stop();
 });
 
-let pageErrors: string[] = [];
-test.beforeEach(({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
+failOnPageErrors();
 
 function recipients(): Buffer {
   const lines = ['name,phone'];

@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { request } from 'undici';
 import { MO_HOOK_PATH, startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
-import { startShell, type RunningShell } from './browser-shell';
+import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
 
 const SANDBOX = 'Sandbox (built-in simulator)';
 
@@ -41,15 +41,7 @@ async function reply(from: string, text: string): Promise<void> {
   expect(res.statusCode).toBe(202);
 }
 
-let pageErrors: string[] = [];
-test.beforeEach(({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
+failOnPageErrors();
 
 async function sendCampaign(page: Page, name: string, numbers: string[]): Promise<void> {
   await page.getByLabel('Choose a CSV file').setInputFiles({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
-import { startShell, type RunningShell } from './browser-shell';
+import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const RECIPIENTS_CSV = fixture('recipients.csv');
@@ -39,19 +39,7 @@ test.afterAll(async () => {
   await shell?.stop();
 });
 
-let pageErrors: string[] = [];
-
-test.beforeEach(({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-});
-
-test.afterEach(() => {
-  expect(pageErrors).toEqual([]);
-});
+failOnPageErrors();
 
 async function importRecipients(page: Page): Promise<void> {
   await page.goto(shell.url);

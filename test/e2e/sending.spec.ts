@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
-import { startShell, type RunningShell } from './browser-shell';
+import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
 
 const KEY = 'e2e-sending-key-4a1f';
 
@@ -19,12 +19,7 @@ test.afterAll(async () => {
 
 test.afterEach(() => sim.setFaults({}));
 
-let pageErrors: string[] = [];
-test.beforeEach(({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
+failOnPageErrors();
 
 /** A file of `rows` recipients whose numbers start at `first`, so that each test's rows are its own. */
 function recipients(rows: number, first: number): Buffer {
