@@ -8,6 +8,7 @@ import { ImportPanel } from './ImportPanel';
 import { InboxPanel } from './InboxPanel';
 import { ServicesPanel } from './ServicesPanel';
 import { SuppressionPanel } from './SuppressionPanel';
+import { ErrorNote } from './ErrorNote';
 
 const TABS = [
   { id: 'campaign', label: 'Campaign' },
@@ -89,11 +90,7 @@ export function App() {
           ))}
         </div>
       </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       <main>
         <section
           role="tabpanel"

@@ -3,6 +3,7 @@ import type { Dashboard } from '../../shared/api';
 import { ROW_STATUSES } from '../../shared/status';
 import { formatDuration, plural } from './format';
 import { useDashboard } from './hooks/useDashboard';
+import { ErrorNote } from './ErrorNote';
 
 const DELIVERED_COLOR = '#1d6f6a';
 const FAILED_COLOR = '#b3261e';
@@ -85,11 +86,7 @@ export function DeliveryDashboard({ campaignId }: { campaignId: string }) {
   return (
     <section className="card dashboard" aria-labelledby="dashboard-title">
       <h2 id="dashboard-title">Delivery reports</h2>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {dashboard === null ? (
         <p className="muted">Loading…</p>
       ) : (

@@ -3,6 +3,7 @@ import type { CampaignView } from '../../shared/api';
 import { campaignFigures } from '../../shared/campaign-figures';
 import { downloadCsv, errorText, formatDate, formatMoney, plural } from './format';
 import { useDesk } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 export function HistoryPanel({ onOpen }: { onOpen: (campaign: CampaignView) => void }) {
   const desk = useDesk();
@@ -24,11 +25,7 @@ export function HistoryPanel({ onOpen }: { onOpen: (campaign: CampaignView) => v
   return (
     <div className="history">
       <h2>Campaigns</h2>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {campaigns?.length === 0 && (
         <p className="muted">No campaigns yet. Import a recipient file to start one.</p>
       )}

@@ -3,6 +3,7 @@ import type { CampaignView, EventPayload } from '../../shared/api';
 import { DeskCallError, UPLOAD_CANCELLED } from './api/desk-client';
 import { errorText, percent, plural } from './format';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 type Phase = 'uploading' | EventPayload<'import.progress'>['phase'];
 
@@ -190,11 +191,7 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
           </>
         )}
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {notice && (
         <p className="notice" role="status" data-testid="import-notice">
           {notice}

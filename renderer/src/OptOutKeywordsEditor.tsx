@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { errorText } from './format';
 import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 const MAX_KEYWORDS = 50;
 
@@ -78,11 +79,7 @@ export function OptOutKeywordsEditor() {
           {notice}
         </p>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ReceiverStats } from '../../shared/api';
 import { errorText } from './format';
 import { useDesk } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 const REFRESH_MS = 5_000;
 
@@ -33,11 +34,7 @@ export function ReceiverStatsView() {
         Delivery reports and replies taken in since the app started. Reports that match no message are kept in
         unmatched-reports.ndjson, refused posts in rejected-posts.ndjson, in the data folder.
       </p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {stats && (
         <dl className="figures" aria-label="Receiver figures">
           <dt>Delivery reports</dt>

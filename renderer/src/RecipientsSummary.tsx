@@ -3,6 +3,7 @@ import { SKIP_REASONS, type CampaignView, type RowFilter } from '../../shared/ap
 import { ROW_STATUSES } from '../../shared/status';
 import { downloadCsv, errorText, REASON_LABELS } from './format';
 import { useDesk } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 type CountFilter = Pick<RowFilter, 'status' | 'reason'>;
 
@@ -79,11 +80,7 @@ export function RecipientsSummary({ campaign, filter, onFilter }: Props) {
           </button>
         </div>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useDesk } from './hooks/useDesk';
 import { filterKey, isFiltered, useRows } from './hooks/useRows';
 import { RecipientsSummary } from './RecipientsSummary';
 import { StatusCell } from './StatusCell';
+import { ErrorNote } from './ErrorNote';
 
 interface Props {
   campaign: CampaignView;
@@ -224,11 +225,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
           {notice}
         </p>
       )}
-      {rows.error && (
-        <p className="error" role="alert">
-          {rows.error}
-        </p>
-      )}
+      <ErrorNote error={rows.error} />
       <div
         role="table"
         aria-labelledby="recipients-title"

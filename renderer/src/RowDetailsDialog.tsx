@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { RowDetails } from '../../shared/api';
 import { errorText, formatDuration, formatTime } from './format';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 interface Props {
   campaignId: string;
@@ -61,11 +62,7 @@ export function RowDetailsDialog({ campaignId, row, onClose }: Props) {
           Close
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {d === null ? (
         !error && <p className="muted">Loading…</p>
       ) : (

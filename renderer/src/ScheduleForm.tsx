@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { errorText, formatDate } from './format';
 import { useDesk } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 interface Props {
   campaign: CampaignView;
@@ -60,11 +61,7 @@ export function ScheduleForm({ campaign, beforeSend, onDone }: Props) {
           </button>
         </form>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </div>
   );
 }

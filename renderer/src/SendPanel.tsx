@@ -9,6 +9,7 @@ import { ScheduleForm } from './ScheduleForm';
 import { SendProgressLine } from './SendProgressLine';
 import { TestSendForm } from './TestSendForm';
 import { UnknownRowsNotice } from './UnknownRowsNotice';
+import { ErrorNote } from './ErrorNote';
 
 interface Props {
   campaign: CampaignView;
@@ -66,11 +67,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
       downloadCsv(fileName, csv);
     });
 
-  const errorLine = error && (
-    <p className="error" role="alert">
-      {error}
-    </p>
-  );
+  const errorLine = <ErrorNote error={error} />;
 
   if (state === 'draft' || state === 'scheduled') {
     return (
@@ -133,11 +130,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
         ))}
       </ul>
       <UnknownRowsNotice campaign={campaign} busy={busy} onResend={() => void resendUnknown()} />
-      {campaign.error && (
-        <p className="error" role="alert">
-          {campaign.error}
-        </p>
-      )}
+      <ErrorNote error={campaign.error} />
       {resumable && campaign.problem && <p className="problem">{campaign.problem}</p>}
       <div className="actions">
         {state === 'sending' && (

@@ -4,6 +4,7 @@ import { Field } from './Field';
 import { errorText } from './format';
 import { useDesk } from './hooks/useDesk';
 import { TunnelFields, tunnelFromForm } from './TunnelFields';
+import { ErrorNote } from './ErrorNote';
 
 const BASE_URLS = ['https://api.imiconnect.io', 'https://api.imiconnect.com', 'https://api.imiconnect.in'];
 
@@ -131,11 +132,7 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
         </Field>
       </div>
       <TunnelFields tunnel={service?.tunnel ?? null} />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       <div className="actions">
         <button type="submit" className="button primary" disabled={busy}>
           Save service

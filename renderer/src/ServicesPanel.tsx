@@ -7,6 +7,7 @@ import { ReceiverStatsView } from './ReceiverStatsView';
 import { ServiceForm } from './ServiceForm';
 import { TUNNEL_LABELS } from './TunnelFields';
 import { TunnelStatusView } from './TunnelStatusView';
+import { ErrorNote } from './ErrorNote';
 
 interface Props {
   services: readonly ServiceView[];
@@ -56,11 +57,7 @@ export function ServicesPanel({ services, onChanged }: Props) {
           }}
         />
       )}
-      {(error ?? tunnels.error) && (
-        <p className="error" role="alert">
-          {error ?? tunnels.error}
-        </p>
-      )}
+      <ErrorNote error={error ?? tunnels.error} />
       <ul className="service-list" aria-label="Services">
         {services.map((service) => {
           const tunnel = tunnels.tunnels.get(service.id);

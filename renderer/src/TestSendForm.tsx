@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { errorText } from './format';
 import { useDesk } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 interface Props {
   campaign: CampaignView;
@@ -58,11 +59,7 @@ export function TestSendForm({ campaign, row, beforeSend, onDone }: Props) {
             ` ${[test.code, test.description].filter(Boolean).join(' ')}`}
         </p>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </form>
   );
 }

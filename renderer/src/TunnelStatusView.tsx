@@ -2,6 +2,7 @@ import type { TunnelState, TunnelStatus } from '../../shared/api';
 import { formatDate } from './format';
 import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
+import { ErrorNote } from './ErrorNote';
 
 const STATE_TEXT: Record<TunnelState, string> = {
   off: 'Off',
@@ -73,11 +74,7 @@ export function TunnelStatusView({ status, onChanged }: Props) {
           </button>
         </div>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </div>
   );
 }
