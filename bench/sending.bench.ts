@@ -187,7 +187,8 @@ async function benchThroughput(desk: Desk, service: ResolvedService): Promise<vo
   );
 }
 
-function drBodies(campaignId: string, rows: number): string[] {
+/** Reports as the platform posts them: each names its row's correlation id and the transid the API gave it. */
+function drBodies(campaignId: string, rows: number, transidOf: (row: number) => string | null): string[] {
   const bodies: string[] = [];
   for (const [status, code] of [
     ['Submitted', '7501'],
@@ -210,7 +211,7 @@ function drBodies(campaignId: string, rows: number): string[] {
             },
             carrier: 'BENCH',
             subtid: '',
-            transid: randomUUID(),
+            transid: transidOf(row) ?? randomUUID(),
             callbackData: '',
             correlationid: `${campaignId}.${row}`,
           },
@@ -241,7 +242,8 @@ async function receiverRound(
   await desk.send(id, { service, rate: Infinity, batchSize: 1000 });
   await desk.finished(id);
   const bodiesFile = join(dir, `reports-${id}.json`);
-  await writeFile(bodiesFile, JSON.stringify(drBodies(id, DR_ROWS)));
+  const { campaign } = await desk.campaign(id);
+  await writeFile(bodiesFile, JSON.stringify(drBodies(id, DR_ROWS, (row) => campaign.transidOf(row))));
   const result = await load(desk.receiver.drUrl, bodiesFile, concurrency);
   const view = await desk.handlers['campaigns.get']({ id });
   if (result.failed > 0 || view.counts.delivered !== DR_ROWS)
@@ -294,7 +296,7 @@ async function main(): Promise<void> {
   try {
     const service = externalService(url);
     await benchThroughput(desk, service);
-    await writeFile(join(dir, 'reports-bare.json'), JSON.stringify(drBodies('bare', DR_ROWS)));
+    await writeFile(join(dir, 'reports-bare.json'), JSON.stringify(drBodies('bare', DR_ROWS, () => null)));
     for (const concurrency of DR_CONCURRENCIES) await benchReportIntake(desk, service, dir, concurrency);
   } finally {
     await desk.close();

@@ -624,8 +624,9 @@ export class Desk {
       const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
       const row = Number(match[2]);
       if (open?.campaign.wasSent(row)) {
+        if (!report.transid || open.campaign.transidOf(row) === report.transid) return { open, row };
         // A transid already known for another row contradicts the correlation id: neither is trusted.
-        const other = report.transid ? this.findTransid(report.transid) : null;
+        const other = this.findTransid(report.transid);
         return !other || (other.open === open && other.row === row) ? { open, row } : null;
       }
     }

@@ -283,6 +283,11 @@ export class Campaign {
     return rows;
   }
 
+  /** The transid the API gave the row's message; null before its answer came. */
+  transidOf(row: number): string | null {
+    return this.details[row]?.transid ?? null;
+  }
+
   rowOfTransid(transid: string): number | undefined {
     return this.byTransid.get(transid);
   }
