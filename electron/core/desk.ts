@@ -599,7 +599,7 @@ export class Desk {
       serviceName: this.serviceName(serviceId),
       optOut: async (msisdn, reason) => void (await this.addSuppressed([msisdn], 'US', reason)),
     });
-    this.bus.emit('inbox.received', entry);
+    if (entry) this.bus.emit('inbox.received', entry);
   }
 
   private serviceName(id: string): string {

@@ -279,6 +279,28 @@ describe('replies: kept', () => {
     });
   });
 
+  it('takes a reply the platform posts again (same tid) once, also after a restart', async () => {
+    const desk = await home.start();
+    await sendAll(desk, 2);
+    const mo = { oa: sender(0), da: '56263', message: 'STOP', tid: 'mo-7f3a' };
+    const pushed: InboxEntry[] = [];
+    desk.bus.subscribe((event, payload) => {
+      if (event === 'inbox.received') pushed.push(payload as InboxEntry);
+    });
+    // The retry may arrive before the first post is on disk.
+    expect(await Promise.all([postMo(desk, '/mo/sandbox', mo), postMo(desk, '/mo/sandbox', mo)])).toEqual([
+      200, 200,
+    ]);
+    expect(await postMo(desk, '/mo/sandbox', { ...mo, tid: 'mo-8b41', message: 'Hello' })).toBe(200);
+    expect((await replies(desk)).entries.map((e) => e.text)).toEqual(['Hello', 'STOP']);
+    expect(pushed).toHaveLength(2);
+    await home.close(desk);
+
+    const again = await home.start();
+    expect(await postMo(again, '/mo/sandbox', mo)).toBe(200);
+    expect((await replies(again)).total).toBe(2);
+  });
+
   it('keeps the replies journaled before they were linked', async () => {
     const dir = join(home.dir, 'home');
     await mkdir(dir, { recursive: true });

@@ -408,7 +408,14 @@ describe('receiver: incoming messages', () => {
     };
     expect((await post(receiver.moUrl, body)).status).toBe(200);
     expect(messages).toEqual([
-      { from: '447700900123', to: '56263', text: 'STOP', receivedAt: '2024-01-07T14:36:09.266Z', raw: body },
+      {
+        from: '447700900123',
+        to: '56263',
+        text: 'STOP',
+        receivedAt: '2024-01-07T14:36:09.266Z',
+        tid: 'tid-1',
+        raw: body,
+      },
     ]);
     expect(reports).toEqual([]);
   });
@@ -422,6 +429,7 @@ describe('receiver: incoming messages', () => {
         to: null,
         text: 'help me',
         receivedAt: null,
+        tid: null,
         raw: { OA: '14155552671', Message: 'help me' },
       },
     ]);

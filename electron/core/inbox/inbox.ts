@@ -13,7 +13,7 @@ import { OptOutKeywords } from './opt-out-keywords';
 import { ReplyMatcher, sentThrough } from './reply-matcher';
 
 /** A reply as journaled: what the inbox shows, and the platform's payload as it came. */
-const Stored = InboxEntry.extend({ raw: z.unknown() });
+const Stored = InboxEntry.extend({ tid: z.string().nullable().default(null), raw: z.unknown() });
 type Stored = z.infer<typeof Stored>;
 
 /** A reply journaled before replies were linked (only the Sandbox's plain `/mo` took them then). */
@@ -60,6 +60,8 @@ export class Inbox {
     private readonly journal: Journal<Stored>,
     /** Oldest first. */
     private readonly entries: InboxEntry[],
+    /** Each reply's service and platform id (`tid`), so that a post the platform retries is taken once. */
+    private readonly taken: Set<string>,
     readonly keywords: OptOutKeywords,
   ) {}
 
@@ -80,21 +82,48 @@ export class Inbox {
         receivedAt: old.data.at,
         match: null,
         action: null,
+        tid: null,
         raw: old.data.raw,
       };
     });
+    const taken = new Set(events.flatMap((e) => (e.tid === null ? [] : [takenKey(e.serviceId, e.tid)])));
     return new Inbox(
       journal,
-      events.map(({ raw: _raw, ...entry }) => entry),
+      events.map(({ raw: _raw, tid: _tid, ...entry }) => entry),
+      taken,
       new OptOutKeywords(settings),
     );
   }
 
   /**
    * Links a reply to the row it answers, opts the sender out when it is an opt-out keyword, and journals it.
-   * The opt-out is recorded first: a reply journaled as an opt-out always is one.
+   * The opt-out is recorded first: a reply journaled as an opt-out always is one. A reply the platform posts
+   * again (same service and `tid`) is not recorded twice: null.
    */
-  async record(serviceId: string, message: IncomingMessage, context: ReplyContext): Promise<InboxEntry> {
+  async record(
+    serviceId: string,
+    message: IncomingMessage,
+    context: ReplyContext,
+  ): Promise<InboxEntry | null> {
+    const key = message.tid === null ? null : takenKey(serviceId, message.tid);
+    if (key !== null) {
+      if (this.taken.has(key)) return null;
+      // Taken before the first wait, so that a retry arriving meanwhile is not recorded too.
+      this.taken.add(key);
+    }
+    try {
+      return await this.take(serviceId, message, context);
+    } catch (error) {
+      if (key !== null) this.taken.delete(key);
+      throw error;
+    }
+  }
+
+  private async take(
+    serviceId: string,
+    message: IncomingMessage,
+    context: ReplyContext,
+  ): Promise<InboxEntry> {
     const receivedAt = new Date().toISOString();
     const candidates = sentThrough(context.campaigns, serviceId);
     const msisdn = senderNumber(message.from, candidates[0]?.definition.defaultCountry ?? null);
@@ -116,7 +145,7 @@ export class Inbox {
       },
       action: keyword ? 'opted-out' : null,
     };
-    await this.journal.append({ ...entry, raw: message.raw });
+    await this.journal.append({ ...entry, tid: message.tid, raw: message.raw });
     this.entries.push(entry);
     return entry;
   }
@@ -198,4 +227,8 @@ export function senderNumber(from: string, country: string | null): string | nul
     if (international) return international;
   }
   return country === null ? null : new PhoneNormalizer(country).normalize(from);
+}
+
+function takenKey(serviceId: string, tid: string): string {
+  return `${serviceId}\u0000${tid}`;
 }

@@ -19,6 +19,8 @@ export interface IncomingMessage {
   to: string | null;
   text: string;
   receivedAt: string | null;
+  /** The platform's id of the message: a post it retries carries the same. */
+  tid: string | null;
   raw: unknown;
 }
 
@@ -31,6 +33,7 @@ const MoBody = z.object({
   da: optionalText,
   message: text,
   datetime: optionalText,
+  tid: optionalText,
 });
 
 function blankToNull(value: string | undefined): string | null {
@@ -108,6 +111,7 @@ export function parseIncomingMessage(body: unknown): IncomingMessage | string {
     to: blankToNull(parsed.data.da),
     text: parsed.data.message,
     receivedAt: blankToNull(parsed.data.datetime),
+    tid: blankToNull(parsed.data.tid),
     raw: body,
   };
 }
