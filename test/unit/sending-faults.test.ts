@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendSettings } from '../../electron/core/sending/send-settings';
 import {
@@ -247,6 +248,13 @@ describe('sending: pause, resume, cancel', () => {
     expect(cancelled.state).toBe('cancelled');
     const sent = acceptedRows(desk.simulator, id).size;
     expect(cancelled.counts.ready).toBe(300 - sent);
+    const { csv } = await desk.handlers['campaigns.report']({ id });
+    const statuses = Papa.parse<Record<string, string>>(csv.slice(1), {
+      header: true,
+      skipEmptyLines: true,
+    }).data.map((r) => r.status);
+    expect(statuses.filter((s) => s === 'not sent: cancelled')).toHaveLength(300 - sent);
+    expect(statuses.filter((s) => s === 'ready')).toHaveLength(0);
     expect((await deskErrorOf(desk.send(id))).code).toBe('campaign-cancelled');
     await home.close(desk);
     const again = await home.start();

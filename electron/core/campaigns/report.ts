@@ -1,4 +1,5 @@
 import { spreadsheetCsv } from '../export/spreadsheet-csv';
+import type { RowView } from '../../../shared/api';
 import type { Campaign } from './campaign';
 
 export const REPORT_COLUMNS = [
@@ -19,6 +20,7 @@ export function buildReportCsv(campaign: Campaign): string {
 }
 
 function* reportRows(campaign: Campaign): Generator<string[]> {
+  const cancelled = campaign.state === 'cancelled';
   for (let row = 0; row < campaign.size; row++) {
     const r = campaign.rowView(row);
     yield [
@@ -26,7 +28,7 @@ function* reportRows(campaign: Campaign): Generator<string[]> {
       r.msisdn ?? '',
       r.message,
       String(r.segments),
-      r.status === 'skipped' ? `skipped: ${r.reason ?? ''}` : r.status,
+      statusCell(r, cancelled),
       r.code ?? '',
       r.description ?? '',
       r.transid ?? '',
@@ -34,6 +36,13 @@ function* reportRows(campaign: Campaign): Generator<string[]> {
       r.deliveredAt ?? '',
     ];
   }
+}
+
+/** A row's status as the report words it: why it was skipped, and that a cancelled campaign's unsent rows never will be. */
+function statusCell(r: RowView, cancelled: boolean): string {
+  if (r.status === 'skipped') return `skipped: ${r.reason ?? ''}`;
+  if (r.status === 'ready' && cancelled) return 'not sent: cancelled';
+  return r.status;
 }
 
 /** The rows that will not be sent, with the reason, so the list can be fixed and imported again. */
