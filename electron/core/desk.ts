@@ -315,9 +315,14 @@ export class Desk {
       if (n) valid.push(n);
       else if (raw.trim() !== '') invalid.push(raw);
     }
-    const added = await this.suppression.add(valid, reason);
+    return { added: await this.suppress(valid, reason), invalid };
+  }
+
+  /** Adds numbers already in E.164 to the opt-out list; the campaigns follow at once. */
+  private async suppress(msisdns: readonly string[], reason: string): Promise<number> {
+    const added = await this.suppression.add(msisdns, reason);
     if (added > 0) await this.recheckDrafts();
-    return { added, invalid };
+    return added;
   }
 
   /** Starts (or resumes) sending; resolves once sending has begun. `finished(id)` resolves when it ends. */
@@ -596,14 +601,15 @@ export class Desk {
   private async recordIncomingMessage(message: IncomingMessage, serviceId: string): Promise<void> {
     const entry = await this.inbox.record(serviceId, message, {
       campaigns: (await this.openAll()).map((open) => open.campaign),
-      serviceName: this.serviceName(serviceId),
-      optOut: async (msisdn, reason) => void (await this.addSuppressed([msisdn], 'US', reason)),
+      serviceName: this.serviceNames().get(serviceId) ?? removedService(serviceId),
+      optOut: async (msisdn, reason) => void (await this.suppress([msisdn], reason)),
     });
     if (entry) this.bus.emit('inbox.received', entry);
   }
 
-  private serviceName(id: string): string {
-    return this.services.list().find((s) => s.id === id)?.name ?? `a removed service (${id})`;
+  /** Every service's name by id, read once for all the replies that name one. */
+  private serviceNames(): Map<string, string> {
+    return new Map(this.services.list().map((s) => [s.id, s.name]));
   }
 
   /** Finds the test message a report is about, by its correlation id (`<campaign>.t<test>`). */
@@ -734,14 +740,22 @@ export class Desk {
       'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
       'receiver.stats': async () => ({ ...this.receiver.stats(), unmatched: this.unmatchedReports }),
       'inbox.list': async (query) => this.inbox.list(query),
-      'inbox.export': async ({ serviceId }) => ({
-        fileName: serviceId ? `replies-${this.serviceName(serviceId)}.csv` : 'replies.csv',
-        csv: this.inbox.exportCsv(serviceId, (id) => this.serviceName(id)),
-      }),
+      'inbox.export': async ({ serviceId }) => {
+        const names = this.serviceNames();
+        const nameOf = (id: string) => names.get(id) ?? removedService(id);
+        return {
+          fileName: serviceId ? `replies-${nameOf(serviceId)}.csv` : 'replies.csv',
+          csv: this.inbox.exportCsv(serviceId, nameOf),
+        };
+      },
       'optOut.keywords': async () => ({ keywords: this.inbox.keywords.list() }),
       'optOut.setKeywords': async ({ keywords }) => ({ keywords: this.inbox.keywords.set(keywords) }),
     };
   }
+}
+
+function removedService(id: string): string {
+  return `a removed service (${id})`;
 }
 
 /** Listens on the port used last time, so that reports for messages sent before a restart still arrive. */
