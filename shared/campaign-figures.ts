@@ -1,23 +1,14 @@
 import type { StatusCounts } from './api';
-import type { RowStatus } from './status';
+import { FINAL_STATUSES, ROW_STATUSES, type RowStatus } from './status';
 
-/** Rows handed to the service, whatever became of them. */
-export const SENT_STATUSES: ReadonlySet<RowStatus> = new Set([
-  'queued',
-  'rejected',
-  'unknown',
-  'submitted',
-  'delivered',
-  'undelivered',
-  'failed',
-  'expired',
-]);
-export const FAILED_STATUSES: ReadonlySet<RowStatus> = new Set([
-  'rejected',
-  'undelivered',
-  'failed',
-  'expired',
-]);
+/** Rows handed to the service, whatever became of them: all but those not (or not yet) sent. */
+export const SENT_STATUSES: ReadonlySet<RowStatus> = new Set(
+  ROW_STATUSES.filter((s) => s !== 'ready' && s !== 'skipped' && s !== 'sending'),
+);
+/** Final, sent and not delivered. */
+export const FAILED_STATUSES: ReadonlySet<RowStatus> = new Set(
+  [...FINAL_STATUSES].filter((s) => SENT_STATUSES.has(s) && s !== 'delivered'),
+);
 
 export interface CampaignFigures {
   ready: number;

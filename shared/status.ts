@@ -13,6 +13,9 @@ export const ROW_STATUSES = [
 ] as const;
 export type RowStatus = (typeof ROW_STATUSES)[number];
 
+/** Each status's place in ROW_STATUSES: how statuses are kept in a byte per row. */
+export const STATUS_INDEX: ReadonlyMap<RowStatus, number> = new Map(ROW_STATUSES.map((s, i) => [s, i]));
+
 export const FINAL_STATUSES: ReadonlySet<RowStatus> = new Set([
   'skipped',
   'rejected',

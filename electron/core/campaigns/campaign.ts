@@ -9,7 +9,7 @@ import type {
   TestSendView,
 } from '../../../shared/api';
 import { smartlinkIds, unknownSmartlinks } from '../../../shared/smartlinks';
-import { canAdvance, isFinal, ROW_STATUSES, type RowStatus } from '../../../shared/status';
+import { canAdvance, isFinal, ROW_STATUSES, STATUS_INDEX, type RowStatus } from '../../../shared/status';
 import {
   compileTemplate,
   describeUnknownPlaceholders,
@@ -61,7 +61,6 @@ export interface Checks {
   messages: MessageCheck;
 }
 
-const STATUS_CODE = new Map(ROW_STATUSES.map((s, i) => [s, i]));
 const NO_DETAILS: SendDetails = {
   code: null,
   description: null,
@@ -202,7 +201,7 @@ export class Campaign {
       return `The message uses ${links.map((id) => `{{link_${id}}}`).join(', ')}, but no such smartlink is set up for this campaign.`;
     }
     if (this.def.senderId === '') return 'Enter the sender ID.';
-    if (!this.status.includes(STATUS_CODE.get('ready') as number)) return 'No row is ready to send.';
+    if (!this.status.includes(STATUS_INDEX.get('ready') as number)) return 'No row is ready to send.';
     return null;
   }
 
@@ -237,8 +236,8 @@ export class Campaign {
    * loading a campaign checks its numbers against the list as it then stands.
    */
   followOptOuts(isOptedOut: (msisdn: string) => boolean): RowPatch[] {
-    const ready = STATUS_CODE.get('ready') as number;
-    const skipped = STATUS_CODE.get('skipped') as number;
+    const ready = STATUS_INDEX.get('ready') as number;
+    const skipped = STATUS_INDEX.get('skipped') as number;
     const patches: RowPatch[] = [];
     for (let row = 0; row < this.status.length; row++) {
       const status = this.status[row];
@@ -277,7 +276,7 @@ export class Campaign {
   }
 
   private rowsIn(status: RowStatus): number[] {
-    const code = STATUS_CODE.get(status) as number;
+    const code = STATUS_INDEX.get(status) as number;
     const rows: number[] = [];
     for (let row = 0; row < this.status.length; row++) if (this.status[row] === code) rows.push(row);
     return rows;
@@ -338,7 +337,7 @@ export class Campaign {
         return event.rows.flatMap((row) => {
           this.attempted.add(row);
           // Replayed after the number opted out: the journal, not today's list, says the row was sent.
-          if (this.reasonOf(row) === 'opted-out') this.status[row] = STATUS_CODE.get('ready') as number;
+          if (this.reasonOf(row) === 'opted-out') this.status[row] = STATUS_INDEX.get('ready') as number;
           if (!canAdvance(this.statusOf(row), 'sending')) return [];
           this.set(row, 'sending', { ...NO_DETAILS, sentAt: event.at, updatedAt: event.at });
           return [this.patchOf(row)];
@@ -443,15 +442,15 @@ export class Campaign {
 
   private initialStatuses(): Uint8Array {
     const { numbers, messages } = this.checks;
-    const ready = STATUS_CODE.get('ready') as number;
-    const skipped = STATUS_CODE.get('skipped') as number;
+    const ready = STATUS_INDEX.get('ready') as number;
+    const skipped = STATUS_INDEX.get('skipped') as number;
     return Uint8Array.from(numbers.reason, (reason, row) =>
       reason !== 0 || messages.emptyPlaceholders.has(row) ? skipped : ready,
     );
   }
 
   private set(row: number, status: RowStatus, details: SendDetails): void {
-    this.status[row] = STATUS_CODE.get(status) as number;
+    this.status[row] = STATUS_INDEX.get(status) as number;
     this.details[row] = details;
   }
 

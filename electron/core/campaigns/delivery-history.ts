@@ -1,6 +1,6 @@
 import type { DeliveryEvent } from '../../../shared/api';
 import { deliveryCodeMeaning } from '../../../shared/delivery-codes';
-import { ROW_STATUSES, type RowStatus } from '../../../shared/status';
+import { ROW_STATUSES, STATUS_INDEX, type RowStatus } from '../../../shared/status';
 
 /** One delivery report about a row, as journaled. */
 export interface ReportEntry {
@@ -16,7 +16,6 @@ export interface ReportEntry {
 
 const NONE = -1;
 const FIRST_CAPACITY = 1024;
-const STATUS_CODE = new Map(ROW_STATUSES.map((s, i) => [s, i]));
 /** `2022-10-10T13:53:13.749+01:00`, with a space for the T, without seconds or zone, `+0100` or `Z`. */
 const REPORT_TIME =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -105,7 +104,7 @@ export class DeliveryHistory {
   add(row: number, report: ReportEntry): number {
     const received = Date.parse(report.at);
     const reported = parseReportTime(report.reportedAt) ?? NaN;
-    const status = STATUS_CODE.get(report.status) as number;
+    const status = STATUS_INDEX.get(report.status) as number;
     const code = this.strings.id(report.code);
     const description = this.strings.id(report.description);
     const carrier = this.strings.id(report.carrier);
