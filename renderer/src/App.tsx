@@ -6,6 +6,7 @@ import { HistoryPanel } from './HistoryPanel';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { ImportPanel } from './ImportPanel';
 import { InboxPanel } from './InboxPanel';
+import { ReceiverStatsView } from './ReceiverStatsView';
 import { ServicesPanel } from './ServicesPanel';
 import { SuppressionPanel } from './SuppressionPanel';
 import { ErrorNote } from './ErrorNote';
@@ -132,6 +133,8 @@ export function App() {
           hidden={tab !== 'services'}
         >
           <ServicesPanel services={services} onChanged={onServicesChanged} />
+          {/* Polled while shown only. */}
+          {tab === 'services' && <ReceiverStatsView />}
         </section>
       </main>
     </div>

@@ -3,7 +3,6 @@ import type { ServiceView } from '../../shared/api';
 import { errorText, formatMoney } from './format';
 import { useDesk } from './hooks/useDesk';
 import { useTunnels } from './hooks/useTunnels';
-import { ReceiverStatsView } from './ReceiverStatsView';
 import { ServiceForm } from './ServiceForm';
 import { TUNNEL_LABELS } from './TunnelFields';
 import { TunnelStatusView } from './TunnelStatusView';
@@ -108,7 +107,6 @@ export function ServicesPanel({ services, onChanged }: Props) {
           );
         })}
       </ul>
-      <ReceiverStatsView />
     </div>
   );
 }
