@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import type { CampaignView, InboxEntry, ServiceView } from '../../shared/api';
-import { downloadCsv, errorText, formatDate, plural } from './format';
+import type { CampaignView, ServiceView } from '../../shared/api';
+import { downloadCsv, formatDate, plural } from './format';
 import { useAction } from './hooks/useAction';
-import { useDebounced } from './hooks/useDebounced';
+import { usePagedList, type PageQuery } from './hooks/usePagedList';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { OptOutKeywordsEditor } from './OptOutKeywordsEditor';
 import { Pager } from './Pager';
@@ -22,38 +22,25 @@ export function InboxPanel({ services, onOpen }: Props) {
   const desk = useDesk();
   const id = useId();
   const [serviceId, setServiceId] = useState('');
-  const [searchInput, setSearchInput] = useState('');
-  const search = useDebounced(searchInput.trim(), 300);
-  const [offset, setOffset] = useState(0);
-  const [list, setList] = useState<{ total: number; entries: InboxEntry[] } | null>(null);
-  const [version, setVersion] = useState(0);
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const { busy, error, setError, run } = useAction();
-
-  useEffect(() => {
-    let live = true;
-    desk
-      .call('inbox.list', {
-        serviceId: serviceId === '' ? undefined : serviceId,
-        search: search === '' ? undefined : search,
-        offset,
-        limit: PAGE_SIZE,
-      })
-      .then(
-        (result) => live && setList(result),
-        (e: unknown) => live && setError(errorText(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [desk, serviceId, search, offset, version, setError]);
+  const fetchPage = useCallback(
+    (query: PageQuery) =>
+      desk.call('inbox.list', { ...query, serviceId: serviceId === '' ? undefined : serviceId }),
+    [desk, serviceId],
+  );
+  const { list, search, searchInput, searchFor, offset, setOffset, refresh } = usePagedList(
+    fetchPage,
+    PAGE_SIZE,
+    setError,
+  );
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const refreshSoon = useCallback(() => {
     refreshTimer.current ??= setTimeout(() => {
       refreshTimer.current = null;
-      setVersion((v) => v + 1);
+      refresh();
     }, REFRESH_EVERY_MS);
-  }, []);
+  }, [refresh]);
   useEffect(() => () => clearTimeout(refreshTimer.current ?? undefined), []);
   useDeskEvent('inbox.received', refreshSoon);
 
@@ -113,10 +100,7 @@ export function InboxPanel({ services, onOpen }: Props) {
             placeholder="Search numbers or text…"
             maxLength={100}
             value={searchInput}
-            onChange={(e) => {
-              setSearchInput(e.target.value);
-              setOffset(0);
-            }}
+            onChange={(e) => searchFor(e.target.value)}
           />
           <button
             type="button"

@@ -1,9 +1,8 @@
-import { useCallback, useEffect, useId, useState } from 'react';
-import type { SuppressionEntry } from '../../shared/api';
+import { useCallback, useId, useState } from 'react';
 import { countryName, countryOptions } from './countries';
 import { Field } from './Field';
-import { errorText, formatDate, plural } from './format';
-import { useDebounced } from './hooks/useDebounced';
+import { formatDate, plural } from './format';
+import { usePagedList, type PageQuery } from './hooks/usePagedList';
 import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
 import { Pager } from './Pager';
@@ -23,35 +22,16 @@ interface Outcome {
 export function SuppressionPanel({ defaultCountry }: { defaultCountry: string }) {
   const desk = useDesk();
   const id = useId();
-  const [searchInput, setSearchInput] = useState('');
-  const search = useDebounced(searchInput.trim(), 300);
-  const [offset, setOffset] = useState(0);
-  const [list, setList] = useState<{ total: number; entries: SuppressionEntry[] } | null>(null);
-  const [version, setVersion] = useState(0);
   const [numbers, setNumbers] = useState('');
   const [country, setCountry] = useState(defaultCountry);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const { busy, error, setError, run } = useAction();
-
-  const refresh = useCallback(() => setVersion((v) => v + 1), []);
-
-  useEffect(() => {
-    let live = true;
-    desk
-      .call('suppression.list', { search: search === '' ? undefined : search, offset, limit: PAGE_SIZE })
-      .then(
-        (result) => {
-          if (!live) return;
-          // A removal can leave the page past the end.
-          if (result.entries.length === 0 && offset > 0) setOffset(Math.max(0, offset - PAGE_SIZE));
-          else setList(result);
-        },
-        (e: unknown) => live && setError(errorText(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [desk, search, offset, version]);
+  const fetchPage = useCallback((query: PageQuery) => desk.call('suppression.list', query), [desk]);
+  const { list, search, searchInput, searchFor, offset, setOffset, refresh } = usePagedList(
+    fetchPage,
+    PAGE_SIZE,
+    setError,
+  );
 
   const typed = numbers
     .split(/\r\n|\r|\n/)
@@ -197,10 +177,7 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
             placeholder="Search numbers or reasons…"
             maxLength={100}
             value={searchInput}
-            onChange={(e) => {
-              setSearchInput(e.target.value);
-              setOffset(0);
-            }}
+            onChange={(e) => searchFor(e.target.value)}
           />
           {list !== null && total === 0 && (
             <p className="muted">{search ? 'No opt-out matches.' : 'Nobody has opted out yet.'}</p>
