@@ -72,15 +72,10 @@ export class TunnelManager {
     return [...this.entries.values()].map((entry) => entry.tunnel?.status ?? entry.status);
   }
 
-  status(serviceId: string): TunnelStatus {
-    const entry = this.entries.get(serviceId);
-    if (!entry) throw new DeskError('unknown-service', `There is no service with id "${serviceId}".`);
-    return entry.tunnel?.status ?? entry.status;
-  }
-
   /** Where delivery reports for the service's messages go now: through its tunnel while open, else locally. */
   drUrl(serviceId: string): string {
-    return this.entries.get(serviceId)?.tunnel?.status.drUrl ?? `${this.env.receiverUrl}/dr`;
+    return (this.entries.get(serviceId)?.tunnel?.status ?? receiverUrls(this.env.receiverUrl, serviceId))
+      .drUrl;
   }
 
   reconnect(serviceId: string): Promise<TunnelStatus> {
