@@ -18,7 +18,7 @@ import { request } from 'undici';
 import type { Desk } from '../electron/core/desk';
 import { startNodeDesk } from '../electron/core/node-desk';
 import type { ResolvedService } from '../electron/core/services';
-import { messagingUrl, toMessageObject } from '../electron/core/sending/imiconnect-client';
+import { messagingUrl, toMessageObject } from '../electron/core/sending/messaging-api';
 import { outgoingMessage } from '../electron/core/sending/send-campaign';
 import { sendSettings } from '../electron/core/sending/send-settings';
 import { startSimulator } from '../electron/core/simulator/simulator';
@@ -110,6 +110,8 @@ function externalService(baseUrl: string): ResolvedService {
       tunnel: { kind: 'none', target: null, tokenHint: null },
       rate: 10_000,
       pricePerSegment: 0,
+      api: 'messaging',
+      numbersWithPlus: true,
     },
   };
 }
@@ -136,7 +138,7 @@ async function bareLoopRound(desk: Desk, service: ResolvedService, inFlight: num
   for (let first = 0; first < ROWS; first += 1000) {
     const batch = [];
     for (let row = first; row < Math.min(ROWS, first + 1000); row++) {
-      batch.push(toMessageObject(outgoingMessage(campaign, row), notifyUrl));
+      batch.push(toMessageObject(outgoingMessage(campaign, row), notifyUrl, true));
     }
     bodies.push(JSON.stringify(batch));
   }

@@ -1,6 +1,7 @@
 /** The one contract between the renderer and the core: every call and every pushed event. */
 import { z } from 'zod';
 import type { EVENT_NAMES } from './event-names';
+import { MAX_VALIDITY_MINUTES, VALIDITY_UNITS, validityMinutes } from './smartlinks';
 import { ROW_STATUSES } from './status';
 
 const Id = z.string().min(1).max(200);
@@ -49,6 +50,14 @@ export const TunnelSettingsView = z.object({
 });
 export type TunnelSettingsView = z.infer<typeof TunnelSettingsView>;
 
+/**
+ * Which send API a service uses: Messaging API v1 (`/resources/v1/messaging`, batches) or the Send SMS API
+ * (`/v1/sms/messages`, one message a request, retried safely with an Idempotency-Key).
+ */
+export const SEND_APIS = ['messaging', 'sms'] as const;
+export const SendApi = z.enum(SEND_APIS);
+export type SendApi = z.infer<typeof SendApi>;
+
 export const ServiceView = z.object({
   id: Id,
   name: z.string(),
@@ -58,6 +67,9 @@ export const ServiceView = z.object({
   keyHint: z.string().nullable(),
   rate: z.number(),
   pricePerSegment: z.number(),
+  api: SendApi,
+  /** Destinations go out as `+44…` (required by tenants with "+E.164 format" on) or as `44…`. */
+  numbersWithPlus: z.boolean(),
   tunnel: TunnelSettingsView,
 });
 export type ServiceView = z.infer<typeof ServiceView>;
@@ -103,15 +115,23 @@ export const ServiceInput = z.object({
   key: z.string().trim().min(1).max(500).optional(),
   rate: z.number().int().min(1).max(10_000).default(10),
   pricePerSegment: z.number().min(0).max(100).default(0),
+  api: SendApi.default('messaging'),
+  numbersWithPlus: z.boolean().default(true),
   /** Omitted: keep the stored tunnel (none for a new service). */
   tunnel: TunnelInput.optional(),
 });
 
-export const Smartlink = z.object({
-  linkid: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ or -'),
-  /** Days the link stays valid. */
-  validity: z.number().int().min(1).max(3650),
-});
+export const Smartlink = z
+  .object({
+    linkid: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ or -'),
+    validity: z.number().int().min(1),
+    /** Campaigns saved before units were offered gave the validity in days. */
+    unit: z.enum(VALIDITY_UNITS).default('days'),
+  })
+  .refine((l) => validityMinutes(l) <= MAX_VALIDITY_MINUTES, {
+    message: 'a smartlink stays valid for ten years at most',
+    path: ['validity'],
+  });
 export type Smartlink = z.infer<typeof Smartlink>;
 
 export const CampaignState = z.enum([

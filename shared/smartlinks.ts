@@ -7,10 +7,22 @@
 export const SHORT_LINK_LENGTH = 23;
 const SMARTLINK = /\{\{link_([A-Za-z0-9_-]+)\}\}/g;
 
+export const VALIDITY_UNITS = ['minutes', 'hours', 'days'] as const;
+export type ValidityUnit = (typeof VALIDITY_UNITS)[number];
+const MINUTES_PER: Record<ValidityUnit, number> = { minutes: 1, hours: 60, days: 1440 };
+/** The longest validity offered: ten years, as before units were offered. */
+export const MAX_VALIDITY_MINUTES = 3650 * 1440;
+
 export interface Smartlink {
   linkid: string;
-  /** Days the link stays valid. */
+  /** How long the link stays valid, in `unit`s. */
   validity: number;
+  unit: ValidityUnit;
+}
+
+/** The platform reads `validity` in minutes (docs.imiconnect.com "messaging"). */
+export function validityMinutes(link: Pick<Smartlink, 'validity' | 'unit'>): number {
+  return link.validity * MINUTES_PER[link.unit];
 }
 
 export function smartlinkIds(text: string): string[] {

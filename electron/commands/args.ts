@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DeskError } from '../core/errors';
 import { normalizeColumnName } from '../../shared/template';
+import { Smartlink } from '../../shared/api';
 
 /** A mistake in the command line itself: the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
@@ -38,4 +39,23 @@ export async function readRecipientFile(file: string): Promise<Uint8Array> {
       `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
     );
   });
+}
+
+const UNITS = { m: 'minutes', h: 'hours', d: 'days' } as const;
+
+/** `--smartlink <linkid>:<validity><m|h|d>`: the link's validity with its unit, e.g. `5:30d`, `promo:90m`. */
+export function parseSmartlink(value: string): Smartlink {
+  const match = value.match(/^([A-Za-z0-9_-]{1,40}):(\d{1,7})([mhd])$/);
+  const parsed = match
+    ? Smartlink.safeParse({
+        linkid: match[1],
+        validity: Number(match[2]),
+        unit: UNITS[match[3] as keyof typeof UNITS],
+      })
+    : null;
+  if (!parsed?.success)
+    throw new UsageError(
+      `--smartlink takes <linkid>:<validity> with a unit, m (minutes), h (hours) or d (days), up to ten years, e.g. 5:30d or promo:90m, not "${value}".`,
+    );
+  return parsed.data;
 }

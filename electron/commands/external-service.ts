@@ -30,6 +30,8 @@ export function externalService(apiUrl: string, rate: number | undefined): Resol
       tunnel: { kind: 'none', target: null, tokenHint: null },
       rate: rate ?? 10,
       pricePerSegment: 0,
+      api: 'messaging',
+      numbersWithPlus: true,
     },
   };
 }

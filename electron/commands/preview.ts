@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Smartlink } from '../../shared/api';
 import { Campaign } from '../core/campaigns/campaign';
 import { CampaignChecker } from '../core/campaigns/checks';
 import type { CampaignDefinition } from '../core/campaigns/definition';
@@ -9,7 +8,7 @@ import { resolveDataDir } from '../core/node-desk';
 import { detectPhoneColumn, parseRecipientsCsv } from '../core/recipients/csv-import';
 import { decodeText } from '../core/recipients/decode';
 import { SuppressionList } from '../core/recipients/suppression';
-import { columnIndex, readRecipientFile, UsageError } from './args';
+import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
 
 /**
  * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments) and a
@@ -96,10 +95,4 @@ export async function previewCommand(args: string[]): Promise<number> {
   } finally {
     await suppression.close();
   }
-}
-
-function parseSmartlink(value: string): Smartlink {
-  const match = value.match(/^([A-Za-z0-9_-]{1,40}):(\d{1,4})$/);
-  if (!match) throw new UsageError(`--smartlink takes <linkid>:<validity days>, e.g. 5:30, not "${value}".`);
-  return { linkid: match[1] as string, validity: Number(match[2]) };
 }

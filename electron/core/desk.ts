@@ -28,7 +28,7 @@ import type { Vault } from './secrets/vault';
 import { CampaignSchedules } from './sending/campaign-schedules';
 import { CampaignSender, type SendOptions } from './sending/campaign-sender';
 import { sendTestMessage } from './sending/test-send';
-import { SANDBOX_ID, ServiceRegistry } from './services';
+import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry } from './services';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
 import { Uploads } from './uploads';
@@ -41,7 +41,15 @@ export interface DeskOptions {
   /** Tuning of the embedded simulator behind the Sandbox service. */
   sandbox?: Pick<
     SimulatorOptions,
-    'failureShare' | 'submittedDelayMs' | 'finalDelayMs' | 'seed' | 'faults' | 'reportRetries'
+    | 'failureShare'
+    | 'submittedDelayMs'
+    | 'finalDelayMs'
+    | 'seed'
+    | 'faults'
+    | 'reportRetries'
+    | 'tps'
+    | 'requirePlus'
+    | 'deliveryReports'
   >;
   /** Overrides the notify URL sent with messages, whatever the services' tunnels; defaults to them. */
   publicReceiverUrl?: string;
@@ -57,6 +65,8 @@ export type { SendOptions };
 
 /** `<campaign>.t<test>`: the correlation id of a test message. */
 const TEST_CORRELATION = /^([a-z0-9-]{1,64})\.t(\d{1,9})$/;
+/** `<campaign>.<row>`: a row's correlation id, also sent as its callbackData. */
+const ROW_REF = /^([a-z0-9-]{1,64})\.(\d{1,9})$/;
 const DEFAULT_UNKNOWN_GRACE_MS = 10 * 60_000;
 /** While a campaign is being sent, its view is pushed at most this often (it counts every row). */
 const VIEW_EVERY_MS = 250;
@@ -133,7 +143,8 @@ export class Desk {
 
   static async start(options: DeskOptions): Promise<Desk> {
     const sandboxKey = randomBytes(16).toString('hex');
-    const simulator = await startSimulator({ keys: [sandboxKey], ...options.sandbox });
+    // The Sandbox answers 7020 beyond its rate, as a tenant's account does beyond its TPS.
+    const simulator = await startSimulator({ keys: [sandboxKey], tps: SANDBOX_RATE, ...options.sandbox });
     const secret = receiverSecret(options.settings);
     // The receiver must listen before the desk exists; posts only arrive once `ref.desk` is set.
     const ref: { desk?: Desk } = {};
@@ -612,9 +623,9 @@ export class Desk {
     return new Map(this.services.list().map((s) => [s.id, s.name]));
   }
 
-  /** Finds the test message a report is about, by its correlation id (`<campaign>.t<test>`). */
+  /** Finds the test message a report is about, by its reference (`<campaign>.t<test>`) in either field. */
   private async locateTest(report: DeliveryReport): Promise<{ open: OpenCampaign; test: number } | null> {
-    const match = report.correlationid?.match(TEST_CORRELATION);
+    const match = (report.correlationid ?? report.callbackData)?.match(TEST_CORRELATION);
     if (!match) return null;
     const id = match[1] as string;
     const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
@@ -622,25 +633,40 @@ export class Desk {
     return open && test < open.campaign.testCount ? { open, test } : null;
   }
 
-  /** Finds a report's row: by correlation id (`<campaign>.<row>`), then by transid. */
+  /**
+   * Finds a report's row: by the row reference in its correlation id, else by transid, else by the reference in
+   * its callbackData (the platform's reports often leave the correlation id empty; page "sms-outbound-webhooks").
+   */
   private async locate(report: DeliveryReport): Promise<{ open: OpenCampaign; row: number } | null> {
-    const match = report.correlationid?.match(/^([a-z0-9-]{1,64})\.(\d{1,9})$/);
-    if (match) {
-      const id = match[1] as string;
-      const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
-      const row = Number(match[2]);
-      if (open?.campaign.wasSent(row)) {
-        if (!report.transid || open.campaign.transidOf(row) === report.transid) return { open, row };
-        // A transid already known for another row contradicts the correlation id: neither is trusted.
-        const other = this.findTransid(report.transid);
-        return !other || (other.open === open && other.row === row) ? { open, row } : null;
+    const byCorrelation = await this.rowOfRef(report.correlationid, report);
+    if (byCorrelation !== undefined) return byCorrelation;
+    if (report.transid) {
+      const found = this.findTransid(report.transid);
+      if (found) return found;
+      if (!this.allOpen) {
+        await this.openAll();
+        const opened = this.findTransid(report.transid);
+        if (opened) return opened;
       }
     }
-    if (!report.transid) return null;
-    const found = this.findTransid(report.transid);
-    if (found || this.allOpen) return found;
-    await this.openAll();
-    return this.findTransid(report.transid);
+    return (await this.rowOfRef(report.callbackData, report)) ?? null;
+  }
+
+  /** The sent row a reference names; null when its transid contradicts it; undefined when it names none. */
+  private async rowOfRef(
+    ref: string | null,
+    report: DeliveryReport,
+  ): Promise<{ open: OpenCampaign; row: number } | null | undefined> {
+    const match = ref?.match(ROW_REF);
+    if (!match) return undefined;
+    const id = match[1] as string;
+    const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
+    const row = Number(match[2]);
+    if (!open?.campaign.wasSent(row)) return undefined;
+    if (!report.transid || open.campaign.transidOf(row) === report.transid) return { open, row };
+    // A transid already known for another row contradicts the reference: neither is trusted.
+    const other = this.findTransid(report.transid);
+    return !other || (other.open === open && other.row === row) ? { open, row } : null;
   }
 
   private findTransid(transid: string): { open: OpenCampaign; row: number } | null {

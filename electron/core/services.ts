@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ServiceView } from '../../shared/api';
+import { SendApi, type ServiceView } from '../../shared/api';
 import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
 import type { ServiceTunnelConfig } from './receiver/tunnels/tunnel-manager';
@@ -9,6 +9,8 @@ import { maskSecret, type Vault } from './secrets/vault';
 import type { SettingsStore } from './settings/settings-store';
 
 export const SANDBOX_ID = 'sandbox';
+/** The Sandbox's messages per second, which its simulator enforces as a tenant's TPS. */
+export const SANDBOX_RATE = 200;
 
 const StoredService = z.object({
   id: z.string(),
@@ -18,6 +20,9 @@ const StoredService = z.object({
   keyHint: z.string().nullable(),
   rate: z.number(),
   pricePerSegment: z.number(),
+  api: SendApi.default('messaging'),
+  /** Absent in settings written before the setting existed, when numbers went out without their plus. */
+  numbersWithPlus: z.boolean().default(false),
   /** Absent in settings written before services had tunnels. */
   tunnel: StoredTunnel.default(NO_TUNNEL),
 });
@@ -69,6 +74,8 @@ export class ServiceRegistry {
       keyHint: input.key ? maskSecret(input.key) : (existing?.keyHint ?? null),
       rate: input.rate,
       pricePerSegment: input.pricePerSegment,
+      api: input.api,
+      numbersWithPlus: input.numbersWithPlus,
       tunnel: input.tunnel
         ? storedTunnel(input.tunnel, existing?.tunnel ?? NO_TUNNEL, this.vault)
         : (existing?.tunnel ?? NO_TUNNEL),
@@ -115,8 +122,10 @@ export class ServiceRegistry {
       kind: 'sandbox',
       baseUrl: this.sandbox.url,
       keyHint: 'built-in',
-      rate: 200,
+      rate: SANDBOX_RATE,
       pricePerSegment: 0,
+      api: 'messaging',
+      numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
     };
   }
@@ -142,6 +151,8 @@ function toView(s: StoredService): ServiceView {
     keyHint: s.keyHint,
     rate: s.rate,
     pricePerSegment: s.pricePerSegment,
+    api: s.api,
+    numbersWithPlus: s.numbersWithPlus,
     tunnel: tunnelView(s.tunnel),
   };
 }

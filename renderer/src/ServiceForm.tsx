@@ -1,12 +1,27 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { ServiceView } from '../../shared/api';
+import type { SendApi, ServiceView } from '../../shared/api';
+import { hostLabel, knownHost, PLATFORM_HOSTS } from '../../shared/platform-hosts';
 import { Field } from './Field';
 import { errorText } from './format';
 import { useDesk } from './hooks/useDesk';
 import { TunnelFields, tunnelFromForm } from './TunnelFields';
 import { ErrorNote } from './ErrorNote';
 
-const BASE_URLS = ['https://api.imiconnect.io', 'https://api.imiconnect.com', 'https://api.imiconnect.in'];
+export const SEND_API_NAMES: Record<SendApi, string> = {
+  sms: 'Send SMS API',
+  messaging: 'Messaging API v1',
+};
+
+const SEND_API_CHOICES: readonly { api: SendApi; label: string }[] = [
+  {
+    api: 'sms',
+    label: 'Send SMS API (recommended by the platform for SMS; one message a request, safe retries)',
+  },
+  { api: 'messaging', label: 'Messaging API v1 (batches of up to 1000; for existing services)' },
+];
+
+/** How a UK number goes out, with and without the plus. */
+export const EXAMPLE_NUMBER = { withPlus: '+447700900123', withoutPlus: '447700900123' };
 
 interface Props {
   /** The service to edit; null adds a new one. */
@@ -20,6 +35,9 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
   const id = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [baseUrl, setBaseUrl] = useState(service?.baseUrl ?? '');
+  const [api, setApi] = useState<SendApi>(service?.api ?? 'messaging');
+  const [numbersWithPlus, setNumbersWithPlus] = useState(service?.numbersWithPlus ?? true);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -31,10 +49,12 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
       await desk.call('services.save', {
         id: service?.id,
         name: text('name'),
-        baseUrl: text('baseUrl'),
+        baseUrl: knownHost(baseUrl)?.baseUrl ?? baseUrl.trim(),
         key: text('key') || undefined,
         rate: Number(text('rate')),
         pricePerSegment: Number(text('price')),
+        api,
+        numbersWithPlus,
         tunnel: tunnelFromForm(text),
       });
       onSaved();
@@ -60,28 +80,7 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
           />
         )}
       </Field>
-      <Field
-        label="Base URL"
-        hint={`The API address of your account: ${BASE_URLS.join(', ')}, or https://api.<region>.webexconnect.io for Webex Connect.`}
-      >
-        {(control) => (
-          <>
-            <input
-              {...control}
-              name="baseUrl"
-              type="url"
-              required
-              list={`${control.id}-urls`}
-              defaultValue={service?.baseUrl ?? BASE_URLS[0]}
-            />
-            <datalist id={`${control.id}-urls`}>
-              {BASE_URLS.map((url) => (
-                <option key={url} value={url} />
-              ))}
-            </datalist>
-          </>
-        )}
-      </Field>
+      <BaseUrlField value={baseUrl} onChange={setBaseUrl} />
       <Field
         label="Service key"
         hint={
@@ -131,6 +130,8 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
           )}
         </Field>
       </div>
+      <SendApiFields api={api} baseUrl={baseUrl} onChange={setApi} />
+      <NumbersWithPlusField checked={numbersWithPlus} onChange={setNumbersWithPlus} />
       <TunnelFields tunnel={service?.tunnel ?? null} />
       <ErrorNote error={error} />
       <div className="actions">
@@ -142,5 +143,108 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
         </button>
       </div>
     </form>
+  );
+}
+
+function BaseUrlField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const known = knownHost(value);
+  const typed = value.trim().replace(/\/+$/, '');
+  return (
+    <Field
+      label="Base URL"
+      hint={
+        <>
+          Pick the one for the address you log in to the platform at: if you log in at myshop.imiconnect.io in
+          the US, pick &ldquo;US — console on imiconnect.io&rdquo;. Or type the address you were given.{' '}
+          {known && (
+            <strong>
+              Known address: {hostLabel(known)}
+              {typed !== known.baseUrl && `; saved as ${known.baseUrl}`}.
+            </strong>
+          )}
+          {!known && typed && 'This is not one of the platform’s documented addresses; it is saved as typed.'}
+        </>
+      }
+    >
+      {(control) => (
+        <>
+          <input
+            {...control}
+            name="baseUrl"
+            type="url"
+            required
+            list={`${control.id}-hosts`}
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+            placeholder="Pick from the list or type it"
+          />
+          <datalist id={`${control.id}-hosts`}>
+            {PLATFORM_HOSTS.map((host) => (
+              <option key={host.baseUrl} value={host.baseUrl} label={hostLabel(host)} />
+            ))}
+          </datalist>
+        </>
+      )}
+    </Field>
+  );
+}
+
+interface SendApiProps {
+  api: SendApi;
+  baseUrl: string;
+  onChange: (api: SendApi) => void;
+}
+
+function SendApiFields({ api, baseUrl, onChange }: SendApiProps) {
+  const warning = api === 'sms' ? sendSmsWarning(baseUrl) : null;
+  return (
+    <fieldset className="choice-fields">
+      <legend>Send API</legend>
+      {SEND_API_CHOICES.map((choice) => (
+        <label key={choice.api} className="choice">
+          <input
+            type="radio"
+            name="api"
+            value={choice.api}
+            checked={api === choice.api}
+            onChange={() => onChange(choice.api)}
+          />
+          {choice.label}
+        </label>
+      ))}
+      <div role="status">{warning && <p className="warning small">{warning}</p>}</div>
+    </fieldset>
+  );
+}
+
+/** Why the Send SMS API may not work at this address; null where the platform documents it. */
+function sendSmsWarning(baseUrl: string): string | null {
+  if (!baseUrl.trim()) return null;
+  const host = knownHost(baseUrl);
+  if (host?.apis.includes('sms')) return null;
+  const which = host ? `${host.baseUrl} is an older one` : 'this is not one of them';
+  return `The Send SMS API is documented only for the https://api.<region>.webexconnect.io addresses, and ${which}: sending may fail. Pick your region’s webexconnect.io address, or Messaging API v1.`;
+}
+
+function NumbersWithPlusField({ checked, onChange }: { checked: boolean; onChange: (on: boolean) => void }) {
+  const hintId = useId();
+  return (
+    <div className="field">
+      <label className="choice">
+        <input
+          type="checkbox"
+          name="numbersWithPlus"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-describedby={hintId}
+        />
+        Send numbers with +
+      </label>
+      <p className="muted small" id={hintId}>
+        Ticked, a UK number goes out as <code>{EXAMPLE_NUMBER.withPlus}</code>; unticked, as{' '}
+        <code>{EXAMPLE_NUMBER.withoutPlus}</code>. If &ldquo;+E.164 format&rdquo; is turned on for your
+        account, the platform requires the +.
+      </p>
+    </div>
   );
 }

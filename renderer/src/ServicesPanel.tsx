@@ -3,7 +3,7 @@ import type { ServiceView } from '../../shared/api';
 import { errorText, formatMoney } from './format';
 import { useDesk } from './hooks/useDesk';
 import { useTunnels } from './hooks/useTunnels';
-import { ServiceForm } from './ServiceForm';
+import { EXAMPLE_NUMBER, SEND_API_NAMES, ServiceForm } from './ServiceForm';
 import { TUNNEL_LABELS } from './TunnelFields';
 import { TunnelStatusView } from './TunnelStatusView';
 import { ErrorNote } from './ErrorNote';
@@ -68,6 +68,14 @@ export function ServicesPanel({ services, onChanged }: Props) {
                 <dd>{service.baseUrl}</dd>
                 <dt>Key</dt>
                 <dd>{service.keyHint ?? 'not set'}</dd>
+                <dt>Send API</dt>
+                <dd>{SEND_API_NAMES[service.api]}</dd>
+                <dt>Numbers</dt>
+                <dd>
+                  {service.numbersWithPlus
+                    ? `with + (${EXAMPLE_NUMBER.withPlus})`
+                    : `without + (${EXAMPLE_NUMBER.withoutPlus})`}
+                </dd>
                 <dt>Rate</dt>
                 <dd>{service.rate.toLocaleString()} messages/s</dd>
                 <dt>Price per segment</dt>

@@ -1,6 +1,14 @@
 import { useId, useRef, useState } from 'react';
 import type { Smartlink } from '../../shared/api';
-import { SHORT_LINK_LENGTH, unknownSmartlinks } from '../../shared/smartlinks';
+import {
+  MAX_VALIDITY_MINUTES,
+  SHORT_LINK_LENGTH,
+  VALIDITY_UNITS,
+  type ValidityUnit,
+  unknownSmartlinks,
+  validityMinutes,
+} from '../../shared/smartlinks';
+import { plural } from './format';
 
 interface Props {
   smartlinks: readonly Smartlink[];
@@ -10,37 +18,46 @@ interface Props {
 }
 
 const LINK_ID = /^[A-Za-z0-9_-]{1,40}$/;
-const MAX_VALIDITY = 3650;
 const DEFAULT_VALIDITY = 30;
+const DEFAULT_UNIT: ValidityUnit = 'days';
 const MAX_LINKS = 50;
 
 export const linkToken = (linkid: string) => `{{link_${linkid}}}`;
 
-function validityOf(text: string): number | null {
-  const days = Number(text);
-  return Number.isInteger(days) && days >= 1 && days <= MAX_VALIDITY ? days : null;
+/** The most of `unit` that fits in ten years. */
+const maxIn = (unit: ValidityUnit) =>
+  Math.floor(MAX_VALIDITY_MINUTES / validityMinutes({ validity: 1, unit }));
+
+function validityOf(text: string, unit: ValidityUnit): number | null {
+  const n = Number(text.trim());
+  return Number.isInteger(n) && n >= 1 && n <= maxIn(unit) ? n : null;
 }
+
+const validityProblem = (unit: ValidityUnit) =>
+  `Valid for is a whole number of ${unit} from 1 to ${maxIn(unit).toLocaleString()} (ten years).`;
 
 /** The campaign's smartlinks: `{{link_<id>}}` in the message becomes a tracked short link. */
 export function SmartlinksEditor({ smartlinks, template, onChange, onInsert }: Props) {
   const id = useId();
   const [linkid, setLinkid] = useState('');
   const [validity, setValidity] = useState(String(DEFAULT_VALIDITY));
+  const [unit, setUnit] = useState<ValidityUnit>(DEFAULT_UNIT);
   const [problem, setProblem] = useState<string | null>(null);
   const validityRef = useRef<HTMLInputElement>(null);
   const unknown = unknownSmartlinks(template, smartlinks);
 
   function add() {
     const name = linkid.trim();
-    const days = validityOf(validity.trim());
+    const amount = validityOf(validity, unit);
     if (!LINK_ID.test(name)) return setProblem('A link ID is 1 to 40 letters, digits, _ or -.');
     if (smartlinks.some((l) => l.linkid === name)) return setProblem(`${linkToken(name)} is already set up.`);
-    if (days === null) return setProblem(`The validity is a whole number of days from 1 to ${MAX_VALIDITY}.`);
+    if (amount === null) return setProblem(validityProblem(unit));
     if (smartlinks.length >= MAX_LINKS) return setProblem(`A campaign has at most ${MAX_LINKS} smartlinks.`);
     setProblem(null);
-    onChange([...smartlinks, { linkid: name, validity: days }]);
+    onChange([...smartlinks, { linkid: name, validity: amount, unit }]);
     setLinkid('');
     setValidity(String(DEFAULT_VALIDITY));
+    setUnit(DEFAULT_UNIT);
   }
 
   function setUp(name: string) {
@@ -61,14 +78,15 @@ export function SmartlinksEditor({ smartlinks, template, onChange, onInsert }: P
           {smartlinks.map((link, i) => (
             <li key={link.linkid} aria-label={link.linkid}>
               <code>{linkToken(link.linkid)}</code>
-              <ValidityInput
-                label={`Days ${link.linkid} stays valid`}
-                days={link.validity}
-                onCommit={(days) =>
-                  onChange(smartlinks.map((l, j) => (j === i ? { ...l, validity: days } : l)))
-                }
+              <ValidityEditor
+                link={link}
+                onCommit={(changed) => {
+                  setProblem(null);
+                  onChange(smartlinks.map((l, j) => (j === i ? { ...l, ...changed } : l)));
+                }}
+                onProblem={setProblem}
               />
-              <span className="muted small">days</span>
+              <span className="muted small">sent as {plural(validityMinutes(link), 'minute')}</span>
               <button type="button" className="chip" onClick={() => onInsert(linkToken(link.linkid))}>
                 Insert
               </button>
@@ -116,15 +134,19 @@ export function SmartlinksEditor({ smartlinks, template, onChange, onInsert }: P
           />
         </label>
         <label>
-          Valid for (days)
+          Valid for
           <input
             ref={validityRef}
             type="number"
             min={1}
-            max={MAX_VALIDITY}
+            max={maxIn(unit)}
             value={validity}
             onChange={(e) => setValidity(e.target.value)}
           />
+        </label>
+        <label>
+          Unit
+          <UnitSelect value={unit} onChange={setUnit} />
         </label>
         <button type="button" className="button" onClick={add}>
           Add smartlink
@@ -139,43 +161,71 @@ export function SmartlinksEditor({ smartlinks, template, onChange, onInsert }: P
   );
 }
 
-function ValidityInput({
+function UnitSelect({
+  value,
+  onChange,
   label,
-  days,
-  onCommit,
 }: {
-  label: string;
-  days: number;
-  onCommit: (days: number) => void;
+  value: ValidityUnit;
+  onChange: (unit: ValidityUnit) => void;
+  label?: string;
 }) {
-  const [text, setText] = useState(String(days));
-  const [shown, setShown] = useState(days);
-  if (shown !== days) {
-    setShown(days);
-    setText(String(days));
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as ValidityUnit)}>
+      {VALIDITY_UNITS.map((u) => (
+        <option key={u} value={u}>
+          {u}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A link's validity, saved when the number is left or the unit changes; a wrong value is put back. */
+function ValidityEditor({
+  link,
+  onCommit,
+  onProblem,
+}: {
+  link: Smartlink;
+  onCommit: (changed: Pick<Smartlink, 'validity' | 'unit'>) => void;
+  onProblem: (problem: string) => void;
+}) {
+  const [text, setText] = useState(String(link.validity));
+  const [shown, setShown] = useState(link.validity);
+  if (shown !== link.validity) {
+    setShown(link.validity);
+    setText(String(link.validity));
   }
-  function commit() {
-    const valid = validityOf(text.trim());
-    if (valid === null) setText(String(days));
-    else if (valid !== days) onCommit(valid);
+  function commit(unit: ValidityUnit) {
+    const amount = validityOf(text, unit);
+    if (amount === null) {
+      setText(String(link.validity));
+      onProblem(validityProblem(unit));
+    } else if (amount !== link.validity || unit !== link.unit) {
+      onCommit({ validity: amount, unit });
+    }
   }
   return (
-    <input
-      type="number"
-      className="validity"
-      aria-label={label}
-      min={1}
-      max={MAX_VALIDITY}
-      value={text}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={commit}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') {
-          e.preventDefault();
-          e.stopPropagation();
-          commit();
-        }
-      }}
-    />
+    <>
+      <input
+        type="number"
+        className="validity"
+        aria-label={`Validity of ${link.linkid}`}
+        min={1}
+        max={maxIn(link.unit)}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => commit(link.unit)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            e.stopPropagation();
+            commit(link.unit);
+          }
+        }}
+      />
+      <UnitSelect label={`Unit of ${link.linkid}`} value={link.unit} onChange={commit} />
+    </>
   );
 }

@@ -316,7 +316,9 @@ test('a service that refuses the key stops sending with the reason, rows left un
   await page.getByRole('button', { name: 'Send campaign' }).click();
 
   await expect(page.getByTestId('send-state')).toHaveText('Sending stopped.');
-  await expect(page.getByRole('alert')).toContainText('The service refused the key (HTTP 401, code 7001');
+  await expect(page.getByRole('alert')).toContainText(
+    'The service "Wrong key" refused the request: authentication failed: the service key is wrong (code 7001',
+  );
   await expect(page.getByTestId('sent-progress')).toHaveText('0 of 4 messages sent');
   for (const i of SENDABLE) await expect(page.getByTestId(`status-${i}`)).toHaveText('ready');
 });

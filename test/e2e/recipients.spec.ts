@@ -256,14 +256,26 @@ test('a smartlink must be set up; the preview shows a stand-in of the short link
 
   await page.getByRole('button', { name: 'Set up promo' }).click();
   await expect(page.getByLabel('Link ID')).toHaveValue('promo');
-  await page.getByLabel('Valid for (days)').fill('7');
+  const adding = page.getByRole('group', { name: 'Add a smartlink' });
+  await expect(adding.getByLabel('Unit')).toHaveValue('days');
+  await adding.getByLabel('Valid for').fill('3651');
+  await page.getByRole('button', { name: 'Add smartlink' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'Valid for is a whole number of days from 1 to 3,650 (ten years).',
+  );
+  await adding.getByLabel('Valid for').fill('7');
   await page.getByRole('button', { name: 'Add smartlink' }).click();
   await expect(problem).toBeEmpty();
   await expect(page.getByRole('button', { name: 'Send campaign' })).toBeEnabled();
   await expect(page.getByTestId('unknown-smartlinks')).toHaveCount(0);
   const links = page.getByRole('list', { name: 'Smartlinks of this campaign' });
-  await expect(links.getByRole('listitem', { name: 'promo' })).toContainText('{{link_promo}}');
-  await expect(links.getByLabel('Days promo stays valid')).toHaveValue('7');
+  const promo = links.getByRole('listitem', { name: 'promo' });
+  await expect(promo).toContainText('{{link_promo}}');
+  await expect(promo.getByLabel('Validity of promo')).toHaveValue('7');
+  await expect(promo).toContainText('sent as 10,080 minutes');
+  await promo.getByLabel('Validity of promo').fill('90');
+  await promo.getByLabel('Unit of promo').selectOption('minutes');
+  await expect(promo).toContainText('sent as 90 minutes');
 
   const bubble = page.getByTestId('preview-bubble');
   await expect(bubble).toHaveText(/^Sale today: \S+$/);
@@ -287,7 +299,8 @@ test('a smartlink must be set up; the preview shows a stand-in of the short link
   await page.reload();
   await page.getByRole('tab', { name: 'History' }).click();
   await page.getByRole('button', { name: 'Open recipients' }).first().click();
-  await expect(page.getByLabel('Days promo stays valid')).toHaveValue('7');
+  await expect(page.getByLabel('Validity of promo')).toHaveValue('90');
+  await expect(page.getByLabel('Unit of promo')).toHaveValue('minutes');
 });
 
 test('an opted-out number is skipped in draft campaigns at once', async ({ page }) => {

@@ -57,7 +57,7 @@ async function newCampaign(page: Page, rows: number, first: number, service?: st
 /** How many times the simulator accepted each number. */
 function acceptedTimes(first: number, rows: number): number[] {
   return Array.from({ length: rows }, (_, i) => {
-    const msisdn = `1415555${String(first + i).padStart(4, '0')}`;
+    const msisdn = `+1415555${String(first + i).padStart(4, '0')}`;
     return sim.accepted.filter((m) => m.msisdn === msisdn).length;
   });
 }

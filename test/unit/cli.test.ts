@@ -116,7 +116,7 @@ describe.concurrent('campaign-desk send', () => {
     for (const row of rows.slice(0, 2)) {
       expect(FINAL).toContain(row[5]);
       expect(row[6]).toMatch(/^7\d{3}$/);
-      expect(row[8]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(row[8]).toMatch(/^[0-9a-f-]{36}(_\d+)?$/);
       expect(Date.parse(row[10] ?? '')).not.toBeNaN();
     }
     expect(rows[2]?.[5]).toBe('skipped: duplicate');
@@ -211,8 +211,8 @@ describe.concurrent('campaign-desk send', () => {
         senderid: m.senderid,
       })),
     ).toEqual([
-      { correlationid: `${summary.campaign}.0`, msisdn: '14155552671', text: 'Hi Ann', senderid: 'ACME' },
-      { correlationid: `${summary.campaign}.1`, msisdn: '14155552672', text: 'Hi Bob', senderid: 'ACME' },
+      { correlationid: `${summary.campaign}.0`, msisdn: '+14155552671', text: 'Hi Ann', senderid: 'ACME' },
+      { correlationid: `${summary.campaign}.1`, msisdn: '+14155552672', text: 'Hi Bob', senderid: 'ACME' },
     ]);
     for (const m of sim.accepted)
       expect(m.notifyurl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32,}\/dr$/);

@@ -218,7 +218,10 @@ describe('Desk: a campaign through the sandbox', () => {
       const previewed = preview[row] as RowView;
       expect(Buffer.from(sent?.text ?? '', 'utf8').equals(Buffer.from(previewed.message, 'utf8'))).toBe(true);
       expect(sent).toMatchObject({
-        msisdn: (previewed.msisdn ?? '').replace(/^\+/, ''),
+        // The Sandbox, like new services, sends numbers with their plus.
+        msisdn: previewed.msisdn,
+        type: previewed.encoding === 'UCS-2' ? '4' : '1',
+        callbackData: `${campaign.id}.${row}`,
         senderid: 'ACME',
         notifyurl: desk.receiver.drUrl,
       });
@@ -489,6 +492,8 @@ describe('Desk: refusals', () => {
   it('resumes a stopped campaign once the key is fixed, sending each unsent row exactly once', async () => {
     const desk = await startDesk();
     const saved = await desk.handlers['services.save']({
+      api: 'messaging',
+      numbersWithPlus: true,
       name: 'Local IMIconnect',
       baseUrl: desk.simulator.url,
       key: WRONG_KEY,
@@ -521,6 +526,8 @@ describe('Desk: refusals', () => {
   it('stops without sending when the service cannot be reached, and rows stay ready', async () => {
     const desk = await startDesk();
     const saved = await desk.handlers['services.save']({
+      api: 'messaging',
+      numbersWithPlus: true,
       name: 'Nowhere',
       baseUrl: 'http://127.0.0.1:1',
       key: 'some-key-1234',
@@ -540,6 +547,8 @@ describe('Desk: refusals', () => {
   it('names a service without a key as the reason a campaign cannot be sent', async () => {
     const desk = await startDesk();
     const saved = await desk.handlers['services.save']({
+      api: 'messaging',
+      numbersWithPlus: true,
       name: 'Keyless',
       baseUrl: 'https://api.imiconnect.io',
       rate: 10,

@@ -190,6 +190,8 @@ describe('replies: STOP through the Sandbox', () => {
   it('files replies by the service whose URL took them', async () => {
     const desk = await home.start();
     const service = await desk.handlers['services.save']({
+      api: 'messaging',
+      numbersWithPlus: true,
       name: 'Shop',
       baseUrl: 'https://api.imiconnect.io',
       key: 'shop-key-123456',

@@ -233,7 +233,7 @@ describe.concurrent('campaign-desk preview', () => {
     const text = `Hi $(name|there), ${'x'.repeat(132)}{{link_5}}`;
     const [missing, given] = await Promise.all([
       preview([file, '--text', text, '--country', 'GB', '--json']),
-      preview([file, '--text', text, '--country', 'GB', '--json', '--smartlink', '5:30']),
+      preview([file, '--text', text, '--country', 'GB', '--json', '--smartlink', '5:30d']),
     ]);
     expect(missing?.code).toBe(1);
     expect(missing?.stderr).toContain('{{link_5}}');

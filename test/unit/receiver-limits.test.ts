@@ -297,7 +297,7 @@ describe('receiver: refused posts are kept', () => {
     const kept = await keptLines(receiver, path);
     expect(kept.map((k) => [k.endpoint, k.status, k.reason])).toEqual([
       ['dr', 400, 'invalid JSON'],
-      ['mo', 422, 'not an incoming message: no sender (oa)'],
+      ['mo', 422, 'not an incoming message: no numbers (oa, da)'],
       ['dr', 413, 'body too large'],
       ['dr', 413, 'body too large'],
     ]);

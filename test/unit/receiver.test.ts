@@ -264,6 +264,7 @@ describe('receiver: delivery reports', () => {
           description: 'Delivered',
           transid: 'b0c5d0f4-7a43-4c1e-9a57-1d2a3b4c5d6e',
           correlationid: 'camp-1.0',
+          callbackData: 'cb',
           carrier: 'USTMO',
           destination: '14155552671',
           timestamp: '2022-10-10T13:53:13.749+01:00',
@@ -392,7 +393,7 @@ describe('receiver: delivery reports', () => {
 });
 
 describe('receiver: incoming messages', () => {
-  it('parses the sample MO with oa as the customer', async () => {
+  it('keeps both sides of a reply as posted (which is the customer is decided with the service in hand)', async () => {
     const { receiver, messages, reports } = await start();
     const body = {
       userId: '447700900123',
@@ -409,8 +410,8 @@ describe('receiver: incoming messages', () => {
     expect((await post(receiver.moUrl, body)).status).toBe(200);
     expect(messages).toEqual([
       {
-        from: '447700900123',
-        to: '56263',
+        oa: '447700900123',
+        da: '56263',
         text: 'STOP',
         receivedAt: '2024-01-07T14:36:09.266Z',
         tid: 'tid-1',
@@ -425,8 +426,8 @@ describe('receiver: incoming messages', () => {
     expect((await post(receiver.moUrl, { OA: '14155552671', Message: 'help me' })).status).toBe(200);
     expect(messages).toEqual([
       {
-        from: '14155552671',
-        to: null,
+        oa: '14155552671',
+        da: null,
         text: 'help me',
         receivedAt: null,
         tid: null,

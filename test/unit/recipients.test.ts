@@ -325,7 +325,9 @@ describe('Recipients: smartlinks', () => {
     expect(refused.message).toContain('{{link_7}}');
     expect(desk.simulator.accepted).toEqual([]);
 
-    const ready = await desk.update(imported.id, { smartlinks: [{ linkid: '7', validity: 30 }] });
+    const ready = await desk.update(imported.id, {
+      smartlinks: [{ linkid: '7', validity: 30, unit: 'days' }],
+    });
     expect(ready).toMatchObject({ problem: null, counts: { ready: 2 }, totalSegments: 4 });
     const rows = (await rowsOf(desk, imported.id)).rows;
     expect(rows.map((r) => [r.message, r.segments])).toEqual([
@@ -339,8 +341,9 @@ describe('Recipients: smartlinks', () => {
     expect(
       desk.simulator.accepted.map((m) => ({ msisdn: m.msisdn, text: m.text, smartlinks: m.smartlinks })),
     ).toEqual([
-      { msisdn: '447911123456', text: TEXT, smartlinks: [{ linkid: 7, validity: 30 }] },
-      { msisdn: '447911123457', text: TEXT, smartlinks: [{ linkid: 7, validity: 30 }] },
+      // 30 days, sent in the minutes the platform reads.
+      { msisdn: '+447911123456', text: TEXT, smartlinks: [{ linkid: 7, validity: 43_200 }] },
+      { msisdn: '+447911123457', text: TEXT, smartlinks: [{ linkid: 7, validity: 43_200 }] },
     ]);
     expect((await desk.handlers['campaigns.get']({ id: imported.id })).counts).toEqual({ delivered: 2 });
   });

@@ -142,7 +142,9 @@ describe('campaign-desk send / resume / report', () => {
     sim.setFaults({ revokedKey: true });
     expect(await running.code).toBe(1);
     expect(running.output()).toMatch(/^Stopped: /m);
-    expect(running.output()).toMatch(/^Error: The service refused the key/m);
+    expect(running.output()).toMatch(
+      /^Error: The service "127\.0\.0\.1:\d+" refused the request: authentication failed/m,
+    );
     expect(running.output()).not.toContain(KEY);
     sim.setFaults({});
   });

@@ -8,6 +8,7 @@ import {
   importCampaign,
   journal,
   postDr,
+  QUIET_SANDBOX,
   rowsOf,
   tempHome,
   view,
@@ -45,19 +46,33 @@ describe('sending: throttling', () => {
   });
 });
 
-describe('sending: rate limits', () => {
+describe("sending: the platform's throttle", () => {
+  it('backs off on 7020 (whole requests and single destinations), sends every row exactly once and counts none as rejected', async () => {
+    // A tenant of 30 TPS (burst to 45) sent to at 200 msg/s: most requests meet the limit.
+    const desk = await home.start({ sandbox: { ...QUIET_SANDBOX, tps: 30 } });
+    const id = await importCampaign(desk, 120);
+    await desk.send(id, { rate: 200 });
+    await desk.finished(id);
+    const { requests } = desk.simulator;
+    expect(requests.some((r) => r.answer === 'throttled')).toBe(true);
+    expect(requests.some((r) => r.answer === 'answered' && r.throttled > 0)).toBe(true);
+    expect(await desk.settled(id, 5000)).toBe(true);
+    expect((await view(desk, id)).counts).toEqual({ delivered: 120 });
+    const accepted = await expectAtMostOnce(desk, desk.simulator, id);
+    expect(accepted.size).toBe(120);
+  });
+
   for (const retryAfterSeconds of [1, null]) {
-    it(`waits out HTTP 429 ${retryAfterSeconds ? 'for its Retry-After' : 'with a jittered backoff'} and sends every row exactly once`, async () => {
+    it(`honours an HTTP 429 ${retryAfterSeconds ? 'and its Retry-After' : 'without Retry-After'}, should one ever come`, async () => {
       const desk = await home.start();
-      desk.simulator.setFaults({ rateLimit: { perSecond: 30, retryAfterSeconds } });
+      desk.simulator.setFaults({ http429: { perSecond: 30, retryAfterSeconds } });
       const id = await importCampaign(desk, 60);
       await desk.send(id, { rate: 200 });
       await desk.finished(id);
-      expect(desk.simulator.requests.some((r) => r.answer === 'rate-limited')).toBe(true);
+      expect(desk.simulator.requests.some((r) => r.answer === 'throttled')).toBe(true);
       expect(await desk.settled(id, 5000)).toBe(true);
       expect((await view(desk, id)).counts).toEqual({ delivered: 60 });
-      const accepted = await expectAtMostOnce(desk, desk.simulator, id);
-      expect(accepted.size).toBe(60);
+      expect((await expectAtMostOnce(desk, desk.simulator, id)).size).toBe(60);
     });
   }
 });
@@ -92,7 +107,9 @@ describe('sending: answers the service gives', () => {
     await desk.finished(id);
     const stopped = await view(desk, id);
     expect(stopped.state).toBe('stopped');
-    expect(stopped.error).toMatch(/^The service refused the key \(HTTP 401, code 7001/);
+    expect(stopped.error).toMatch(
+      /^The service "Sandbox \(built-in simulator\)" refused the request: authentication failed: the service key is wrong \(code 7001: Authentication failed\.\)/,
+    );
     expect(stopped.counts.sending ?? 0).toBe(0);
     expect(stopped.counts.unknown ?? 0).toBe(0);
     const accepted = await expectAtMostOnce(desk, desk.simulator, id);

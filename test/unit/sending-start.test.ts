@@ -34,7 +34,7 @@ describe('test message', () => {
     expect(tested.state).toBe('draft');
     expect(tested.testSend).toMatchObject({ row: 2, msisdn: '+14155550199', status: 'queued', code: '1001' });
     expect(desk.simulator.accepted).toEqual([
-      expect.objectContaining({ msisdn: '14155550199', text: 'Hi Person 2, code N2', senderid: 'ACME' }),
+      expect.objectContaining({ msisdn: '+14155550199', text: 'Hi Person 2, code N2', senderid: 'ACME' }),
     ]);
     expect(acceptedRows(desk.simulator, id).size).toBe(0);
     await waitFor(async () => (await view(desk, id)).testSend?.status === 'delivered');
@@ -44,7 +44,7 @@ describe('test message', () => {
     const reports = (await journal(home.dir, id)).filter((e) => e.t === 'test-dr');
     expect(reports.length).toBeGreaterThan(0);
     for (const report of reports) {
-      expect(report.raw).toMatchObject({ deliveryInfoNotification: { correlationid: `${id}.t0` } });
+      expect(report.raw).toMatchObject({ deliveryInfoNotification: { callbackData: `${id}.t0` } });
     }
 
     expect((await deskErrorOf(desk.testSend(id, 0, 'not a number'))).code).toBe('invalid-number');

@@ -18,6 +18,9 @@ export interface Home {
   cleanup(): Promise<void>;
 }
 
+/** The Sandbox with quick reports, all delivered, and no TPS of its own: tests choose their rates. */
+export const QUIET_SANDBOX = { failureShare: 0, submittedDelayMs: 5, finalDelayMs: 10, seed: 11, tps: null };
+
 export async function tempHome(): Promise<Home> {
   const dir = await mkdtemp(join(tmpdir(), 'sending-test-'));
   const desks: Desk[] = [];
@@ -26,7 +29,7 @@ export async function tempHome(): Promise<Home> {
     desks,
     async start(options = {}) {
       const desk = await startNodeDesk(join(dir, 'home'), {
-        sandbox: { failureShare: 0, submittedDelayMs: 5, finalDelayMs: 10, seed: 11 },
+        sandbox: QUIET_SANDBOX,
         ...options,
       });
       desks.push(desk);

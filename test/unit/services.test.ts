@@ -60,6 +60,8 @@ describe('ServiceRegistry', () => {
         keyHint: 'built-in',
         rate: 200,
         pricePerSegment: 0,
+        api: 'messaging',
+        numbersWithPlus: true,
         tunnel: { kind: 'none', target: null, tokenHint: null },
       },
     ]);
@@ -85,6 +87,8 @@ describe('ServiceRegistry', () => {
       keyHint: '••••8e0a',
       rate: 20,
       pricePerSegment: 0.05,
+      api: 'messaging',
+      numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
     });
     expect(JSON.stringify(saved)).not.toContain(KEY);

@@ -90,7 +90,16 @@ async function post(sim: Simulator, body: unknown, { key = KEY, path = MESSAGING
     headers: { 'content-type': 'application/json', key },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.statusCode, body: (await response.body.json()) as { response: ResponseEntry[] } };
+  return {
+    status: response.statusCode,
+    body: (await response.body.json()) as { response: ResponseEntry[] | ResponseEntry },
+  };
+}
+
+/** The entries of an answer that is an array (per destination). */
+function entries(body: { response: ResponseEntry[] | ResponseEntry }): ResponseEntry[] {
+  if (!Array.isArray(body.response)) throw new Error(`not an array answer: ${JSON.stringify(body)}`);
+  return body.response;
 }
 
 function sms(
@@ -99,52 +108,107 @@ function sms(
 ) {
   return {
     deliverychannel: 'sms',
-    channels: { sms: { text: 'Hello from the bank', senderid: 'DEMOBK', type: 1 } },
+    channels: { sms: { text: 'Hello from the bank', senderid: 'DEMOBK', type: '1' } },
     destination: destinations,
     ...overrides,
   };
 }
 
 describe('IMIconnect simulator: requests', () => {
-  it('rejects an unknown service key with 401/7001', async () => {
+  it('refuses a wrong key with HTTP 200 and a 7001 object, a missing key with 7002, as the platform does', async () => {
     const sim = await simulator();
-    const { status, body } = await post(sim, sms([{ msisdn: ['447700900001'] }]), { key: 'wrong' });
-    expect(status).toBe(401);
-    expect(body).toEqual({ response: [{ code: '7001', description: 'Invalid key' }] });
+    const wrong = await post(sim, sms([{ msisdn: ['447700900001'] }]), { key: 'wrong' });
+    expect(wrong.status).toBe(200);
+    expect(wrong.body).toEqual({
+      response: { code: '7001', description: 'Authentication failed.', transid: expect.any(String) },
+    });
+    const missing = await request(sim.url + MESSAGING_PATH, { method: 'POST', body: '{}' });
+    expect(((await missing.body.json()) as { response: ResponseEntry }).response.code).toBe('7002');
     expect(sim.accepted).toHaveLength(0);
   });
 
-  it('answers 400/7000 to a body that is not JSON', async () => {
+  it('takes the key in the Authorization header too', async () => {
     const sim = await simulator();
-    const { status, body } = await post(sim, '{"deliverychannel": ');
-    expect(status).toBe(400);
-    expect(body).toEqual({ response: [{ code: '7000', description: 'Invalid JSON' }] });
+    const response = await request(sim.url + MESSAGING_PATH, {
+      method: 'POST',
+      headers: { authorization: KEY },
+      body: JSON.stringify(sms([{ msisdn: ['447700900001'] }])),
+    });
+    expect(entries((await response.body.json()) as { response: ResponseEntry[] })[0]?.code).toBe('1001');
   });
 
-  it('answers 400/7009 to more than 1000 destinations in one request and queues none of them', async () => {
+  it('answers 7000 as an HTTP 200 object to a body that is not JSON', async () => {
+    const sim = await simulator();
+    const { status, body } = await post(sim, '{"deliverychannel": ');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      response: { code: '7000', description: 'Invalid JSON', transid: expect.any(String) },
+    });
+  });
+
+  it('refuses more than 1000 destinations in one request with a 7009 object and queues none of them', async () => {
     const sim = await simulator();
     const messages = Array.from({ length: 1001 }, (_, i) =>
       sms([{ msisdn: [`4477009${String(i).padStart(5, '0')}`], correlationid: `row-${i}` }]),
     );
-    const { status, body } = await post(sim, messages);
-    expect(status).toBe(400);
-    expect(body.response[0]?.code).toBe('7009');
+    const { body } = await post(sim, messages);
+    expect(body.response).toMatchObject({ code: '7009' });
     expect(sim.accepted).toHaveLength(0);
   });
 
   it('counts every msisdn of a destination towards the 1000 limit', async () => {
     const sim = await simulator();
     const msisdns = Array.from({ length: 1001 }, (_, i) => `4477009${String(i).padStart(5, '0')}`);
-    const { status, body } = await post(sim, sms([{ msisdn: msisdns, correlationid: 'bulk' }]));
-    expect(status).toBe(400);
-    expect(body.response[0]?.code).toBe('7009');
+    const { body } = await post(sim, sms([{ msisdn: msisdns, correlationid: 'bulk' }]));
+    expect(body.response).toMatchObject({ code: '7009' });
   });
 
-  it('answers 413/7022 to a body over 10 MB', async () => {
+  it('refuses a body over 10 MB with a 7022 object', async () => {
     const sim = await simulator();
-    const { status, body } = await post(sim, 'x'.repeat(10 * 1024 * 1024 + 1));
-    expect(status).toBe(413);
-    expect(body.response[0]?.code).toBe('7022');
+    const { body } = await post(sim, 'x'.repeat(10 * 1024 * 1024 + 1));
+    expect(body.response).toMatchObject({ code: '7022' });
+  });
+
+  it('refuses a type that is not one of the documented strings "1", "3", "4"', async () => {
+    const sim = await simulator();
+    const { body } = await post(sim, [
+      sms([{ msisdn: ['447700900001'] }], { channels: { sms: { text: 'Hi', senderid: 'A', type: 1 } } }),
+      sms([{ msisdn: ['447700900002'] }], { channels: { sms: { text: 'Hé 😀', senderid: 'A', type: '4' } } }),
+    ]);
+    expect(entries(body).map((e) => e.code)).toEqual(['7004', '1001']);
+    expect(sim.accepted.map((m) => m.type)).toEqual(['4']);
+  });
+
+  it('refuses numbers without their plus when the tenant requires +E.164', async () => {
+    const sim = await simulator({ requirePlus: true });
+    const { body } = await post(sim, [
+      sms([{ msisdn: ['447700900001'] }]),
+      sms([{ msisdn: ['+447700900002'] }]),
+    ]);
+    expect(entries(body).map((e) => e.code)).toEqual(['7102', '1001']);
+  });
+
+  it('queues up to its TPS, then 1.5 × TPS in burst mode, and refuses the rest with 7020', async () => {
+    const sim = await simulator({ tps: 10 });
+    const batch = (n: number) =>
+      Array.from({ length: n }, (_, i) => sms([{ msisdn: [`4477009000${String(i).padStart(2, '0')}`] }]));
+    // Within one clock second: 10 as usual, 5 in burst mode, then 7020 per destination, then a 7020 object.
+    const second = Math.floor(Date.now() / 1000);
+    const first = await post(sim, batch(12));
+    const next = await post(sim, batch(6));
+    const last = await post(sim, batch(2));
+    if (Math.floor(Date.now() / 1000) !== second) return; // a second boundary fell inside the test: nothing to tell
+    expect(entries(first.body).map((e) => e.description)).toEqual([
+      ...Array(10).fill('Queued'),
+      'Queued in burst mode',
+      'Queued in burst mode',
+    ]);
+    expect(entries(next.body).map((e) => e.code)).toEqual(['1001', '1001', '1001', '7020', '7020', '7020']);
+    expect(last.body.response).toMatchObject({
+      code: '7020',
+      description: 'You have reached maximum transaction limit',
+    });
+    expect(sim.accepted).toHaveLength(15);
   });
 
   it('answers 404 to unknown routes', async () => {
@@ -154,29 +218,26 @@ describe('IMIconnect simulator: requests', () => {
     expect(await response.body.json()).toEqual({ error: 'Not found' });
   });
 
-  it('queues each destination with its own transid and echoes its correlationid', async () => {
+  it('answers a batch in request order with empty correlation ids and suffixed transids, as page "api-faqs" shows', async () => {
     const sim = await simulator();
     const { status, body } = await post(sim, [
       sms([{ msisdn: ['447700900001'], correlationid: 'row-1' }]),
       sms([{ msisdn: '+447700900002', correlationid: 'row-2' }]),
+      sms([{ msisdn: ['447700900003', '447700900004'], correlationid: 'pair' }]),
     ]);
     expect(status).toBe(200);
-    expect(body.response).toEqual([
-      { code: '1001', description: 'Queued', transid: expect.any(String), correlationid: 'row-1' },
-      { code: '1001', description: 'Queued', transid: expect.any(String), correlationid: 'row-2' },
+    const stem = entries(body)[0]?.transid as string;
+    expect(entries(body)).toEqual([
+      { code: '1001', description: 'Queued', transid: stem, correlationid: '' },
+      { code: '1001', description: 'Queued', transid: `${stem}_1`, correlationid: '' },
+      { code: '1001', description: 'Queued', transid: `${stem}_2`, correlationid: '' },
+      { code: '1001', description: 'Queued', transid: `${stem}_3`, correlationid: '' },
     ]);
-    expect(new Set(body.response.map((entry) => entry.transid)).size).toBe(2);
-  });
-
-  it('gives each msisdn of one destination its own entry with the shared correlationid', async () => {
-    const sim = await simulator();
-    const { body } = await post(
-      sim,
-      sms([{ msisdn: ['447700900001', '447700900002'], correlationid: 'pair' }]),
-    );
-    expect(body.response.map((entry) => [entry.code, entry.correlationid])).toEqual([
-      ['1001', 'pair'],
-      ['1001', 'pair'],
+    expect(sim.accepted.map((m) => [m.correlationid, m.msisdn])).toEqual([
+      ['row-1', '447700900001'],
+      ['row-2', '+447700900002'],
+      ['pair', '447700900003'],
+      ['pair', '447700900004'],
     ]);
   });
 
@@ -188,15 +249,11 @@ describe('IMIconnect simulator: requests', () => {
       sms([{ msisdn: ['447700900003'], correlationid: 'c' }]),
     ]);
     expect(status).toBe(200);
-    expect(body.response.map((entry) => [entry.code, entry.correlationid])).toEqual([
-      ['1001', 'a'],
-      ['7102', 'b'],
-      ['1001', 'c'],
-    ]);
-    expect(body.response[1]).toEqual({
+    expect(entries(body).map((entry) => entry.code)).toEqual(['1001', '7102', '1001']);
+    expect(entries(body)[1]).toEqual({
       code: '7102',
       description: 'Invalid destination address',
-      correlationid: 'b',
+      correlationid: '',
     });
   });
 
@@ -207,7 +264,7 @@ describe('IMIconnect simulator: requests', () => {
         channels: { sms: { senderid: 'DEMOBK' } },
       }),
       sms([{ msisdn: ['447700900002'], correlationid: 'long' }], {
-        channels: { sms: { text: 'x'.repeat(4001), senderid: 'DEMOBK' } },
+        channels: { sms: { text: 'x'.repeat(1025), senderid: 'DEMOBK' } },
       }),
       sms([{ msisdn: ['447700900003'], correlationid: 'sender' }], {
         channels: { sms: { text: 'Hi', senderid: '' } },
@@ -226,13 +283,13 @@ describe('IMIconnect simulator: requests', () => {
       }),
       'not an object',
     ]);
-    expect(body.response.map((entry) => [entry.code, entry.description, entry.correlationid])).toEqual([
-      ['7003', 'Mandatory parameter missing', 'no-text'],
-      ['7107', 'Message length exceeded', 'long'],
-      ['7101', 'Invalid sender ID', 'sender'],
-      ['7004', 'Invalid parameter', 'link'],
-      ['1001', 'Queued', 'declared-link'],
-      ['7004', 'Invalid parameter', undefined],
+    expect(entries(body).map((entry) => [entry.code, entry.description])).toEqual([
+      ['7003', 'Mandatory parameter missing'],
+      ['7107', 'Message length exceeded'],
+      ['7101', 'Invalid sender ID'],
+      ['7004', 'Invalid parameter'],
+      ['1001', 'Queued'],
+      ['7004', 'Invalid parameter'],
     ]);
     expect(sim.accepted[0]?.smartlinks).toEqual([{ linkid: 5, validity: 30 }]);
   });
@@ -247,7 +304,7 @@ describe('IMIconnect simulator: requests', () => {
       }),
     ]);
     await post(sim, sms([{ msisdn: ['447700900001'], correlationid: 'd' }]), { key: 'wrong' });
-    const queued = body.response.filter((entry) => entry.code === '1001');
+    const queued = entries(body).filter((entry) => entry.code === '1001');
     expect(sim.accepted.map((message) => [message.transid, message.correlationid, message.msisdn])).toEqual([
       [queued[0]?.transid, 'a', '447700900001'],
       [queued[1]?.transid, 'c', '447700900003'],
@@ -265,7 +322,7 @@ describe('IMIconnect simulator: requests', () => {
 });
 
 describe('IMIconnect simulator: delivery reports', () => {
-  it('posts Submitted then the final report with the same transid, correlationid and callbackData', async () => {
+  it('posts Submitted then the final report with the same transid and callbackData, correlation id empty as documented', async () => {
     const sink = await startSink();
     const sim = await simulator({ failureShare: 0 });
     const { body } = await post(
@@ -287,8 +344,8 @@ describe('IMIconnect simulator: delivery reports', () => {
     ]);
     for (const { deliveryInfoNotification: dr } of reports) {
       expect(dr).toMatchObject({
-        transid: body.response[0]?.transid,
-        correlationid: 'row-1',
+        transid: entries(body)[0]?.transid,
+        correlationid: '',
         callbackData: 'cb-1',
         carrier: 'SIMTEL',
         deliveryInfo: { destination: '447700900001', destinationType: 'msisdn', deliveryChannel: 'SMS' },
@@ -310,8 +367,8 @@ describe('IMIconnect simulator: delivery reports', () => {
     await sim.idle();
     const byCorrelation = new Map<string, string[]>();
     for (const { deliveryInfoNotification: dr } of sink.received as DeliveryReport[]) {
-      byCorrelation.set(dr.correlationid, [
-        ...(byCorrelation.get(dr.correlationid) ?? []),
+      byCorrelation.set(dr.transid, [
+        ...(byCorrelation.get(dr.transid) ?? []),
         dr.deliveryInfo.deliveryStatus,
       ]);
     }
@@ -370,7 +427,7 @@ describe('IMIconnect simulator: delivery reports', () => {
       await post(sim, messages);
       await sim.idle();
       return (sink.received as DeliveryReport[])
-        .map(({ deliveryInfoNotification: dr }) => `${dr.correlationid}:${dr.deliveryInfo.code}`)
+        .map(({ deliveryInfoNotification: dr }) => `${dr.deliveryInfo.destination}:${dr.deliveryInfo.code}`)
         .filter((entry) => !entry.endsWith(':7501'))
         .sort();
     };
@@ -407,15 +464,16 @@ describe('IMIconnect simulator: MO injection', () => {
     await sim.injectMo({ from: '+447700900123', text: 'STOP' });
     expect(sink.received).toEqual([
       {
-        userId: '447700900123',
-        channel: 'SMS',
+        userld: expect.stringMatching(/^\d+$/),
+        Channel: 'SMS',
         da: '56263',
+        message_source: 'SMS',
         oa: '447700900123',
         message: 'STOP',
         messageCount: '1',
         tid: expect.any(String),
         datetime: expect.any(String),
-        ts: expect.stringMatching(/^\d+$/),
+        ts: expect.any(String),
         x_networkid: 'SIMTEL',
       },
     ]);

@@ -179,6 +179,11 @@ export class Campaign {
     return renderMessage(this.compiled, this.table.values(row)).text;
   }
 
+  /** GSM-7, or UCS-2 when one character of the row's message is outside it. */
+  encodingOf(row: number): Encoding {
+    return encodingOf(this.checks.messages, row);
+  }
+
   prepared(row: number): PreparedRow {
     const { numbers, messages } = this.checks;
     return {

@@ -9,6 +9,7 @@ import type { IncomingMessage } from '../receiver/webhook-schemas';
 import { PhoneNormalizer } from '../recipients/phone-numbers';
 import { SANDBOX_ID } from '../services';
 import type { SettingsStore } from '../settings/settings-store';
+import { customerSide, digitsOrId } from './customer-side';
 import { OptOutKeywords } from './opt-out-keywords';
 import { ReplyMatcher, sentThrough } from './reply-matcher';
 
@@ -126,16 +127,20 @@ export class Inbox {
   ): Promise<InboxEntry> {
     const receivedAt = new Date().toISOString();
     const candidates = sentThrough(context.campaigns, serviceId);
-    const msisdn = senderNumber(message.from, candidates[0]?.definition.defaultCountry ?? null);
+    const { from, to } = customerSide(
+      message,
+      new Set(candidates.map((c) => digitsOrId(c.definition.senderId))),
+    );
+    const msisdn = senderNumber(from, candidates[0]?.definition.defaultCountry ?? null);
     const target = msisdn ? this.matcher.match(candidates, msisdn) : null;
     const keyword = msisdn ? this.keywords.match(message.text) : null;
     if (msisdn && keyword) await context.optOut(msisdn, `replied "${keyword}" to ${context.serviceName}`);
     const entry: InboxEntry = {
       id: randomUUID(),
       serviceId,
-      from: message.from,
+      from,
       msisdn,
-      to: message.to,
+      to,
       text: message.text,
       receivedAt,
       match: target && {

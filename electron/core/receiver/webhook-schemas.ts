@@ -8,15 +8,22 @@ export interface DeliveryReport {
   description: string;
   transid: string | null;
   correlationid: string | null;
+  /** Echoed from the send: our row reference, where the platform leaves the correlation id empty. */
+  callbackData: string | null;
   carrier: string | null;
   destination: string | null;
   timestamp: string | null;
   raw: unknown;
 }
 
+/**
+ * A reply as posted. Which of `oa` and `da` is the customer is decided with the service's numbers in hand
+ * (`customerSide`): the 6.20 field table calls `oa` the service's number, its own sample and the older pages the
+ * customer's (page "sms-outbound-webhooks").
+ */
 export interface IncomingMessage {
-  from: string;
-  to: string | null;
+  oa: string | null;
+  da: string | null;
   text: string;
   receivedAt: string | null;
   /** The platform's id of the message: a post it retries carries the same. */
@@ -47,7 +54,12 @@ const DeliveryInfo = z.object({
   timestamp: optionalText,
   destination: optionalText,
 });
-const Notification = z.object({ transid: optionalText, correlationid: optionalText, carrier: optionalText });
+const Notification = z.object({
+  transid: optionalText,
+  correlationid: optionalText,
+  callbackdata: z.coerce.string().max(2000).optional(),
+  carrier: optionalText,
+});
 
 /** Validated with zod, one level at a time, on keys compared in lower case. */
 export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
@@ -72,13 +84,24 @@ export function parseDeliveryReports(body: unknown): DeliveryReport[] | string {
       description: d.description ?? d.deliverystatus,
       transid: blankToNull(outer.data.transid),
       correlationid: blankToNull(outer.data.correlationid),
+      callbackData: blankToNull(outer.data.callbackdata),
       carrier: blankToNull(outer.data.carrier),
       destination: blankToNull(d.destination),
-      timestamp: blankToNull(d.timestamp),
+      timestamp: withZone(blankToNull(d.timestamp)),
       raw,
     });
   }
   return reports;
+}
+
+const NO_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/;
+
+/**
+ * Older reports give times without a zone (`2016-07-20T17:13:17.908`) and no page says which zone is meant: they
+ * are read as UTC, an inference, so that they order with the zoned ones. The raw payload keeps what was sent.
+ */
+function withZone(timestamp: string | null): string | null {
+  return timestamp !== null && NO_ZONE.test(timestamp.trim()) ? `${timestamp.trim()}Z` : timestamp;
 }
 
 /** The object's own keys in lower case (the platform's samples disagree on casing); null for non-objects. */
@@ -104,11 +127,12 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 export function parseIncomingMessage(body: unknown): IncomingMessage | string {
   const parsed = MoBody.safeParse(withLowerKeys(body));
   if (!parsed.success) return `not an incoming message: ${z.prettifyError(parsed.error).split('\n')[0]}`;
-  const from = blankToNull(parsed.data.oa);
-  if (!from) return 'not an incoming message: no sender (oa)';
+  const oa = blankToNull(parsed.data.oa);
+  const da = blankToNull(parsed.data.da);
+  if (!oa && !da) return 'not an incoming message: no numbers (oa, da)';
   return {
-    from,
-    to: blankToNull(parsed.data.da),
+    oa,
+    da,
     text: parsed.data.message,
     receivedAt: blankToNull(parsed.data.datetime),
     tid: blankToNull(parsed.data.tid),

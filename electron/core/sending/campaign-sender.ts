@@ -3,6 +3,7 @@ import type { OpenCampaign } from '../campaigns/campaign-store';
 import type { JournalEvent } from '../campaigns/journal-events';
 import { DeskError } from '../errors';
 import type { ResolvedService } from '../services';
+import { clientFor } from './client-for';
 import { ProgressMeter, type SendProgress } from './progress-meter';
 import { startSending, type SendRun } from './send-campaign';
 import { SendLock } from './send-lock';
@@ -85,7 +86,9 @@ export class CampaignSender {
       let lastProgress = 0;
       const run = startSending({
         campaign,
-        service,
+        client: clientFor(service, settings.requestTimeoutMs),
+        serviceName: service.view.name,
+        baseUrl: service.baseUrl,
         notifyUrl,
         settings,
         record: (events) => this.host.record(open, events),

@@ -1,18 +1,18 @@
 import type { Campaign } from '../campaigns/campaign';
 import type { JournalEvent } from '../campaigns/journal-events';
-import type { ResolvedService } from '../services';
-import {
-  postMessages,
-  type DestinationResult,
-  type OutgoingMessage,
-  type SendOutcome,
-} from './imiconnect-client';
+import { deliveryCodeMeaning } from '../../../shared/delivery-codes';
+import { classifyCode, QUEUED, THROTTLED } from '../../../shared/platform-codes';
+import { validityMinutes } from '../../../shared/smartlinks';
+import type { DestinationResult, OutgoingMessage, PlatformClient, SendOutcome } from './platform-client';
 import type { SendSettings } from './send-settings';
 import { TokenBucket } from './token-bucket';
 
 export interface SendContext {
   campaign: Campaign;
-  service: ResolvedService;
+  client: PlatformClient;
+  /** The service's name, for the messages that say why sending stopped. */
+  serviceName: string;
+  baseUrl: string;
   /** Asked for every request, so that batches after a tunnel's reconnect carry its new URL. */
   notifyUrl(): string;
   settings: SendSettings;
@@ -35,7 +35,6 @@ export interface SendRun {
   cancel(): void;
 }
 
-const QUEUED = '1001';
 /** After this many requests in a row without a readable answer, sending stops rather than guess on. */
 const MAX_AMBIGUOUS_IN_A_ROW = 5;
 
@@ -47,11 +46,15 @@ export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string
   const to = msisdn ?? campaign.msisdn(row);
   if (!to) throw new Error(`row ${row} has no number to send to`);
   return {
-    correlationid: correlationId(campaign.id, row),
+    ref: correlationId(campaign.id, row),
     msisdn: to,
     text: campaign.message(row),
+    encoding: campaign.encodingOf(row),
     senderid: campaign.definition.senderId,
-    smartlinks: campaign.smartlinksUsed,
+    smartlinks: campaign.smartlinksUsed.map((l) => ({
+      linkid: l.linkid,
+      validityMinutes: validityMinutes(l),
+    })),
   };
 }
 
@@ -114,17 +117,16 @@ export function startSending(ctx: SendContext): SendRun {
   }
 
   async function deliver(rows: number[], messages: OutgoingMessage[]): Promise<void> {
-    const { baseUrl, key } = ctx.service;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await postMessages(baseUrl, key, messages, ctx.notifyUrl(), settings.requestTimeoutMs);
-      if (outcome.kind === 'rate-limited') {
-        bucket.hold(outcome.retryAfterMs ?? backoffMs(attempt));
-        if (await takeTokens(rows.length)) continue;
-        // Nothing was queued (a 429 queues nothing), so these rows are safe to send after a resume.
-        await ctx.record([{ t: 'released', at: now(), rows }]);
+      const outcome = await ctx.client.send(messages, ctx.notifyUrl());
+      if (outcome.kind === 'throttled') {
+        if (await waitOutThrottle(rows, outcome.retryAfterMs ?? backoffMs(attempt))) continue;
         return;
       }
-      const answers = answerEvents(rows, outcome);
+      // Destinations answered 7020 inside a readable answer were not queued: they alone go again.
+      const retry = outcome.kind === 'answered' ? throttledIndexes(outcome.results) : [];
+      const answered = retry.length === 0 ? rows : rows.filter((_, i) => !retry.includes(i));
+      const answers = answerEvents(answered, withoutIndexes(outcome, retry));
       if (outcome.kind === 'answered' || outcome.kind === 'ambiguous') {
         // The worker moves on while the answers are written: the rows are already journaled as sent, so a
         // crash before this write leaves them unknown, never sent twice.
@@ -134,17 +136,29 @@ export function startSending(ctx: SendContext): SendRun {
             halt({ state: 'stopped', error: 'The answers of the service could not be recorded.' });
           }),
         );
-        ctx.onAnswered?.(rows.length);
+        ctx.onAnswered?.(answered.length);
       } else {
         await ctx.record(answers);
       }
-      const reason = stopReason(outcome, baseUrl);
+      const reason = stopReason(outcome);
       if (reason) halt(reason);
-      return;
+      if (retry.length === 0) return;
+      rows = retry.map((i) => rows[i] as number);
+      messages = retry.map((i) => messages[i] as OutgoingMessage);
+      if (!(await waitOutThrottle(rows, backoffMs(attempt)))) return;
     }
   }
 
-  function stopReason(outcome: Exclude<SendOutcome, { kind: 'rate-limited' }>, baseUrl: string): Stop | null {
+  /** Holds every request for `ms`, then takes the rows' tokens again; false (rows released) if sending stopped. */
+  async function waitOutThrottle(rows: number[], ms: number): Promise<boolean> {
+    bucket.hold(ms);
+    if (await takeTokens(rows.length)) return true;
+    // Nothing was queued (a throttled request queues nothing), so these rows are safe to send after a resume.
+    await ctx.record([{ t: 'released', at: now(), rows }]);
+    return false;
+  }
+
+  function stopReason(outcome: Exclude<SendOutcome, { kind: 'throttled' }>): Stop | null {
     ambiguousInARow = outcome.kind === 'ambiguous' ? ambiguousInARow + 1 : 0;
     switch (outcome.kind) {
       case 'answered':
@@ -159,15 +173,10 @@ export function startSending(ctx: SendContext): SendRun {
       case 'unreachable':
         return {
           state: 'stopped',
-          error: `Cannot reach the service at ${baseUrl}: ${outcome.reason}. Nothing was sent; unsent rows stay ready.`,
+          error: `Cannot reach the service at ${ctx.baseUrl}: ${outcome.reason}. Nothing was sent; unsent rows stay ready.`,
         };
       case 'refused':
-        return {
-          state: 'stopped',
-          error: outcome.authentication
-            ? `The service refused the key (HTTP ${outcome.status}, code ${outcome.code}: ${outcome.description}). Check the service key; unsent rows stay ready.`
-            : `The service refused the request (HTTP ${outcome.status}, code ${outcome.code}: ${outcome.description}); unsent rows stay ready.`,
-        };
+        return { state: 'stopped', error: refusalMessage(ctx.serviceName, outcome) };
     }
   }
 
@@ -190,10 +199,7 @@ export function startSending(ctx: SendContext): SendRun {
 }
 
 /** The journal's account of one answer: per-row results, or the rows released when nothing was queued. */
-function answerEvents(
-  rows: number[],
-  outcome: Exclude<SendOutcome, { kind: 'rate-limited' }>,
-): JournalEvent[] {
+function answerEvents(rows: number[], outcome: Exclude<SendOutcome, { kind: 'throttled' }>): JournalEvent[] {
   const at = now();
   switch (outcome.kind) {
     case 'answered':
@@ -214,9 +220,45 @@ function answerEvents(
   }
 }
 
+function throttledIndexes(results: readonly DestinationResult[]): number[] {
+  const indexes: number[] = [];
+  results.forEach((r, i) => r.code.trim() === THROTTLED && indexes.push(i));
+  return indexes;
+}
+
+function withoutIndexes<O extends Exclude<SendOutcome, { kind: 'throttled' }>>(
+  outcome: O,
+  drop: number[],
+): O {
+  if (drop.length === 0 || outcome.kind !== 'answered') return outcome;
+  return { ...outcome, results: outcome.results.filter((_, i) => !drop.includes(i)) };
+}
+
+/** Why sending stopped when the service refused a request as a whole, in words that say what to do. */
+export function refusalMessage(
+  serviceName: string,
+  refusal: Extract<SendOutcome, { kind: 'refused' }>,
+): string {
+  const said = refusal.code
+    ? `code ${refusal.code}${refusal.description ? `: ${refusal.description}` : ''}`
+    : refusal.description;
+  const after = 'Nothing in that request was queued; unsent rows stay ready.';
+  const code = refusal.code ? classifyCode(refusal.code) : null;
+  switch (refusal.scope) {
+    case 'service':
+      return `The service "${serviceName}" refused the request: ${code?.kind === 'service' ? code.meaning : 'the key was not accepted'} (${said}). Check the service's key and settings under Services. ${after}`;
+    case 'request':
+      return `The service "${serviceName}" refused the request as malformed: ${code?.kind === 'request' ? code.meaning : 'it could not read it'} (${said}). ${after}`;
+    case 'other': {
+      const meaning = deliveryCodeMeaning(refusal.code);
+      return `The service "${serviceName}" refused the request (${said}${meaning && meaning !== refusal.description ? `, ${meaning}` : ''}). ${after}`;
+    }
+  }
+}
+
 function resultOf(r: DestinationResult) {
   return {
-    status: r.code === QUEUED ? 'queued' : r.code === '' ? 'unknown' : 'rejected',
+    status: r.code.trim() === QUEUED ? 'queued' : r.code === '' ? 'unknown' : 'rejected',
     code: r.code || null,
     description: r.description,
     transid: r.transid,

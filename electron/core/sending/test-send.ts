@@ -2,8 +2,9 @@ import type { OpenCampaign } from '../campaigns/campaign-store';
 import type { JournalEvent } from '../campaigns/journal-events';
 import { DeskError } from '../errors';
 import type { ResolvedService } from '../services';
-import { postMessages } from './imiconnect-client';
-import { outgoingMessage } from './send-campaign';
+import { QUEUED } from '../../../shared/platform-codes';
+import { clientFor } from './client-for';
+import { outgoingMessage, refusalMessage } from './send-campaign';
 
 export function testCorrelationId(campaignId: string, test: number): string {
   return `${campaignId}.t${test}`;
@@ -24,23 +25,17 @@ export async function sendTestMessage(args: {
   const test = campaign.testCount;
   const message = {
     ...outgoingMessage(campaign, args.row, args.msisdn),
-    correlationid: testCorrelationId(campaign.id, test),
+    ref: testCorrelationId(campaign.id, test),
   };
-  const outcome = await postMessages(
-    args.service.baseUrl,
-    args.service.key,
-    [message],
-    args.notifyUrl,
-    15_000,
-  );
+  const outcome = await clientFor(args.service, 15_000).send([message], args.notifyUrl);
   const base = { t: 'test', at: new Date().toISOString(), test, row: args.row, msisdn: args.msisdn } as const;
   switch (outcome.kind) {
     case 'answered': {
       const r = outcome.results[0];
-      const queued = r?.code === '1001';
+      if (r?.code === '7020') throw busy();
       return {
         ...base,
-        status: queued ? 'queued' : r?.code ? 'rejected' : 'unknown',
+        status: r?.code === QUEUED ? 'queued' : r?.code ? 'rejected' : 'unknown',
         code: r?.code || null,
         description: r?.description ?? null,
         transid: r?.transid ?? null,
@@ -49,21 +44,20 @@ export async function sendTestMessage(args: {
     case 'ambiguous':
       return { ...base, status: 'unknown', code: null, description: outcome.reason, transid: null };
     case 'refused':
-      return {
-        ...base,
-        status: 'rejected',
-        code: outcome.code,
-        description: outcome.authentication
-          ? `The service refused the key: ${outcome.description}`
-          : outcome.description,
-        transid: null,
-      };
-    case 'rate-limited':
-      throw new DeskError('service-busy', 'The service asked to slow down; try the test again in a moment.');
+      throw new DeskError('service-refused', refusalMessage(args.service.view.name, outcome));
+    case 'throttled':
+      throw busy();
     case 'unreachable':
       throw new DeskError(
         'service-unreachable',
         `Cannot reach the service at ${args.service.baseUrl}: ${outcome.reason}`,
       );
   }
+}
+
+function busy(): DeskError {
+  return new DeskError(
+    'service-busy',
+    'The service is at its limit of messages per second; try the test again in a moment.',
+  );
 }

@@ -6,7 +6,6 @@ import { mulberry32 } from './seeded-random.js';
 export interface DeliveryJob {
   notifyurl: string;
   transid: string;
-  correlationid: string;
   msisdn: string;
   callbackData: string;
 }
@@ -165,7 +164,8 @@ function deliveryReport(job: DeliveryJob, outcome: DeliveryOutcome) {
       subtid: '',
       transid: job.transid,
       callbackData: job.callbackData,
-      correlationid: job.correlationid,
+      // The documented samples (page "sms-outbound-webhooks") leave it empty: rows are found by transid or callbackData.
+      correlationid: '',
     },
   };
 }

@@ -5,15 +5,15 @@ export interface ApiError {
   description: string;
 }
 
+/** Descriptions as the documented samples print them (test/fixtures/platform), else the code tables' words. */
 export const API_ERRORS = {
   invalidJson: { code: '7000', description: 'Invalid JSON' },
-  // The public docs do not show the answer to a wrong service key; 401 with 7001 is our inference.
-  invalidKey: { code: '7001', description: 'Invalid key' },
+  invalidKey: { code: '7001', description: 'Authentication failed.' },
+  missingKey: { code: '7002', description: 'Service key missing' },
   mandatoryMissing: { code: '7003', description: 'Mandatory parameter missing' },
   invalidParameter: { code: '7004', description: 'Invalid parameter' },
   tooManyDestinations: { code: '7009', description: 'Maximum number of destinations reached' },
-  // Our inference: the docs name 7020 for the transaction limit and say nothing of the 429 body.
-  rateLimited: { code: '7020', description: 'Maximum transaction limit reached' },
+  throttled: { code: '7020', description: 'You have reached maximum transaction limit' },
   jsonTooLarge: { code: '7022', description: 'JSON size exceeded' },
   invalidSender: { code: '7101', description: 'Invalid sender ID' },
   invalidAddress: { code: '7102', description: 'Invalid destination address' },
@@ -21,14 +21,17 @@ export const API_ERRORS = {
 } as const satisfies Record<string, ApiError>;
 
 export const MAX_DESTINATIONS_PER_REQUEST = 1000;
-export const MAX_TEXT_LENGTH = 4000;
+/** Messaging API v1 takes at most 1024 characters of `text` (page "send-message-api-v1"). */
+export const MAX_TEXT_LENGTH = 1024;
+/** `type`: "1" text (GSM-7, the default), "3" binary, "4" Unicode; a string on the page. */
+const MESSAGE_TYPES = new Set(['1', '3', '4']);
 
 const MSISDN = /^\+?\d{6,15}$/;
 const SMART_LINK = /\{\{link_([^}]*)\}\}/g;
 
 const smartlinkSchema = z.looseObject({
   linkid: z.union([z.number(), z.string()]),
-  validity: z.number(),
+  validity: z.union([z.number(), z.string()]),
 });
 
 export type Smartlink = z.infer<typeof smartlinkSchema>;
@@ -42,7 +45,13 @@ const messageSchema = z.looseObject({
   deliverychannel: z.string().optional(),
   channels: z
     .looseObject({
-      sms: z.looseObject({ text: z.string().optional(), senderid: z.string().optional() }).optional(),
+      sms: z
+        .looseObject({
+          text: z.string().optional(),
+          senderid: z.string().optional(),
+          type: z.unknown().optional(),
+        })
+        .optional(),
       smartlinks: z.array(smartlinkSchema).optional(),
     })
     .optional(),
@@ -54,6 +63,7 @@ const messageSchema = z.looseObject({
 
 export interface QueueableMessage {
   text: string;
+  type: '1' | '3' | '4';
   senderid: string;
   callbackData: string;
   notifyurl?: string;
@@ -69,7 +79,7 @@ export type DestinationOutcome =
  * A message that is not an object, or whose fields have the wrong types, yields a single 7004 outcome:
  * its destinations cannot be trusted enough to answer for each of them.
  */
-export function checkMessage(raw: unknown): DestinationOutcome[] {
+export function checkMessage(raw: unknown, requirePlus = false): DestinationOutcome[] {
   const parsed = messageSchema.safeParse(raw);
   if (!parsed.success) return [{ queued: false, error: API_ERRORS.invalidParameter }];
   const message = parsed.data;
@@ -87,6 +97,7 @@ export function checkMessage(raw: unknown): DestinationOutcome[] {
   const messageError = messageLevelError(message);
   const queueable: QueueableMessage = {
     text: message.channels?.sms?.text ?? '',
+    type: (message.channels?.sms?.type ?? '1') as QueueableMessage['type'],
     senderid: message.channels?.sms?.senderid ?? '',
     callbackData: message.callbackData ?? '',
     ...(message.notifyurl !== undefined && { notifyurl: message.notifyurl }),
@@ -103,7 +114,7 @@ export function checkMessage(raw: unknown): DestinationOutcome[] {
 
     return msisdns.map((address): DestinationOutcome => {
       if (messageError) return { queued: false, error: messageError, correlationid };
-      if (typeof address !== 'string' || !MSISDN.test(address)) {
+      if (typeof address !== 'string' || !MSISDN.test(address) || (requirePlus && !address.startsWith('+'))) {
         return { queued: false, error: API_ERRORS.invalidAddress, correlationid };
       }
       return { queued: true, msisdn: address, correlationid, message: queueable };
@@ -115,6 +126,8 @@ function messageLevelError(message: z.infer<typeof messageSchema>): ApiError | u
   const sms = message.channels?.sms;
   if (message.deliverychannel === undefined || sms?.text === undefined) return API_ERRORS.mandatoryMissing;
   if (message.deliverychannel.toLowerCase() !== 'sms') return API_ERRORS.invalidParameter;
+  if (sms.type !== undefined && !(typeof sms.type === 'string' && MESSAGE_TYPES.has(sms.type)))
+    return API_ERRORS.invalidParameter;
   if (Array.from(sms.text).length > MAX_TEXT_LENGTH) return API_ERRORS.lengthExceeded;
   if (sms.senderid !== undefined && sms.senderid.trim() === '') return API_ERRORS.invalidSender;
   const declaredLinks = new Set((message.channels?.smartlinks ?? []).map((link) => String(link.linkid)));

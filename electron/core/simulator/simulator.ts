@@ -14,6 +14,7 @@ import {
 } from './message-schema.js';
 import { postJson } from './post-json.js';
 import { RateWindow } from './rate-window.js';
+import { TpsWindow } from './tps-window.js';
 import { mulberry32 } from './seeded-random.js';
 
 export interface SimulatorOptions {
@@ -27,6 +28,15 @@ export interface SimulatorOptions {
   /** 0..1 share of destinations whose final report is undelivered. */
   failureShare?: number;
   seed?: number;
+  /**
+   * The tenant's transactions per second, shared by every request: beyond it the burst allowance (1.5 × TPS, at
+   * most 100 more) is queued "in burst mode", and anything over that is refused with 7020 (page
+   * "rate-limits-for-messaging-apis"). The documented 30-minutes-a-day budget of burst mode is not simulated.
+   * null or absent: no limit.
+   */
+  tps?: number | null;
+  /** Destinations must carry their `+`, as on tenants with "+E.164 format" enabled. */
+  requirePlus?: boolean;
   moNotifyUrl?: string;
   /** How many more times a delivery report the notify URL did not take is posted again. */
   reportRetries?: number;
@@ -37,15 +47,18 @@ export interface SimulatorOptions {
 
 /** What can go wrong with the platform; every share is drawn per request from the seeded generator. */
 export interface SimulatorFaults {
-  /** Destinations beyond this many within any one second get HTTP 429 for their whole request. */
-  rateLimit?: { perSecond: number; retryAfterSeconds: number | null };
+  /**
+   * An HTTP 429 with `Retry-After` for whole requests beyond this many destinations a second: not what the
+   * platform documents (it answers 7020, see `tps`), kept to show that such an answer would be honoured.
+   */
+  http429?: { perSecond: number; retryAfterSeconds: number | null };
   /** 0..1 share of requests answered 503 with a body that is not the API's; nothing in them is queued. */
   serverErrorShare?: number;
   /** Every answer waits this long after its destinations were queued. */
   latencyMs?: number;
   /** 0..1 share of requests whose destinations are queued, after which the connection is dropped unanswered. */
   dropAfterAcceptShare?: number;
-  /** Every key is refused with 401, as when a key is revoked in the middle of a campaign. */
+  /** Every key is refused (7001), as when a key is revoked in the middle of a campaign. */
   revokedKey?: boolean;
   duplicateReports?: boolean;
   /** The final report comes before 'Submitted'. */
@@ -54,13 +67,15 @@ export interface SimulatorFaults {
   reportsBeforeResponse?: boolean;
 }
 
-export type RequestAnswer = 'answered' | 'rate-limited' | 'server-error' | 'dropped' | 'refused';
+export type RequestAnswer = 'answered' | 'throttled' | 'server-error' | 'dropped' | 'refused';
 
 export interface RequestRecord {
   /** Date.now() when the request's body had arrived. */
   at: number;
   destinations: number;
   answer: RequestAnswer;
+  /** Destinations of an answered request refused with 7020 (the rest of the second's allowance was used). */
+  throttled: number;
 }
 
 export interface AcceptedMessage {
@@ -68,7 +83,10 @@ export interface AcceptedMessage {
   correlationid: string;
   msisdn: string;
   text: string;
+  /** "1" GSM-7 text, "4" Unicode. */
+  type: string;
   senderid: string;
+  callbackData: string;
   notifyurl?: string;
   smartlinks?: Smartlink[];
   acceptedAt: string;
@@ -130,14 +148,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   });
   const chance = mulberry32(seed ^ 0x5bd1e995);
   let faults: SimulatorFaults = {};
-  let rateWindow: RateWindow | null = null;
+  let http429Window: RateWindow | null = null;
+  const tps = options.tps ?? null;
+  const throttle = tps === null ? null : new TpsWindow(tps);
   let handling = 0;
   let maxConcurrent = 0;
 
   function setFaults(next: SimulatorFaults): void {
     faults = { ...next };
     deliveryReports.faults = { duplicate: next.duplicateReports, outOfOrder: next.reportsOutOfOrder };
-    rateWindow = next.rateLimit ? new RateWindow(next.rateLimit.perSecond, 1000) : null;
+    http429Window = next.http429 ? new RateWindow(next.http429.perSecond, 1000) : null;
   }
   setFaults(options.faults ?? {});
 
@@ -145,30 +165,38 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (moNotifyUrl === undefined) throw new Error('No MO notify URL is set');
     const oa = mo.from.replace(/\D/g, '');
     const now = new Date();
+    // The 6.20 sample of page "sms-outbound-webhooks", with its `userld` and `Channel` as printed.
     const status = await postJson(moNotifyUrl, {
-      userId: oa,
-      channel: 'SMS',
+      userld: String(randomInt(1000, 10_000)),
+      Channel: 'SMS',
       da: mo.to ?? DEFAULT_SHORT_CODE,
+      message_source: 'SMS',
       oa,
       message: mo.text,
       messageCount: '1',
       tid: randomUUID(),
       datetime: now.toISOString(),
-      ts: String(now.getTime()),
+      ts: now.toISOString(),
       x_networkid: SIMULATED_CARRIER,
     });
     if (status >= 300) throw new Error(`MO notify URL answered HTTP ${status}`);
   }
 
-  function queue(outcome: Extract<DestinationOutcome, { queued: true }>, reports: DeliveryJob[]) {
+  function queue(
+    outcome: Extract<DestinationOutcome, { queued: true }>,
+    transid: string,
+    description: string,
+    reports: DeliveryJob[],
+  ) {
     const { msisdn, correlationid, message } = outcome;
-    const transid = randomUUID();
     accepted.push({
       transid,
       correlationid,
       msisdn,
       text: message.text,
+      type: message.type,
       senderid: message.senderid,
+      callbackData: message.callbackData,
       ...(message.notifyurl !== undefined && { notifyurl: message.notifyurl }),
       ...(message.smartlinks !== undefined && { smartlinks: message.smartlinks }),
       acceptedAt: new Date().toISOString(),
@@ -177,12 +205,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       reports.push({
         notifyurl: message.notifyurl,
         transid,
-        correlationid,
         msisdn,
         callbackData: message.callbackData,
       });
     }
-    return { code: '1001', description: 'Queued', transid, correlationid };
+    return { code: '1001', description, transid };
   }
 
   async function handleMessaging(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -195,22 +222,36 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     }
   }
 
+  /**
+   * Answers as the platform does (page "send-message-api-v1", imiconnect-api.md §4): a request refused as a whole
+   * gets HTTP 200 with `response` an object; otherwise `response` is an array in request order whose entries carry
+   * an empty correlation id and transids sharing one stem (`<stem>`, `<stem>_1`, `<stem>_2`, page "api-faqs").
+   */
   async function answerMessaging(req: IncomingMessage, res: ServerResponse, f: SimulatorFaults) {
     const body = await readJsonBody(req, res, MAX_BODY_BYTES);
     if (body === undefined) return;
-    const outcomes = (Array.isArray(body.value) ? body.value : [body.value]).flatMap(checkMessage);
-    const log = (answer: RequestAnswer) =>
-      requests.push({ at: Date.now(), destinations: outcomes.length, answer });
+    const outcomes = (Array.isArray(body.value) ? body.value : [body.value]).flatMap((m) =>
+      checkMessage(m, options.requirePlus === true),
+    );
+    const log = (answer: RequestAnswer, throttled = 0) =>
+      requests.push({ at: Date.now(), destinations: outcomes.length, answer, throttled });
     if (outcomes.length > MAX_DESTINATIONS_PER_REQUEST) {
       log('refused');
-      sendError(res, 400, API_ERRORS.tooManyDestinations);
+      sendRefusal(res, API_ERRORS.tooManyDestinations);
       return;
     }
-    if (rateWindow && !rateWindow.tryTake(outcomes.length)) {
-      log('rate-limited');
-      const retryAfter = f.rateLimit?.retryAfterSeconds;
+    if (http429Window && !http429Window.tryTake(outcomes.length)) {
+      log('throttled');
+      const retryAfter = f.http429?.retryAfterSeconds;
       if (retryAfter != null) res.setHeader('retry-after', String(retryAfter));
-      sendError(res, 429, API_ERRORS.rateLimited);
+      sendRefusal(res, API_ERRORS.throttled, 429);
+      return;
+    }
+    const queueable = outcomes.filter((o) => o.queued).length;
+    const allowance = throttle ? throttle.take(queueable) : { normal: queueable, burst: 0 };
+    if (queueable > 0 && allowance.normal + allowance.burst === 0) {
+      log('throttled');
+      sendRefusal(res, API_ERRORS.throttled);
       return;
     }
     if (chance() < (f.serverErrorShare ?? 0)) {
@@ -221,14 +262,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return;
     }
     const reports: DeliveryJob[] = [];
-    const response = outcomes.map((outcome) =>
-      outcome.queued
-        ? queue(outcome, reports)
-        : {
-            ...outcome.error,
-            ...(outcome.correlationid !== undefined && { correlationid: outcome.correlationid }),
-          },
-    );
+    const stem = randomUUID();
+    let taken = 0;
+    const response = outcomes.map((outcome, i) => {
+      const transid = i === 0 ? stem : `${stem}_${i}`;
+      if (!outcome.queued) return { ...outcome.error, correlationid: '' };
+      taken++;
+      if (taken > allowance.normal + allowance.burst) return { ...API_ERRORS.throttled, correlationid: '' };
+      const description = taken > allowance.normal ? 'Queued in burst mode' : 'Queued';
+      return { ...queue(outcome, transid, description, reports), correlationid: '' };
+    });
     if (f.reportsBeforeResponse) await Promise.all(reports.map((job) => deliveryReports.deliverNow(job)));
     else for (const job of reports) deliveryReports.schedule(job);
     if (f.latencyMs) await sleep(f.latencyMs);
@@ -237,7 +280,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       res.socket?.destroy();
       return;
     }
-    log('answered');
+    log('answered', Math.max(0, queueable - allowance.normal - allowance.burst));
     sendJson(res, 200, { response });
   }
 
@@ -246,7 +289,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (body === undefined) return;
     const mo = injectedMoSchema.safeParse(body.value);
     if (!mo.success) {
-      sendError(res, 400, API_ERRORS.invalidParameter);
+      sendJson(res, 400, { error: 'Expected {"from": "<number>", "text": "<message>"}' });
       return;
     }
     if (moNotifyUrl === undefined) {
@@ -275,10 +318,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       sendJson(res, 404, { error: 'Not found' });
       return;
     }
-    const key = req.headers['key'];
+    // Messaging API v1 takes the key in `key` or `Authorization` (page "send-message-api-v1").
+    const key = req.headers['key'] ?? req.headers['authorization'];
     if (typeof key !== 'string' || !keys.has(key) || faults.revokedKey) {
       req.resume();
-      sendError(res, 401, API_ERRORS.invalidKey);
+      if (path === MO_HOOK_PATH) sendJson(res, 401, { error: 'Wrong key' });
+      else sendRefusal(res, key === undefined ? API_ERRORS.missingKey : API_ERRORS.invalidKey);
       return;
     }
     handler(req, res).catch((error: unknown) => {
@@ -332,13 +377,13 @@ async function readJsonBody(
   if (raw === undefined) {
     // The rest of the upload is not wanted; close instead of keeping the connection for reuse.
     res.setHeader('connection', 'close');
-    sendError(res, 413, API_ERRORS.jsonTooLarge);
+    sendRefusal(res, API_ERRORS.jsonTooLarge);
     return undefined;
   }
   try {
     return { value: JSON.parse(raw.toString('utf8')) };
   } catch {
-    sendError(res, 400, API_ERRORS.invalidJson);
+    sendRefusal(res, API_ERRORS.invalidJson);
     return undefined;
   }
 }
@@ -368,8 +413,9 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | unde
   });
 }
 
-function sendError(res: ServerResponse, status: number, error: ApiError): void {
-  sendJson(res, status, { response: [error] });
+/** A request refused as a whole: HTTP 200 with `response` an object, as the documented samples show. */
+function sendRefusal(res: ServerResponse, error: ApiError, status = 200): void {
+  sendJson(res, status, { response: { ...error, transid: randomUUID() } });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,0 +1,60 @@
+/** What a failed HTTP exchange means for messages: never sent, or perhaps sent. */
+export type HttpFailure =
+  /** The request never reached the service (refused connection, unknown host, bad certificate). */
+  | { kind: 'unreachable'; reason: string }
+  /** No readable answer (timeout, reset): the service may have taken the request. */
+  | { kind: 'ambiguous'; reason: string };
+
+/** Failures that happen before a byte of the request reaches the service, so nothing can have been queued. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function httpFailure(error: unknown): HttpFailure {
+  const reason = describeNetworkError(error);
+  return NEVER_CONNECTED.has(errorCode(error))
+    ? { kind: 'unreachable', reason }
+    : { kind: 'ambiguous', reason };
+}
+
+function errorCode(error: unknown): string {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+  }
+  return '';
+}
+
+function describeNetworkError(error: unknown): string {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+/** Milliseconds a `Retry-After` header asks for; null when absent or unreadable. */
+export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
