@@ -9,9 +9,13 @@ const files = readdirSync('bench')
 let failed = false;
 for (const file of files) {
   console.log(`\n== ${file}`);
-  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', `bench/${file}`], {
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', `bench/${file}`, ...process.argv.slice(3)],
+    {
+      stdio: 'inherit',
+    },
+  );
   failed ||= result.status !== 0;
 }
 process.exit(failed ? 1 : 0);

@@ -2,7 +2,9 @@
  * Sending benchmarks, each printed beside a baseline measured in the same run:
  *  1. engine throughput against the simulator (no rate limit, batch 1000) beside a bare undici loop
  *     posting the same request bodies to the same server with as many requests in flight;
- *  2. delivery-report intake: reports per second recorded durably by the receiver, beside a bare
+ *  2. the same through the Send SMS API (one message a request, each with its Idempotency-Key, no rate limit)
+ *     beside a bare undici loop posting the same one-message requests with as many in flight;
+ *  3. delivery-report intake: reports per second recorded durably by the receiver, beside a bare
  *     node:http server that only reads and answers. The same load generator drives both.
  * The simulator and the load generator run in child processes, as the platform would be elsewhere.
  */
@@ -19,6 +21,7 @@ import type { Desk } from '../electron/core/desk';
 import { startNodeDesk } from '../electron/core/node-desk';
 import type { ResolvedService } from '../electron/core/services';
 import { messagingUrl, toMessageObject } from '../electron/core/sending/messaging-api';
+import { smsUrl, toSmsRequest } from '../electron/core/sending/sms-api';
 import { outgoingMessage } from '../electron/core/sending/send-campaign';
 import { sendSettings } from '../electron/core/sending/send-settings';
 import { startSimulator } from '../electron/core/simulator/simulator';
@@ -28,6 +31,7 @@ const KEY = 'bench-key';
 const ROWS = 50_000;
 const ROUNDS = 3;
 const DR_ROWS = 20_000;
+const SMS_ROWS = 20_000;
 /** Posts in flight from the load generator: the platform posts reports in parallel. */
 const DR_CONCURRENCIES = [32, 64];
 
@@ -97,7 +101,7 @@ async function importCampaign(desk: Desk, rows: number): Promise<string> {
   return imported.id;
 }
 
-function externalService(baseUrl: string): ResolvedService {
+function externalService(baseUrl: string, api: 'messaging' | 'sms' = 'messaging'): ResolvedService {
   return {
     baseUrl,
     key: KEY,
@@ -110,7 +114,7 @@ function externalService(baseUrl: string): ResolvedService {
       tunnel: { kind: 'none', target: null, tokenHint: null },
       rate: 10_000,
       pricePerSegment: 0,
-      api: 'messaging',
+      api,
       numbersWithPlus: true,
     },
   };
@@ -186,6 +190,68 @@ async function benchThroughput(desk: Desk, service: ResolvedService): Promise<vo
   console.log(`  bare undici loop     ${fmt(b).padStart(8)} msg/s`);
   console.log(
     `  ratio ${(e / b).toFixed(2)} (target ≥ 0.70); engine ≥ 5,000 msg/s: ${e >= 5000 ? 'yes' : 'NO'}`,
+  );
+}
+
+async function smsEngineRound(desk: Desk, service: ResolvedService): Promise<number> {
+  const id = await importCampaign(desk, SMS_ROWS);
+  const started = performance.now();
+  await desk.send(id, { service, rate: Infinity });
+  await desk.finished(id);
+  const seconds = (performance.now() - started) / 1000;
+  const view = await desk.handlers['campaigns.get']({ id });
+  if (view.state !== 'completed' || view.counts.queued !== SMS_ROWS)
+    throw new Error(`Send SMS API round ended ${view.state} with ${JSON.stringify(view.counts)}`);
+  return SMS_ROWS / seconds;
+}
+
+async function smsBareLoopRound(desk: Desk, service: ResolvedService, inFlight: number): Promise<number> {
+  const id = await importCampaign(desk, SMS_ROWS);
+  const { campaign } = await desk.campaign(id);
+  const notifyUrl = desk.receiver.drUrl;
+  const requests = Array.from({ length: SMS_ROWS }, (_, row) => {
+    const message = outgoingMessage(campaign, row);
+    return { key: message.idempotencyKey, body: JSON.stringify(toSmsRequest(message, notifyUrl)) };
+  });
+  const url = smsUrl(service.baseUrl);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < requests.length) {
+        const { key, body } = requests[next++] as { key: string; body: string };
+        const res = await request(url, {
+          method: 'POST',
+          headers: { authorization: service.key, 'content-type': 'application/json', 'idempotency-key': key },
+          body,
+        });
+        await res.body.text();
+        if (res.statusCode !== 202) throw new Error(`bare loop got HTTP ${res.statusCode}`);
+      }
+    }),
+  );
+  return SMS_ROWS / ((performance.now() - started) / 1000);
+}
+
+async function benchSmsThroughput(desk: Desk, service: ResolvedService): Promise<void> {
+  const inFlight = sendSettings(Infinity, {}, 1).maxInFlight;
+  await smsEngineRound(desk, service);
+  await smsBareLoopRound(desk, service, inFlight);
+  const engine: number[] = [];
+  const bare: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    engine.push(await smsEngineRound(desk, service));
+    bare.push(await smsBareLoopRound(desk, service, inFlight));
+  }
+  const e = median(engine);
+  const b = median(bare);
+  console.log(
+    `Send SMS API, ${fmt(SMS_ROWS)} messages, one a request, ${inFlight} requests in flight, median of ${ROUNDS} (after a warm-up):`,
+  );
+  console.log(`  engine (journaled)   ${fmt(e).padStart(8)} msg/s`);
+  console.log(`  bare undici loop     ${fmt(b).padStart(8)} msg/s`);
+  console.log(
+    `  ratio ${(e / b).toFixed(2)} (target ≥ 0.70); engine ≥ 2,000 msg/s: ${e >= 2000 ? 'yes' : 'NO'}`,
   );
 }
 
@@ -289,6 +355,9 @@ async function benchReportIntake(
   console.log(`  ratio ${(r / b).toFixed(2)} (target ≥ 0.50)`);
 }
 
+/** `npm run bench -- sending sms`: the Send SMS API section alone. */
+const onlySms = process.argv.includes('sms');
+
 async function main(): Promise<void> {
   console.log(`${cpus().length} cores, Node ${process.version}`);
   const dir = await mkdtemp(join(tmpdir(), 'sending-bench-'));
@@ -297,7 +366,9 @@ async function main(): Promise<void> {
   const desk = await startNodeDesk(join(dir, 'home'), { restoreSchedules: false });
   try {
     const service = externalService(url);
-    await benchThroughput(desk, service);
+    if (!onlySms) await benchThroughput(desk, service);
+    await benchSmsThroughput(desk, externalService(url, 'sms'));
+    if (onlySms) return;
     await writeFile(join(dir, 'reports-bare.json'), JSON.stringify(drBodies('bare', DR_ROWS, () => null)));
     for (const concurrency of DR_CONCURRENCIES) await benchReportIntake(desk, service, dir, concurrency);
   } finally {

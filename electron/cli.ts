@@ -9,33 +9,43 @@ import { DeskError } from './core/errors';
 
 const USAGE = `Usage:
   campaign-desk send <recipients.csv> --text <template> --sender <id>
-        [--campaign-id ID] [--phone-column C] [--country CC] [--api-url URL] [--notify-url URL]
+        [--campaign-id ID] [--phone-column C] [--country CC] [--smartlink ID:VALIDITY]...
+        [--api-url URL] [--api messaging|sms] [--without-plus] [--notify-url URL]
         [--rate N] [--batch N] [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
   campaign-desk preview <recipients.csv> --text <template> [--country CC] [--phone-column C]
-        [--smartlink ID:DAYS]... [--data-dir DIR] [--json]
+        [--smartlink ID:VALIDITY]... [--data-dir DIR] [--json]
   campaign-desk resume <campaign-id> [--resend-unknown] [--grace SECONDS] [--api-url URL]
-        [--notify-url URL] [--rate N] [--batch N] [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
+        [--api messaging|sms] [--without-plus] [--notify-url URL] [--rate N] [--batch N]
+        [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
   campaign-desk report <campaign-id> --out FILE [--data-dir DIR]
   campaign-desk simulator [--port N] [--key KEY]
 
 send      Sends one message per row of the CSV. Without --api-url it goes to the built-in
-          simulator; with --api-url the service key is read from CAMPAIGN_DESK_KEY.
+          simulator; with --api-url (the service's base URL, such as https://api.us.webexconnect.io)
+          the service key is read from CAMPAIGN_DESK_KEY. --api sms sends through the Send SMS API
+          (one message a request, retried safely with an Idempotency-Key); --api messaging (the
+          default) through Messaging API v1. Numbers go out as +E.164; --without-plus sends them
+          without the plus, for accounts that need that.
+          --smartlink ID:VALIDITY sets up {{link_ID}} with its validity and a unit: m (minutes),
+          h (hours) or d (days), e.g. 5:30d.
           --phone-column takes a column name or its 1-based position (default: detected).
           --notify-url is the public URL that forwards to this machine's receiver (a tunnel).
-          Waits up to --wait seconds (default 30) for final delivery reports, then writes the
-          report (default: <recipients>-report.csv) and prints a summary.
-preview   Prints every row as it would be sent: number (E.164), status, skip reason, message,
-          encoding and segments, then a summary. --json prints one JSON object per row, then
-          {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink.
+          Waits up to --wait seconds (default 30) for final delivery reports (then, on the Send SMS
+          API, asks the status of the rows still without one), writes the report (default:
+          <recipients>-report.csv) and prints a summary.
           --campaign-id names the campaign; otherwise an id is generated. Either way it is printed first.
           A progress bar with rate and time left shows on a terminal; --json prints JSON lines instead.
           Ctrl-C pauses: requests already sent are answered and recorded, then it exits.
+preview   Prints every row as it would be sent: number (E.164), status, skip reason, message,
+          encoding and segments, then a summary. --json prints one JSON object per row, then
+          {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink.
 resume    Continues a paused, stopped or interrupted campaign with the rows never sent. Messages whose
           outcome is unknown (no readable answer, or in flight when the process died) are never sent
           again by themselves: --resend-unknown waits until their grace window (--grace, default 600 s)
-          has passed without a delivery report, then sends those still unknown.
+          has passed without a delivery report, then sends those still unknown. On the Send SMS API,
+          unknown rows first sent less than 30 minutes ago go again with their Idempotency-Key.
 report    Writes a campaign's delivery report to --out.
-simulator Runs the IMIconnect simulator on 127.0.0.1 (default port 4010).
+simulator Runs the IMIconnect simulator on 127.0.0.1 (default port 4010), with both send APIs.
 
 Exit codes of send and resume: 0 completed, 1 stopped by an error, 2 usage error, 3 paused.`;
 

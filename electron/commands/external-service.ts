@@ -1,11 +1,23 @@
+import { SEND_APIS, type SendApi } from '../../shared/api';
 import type { ResolvedService } from '../core/services';
+import { MESSAGING_PATH } from '../core/sending/messaging-api';
+import { SMS_PATH } from '../core/sending/sms-api';
 import { UsageError } from './args';
 
 /** The id under which a service given on the command line is recorded in a campaign's journal. */
 export const COMMAND_LINE_SERVICE = 'cli';
 
+export interface ExternalServiceArgs {
+  /** The base URL (`https://api.us.webexconnect.io`); a full API address is taken back to its base. */
+  apiUrl: string;
+  rate: number | undefined;
+  /** --api; by default the API a full address names, else Messaging API v1. */
+  api: string | undefined;
+  numbersWithPlus: boolean;
+}
+
 /** A service named by --api-url, its key read from CAMPAIGN_DESK_KEY (never from an argument). */
-export function externalService(apiUrl: string, rate: number | undefined): ResolvedService {
+export function externalService(args: ExternalServiceArgs): ResolvedService {
   const key = process.env.CAMPAIGN_DESK_KEY;
   if (!key)
     throw new UsageError(
@@ -13,11 +25,18 @@ export function externalService(apiUrl: string, rate: number | undefined): Resol
     );
   let url: URL;
   try {
-    url = new URL(apiUrl);
+    url = new URL(args.apiUrl);
   } catch {
-    throw new UsageError(`--api-url is not a URL: ${apiUrl}`);
+    throw new UsageError(`--api-url is not a URL: ${args.apiUrl}`);
   }
-  const baseUrl = url.origin + url.pathname.replace(/\/resources\/v1\/messaging\/?$/, '').replace(/\/+$/, '');
+  const path = url.pathname.replace(/\/+$/, '');
+  const named: SendApi | undefined = path.endsWith(SMS_PATH)
+    ? 'sms'
+    : path.endsWith(MESSAGING_PATH)
+      ? 'messaging'
+      : undefined;
+  const api = sendApi(args.api) ?? named ?? 'messaging';
+  const baseUrl = url.origin + path.replace(named === 'sms' ? SMS_PATH : MESSAGING_PATH, '');
   return {
     baseUrl,
     key,
@@ -28,10 +47,17 @@ export function externalService(apiUrl: string, rate: number | undefined): Resol
       baseUrl,
       keyHint: null,
       tunnel: { kind: 'none', target: null, tokenHint: null },
-      rate: rate ?? 10,
+      rate: args.rate ?? 10,
       pricePerSegment: 0,
-      api: 'messaging',
-      numbersWithPlus: true,
+      api,
+      numbersWithPlus: args.numbersWithPlus,
     },
   };
+}
+
+/** `--api messaging|sms`, checked. */
+export function sendApi(value: string | undefined): SendApi | undefined {
+  if (value === undefined) return undefined;
+  if ((SEND_APIS as readonly string[]).includes(value)) return value as SendApi;
+  throw new UsageError(`--api takes "messaging" (Messaging API v1) or "sms" (Send SMS API), not "${value}".`);
 }

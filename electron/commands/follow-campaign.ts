@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { CampaignView } from '../../shared/api';
 import type { Desk } from '../core/desk';
+import type { ResolvedService } from '../core/services';
 import { progressLine } from './progress-bar';
 
 /** Exit codes of `send` and `resume`; a usage error exits 2. */
@@ -81,14 +82,25 @@ export async function followRun(desk: Desk, id: string, out: Output): Promise<Ca
   return desk.handlers['campaigns.get']({ id });
 }
 
-/** Waits up to `waitMs` for every sent row's final report; Ctrl-C stops waiting. True when all arrived. */
-export async function waitForReports(desk: Desk, id: string, waitMs: number): Promise<boolean> {
+/**
+ * Waits up to `waitMs` for every sent row's final report; Ctrl-C stops waiting. Rows sent through the Send SMS API
+ * whose reports have not come by then are settled through the platform's status lookup. True when all are final.
+ */
+export async function waitForReports(
+  desk: Desk,
+  id: string,
+  waitMs: number,
+  service?: ResolvedService,
+): Promise<boolean> {
   let stop = () => undefined as void;
   const interrupted = new Promise<boolean>((resolve) => {
     stop = onInterrupt(() => resolve(false));
   });
   try {
-    return await Promise.race([desk.settled(id, waitMs), interrupted]);
+    if (await Promise.race([desk.settled(id, waitMs), interrupted])) return true;
+    if ((await desk.sentThrough(id))?.api !== 'sms') return false;
+    await Promise.race([desk.settleByLookup(id, service), interrupted]);
+    return await desk.settled(id, 0);
   } finally {
     stop();
   }

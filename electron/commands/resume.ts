@@ -11,6 +11,8 @@ export async function resumeCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'api-url': { type: 'string' },
+      api: { type: 'string' },
+      'without-plus': { type: 'boolean', default: false },
       'notify-url': { type: 'string' },
       rate: { type: 'string' },
       batch: { type: 'string' },
@@ -42,13 +44,25 @@ export async function resumeCommand(args: string[]): Promise<number> {
     let service: ResolvedService | undefined;
     // The rate it was sent at, unless --rate says otherwise.
     const sameRate = rate ?? through?.rate ?? undefined;
-    if (values['api-url']) service = externalService(values['api-url'], sameRate);
+    if (values['api-url'])
+      service = externalService({
+        apiUrl: values['api-url'],
+        rate: sameRate,
+        api: values.api,
+        numbersWithPlus: !values['without-plus'],
+      });
     else if (through?.id === COMMAND_LINE_SERVICE) {
       if (!process.env.CAMPAIGN_DESK_KEY)
         throw new UsageError(
           `This campaign was sent through ${through.baseUrl}: its key must be in the CAMPAIGN_DESK_KEY environment variable.`,
         );
-      service = externalService(through.baseUrl, sameRate);
+      // The same API and number format it was sent with, unless the flags say otherwise.
+      service = externalService({
+        apiUrl: through.baseUrl,
+        rate: sameRate,
+        api: values.api ?? through.api,
+        numbersWithPlus: values['without-plus'] ? false : through.numbersWithPlus,
+      });
     }
     const options = { service, rate, batchSize };
     const ready = campaign.counts.ready ?? 0;
@@ -81,7 +95,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
           return await finish(desk, id, out, { settled: false, reportPath: values.report });
       }
     }
-    const settled = await waitForReports(desk, id, waitMs);
+    const settled = await waitForReports(desk, id, waitMs, service);
     return await finish(desk, id, out, { settled, reportPath: values.report });
   } finally {
     await desk.close();

@@ -2,7 +2,14 @@ import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeskError } from '../core/errors';
 import { resolveDataDir, startNodeDesk } from '../core/node-desk';
-import { columnIndex, nonNegativeNumber, positiveInt, readRecipientFile, UsageError } from './args';
+import {
+  columnIndex,
+  nonNegativeNumber,
+  parseSmartlink,
+  positiveInt,
+  readRecipientFile,
+  UsageError,
+} from './args';
 import { externalService } from './external-service';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 
@@ -19,6 +26,9 @@ export async function sendCommand(args: string[]): Promise<number> {
       country: { type: 'string', default: 'US' },
       'campaign-id': { type: 'string' },
       'api-url': { type: 'string' },
+      api: { type: 'string' },
+      'without-plus': { type: 'boolean', default: false },
+      smartlink: { type: 'string', multiple: true, default: [] },
       'notify-url': { type: 'string' },
       rate: { type: 'string' },
       batch: { type: 'string' },
@@ -38,7 +48,17 @@ export async function sendCommand(args: string[]): Promise<number> {
   const rate = values.rate === undefined ? undefined : positiveInt(values.rate, '--rate');
   const batchSize = values.batch === undefined ? undefined : positiveInt(values.batch, '--batch');
   const waitMs = nonNegativeNumber(values.wait, '--wait') * 1000;
-  const service = values['api-url'] ? externalService(values['api-url'], rate) : undefined;
+  if (values.api !== undefined && !values['api-url'])
+    throw new UsageError('--api chooses the API of the service given with --api-url.');
+  const service = values['api-url']
+    ? externalService({
+        apiUrl: values['api-url'],
+        rate,
+        api: values.api,
+        numbersWithPlus: !values['without-plus'],
+      })
+    : undefined;
+  const smartlinks = values.smartlink.map(parseSmartlink);
   const reportPath = values.report ?? `${basename(file, extname(file))}-report.csv`;
   const csv = await readRecipientFile(file);
 
@@ -65,6 +85,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       defaultCountry: values.country.toUpperCase(),
       template: values.text,
       senderId: values.sender,
+      smartlinks,
     });
     const ready = campaign.counts.ready ?? 0;
     const skipped = campaign.counts.skipped ?? 0;
@@ -79,7 +100,8 @@ export async function sendCommand(args: string[]): Promise<number> {
     if (warning) process.stderr.write(`Warning: ${warning}\n`);
     await desk.send(campaign.id, { service, rate, batchSize });
     const ended = await followRun(desk, campaign.id, out);
-    const settled = ended.state === 'completed' ? await waitForReports(desk, campaign.id, waitMs) : false;
+    const settled =
+      ended.state === 'completed' ? await waitForReports(desk, campaign.id, waitMs, service) : false;
     return await finish(desk, campaign.id, out, { settled, reportPath });
   } finally {
     await desk.close();

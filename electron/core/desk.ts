@@ -28,7 +28,8 @@ import type { Vault } from './secrets/vault';
 import { CampaignSchedules } from './sending/campaign-schedules';
 import { CampaignSender, type SendOptions } from './sending/campaign-sender';
 import { sendTestMessage } from './sending/test-send';
-import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry } from './services';
+import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry, type ResolvedService } from './services';
+import { lookUpOpenRows } from './sending/status-lookup';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
 import { Uploads } from './uploads';
@@ -59,6 +60,11 @@ export interface DeskOptions {
   unknownGraceMs?: number;
   /** Arms the scheduled starts found on disk (the app does; a command-line run leaves them to the app). */
   restoreSchedules?: boolean;
+  /**
+   * How long after sending a Send SMS API row without its final report is settled through the status lookup
+   * (default 5 minutes, checked every minute); null: only when asked (`settleByLookup`), as the CLI does.
+   */
+  statusLookupAfterMs?: number | null;
 }
 
 export type { SendOptions };
@@ -71,6 +77,8 @@ const DEFAULT_UNKNOWN_GRACE_MS = 10 * 60_000;
 /** While a campaign is being sent, its view is pushed at most this often (it counts every row). */
 const VIEW_EVERY_MS = 250;
 const TUNNEL_PROBE_EVERY_MS = 60_000;
+const DEFAULT_LOOKUP_AFTER_MS = 5 * 60_000;
+const LOOKUP_EVERY_MS = 60_000;
 
 type Logged = { at: string; raw: unknown };
 
@@ -96,6 +104,8 @@ export class Desk {
   private readonly tunnels: TunnelManager;
   private readonly viewTimers = new Map<string, NodeJS.Timeout>();
   private allOpen = false;
+  private readonly lookups: NodeJS.Timeout | null;
+  private lookingUp = false;
   /** Reports since the start that named no row (the receiver counts the rest of ReceiverStats). */
   private unmatchedReports = 0;
 
@@ -139,6 +149,16 @@ export class Desk {
       options.openTunnels !== false,
     );
     this.syncTunnels();
+    const lookupAfter =
+      options.statusLookupAfterMs === undefined ? DEFAULT_LOOKUP_AFTER_MS : options.statusLookupAfterMs;
+    this.lookups =
+      lookupAfter === null
+        ? null
+        : setInterval(
+            () => void this.settleOverdue(lookupAfter),
+            Math.min(LOOKUP_EVERY_MS, lookupAfter || 1000),
+          );
+    this.lookups?.unref();
   }
 
   static async start(options: DeskOptions): Promise<Desk> {
@@ -180,6 +200,7 @@ export class Desk {
   }
 
   async close(): Promise<void> {
+    if (this.lookups) clearInterval(this.lookups);
     this.schedules.disarmAll();
     await this.sender.pauseAll();
     await this.tunnels.close();
@@ -393,6 +414,45 @@ export class Desk {
     const event = await sendTestMessage({ open, row, msisdn: to, service, notifyUrl });
     await this.record(open, [event]);
     return this.view(campaign);
+  }
+
+  /**
+   * Settles through the platform's status lookup the rows of a campaign sent through the Send SMS API that were
+   * accepted more than `olderThanMs` ago and still have no final report. Returns how many were settled.
+   */
+  async settleByLookup(id: string, service?: ResolvedService, olderThanMs = 0): Promise<number> {
+    const open = await this.campaign(id);
+    const through = open.campaign.sentThrough;
+    if (through?.api !== 'sms') return 0;
+    const s = service ?? this.services.resolve(through.id);
+    const events = await lookUpOpenRows(
+      open.campaign,
+      { baseUrl: s.baseUrl, key: s.key },
+      Date.now() - olderThanMs,
+      s.view.rate,
+    );
+    if (events.length > 0) await this.record(open, events);
+    return events.length;
+  }
+
+  /** The periodic sweep: every open Send SMS API campaign whose reports are overdue. */
+  private async settleOverdue(olderThanMs: number): Promise<void> {
+    if (this.lookingUp) return;
+    this.lookingUp = true;
+    try {
+      for (const [id, { campaign }] of this.open) {
+        if (campaign.sentThrough?.api !== 'sms' || this.sender.isSending(id) || campaign.isSettled())
+          continue;
+        await this.settleByLookup(id, undefined, olderThanMs).catch((error: unknown) => {
+          console.error(
+            `campaign ${id}: status lookup failed:`,
+            error instanceof Error ? error.message : error,
+          );
+        });
+      }
+    } finally {
+      this.lookingUp = false;
+    }
   }
 
   /** Resolves true once no row awaits an answer or a report, false when `timeoutMs` passes first. */

@@ -243,7 +243,8 @@ function NumbersWithPlusField({ checked, onChange }: { checked: boolean; onChang
       <p className="muted small" id={hintId}>
         Ticked, a UK number goes out as <code>{EXAMPLE_NUMBER.withPlus}</code>; unticked, as{' '}
         <code>{EXAMPLE_NUMBER.withoutPlus}</code>. If &ldquo;+E.164 format&rdquo; is turned on for your
-        account, the platform requires the +.
+        account, the platform requires the +. This is for Messaging API v1: the Send SMS API always takes
+        numbers with their +.
       </p>
     </div>
   );

@@ -129,6 +129,7 @@ test('a sent campaign shows its delivery figures, chart, a row’s reports, and 
     'transid',
     'sent_at',
     'delivered_at',
+    'settled_by',
   ]);
   expect(rows).toHaveLength(ROWS);
   expect(rows[row]?.slice(0, 7)).toEqual([

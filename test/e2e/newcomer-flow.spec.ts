@@ -126,6 +126,7 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
     'transid',
     'sent_at',
     'delivered_at',
+    'settled_by',
   ]);
   expect(rows).toHaveLength(RECIPIENTS.length);
   for (const [i, r] of RECIPIENTS.entries()) {

@@ -106,6 +106,7 @@ describe.concurrent('campaign-desk send', () => {
       'transid',
       'sent_at',
       'delivered_at',
+      'settled_by',
     ]);
     expect(rows.map((r) => r.slice(0, 5))).toEqual([
       ['Ann', "'+14155552671", "'+14155552671", 'Hi Ann', '1'],
@@ -224,6 +225,113 @@ describe.concurrent('campaign-desk send', () => {
       ['skipped: duplicate', ''],
       ['skipped: invalid-number', ''],
     ]);
+  });
+
+  it('sends through the Send SMS API with --api sms (or a full /v1/sms/messages address), one message a request', async () => {
+    for (const [name, api] of [
+      ['sms-flag', ['--api-url', 'BASE', '--api', 'sms']],
+      ['sms-path', ['--api-url', 'BASE/v1/sms/messages']],
+    ] as const) {
+      const sim = await externalSimulator();
+      const home = dir(name);
+      const run = await cli(
+        [
+          'send',
+          FIXTURE,
+          '--text',
+          'Hi $(name) {{link_5}}',
+          '--sender',
+          'ACME',
+          '--smartlink',
+          '5:90m',
+          ...api.map((a) => a.replace('BASE', sim.url)),
+          '--data-dir',
+          home,
+          '--report',
+          join(home, 'r.csv'),
+          '--json',
+        ],
+        { CAMPAIGN_DESK_KEY: KEY },
+      );
+      // The Send SMS API has no smartlinks: the campaign is refused before anything is sent.
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr + run.stdout).toContain('smartlink');
+      expect(sim.accepted).toEqual([]);
+
+      const plain = await cli(
+        [
+          'send',
+          FIXTURE,
+          '--text',
+          'Hi $(name)',
+          '--sender',
+          'ACME',
+          ...api.map((a) => a.replace('BASE', sim.url)),
+        ].concat(['--data-dir', home, '--report', join(home, 'p.csv'), '--json', '--wait', '10']),
+        { CAMPAIGN_DESK_KEY: KEY },
+      );
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(JSON.parse(plain.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+        state: 'completed',
+        settled: true,
+        counts: { delivered: 2, skipped: 2 },
+      });
+      expect(sim.requests.map((r) => r.destinations)).toEqual([1, 1]);
+      expect(sim.accepted.map((m) => m.msisdn).sort()).toEqual(['+14155552671', '+14155552672']);
+    }
+  });
+
+  it('sends numbers without their plus with --without-plus, and smartlinks with their validity in minutes', async () => {
+    const sim = await externalSimulator();
+    const home = dir('without-plus');
+    const run = await cli(
+      ['send', FIXTURE, '--text', 'Hi $(name) {{link_5}}', '--sender', 'ACME', '--smartlink', '5:2h']
+        .concat(['--api-url', sim.url, '--without-plus', '--data-dir', home, '--report', join(home, 'r.csv')])
+        .concat(['--wait', '10']),
+      { CAMPAIGN_DESK_KEY: KEY },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(sim.accepted.map((m) => [m.msisdn, m.smartlinks])).toEqual([
+      ['14155552671', [{ linkid: 5, validity: 120 }]],
+      ['14155552672', [{ linkid: 5, validity: 120 }]],
+    ]);
+  });
+
+  it('exits 2 on an unknown --api or a --smartlink without a unit', async () => {
+    const home = dir('bad-flags');
+    const badApi = await cli(
+      [
+        'send',
+        FIXTURE,
+        '--text',
+        'Hi',
+        '--sender',
+        'A',
+        '--api-url',
+        'http://127.0.0.1:9',
+        '--api',
+        'v2',
+        '--data-dir',
+        home,
+      ],
+      { CAMPAIGN_DESK_KEY: KEY },
+    );
+    expect(badApi.code).toBe(2);
+    expect(badApi.stderr).toContain('--api takes "messaging" (Messaging API v1) or "sms" (Send SMS API)');
+    const badLink = await cli([
+      'send',
+      FIXTURE,
+      '--text',
+      'Hi {{link_5}}',
+      '--sender',
+      'A',
+      '--smartlink',
+      '5:30',
+      '--data-dir',
+      home,
+    ]);
+    expect(badLink.code).toBe(2);
+    expect(badLink.stderr).toContain('m (minutes), h (hours) or d (days)');
   });
 
   it('stops with exit 1 when the external service refuses the key, without printing it', async () => {

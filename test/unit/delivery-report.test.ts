@@ -37,7 +37,7 @@ describe('delivery report export', () => {
     expect(csv.startsWith('\uFEFF\uFEFF')).toBe(false);
     const lines = csv.slice(1).split('\r\n');
     expect(lines[0]).toBe(
-      'name,phone,city,msisdn,message,segments,status,code,description,transid,sent_at,delivered_at',
+      'name,phone,city,msisdn,message,segments,status,code,description,transid,sent_at,delivered_at,settled_by',
     );
     expect(csv.slice(1).replaceAll('\r\n', '')).not.toContain('\n');
 
@@ -72,6 +72,7 @@ describe('delivery report export', () => {
       ann?.transid,
       ann?.sentAt,
       ann?.deliveredAt,
+      'delivery report',
     ]);
     expect(Date.parse(ann?.deliveredAt ?? '')).toBeGreaterThanOrEqual(Date.parse(ann?.sentAt ?? ''));
     expect(data[6]).toEqual([
@@ -82,6 +83,7 @@ describe('delivery report export', () => {
       'Hi Nobody!',
       '1',
       'skipped: invalid-number',
+      '',
       '',
       '',
       '',

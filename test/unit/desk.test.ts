@@ -281,6 +281,7 @@ describe('Desk: a campaign through the sandbox', () => {
       'transid',
       'sent_at',
       'delivered_at',
+      'settled_by',
     ]);
     expect(lines).toHaveLength(7);
     // Numbers starting with + are written with an apostrophe, so that spreadsheets show them as text.

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMessagingAnswer, toMessageObject } from '../../electron/core/sending/messaging-api';
+import { readSmsAnswer, toSmsRequest } from '../../electron/core/sending/sms-api';
+import { statusOfLookup } from '../../electron/core/sending/status-lookup';
 import { parseDeliveryReports, parseIncomingMessage } from '../../electron/core/receiver/webhook-schemas';
 import { customerSide } from '../../electron/core/inbox/customer-side';
 import { MESSAGING_PATH, startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
@@ -180,6 +182,7 @@ describe('page "send-message-api-v1": requests', () => {
         encoding: 'UCS-2',
         senderid: 'ACME',
         smartlinks: [{ linkid: '5', validityMinutes: 43_200 }],
+        idempotencyKey: 'camp.3.0',
       },
       'https://example.test/dr',
       true,
@@ -363,5 +366,96 @@ describe('pages "sms-outbound-webhooks" (6.20) and "mo-events": replies', () => 
     expect(keyPaths(received[0]).sort()).toEqual(
       keyPaths(fixture('sms-outbound-webhooks', 'mo-incoming-message-6.20')).sort(),
     );
+  });
+});
+
+describe('pages "send-sms-api-v1" and "get-sms-api-v1": the Send SMS API', () => {
+  const page = 'send-sms-api-v1';
+
+  async function postSmsRaw(sim: Simulator, body: unknown, headers: Record<string, string> = {}) {
+    const res = await request(`${sim.url}/v1/sms/messages`, {
+      method: 'POST',
+      headers: { authorization: KEY, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  }
+
+  it('the 202, 400 and 403 samples are read as accepted, a malformed request and a refused key', () => {
+    expect(readSmsAnswer(202, text(page, 'response-202-accepted'), undefined)).toEqual({
+      kind: 'answered',
+      results: [{ code: '1001', description: 'Accepted', transid: 'acc27bb5-1234-XXXX-xx23-1a6036fcced5' }],
+    });
+    expect(readSmsAnswer(400, text(page, 'response-400-invalid-parameter-7004'), undefined)).toMatchObject({
+      kind: 'refused',
+      scope: 'request',
+      code: '7004',
+    });
+    expect(readSmsAnswer(403, text(page, 'response-403-forbidden-7001'), undefined)).toMatchObject({
+      kind: 'refused',
+      scope: 'service',
+      code: '7001',
+    });
+  });
+
+  it('our request uses only documented fields', () => {
+    const documented = new Set(keyPaths(fixture(page, 'request-send-sms')));
+    const ours = toSmsRequest(
+      {
+        ref: 'camp.3',
+        msisdn: '+447700900123',
+        text: 'Hi 😀',
+        encoding: 'UCS-2',
+        senderid: 'ACME',
+        smartlinks: [],
+        idempotencyKey: 'camp.3.0',
+      },
+      'https://example.test/dr',
+    );
+    expect(keyPaths(ours).filter((p) => !documented.has(p))).toEqual([]);
+    expect(ours.contentType).toBe('unicode');
+  });
+
+  it('the simulator takes the documented request and answers, refuses and looks up in the documented shapes', async () => {
+    const sim = await simulator();
+    const body = { ...(fixture(page, 'request-send-sms') as object), to: '+16475550123', expireAt: '' };
+    const accepted = await postSmsRaw(sim, body, { 'idempotency-key': 'k-1' });
+    expect(accepted.status).toBe(202);
+    expect(keyPaths(JSON.parse(accepted.text)).sort()).toEqual(
+      keyPaths(fixture(page, 'response-202-accepted')).sort(),
+    );
+    // The same key again: the first answer, nothing sent twice.
+    expect((await postSmsRaw(sim, body, { 'idempotency-key': 'k-1' })).text).toBe(accepted.text);
+    expect(sim.accepted).toHaveLength(1);
+
+    const wrong = await request(`${sim.url}/v1/sms/messages`, {
+      method: 'POST',
+      headers: { authorization: 'wrong', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(wrong.statusCode).toBe(403);
+    expect(await wrong.body.json()).toEqual(fixture(page, 'response-403-forbidden-7001'));
+    const badType = await postSmsRaw(sim, { ...body, contentType: 'fancy' });
+    expect(badType.status).toBe(400);
+    expect(JSON.parse(badType.text)).toEqual(fixture(page, 'response-400-invalid-parameter-7004'));
+
+    const { messageId } = JSON.parse(accepted.text) as { messageId: string };
+    const looked = await request(`${sim.url}/v1/sms/messages/${messageId}`, {
+      headers: { authorization: KEY },
+    });
+    expect(looked.statusCode).toBe(200);
+    expect(keyPaths(await looked.body.json()).sort()).toEqual(
+      keyPaths(fixture('get-sms-api-v1', 'response-200-status-delivered')).sort(),
+    );
+    const missing = await request(`${sim.url}/v1/sms/messages/nothing-here`, {
+      headers: { authorization: KEY },
+    });
+    expect(missing.statusCode).toBe(404);
+    await missing.body.dump();
+  });
+
+  it('the documented lookup answer is read as delivered', () => {
+    const raw = fixture('get-sms-api-v1', 'response-200-status-delivered') as { status: string };
+    expect(statusOfLookup(raw.status)).toBe('delivered');
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  SendApi,
   CampaignState,
   CampaignView,
   RowPatch,
@@ -29,6 +30,8 @@ export const SENDABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 
 export interface SentThrough {
   id: string;
   baseUrl: string;
+  api: SendApi;
+  numbersWithPlus: boolean;
   /** Messages per second; null for no limit (or not recorded). */
   rate: number | null;
 }
@@ -91,6 +94,12 @@ export class Campaign {
   private tests: TestSendView[] = [];
   private service: SentThrough | null = null;
   private readonly byTransid = new Map<string, number>();
+  /** How many times each row was sent again on the user's word: its attempt, part of its Idempotency-Key. */
+  private readonly resends = new Map<number, number>();
+  /** Rows made ready to go again with the same Idempotency-Key, and when that key was first sent. */
+  private readonly keySentAt = new Map<number, string>();
+  /** Rows whose final status came from the platform's status lookup rather than a report it posted. */
+  private readonly lookedUp = new Set<number>();
   /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
   private readonly lateOptOuts = new Set<number>();
   private compiled: CompiledTemplate;
@@ -287,6 +296,29 @@ export class Campaign {
     return rows;
   }
 
+  /** 0 for the first send; one more each time the user chose to send the row again. */
+  attemptOf(row: number): number {
+    return this.resends.get(row) ?? 0;
+  }
+
+  /** Whether the row's final status came from the platform's status lookup. */
+  settledByLookup(row: number): boolean {
+    return this.lookedUp.has(row);
+  }
+
+  /** Unknown rows first sent after `since`: their Idempotency-Key is still fresh enough to send them again with. */
+  unknownSentSince(since: number): number[] {
+    return this.rowsIn('unknown').filter((row) => Date.parse(this.details[row]?.sentAt ?? '') >= since);
+  }
+
+  /** Rows accepted (queued or submitted, with the platform's id) before `cutoff` whose final status has not come. */
+  openSentBefore(cutoff: number): number[] {
+    return [...this.rowsIn('queued'), ...this.rowsIn('submitted')].filter((row) => {
+      const d = this.details[row];
+      return d?.transid && Date.parse(d.sentAt ?? '') <= cutoff;
+    });
+  }
+
   /** The transid the API gave the row's message; null before its answer came. */
   transidOf(row: number): string | null {
     return this.details[row]?.transid ?? null;
@@ -320,15 +352,25 @@ export class Campaign {
         this.firstStart ??= event.at;
         this.lastEnd = null;
         if (event.serviceId && event.baseUrl) {
-          this.service = { id: event.serviceId, baseUrl: event.baseUrl, rate: event.rate ?? null };
+          this.service = {
+            id: event.serviceId,
+            baseUrl: event.baseUrl,
+            api: event.api ?? 'messaging',
+            // Before the setting existed, numbers went out without their plus.
+            numbersWithPlus: event.numbersWithPlus ?? false,
+            rate: event.rate ?? null,
+          };
         }
         return [];
       case 'schedule':
         this.schedule = { startAt: event.startAt, error: event.error };
         return [];
       case 'resend':
+      case 'retry':
         return event.rows.flatMap((row) => {
           if (this.statusOf(row) !== 'unknown') return [];
+          if (event.t === 'resend') this.resends.set(row, this.attemptOf(row) + 1);
+          else this.keySentAt.set(row, this.details[row]?.sentAt ?? event.at);
           this.set(row, 'ready', {
             ...(this.details[row] ?? NO_DETAILS),
             code: null,
@@ -344,7 +386,10 @@ export class Campaign {
           // Replayed after the number opted out: the journal, not today's list, says the row was sent.
           if (this.reasonOf(row) === 'opted-out') this.status[row] = STATUS_INDEX.get('ready') as number;
           if (!canAdvance(this.statusOf(row), 'sending')) return [];
-          this.set(row, 'sending', { ...NO_DETAILS, sentAt: event.at, updatedAt: event.at });
+          // A row sent again with the same key was sent when that key was first used.
+          const sentAt = this.keySentAt.get(row) ?? event.at;
+          this.keySentAt.delete(row);
+          this.set(row, 'sending', { ...NO_DETAILS, sentAt, updatedAt: event.at });
           return [this.patchOf(row)];
         });
       case 'released':
@@ -365,7 +410,10 @@ export class Campaign {
         this.details[row] = details;
         const report = event.t === 'dr' ? this.history.add(row, event) : null;
         if (!canAdvance(this.statusOf(row), event.status)) return [];
-        if (report !== null && isFinal(event.status)) this.history.settle(row, report);
+        if (report !== null && isFinal(event.status)) {
+          this.history.settle(row, report);
+          if (event.t === 'dr' && event.via === 'lookup') this.lookedUp.add(row);
+        }
         this.set(row, event.status, {
           ...details,
           code: event.code,

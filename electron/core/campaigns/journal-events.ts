@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SendApi } from '../../../shared/api';
 
 const At = z.string();
 const Nullable = z.string().nullable();
@@ -11,6 +12,9 @@ export const JournalEvent = z.discriminatedUnion('t', [
     notifyUrl: z.string(),
     serviceId: z.string().optional(),
     baseUrl: z.string().optional(),
+    /** Absent in journals written before the Send SMS API was supported. */
+    api: SendApi.optional(),
+    numbersWithPlus: z.boolean().optional(),
     /** Messages per second; null for no limit. */
     rate: z.number().nullable().optional(),
   }),
@@ -32,6 +36,11 @@ export const JournalEvent = z.discriminatedUnion('t', [
   z.object({ t: z.literal('released'), at: At, rows: z.array(z.number().int().min(0)) }),
   /** The user chose to send these unknown rows again, after their grace window passed without a report. */
   z.object({ t: z.literal('resend'), at: At, rows: z.array(z.number().int().min(0)) }),
+  /**
+   * Unknown rows of an API with an Idempotency-Key, sent again with the same key while the platform still knows it
+   * (their first try was recent): the platform sends a repeat of a key no second time.
+   */
+  z.object({ t: z.literal('retry'), at: At, rows: z.array(z.number().int().min(0)) }),
   z.object({
     t: z.literal('dr'),
     at: At,
@@ -43,6 +52,8 @@ export const JournalEvent = z.discriminatedUnion('t', [
     carrier: Nullable,
     /** The platform's own time stamp, as it gave it (absent in journals written before it was kept). */
     reportedAt: Nullable.optional(),
+    /** `lookup`: not a report the platform posted but its status lookup's answer (Send SMS API). */
+    via: z.enum(['report', 'lookup']).optional(),
     raw: z.unknown(),
   }),
   z.object({

@@ -12,6 +12,8 @@ export const REPORT_COLUMNS = [
   'transid',
   'sent_at',
   'delivered_at',
+  /** How the final status became known: "delivery report", or "status lookup" (Send SMS API). */
+  'settled_by',
 ] as const;
 
 /** The delivery report: every original column, then what was sent and what became of it. */
@@ -34,8 +36,14 @@ function* reportRows(campaign: Campaign): Generator<string[]> {
       r.transid ?? '',
       r.sentAt ?? '',
       r.deliveredAt ?? '',
+      settledBy(campaign, row, r),
     ];
   }
+}
+
+function settledBy(campaign: Campaign, row: number, r: RowView): string {
+  if (campaign.settledByLookup(row)) return 'status lookup';
+  return r.deliveredAt !== null ? 'delivery report' : '';
 }
 
 /** A row's status as the report words it: why it was skipped, and that a cancelled campaign's unsent rows never will be. */

@@ -7,7 +7,7 @@ import { clientFor } from './client-for';
 import { ProgressMeter, type SendProgress } from './progress-meter';
 import { startSending, type SendRun } from './send-campaign';
 import { SendLock } from './send-lock';
-import { sendSettings, type SendTuning } from './send-settings';
+import { MAX_BATCH, sendSettings, type SendTuning } from './send-settings';
 
 export interface SendOptions extends SendTuning {
   /** A service given for this send only (the CLI's --api-url), instead of the campaign's stored one. */
@@ -32,6 +32,12 @@ interface Running {
 }
 
 const PROGRESS_EVERY_MS = 250;
+/**
+ * How long after its key was first sent an unknown row may go again with that Idempotency-Key. How long the platform
+ * remembers a key is not documented (imiconnect-api.md: about an hour); with the retries of a run (KEY_RETRY_MS) on
+ * top, a key is never sent more than 40 minutes after its first use.
+ */
+const KEY_REUSE_MS = 30 * 60_000;
 
 /** Starts, pauses, cancels and resumes campaigns; one run per campaign across processes (a lock file). */
 export class CampaignSender {
@@ -60,16 +66,22 @@ export class CampaignSender {
     if (this.running.has(id)) throw new DeskError('campaign-sending', 'This campaign is being sent.');
     if (campaign.state === 'cancelled')
       throw new DeskError('campaign-cancelled', 'This campaign was cancelled; it can no longer be sent.');
+    const service = options.service ?? this.host.resolveService(campaign.definition.serviceId);
+    await this.retryWithSameKey(open, service);
     const problem = campaign.problem();
     if (campaign.state === 'completed' && problem !== null)
       throw new DeskError('campaign-started', 'This campaign has already been sent.');
     if (problem) throw new DeskError('campaign-not-ready', problem);
-    const service = options.service ?? this.host.resolveService(campaign.definition.serviceId);
+    if (service.view.api === 'sms' && campaign.smartlinksUsed.length > 0)
+      throw new DeskError(
+        'campaign-not-ready',
+        `The message uses smartlinks (${campaign.smartlinksUsed.map((l) => `{{link_${l.linkid}}}`).join(', ')}), which only Messaging API v1 sends; "${service.view.name}" uses the Send SMS API. Remove them, or send through a Messaging API v1 service.`,
+      );
     const lock = await SendLock.acquire(this.locksDir, id);
     let started = false;
     try {
       const notifyUrl = () => this.host.notifyUrl(service.view.id);
-      const settings = sendSettings(service.view.rate, options);
+      const settings = sendSettings(service.view.rate, options, service.view.api === 'sms' ? 1 : MAX_BATCH);
       await this.host.record(open, [
         {
           t: 'start',
@@ -77,6 +89,8 @@ export class CampaignSender {
           notifyUrl: notifyUrl(),
           serviceId: service.view.id,
           baseUrl: service.baseUrl,
+          api: service.view.api,
+          numbersWithPlus: service.view.numbersWithPlus,
           rate: Number.isFinite(settings.rate) ? settings.rate : null,
         },
       ]);
@@ -127,6 +141,17 @@ export class CampaignSender {
       if (!started) await lock.release();
     }
     return this.host.view(open);
+  }
+
+  /**
+   * Rows left unknown by a lost answer or a closed app, last sent through the same Send SMS API service recently
+   * enough that the platform still knows their Idempotency-Key, go again with that key: it will not send them twice.
+   */
+  private async retryWithSameKey(open: OpenCampaign, service: ResolvedService): Promise<void> {
+    const through = open.campaign.sentThrough;
+    if (service.view.api !== 'sms' || through?.api !== 'sms' || through.id !== service.view.id) return;
+    const rows = open.campaign.unknownSentSince(Date.now() - KEY_REUSE_MS);
+    if (rows.length > 0) await this.host.record(open, [{ t: 'retry', at: new Date().toISOString(), rows }]);
   }
 
   /** Resolves when the campaign's current run (if any) has ended and been recorded. */

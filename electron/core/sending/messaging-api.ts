@@ -155,6 +155,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function messagingClient(target: MessagingTarget, timeoutMs: number): PlatformClient {
   return {
     perRequest: MAX_DESTINATIONS,
+    idempotent: false,
     send: (messages, notifyUrl) => postMessages(target, messages, notifyUrl, timeoutMs),
   };
 }

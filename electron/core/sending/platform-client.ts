@@ -15,6 +15,11 @@ export interface OutgoingMessage {
   senderid: string;
   /** Every smartlink the text uses, as `{{link_<id>}}`, with its validity in minutes. */
   smartlinks: readonly { linkid: string; validityMinutes: number }[];
+  /**
+   * Stable per row and attempt (`<campaign>.<row>.<attempt>`), reused on every retry of that attempt: an API that
+   * takes one (the Send SMS API) sends a repeat of it no second time.
+   */
+  idempotencyKey: string;
 }
 
 export interface DestinationResult {
@@ -40,5 +45,7 @@ export type SendOutcome =
 export interface PlatformClient {
   /** How many messages one request may carry. */
   readonly perRequest: number;
+  /** A request whose answer was lost may be sent again as it was: the service will not send it twice. */
+  readonly idempotent: boolean;
   send(messages: readonly OutgoingMessage[], notifyUrl: string): Promise<SendOutcome>;
 }

@@ -4,6 +4,7 @@ import { deliveryCodeMeaning } from '../../../shared/delivery-codes';
 import { classifyCode, QUEUED, THROTTLED } from '../../../shared/platform-codes';
 import { validityMinutes } from '../../../shared/smartlinks';
 import type { DestinationResult, OutgoingMessage, PlatformClient, SendOutcome } from './platform-client';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendSettings } from './send-settings';
 import { TokenBucket } from './token-bucket';
 
@@ -55,6 +56,7 @@ export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string
       linkid: l.linkid,
       validityMinutes: validityMinutes(l),
     })),
+    idempotencyKey: `${correlationId(campaign.id, row)}.${campaign.attemptOf(row)}`,
   };
 }
 
@@ -102,7 +104,19 @@ export function startSending(ctx: SendContext): SendRun {
         await ctx.record([{ t: 'released', at: now(), rows }]);
         return;
       }
-      await deliver(rows, messages);
+      if (ctx.client.perRequest >= rows.length) await deliver(rows, messages);
+      else await deliverOneByOne(rows, messages);
+    }
+  }
+
+  /** For an API of one message a request: the batch's rows go in turn; a pause releases those not yet sent. */
+  async function deliverOneByOne(rows: number[], messages: OutgoingMessage[]): Promise<void> {
+    for (let i = 0; i < rows.length; i++) {
+      if (stopping.signal.aborted) {
+        await ctx.record([{ t: 'released', at: now(), rows: rows.slice(i) }]);
+        return;
+      }
+      await deliver([rows[i] as number], [messages[i] as OutgoingMessage]);
     }
   }
 
@@ -117,12 +131,21 @@ export function startSending(ctx: SendContext): SendRun {
   }
 
   async function deliver(rows: number[], messages: OutgoingMessage[]): Promise<void> {
+    const firstTry = performance.now();
     for (let attempt = 0; ; attempt++) {
       const outcome = await ctx.client.send(messages, ctx.notifyUrl());
       if (outcome.kind === 'throttled') {
         if (await waitOutThrottle(rows, outcome.retryAfterMs ?? backoffMs(attempt))) continue;
         return;
       }
+      // A lost answer from an API with an Idempotency-Key: the same request again cannot send the message twice.
+      if (
+        outcome.kind === 'ambiguous' &&
+        ctx.client.idempotent &&
+        performance.now() - firstTry < settings.keyRetryMs &&
+        (await pause(retryPauseMs(attempt)))
+      )
+        continue;
       // Destinations answered 7020 inside a readable answer were not queued: they alone go again.
       const retry = outcome.kind === 'answered' ? throttledIndexes(outcome.results) : [];
       const answered = retry.length === 0 ? rows : rows.filter((_, i) => !retry.includes(i));
@@ -146,6 +169,16 @@ export function startSending(ctx: SendContext): SendRun {
       rows = retry.map((i) => rows[i] as number);
       messages = retry.map((i) => messages[i] as OutgoingMessage);
       if (!(await waitOutThrottle(rows, backoffMs(attempt)))) return;
+    }
+  }
+
+  /** Waits `ms`; false when sending stopped meanwhile. */
+  async function pause(ms: number): Promise<boolean> {
+    try {
+      await sleep(ms, undefined, { signal: stopping.signal });
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -263,6 +296,12 @@ function resultOf(r: DestinationResult) {
     description: r.description,
     transid: r.transid,
   } as const;
+}
+
+/** Between tries of a request whose answer was lost: quick at first (such faults pass), then every 5 s. */
+function retryPauseMs(attempt: number): number {
+  const base = Math.min(5_000, 200 * 2 ** attempt);
+  return base / 2 + Math.random() * (base / 2);
 }
 
 function backoffMs(attempt: number): number {

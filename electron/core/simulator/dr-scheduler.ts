@@ -4,7 +4,10 @@ import { postJson } from './post-json.js';
 import { mulberry32 } from './seeded-random.js';
 
 export interface DeliveryJob {
-  notifyurl: string;
+  /** Where the reports go; null: none is posted (the message's status still moves on). */
+  notifyurl: string | null;
+  /** Told each status as the message reaches it, whether or not its report can be posted. */
+  onStatus?: (outcome: DeliveryOutcome) => void;
   transid: string;
   msisdn: string;
   callbackData: string;
@@ -48,6 +51,8 @@ export interface ReportFaults {
   duplicate?: boolean;
   /** The final report is posted before 'Submitted'. */
   outOfOrder?: boolean;
+  /** No report is posted at all, as when the receiver slept through them; statuses still move on. */
+  lost?: boolean;
 }
 
 const FIRST_RETRY_MS = 200;
@@ -120,6 +125,8 @@ export class DrScheduler {
   }
 
   private async post(job: DeliveryJob, outcome: DeliveryOutcome): Promise<void> {
+    job.onStatus?.(outcome);
+    if (job.notifyurl === null || this.faults.lost) return;
     const { signal } = this.cancellation;
     const report = deliveryReport(job, outcome);
     for (let attempt = 0; ; attempt++) {

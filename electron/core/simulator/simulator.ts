@@ -15,6 +15,7 @@ import {
 import { postJson } from './post-json.js';
 import { RateWindow } from './rate-window.js';
 import { TpsWindow } from './tps-window.js';
+import { checkSmsRequest, SMS_ERRORS, SmsMessages, type SmsError } from './sms-messages.js';
 import { mulberry32 } from './seeded-random.js';
 
 export interface SimulatorOptions {
@@ -65,6 +66,8 @@ export interface SimulatorFaults {
   reportsOutOfOrder?: boolean;
   /** Both reports are posted, and answered, before the send's own response goes out. */
   reportsBeforeResponse?: boolean;
+  /** No report is posted (a receiver that slept through them); the status lookup still knows each message's fate. */
+  lostReports?: boolean;
 }
 
 export type RequestAnswer = 'answered' | 'throttled' | 'server-error' | 'dropped' | 'refused';
@@ -100,7 +103,7 @@ export interface InjectedMo {
 }
 
 export interface Simulator {
-  /** Base URL; the messaging API is at `${url}/resources/v1/messaging`. */
+  /** Base URL; Messaging API v1 is at `${url}/resources/v1/messaging`, the Send SMS API at `${url}/v1/sms/messages`. */
   readonly url: string;
   /** Every destination the simulator queued, in order. */
   readonly accepted: readonly AcceptedMessage[];
@@ -122,6 +125,7 @@ export interface Simulator {
 }
 
 export const MESSAGING_PATH = '/resources/v1/messaging';
+export const SMS_PATH = '/v1/sms/messages';
 export const MO_HOOK_PATH = '/simulator/mo';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_MO_HOOK_BODY_BYTES = 64 * 1024;
@@ -153,10 +157,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const throttle = tps === null ? null : new TpsWindow(tps);
   let handling = 0;
   let maxConcurrent = 0;
+  const smsMessages = new SmsMessages();
 
   function setFaults(next: SimulatorFaults): void {
     faults = { ...next };
-    deliveryReports.faults = { duplicate: next.duplicateReports, outOfOrder: next.reportsOutOfOrder };
+    deliveryReports.faults = {
+      duplicate: next.duplicateReports,
+      outOfOrder: next.reportsOutOfOrder,
+      lost: next.lostReports,
+    };
     http429Window = next.http429 ? new RateWindow(next.http429.perSecond, 1000) : null;
   }
   setFaults(options.faults ?? {});
@@ -284,6 +293,101 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     sendJson(res, 200, { response });
   }
 
+  /**
+   * The Send SMS API (pages "send-sms-api-v1" and "get-sms-api-v1"): one message a request with an Idempotency-Key
+   * (a repeat within the key's hour gets the first answer and sends nothing), and the status lookup.
+   */
+  async function handleSms(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method === 'GET' && path.startsWith(`${SMS_PATH}/`)) {
+      const found = smsMessages.lookup(decodeURIComponent(path.slice(SMS_PATH.length + 1)));
+      if (found) sendJson(res, 200, found);
+      else res.writeHead(404).end();
+      return;
+    }
+    handling++;
+    maxConcurrent = Math.max(maxConcurrent, handling);
+    try {
+      await answerSms(req, res, faults);
+    } finally {
+      handling--;
+    }
+  }
+
+  async function answerSms(req: IncomingMessage, res: ServerResponse, f: SimulatorFaults): Promise<void> {
+    const raw = await readBody(req, MAX_BODY_BYTES);
+    const log = (answer: RequestAnswer) =>
+      requests.push({ at: Date.now(), destinations: 1, answer, throttled: 0 });
+    let value: unknown;
+    try {
+      value = raw === undefined ? undefined : JSON.parse(raw.toString('utf8'));
+    } catch {
+      value = undefined;
+    }
+    if (value === undefined) return sendSmsError(res, SMS_ERRORS.invalidJson);
+    const key = req.headers['idempotency-key'];
+    const idempotencyKey = typeof key === 'string' && key !== '' ? key : undefined;
+    const earlier = smsMessages.answerFor(idempotencyKey);
+    if (earlier) {
+      log('answered');
+      sendJson(res, 202, earlier);
+      return;
+    }
+    const checked = checkSmsRequest(value);
+    if (!checked.ok) {
+      log('refused');
+      return sendSmsError(res, checked.error);
+    }
+    if (http429Window && !http429Window.tryTake(1)) {
+      log('throttled');
+      const retryAfter = f.http429?.retryAfterSeconds;
+      if (retryAfter != null) res.setHeader('retry-after', String(retryAfter));
+      return sendSmsError(res, SMS_ERRORS.throttled);
+    }
+    const allowance = throttle ? throttle.take(1) : { normal: 1, burst: 0 };
+    if (allowance.normal + allowance.burst === 0) {
+      log('throttled');
+      return sendSmsError(res, SMS_ERRORS.throttled);
+    }
+    if (chance() < (f.serverErrorShare ?? 0)) {
+      log('server-error');
+      res
+        .writeHead(503, { 'content-type': 'text/html' })
+        .end('<html><body>Service Unavailable</body></html>');
+      return;
+    }
+    const { request } = checked;
+    const messageId = randomUUID();
+    const answer = smsMessages.accept(messageId, idempotencyKey, request);
+    accepted.push({
+      transid: messageId,
+      correlationid: request.correlationId ?? '',
+      msisdn: request.to,
+      text: request.content,
+      type: request.contentType === 'unicode' ? '4' : '1',
+      senderid: request.from,
+      callbackData: request.callbackData ?? '',
+      ...(request.callbackUrl && { notifyurl: request.callbackUrl }),
+      acceptedAt: answer.acceptedTime as string,
+    });
+    const job: DeliveryJob = {
+      notifyurl: request.callbackUrl && options.deliveryReports !== false ? request.callbackUrl : null,
+      transid: messageId,
+      msisdn: request.to,
+      callbackData: request.callbackData ?? '',
+      onStatus: (outcome) => smsMessages.reached(messageId, outcome),
+    };
+    if (f.reportsBeforeResponse) await deliveryReports.deliverNow(job);
+    else deliveryReports.schedule(job);
+    if (f.latencyMs) await sleep(f.latencyMs);
+    if (chance() < (f.dropAfterAcceptShare ?? 0)) {
+      log('dropped');
+      res.socket?.destroy();
+      return;
+    }
+    log('answered');
+    sendJson(res, 202, answer);
+  }
+
   async function handleMoHook(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, res, MAX_MO_HOOK_BODY_BYTES);
     if (body === undefined) return;
@@ -312,6 +416,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === SMS_PATH || path.startsWith(`${SMS_PATH}/`)) {
+      // The service key as it is, or a token after "Bearer " (page "get-sms-api-v1").
+      const auth = req.headers['authorization']?.replace(/^Bearer\s+/i, '');
+      if (auth === undefined || !keys.has(auth) || faults.revokedKey) {
+        req.resume();
+        sendSmsError(res, SMS_ERRORS.invalidKey);
+        return;
+      }
+      handleSms(req, res, path).catch((error: unknown) => {
+        if (res.headersSent) res.destroy();
+        else sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      });
+      return;
+    }
     const handler = req.method === 'POST' ? routes[path] : undefined;
     if (handler === undefined) {
       req.resume();
@@ -411,6 +529,10 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | unde
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function sendSmsError(res: ServerResponse, error: SmsError): void {
+  sendJson(res, error.status, { code: error.code, message: error.message });
 }
 
 /** A request refused as a whole: HTTP 200 with `response` an object, as the documented samples show. */

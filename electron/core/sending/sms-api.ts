@@ -1,0 +1,170 @@
+import { request } from 'undici';
+import { z } from 'zod';
+import { classifyCode, QUEUED } from '../../../shared/platform-codes';
+import { httpFailure, parseJson, parseRetryAfter } from './http-failure';
+import type { OutgoingMessage, PlatformClient, SendOutcome } from './platform-client';
+
+/**
+ * The Send SMS API v1 (page "send-sms-api-v1"): one message a request, retried safely with an `Idempotency-Key`,
+ * and a status lookup (page "get-sms-api-v1", in beta).
+ *
+ * The service key goes in `Authorization` as it is: page "get-sms-api-v1" says that header carries "either a JWT
+ * signed by a secret key or the service key", and page "authentication-2" gives no other form for this API (the
+ * official SDK sends `Bearer <JWT>`).
+ */
+export const SMS_PATH = '/v1/sms/messages';
+/** `content` takes at most 4000 characters (the page recommends under about 450). */
+export const MAX_SMS_CONTENT = 4000;
+
+export interface SmsTarget {
+  baseUrl: string;
+  key: string;
+}
+
+export function smsUrl(baseUrl: string, messageId?: string): string {
+  const base = `${baseUrl.replace(/\/+$/, '')}${SMS_PATH}`;
+  return messageId === undefined ? base : `${base}/${encodeURIComponent(messageId)}`;
+}
+
+/** The request body for one message; `to` in E.164 with its plus, `from` the sender id as given. */
+export function toSmsRequest(m: OutgoingMessage, callbackUrl: string) {
+  return {
+    from: m.senderid,
+    to: m.msisdn,
+    content: m.text,
+    contentType: m.encoding === 'UCS-2' ? 'unicode' : 'text',
+    correlationId: m.ref,
+    callbackData: m.ref,
+    callbackUrl,
+  };
+}
+
+const Accepted = z.object({
+  messageId: z.coerce.string().min(1),
+  acceptedTime: z.coerce.string().optional(),
+});
+const Refusal = z.object({ code: z.coerce.string(), message: z.coerce.string().default('') });
+
+export async function postSms(
+  target: SmsTarget,
+  message: OutgoingMessage,
+  idempotencyKey: string,
+  callbackUrl: string,
+  timeoutMs = 30_000,
+): Promise<SendOutcome> {
+  try {
+    const res = await request(smsUrl(target.baseUrl), {
+      method: 'POST',
+      headers: {
+        authorization: target.key,
+        'content-type': 'application/json',
+        'idempotency-key': idempotencyKey,
+      },
+      body: JSON.stringify(toSmsRequest(message, callbackUrl)),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await res.body.text();
+    return readSmsAnswer(res.statusCode, text, res.headers['retry-after']);
+  } catch (error) {
+    return httpFailure(error);
+  }
+}
+
+/**
+ * 202 with `messageId` is accepted; errors come as `{code, message}` (400 7004, 403 7001 on the page). What a repeated
+ * Idempotency-Key gets is not documented: a 409 is read as "already accepted", and the row is then settled by its
+ * reports or the status lookup. How this API answers its throttle is not documented either: any answer whose code is
+ * 7020, or an HTTP 429, is read as the throttle.
+ */
+export function readSmsAnswer(
+  status: number,
+  text: string,
+  retryAfter: string | string[] | undefined,
+): SendOutcome {
+  const body = parseJson(text);
+  const accepted = Accepted.safeParse(body);
+  if (status >= 200 && status < 300 && accepted.success) {
+    return {
+      kind: 'answered',
+      results: [{ code: QUEUED, description: 'Accepted', transid: accepted.data.messageId }],
+    };
+  }
+  if (status === 409) {
+    return {
+      kind: 'answered',
+      results: [
+        {
+          code: QUEUED,
+          description: 'Accepted earlier (same Idempotency-Key)',
+          transid: accepted.data?.messageId ?? null,
+        },
+      ],
+    };
+  }
+  const refusal = Refusal.safeParse(body);
+  if (refusal.success) {
+    const { code, message } = refusal.data;
+    const kind = classifyCode(code).kind;
+    if (kind === 'throttled') return { kind: 'throttled', retryAfterMs: parseRetryAfter(retryAfter) };
+    if (kind === 'service' || kind === 'request')
+      return { kind: 'refused', scope: kind, code, description: message };
+    return { kind: 'answered', results: [{ code, description: message, transid: null }] };
+  }
+  if (status === 429) return { kind: 'throttled', retryAfterMs: parseRetryAfter(retryAfter) };
+  if (status === 401 || status === 403)
+    return { kind: 'refused', scope: 'service', code: null, description: `HTTP ${status}` };
+  if (status >= 400 && status < 500 && status !== 408)
+    return { kind: 'refused', scope: 'other', code: null, description: `HTTP ${status}` };
+  return { kind: 'ambiguous', reason: `HTTP ${status} with an unreadable body` };
+}
+
+/** What the status lookup says of one message; `status` as the platform spells it (DELIVERED, FAILED, …). */
+export type LookupOutcome =
+  | { kind: 'found'; status: string; statusTime: string | null; raw: unknown }
+  /** 404: the platform does not know the message (yet, or any more). */
+  | { kind: 'not-found' }
+  | { kind: 'failed'; reason: string };
+
+const StatusAnswer = z.object({ status: z.coerce.string().min(1), statusTime: z.coerce.string().optional() });
+
+export async function lookupSms(
+  target: SmsTarget,
+  messageId: string,
+  timeoutMs = 15_000,
+): Promise<LookupOutcome> {
+  try {
+    const res = await request(smsUrl(target.baseUrl, messageId), {
+      method: 'GET',
+      headers: { authorization: target.key },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await res.body.text();
+    if (res.statusCode === 404) return { kind: 'not-found' };
+    const raw = parseJson(text);
+    const found = StatusAnswer.safeParse(raw);
+    if (res.statusCode === 200 && found.success)
+      return { kind: 'found', status: found.data.status, statusTime: found.data.statusTime ?? null, raw };
+    const refusal = Refusal.safeParse(raw);
+    return {
+      kind: 'failed',
+      reason: refusal.success
+        ? `code ${refusal.data.code}: ${refusal.data.message}`
+        : `HTTP ${res.statusCode}`,
+    };
+  } catch (error) {
+    return { kind: 'failed', reason: httpFailure(error).reason };
+  }
+}
+
+export function smsClient(target: SmsTarget, timeoutMs: number): PlatformClient {
+  return {
+    perRequest: 1,
+    idempotent: true,
+    send: ([message], notifyUrl) => {
+      if (!message) throw new Error('the Send SMS API sends one message a request');
+      return postSms(target, message, message.idempotencyKey, notifyUrl, timeoutMs);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Desk } from '../../electron/core/desk';
+import {
+  acceptedRows,
+  expectAtMostOnce,
+  importCampaign,
+  journal,
+  QUIET_SANDBOX,
+  rowsOf,
+  tempHome,
+  view,
+  waitFor,
+  type Home,
+} from './sending-support';
+
+let home: Home;
+
+beforeEach(async () => {
+  home = await tempHome();
+});
+
+afterEach(async () => {
+  await home.cleanup();
+});
+
+/** A campaign on a service that uses the Send SMS API of the desk's own simulator. */
+async function smsCampaign(desk: Desk, rows: number, rate = 500): Promise<string> {
+  const service = await desk.handlers['services.save']({
+    name: 'Send SMS API',
+    baseUrl: desk.simulator.url,
+    key: desk.services.resolve('sandbox').key,
+    rate,
+    pricePerSegment: 0,
+    api: 'sms',
+    numbersWithPlus: true,
+  });
+  const id = await importCampaign(desk, rows);
+  await desk.update(id, { serviceId: service.id });
+  return id;
+}
+
+describe('sending through the Send SMS API', () => {
+  it('sends one message a request, each with its own Idempotency-Key, and every row is delivered once', async () => {
+    const desk = await home.start();
+    const id = await smsCampaign(desk, 40);
+    await desk.send(id);
+    await desk.finished(id);
+    expect(await desk.settled(id, 5000)).toBe(true);
+    expect((await view(desk, id)).counts).toEqual({ delivered: 40 });
+    expect(desk.simulator.requests.every((r) => r.destinations === 1)).toBe(true);
+    expect((await expectAtMostOnce(desk, desk.simulator, id)).size).toBe(40);
+    const rows = await rowsOf(desk, id);
+    expect(new Set(rows.map((r) => r.transid)).size).toBe(40);
+  });
+
+  it('retries timeouts, resets and 5xx with the same key: no row unknown, none sent twice', async () => {
+    const desk = await home.start();
+    desk.simulator.setFaults({ serverErrorShare: 0.25, dropAfterAcceptShare: 0.25 });
+    const id = await smsCampaign(desk, 120, 1000);
+    await desk.send(id);
+    await desk.finished(id);
+    const answers = desk.simulator.requests.map((r) => r.answer);
+    expect(answers.filter((a) => a === 'dropped').length).toBeGreaterThan(5);
+    expect(answers.filter((a) => a === 'server-error').length).toBeGreaterThan(5);
+    expect(await desk.settled(id, 5000)).toBe(true);
+    expect((await view(desk, id)).counts).toEqual({ delivered: 120 });
+    const accepted = await expectAtMostOnce(desk, desk.simulator, id);
+    expect(accepted.size).toBe(120);
+  });
+
+  it('backs off on the throttle (7020) and sends every row once', async () => {
+    const desk = await home.start({ sandbox: { ...QUIET_SANDBOX, tps: 20 } });
+    const id = await smsCampaign(desk, 60, 200);
+    await desk.send(id);
+    await desk.finished(id);
+    expect(desk.simulator.requests.some((r) => r.answer === 'throttled')).toBe(true);
+    expect(await desk.settled(id, 5000)).toBe(true);
+    expect((await view(desk, id)).counts).toEqual({ delivered: 60 });
+    expect((await expectAtMostOnce(desk, desk.simulator, id)).size).toBe(60);
+  });
+
+  it('stops at once on a refused key (403, 7001) and leaves every unsent row ready', async () => {
+    const desk = await home.start();
+    const id = await smsCampaign(desk, 30, 100);
+    desk.simulator.setFaults({ revokedKey: true });
+    await desk.send(id);
+    await desk.finished(id);
+    const stopped = await view(desk, id);
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.error).toContain(
+      'refused the request: authentication failed: the service key is wrong (code 7001',
+    );
+    expect(stopped.counts).toEqual({ ready: 30 });
+  });
+
+  it('sends again with the same key the rows a lost answer left unknown, and the platform sends none twice', async () => {
+    const desk = await home.start();
+    // Every answer lost and no retry within the run, reports lost too: the rows are left unknown, though all were
+    // accepted.
+    desk.simulator.setFaults({ dropAfterAcceptShare: 1, lostReports: true });
+    const id = await smsCampaign(desk, 4);
+    await desk.send(id, { keyRetryMs: 0 });
+    await desk.finished(id);
+    expect((await view(desk, id)).counts.unknown).toBe(4);
+    expect(acceptedRows(desk.simulator, id).size).toBe(4);
+
+    desk.simulator.setFaults({ lostReports: true });
+    await desk.send(id);
+    await desk.finished(id);
+    // The platform answered the repeats with the messages it had taken the first time, and sent none again.
+    expect((await view(desk, id)).counts).toEqual({ queued: 4 });
+    expect([...acceptedRows(desk.simulator, id).values()]).toEqual(Array(4).fill(1));
+    expect((await rowsOf(desk, id)).map((r) => r.transid).sort()).toEqual(
+      desk.simulator.accepted.map((m) => m.transid).sort(),
+    );
+    expect((await journal(home.dir, id)).some((e) => e.t === 'retry')).toBe(true);
+  });
+
+  it('settles through the status lookup the rows whose reports never came, and the report says so', async () => {
+    const desk = await home.start({ statusLookupAfterMs: 300 });
+    desk.simulator.setFaults({ lostReports: true });
+    const id = await smsCampaign(desk, 8);
+    await desk.send(id);
+    await desk.finished(id);
+    expect((await view(desk, id)).counts).toEqual({ queued: 8 });
+    await waitFor(async () => (await view(desk, id)).counts.delivered === 8, 8000);
+    const csv = (await desk.report(id)).csv;
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]?.split(',').at(-1)).toBe('settled_by');
+    expect(lines.slice(1).every((line) => line.endsWith(',status lookup'))).toBe(true);
+  });
+});
