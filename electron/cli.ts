@@ -26,7 +26,8 @@ send      Sends one message per row of the CSV. Without --api-url it goes to the
           report (default: <recipients>-report.csv) and prints a summary.
 preview   Prints every row as it would be sent: number (E.164), status, skip reason, message,
           encoding and segments, then a summary. --json prints one JSON object per row, then
-          {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink.
+          {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink, or
+          when a ready row's message is longer than Messaging API v1 takes (1,024 characters).
           --campaign-id names the campaign; otherwise an id is generated. Either way it is printed first.
           A progress bar with rate and time left shows on a terminal; --json prints JSON lines instead.
           Ctrl-C pauses: requests already sent are answered and recorded, then it exits.
