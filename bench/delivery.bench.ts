@@ -2,6 +2,7 @@
 // the memory the per-row report history takes, beside an object per report, and the time the dashboard,
 // a row's details and the delivery report take to build.
 import { readFileSync } from 'node:fs';
+import { TEXT_LIMITS } from '../shared/text-limits';
 import { Campaign } from '../electron/core/campaigns/campaign';
 import { CampaignChecker } from '../electron/core/campaigns/checks';
 import { buildDashboard } from '../electron/core/campaigns/dashboard';
@@ -33,7 +34,7 @@ const def: CampaignDefinition = {
   smartlinks: [],
 };
 const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def);
-const campaign = new Campaign(def, table, checks);
+const campaign = new Campaign(def, table, checks, TEXT_LIMITS.messaging);
 const ready = campaign.readyRows();
 const t0 = Date.parse('2026-03-01T10:00:00Z');
 const at = (ms: number) => new Date(t0 + ms).toISOString();

@@ -38,7 +38,8 @@ send      Sends one message per row of the CSV. Without --api-url it goes to the
           Ctrl-C pauses: requests already sent are answered and recorded, then it exits.
 preview   Prints every row as it would be sent: number (E.164), status, skip reason, message,
           encoding and segments, then a summary. --json prints one JSON object per row, then
-          {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink.
+          {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink, or
+          when a ready row's message is longer than Messaging API v1 takes (1,024 characters).
 resume    Continues a paused, stopped or interrupted campaign with the rows never sent. Messages whose
           outcome is unknown (no readable answer, or in flight when the process died) are never sent
           again by themselves: --resend-unknown waits until their grace window (--grace, default 600 s)

@@ -180,6 +180,14 @@ export const CampaignView = z.object({
   /** Rows with a placeholder whose cell is empty and has no fallback (skipped as missing-value). */
   emptyValueRows: z.number(),
   totalSegments: z.number(),
+  /** How long the ready rows' messages are, beside what the service's API takes (shared/text-limits.ts). */
+  messageLength: z.object({
+    api: SendApi,
+    /** The ready row with the longest message (the first of equals); null when no row is ready. */
+    longest: z.object({ row: z.number().int(), characters: z.number() }).nullable(),
+    /** Ready rows whose message is longer than the API takes: while there are any, sending is blocked. */
+    tooLong: z.number(),
+  }),
   estimatedCost: z.number(),
   error: z.string().nullable(),
   /** When a scheduled campaign starts by itself. */
@@ -202,6 +210,10 @@ export const RowView = z.object({
   message: z.string(),
   encoding: z.enum(['GSM-7', 'UCS-2']),
   segments: z.number(),
+  /** As the send API's text limit counts them (shared/text-limits.ts). */
+  characters: z.number(),
+  /** The row is ready and its message is longer than the campaign's service's API takes. */
+  tooLong: z.boolean(),
   emptyPlaceholders: z.array(z.string()),
   status: RowStatus,
   reason: SkipReason.nullable(),
@@ -356,7 +368,7 @@ export const calls = {
     /** `total` counts the rows that pass the filter; `rows` is the requested page of them. */
     z.object({ total: z.number(), rows: z.array(RowView) }),
   ),
-  /** The next row after `after` (wrapping around) that is skipped or has an empty placeholder. */
+  /** The next row after `after` (wrapping around) that is skipped or ready with a message too long. */
   'campaigns.nextProblem': call(
     z.object({ id: Id, after: z.number().int().min(-1) }),
     z.object({ index: z.number().nullable() }),

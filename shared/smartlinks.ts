@@ -45,3 +45,8 @@ export function unknownSmartlinks(text: string, configured: readonly Smartlink[]
   const known = new Set(configured.map((l) => l.linkid));
   return smartlinkIds(text).filter((id) => !known.has(id));
 }
+
+/** Only Messaging API v1 sends smartlinks: why a campaign that uses some cannot go through the Send SMS API. */
+export function smartlinksNeedMessagingApi(linkids: readonly string[], serviceName: string): string {
+  return `The message uses smartlinks (${linkids.map((id) => `{{link_${id}}}`).join(', ')}), which only Messaging API v1 sends; ${serviceName} uses the Send SMS API. Remove them, or send through a Messaging API v1 service.`;
+}

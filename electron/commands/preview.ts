@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Campaign } from '../core/campaigns/campaign';
+import { describeLength, TEXT_LIMITS } from '../../shared/text-limits';
+import { Campaign, NO_READY_ROW } from '../core/campaigns/campaign';
 import { CampaignChecker } from '../core/campaigns/checks';
 import type { CampaignDefinition } from '../core/campaigns/definition';
 import { DeskError } from '../core/errors';
@@ -11,8 +12,8 @@ import { SuppressionList } from '../core/recipients/suppression';
 import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
 
 /**
- * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments) and a
- * summary, by the same checks as `send`, including the opt-out list of the data folder.
+ * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments, length) and
+ * a summary, by the same checks as `send`, including the opt-out list of the data folder.
  */
 export async function previewCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -55,9 +56,14 @@ export async function previewCommand(args: string[]): Promise<number> {
     join(resolveDataDir(values['data-dir']), 'suppression.ndjson'),
   );
   try {
-    const campaign = new Campaign(def, table, await new CampaignChecker(table, suppression).check(def));
+    // `send` goes through the Sandbox or --api-url, both on Messaging API v1 (there is no --api flag yet).
+    const checks = await new CampaignChecker(table, suppression).check(def);
+    const limit = TEXT_LIMITS.messaging;
+    const campaign = new Campaign(def, table, checks, limit);
+    const tooLong = campaign.tooLongProblem();
     const problem = campaign.problem();
-    if (problem && problem !== 'No row is ready to send.') throw new DeskError('template-invalid', problem);
+    if (problem && problem !== NO_READY_ROW && problem !== tooLong)
+      throw new DeskError('template-invalid', problem);
     for (let row = 0; row < campaign.size; row++) {
       const r = campaign.rowView(row);
       const line = {
@@ -68,11 +74,13 @@ export async function previewCommand(args: string[]): Promise<number> {
         message: r.message,
         encoding: r.encoding,
         segments: r.segments,
+        characters: r.characters,
+        tooLong: r.tooLong,
       };
       console.log(
         values.json
           ? JSON.stringify(line)
-          : `${String(line.row).padStart(6)}  ${(line.msisdn ?? '-').padEnd(16)} ${line.status.padEnd(7)} ${(line.reason ?? '').padEnd(14)} ${line.encoding} ${String(line.segments).padStart(2)}  ${JSON.stringify(line.message)}`,
+          : `${String(line.row).padStart(6)}  ${(line.msisdn ?? '-').padEnd(16)} ${line.status.padEnd(7)} ${(line.reason ?? '').padEnd(14)} ${line.encoding} ${String(line.segments).padStart(2)}  ${JSON.stringify(line.message)}${line.tooLong ? `  too long: ${describeLength(line.characters, limit)}` : ''}`,
       );
     }
     const view = campaign.view(0, 0);
@@ -82,6 +90,7 @@ export async function previewCommand(args: string[]): Promise<number> {
       skipped: view.counts.skipped ?? 0,
       skippedBy: view.skipCounts,
       segments: view.totalSegments,
+      tooLong: view.messageLength.tooLong,
       phoneColumn: def.phoneColumn === null ? null : def.columns[def.phoneColumn],
     };
     if (values.json) console.log(JSON.stringify({ summary }));
@@ -91,6 +100,7 @@ export async function previewCommand(args: string[]): Promise<number> {
         `\n${summary.rows} rows: ${summary.ready} ready, ${summary.skipped} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${summary.segments} segments to send.`,
       );
     }
+    if (tooLong) throw new DeskError('message-too-long', tooLong);
     return 0;
   } finally {
     await suppression.close();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CampaignPatch, CampaignView, RowFilter, RowPatch, ServiceView } from '../../shared/api';
+import { TEXT_LIMITS, type TextLimit } from '../../shared/text-limits';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignChecker } from './campaigns/checks';
@@ -310,8 +311,31 @@ export class Desk {
     const checks = await loaded.checker.check(def, { signal: abort.signal });
     await this.store.saveDefinition(def);
     campaign.redefine(def, checks);
+    campaign.limitTextTo(this.textLimitOf(def.serviceId));
     loaded.rechecking = null;
     return this.view(campaign);
+  }
+
+  /**
+   * The text limit of the API a campaign's service uses. A removed service, or saved services that cannot be
+   * read (said where services are listed), leave Messaging API v1's: the default API, and the stricter.
+   */
+  private textLimitOf(serviceId: string): TextLimit {
+    let services: ServiceView[] = [];
+    try {
+      services = this.services.list();
+    } catch (error) {
+      if (!(error instanceof DeskError)) throw error;
+    }
+    return TEXT_LIMITS[services.find((s) => s.id === serviceId)?.api ?? 'messaging'];
+  }
+
+  /** After a service was saved or removed: its campaigns check their rows against its API's text limit. */
+  private async followServices(): Promise<void> {
+    for (const { campaign } of this.open.values()) {
+      if (campaign.limitTextTo(this.textLimitOf(campaign.definition.serviceId)))
+        this.bus.emit('campaign.updated', await this.view(campaign));
+    }
   }
 
   /**
@@ -510,7 +534,12 @@ export class Desk {
       return again;
     }
     const checker = new CampaignChecker(stored.table, this.suppression);
-    const campaign = new Campaign(stored.def, stored.table, await checker.check(stored.def));
+    const campaign = new Campaign(
+      stored.def,
+      stored.table,
+      await checker.check(stored.def),
+      this.textLimitOf(stored.def.serviceId),
+    );
     for (const event of stored.events) campaign.apply(event);
     // A row sent, then released unsent, may have a number that opted out since.
     campaign.followOptOuts(this.suppression.has);
@@ -540,7 +569,7 @@ export class Desk {
     checker: CampaignChecker,
   ): Promise<Loaded> {
     const { journal } = await this.store.openJournal(def.id);
-    const campaign = new Campaign(def, table, checks);
+    const campaign = new Campaign(def, table, checks, this.textLimitOf(def.serviceId));
     const loaded: Loaded = { campaign, journal, checker, query: new RowQuery(campaign), rechecking: null };
     this.open.set(def.id, loaded);
     return loaded;
@@ -758,11 +787,13 @@ export class Desk {
       'services.save': async (input) => {
         const saved = this.services.save(input);
         this.syncTunnels();
+        await this.followServices();
         return saved;
       },
       'services.remove': async ({ id }) => {
         this.services.remove(id);
         this.syncTunnels();
+        await this.followServices();
         return {};
       },
       'campaigns.list': async () => {

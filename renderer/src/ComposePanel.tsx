@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import type { CampaignPatch, CampaignView, ServiceView } from '../../shared/api';
 import { findLookalikes, replaceLookalikes } from '../../shared/lookalikes';
 import { placeholderFor } from '../../shared/template';
+import { describeLength, TEXT_LIMITS } from '../../shared/text-limits';
 import { describeCharacter } from './characters';
 import { Field } from './Field';
 import { formatMoney, plural } from './format';
@@ -105,6 +106,7 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
           )}
         </div>
       )}
+      <LengthWarning length={campaign.messageLength} />
       <SmartlinksEditor
         smartlinks={draft.smartlinks}
         template={draft.template}
@@ -149,6 +151,21 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
         {formatMoney(campaign.estimatedCost)}
       </p>
     </fieldset>
+  );
+}
+
+/** Shown while the longest message of a ready row is longer than the service's API takes. */
+function LengthWarning({ length }: { length: CampaignView['messageLength'] }) {
+  const limit = TEXT_LIMITS[length.api];
+  if (length.longest === null || length.longest.characters <= limit.max) return null;
+  return (
+    <p className="warning small" role="status" data-testid="length-warning">
+      The longest message, row {length.longest.row + 1}&apos;s, is{' '}
+      {describeLength(length.longest.characters, limit)}.{' '}
+      {length.tooLong === 1
+        ? "Shorten the message or that row's values."
+        : `${plural(length.tooLong, 'row')} are too long: shorten the message or their values.`}
+    </p>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CampaignView, RowFilter } from '../../shared/api';
+import { TEXT_LIMITS } from '../../shared/text-limits';
 import { errorText, formatTime, plural, REASON_LABELS } from './format';
 import { useDesk } from './hooks/useDesk';
 import { filterKey, isFiltered, useRows } from './hooks/useRows';
@@ -200,7 +201,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
           type="button"
           className="button"
           disabled={jumping}
-          title="Select the next row that will not be sent"
+          title="Select the next row that will not be sent or whose message is too long"
           onClick={() => void nextProblem()}
         >
           Next problem
@@ -297,7 +298,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
                         {row.segments}
                       </span>
                       <span role="cell" className="status-cell">
-                        <StatusCell row={row} />
+                        <StatusCell row={row} limit={TEXT_LIMITS[campaign.messageLength.api]} />
                       </span>
                       {onOpen && (
                         <span

@@ -1,5 +1,6 @@
 import type { RowView } from '../../shared/api';
-import { REASON_LABELS } from './format';
+import { describeLength, type TextLimit } from '../../shared/text-limits';
+import { plural, REASON_LABELS } from './format';
 
 function detailOf(row: RowView): string {
   if (row.reason === 'missing-value' && row.emptyPlaceholders.length > 0) {
@@ -9,17 +10,28 @@ function detailOf(row: RowView): string {
   return [row.code, row.description].filter((part) => part !== null && part !== '').join(' ');
 }
 
-export function StatusCell({ row }: { row: RowView }) {
+/** `limit`: what the campaign's service's API takes, for rows too long to send. */
+export function StatusCell({ row, limit }: { row: RowView; limit: TextLimit }) {
   const detail = detailOf(row);
   return (
     <>
       <span className={`status status-${row.status}`} data-testid={`status-${row.index}`}>
         {row.status}
       </span>
-      {detail && (
-        <span className="status-detail" data-testid={`detail-${row.index}`} title={detail}>
-          {detail}
+      {row.tooLong ? (
+        <span
+          className="status-detail warning"
+          data-testid={`detail-${row.index}`}
+          title={describeLength(row.characters, limit)}
+        >
+          too long: {plural(row.characters, 'character')}, at most {limit.max.toLocaleString()}
         </span>
+      ) : (
+        detail && (
+          <span className="status-detail" data-testid={`detail-${row.index}`} title={detail}>
+            {detail}
+          </span>
+        )
       )}
     </>
   );

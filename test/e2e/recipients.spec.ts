@@ -303,6 +303,35 @@ test('a smartlink must be set up; the preview shows a stand-in of the short link
   await expect(page.getByLabel('Unit of promo')).toHaveValue('minutes');
 });
 
+test('a message longer than the service takes is shown in the composer and its row, and blocks Send', async ({
+  page,
+}) => {
+  const path = writeCsv('long-notes.csv', [
+    'name,phone,note',
+    'Ann,+14155550101,short',
+    `Bob,+14155550102,${'x'.repeat(1092)}`,
+  ]);
+  await importFile(page, path, 'long-notes.csv · 2 rows');
+  await page.getByLabel('Sender ID').fill('ACME');
+  await page.getByLabel('Message', { exact: true }).fill('Hi $(name), $(note)');
+  await expect(page.getByTestId('length-warning')).toHaveText(
+    "The longest message, row 2's, is 1,100 characters; Messaging API v1 takes at most 1,024. Shorten the message or that row's values.",
+  );
+  await expectRow(page, 1, 'ready', 'too long: 1,100 characters, at most 1,024');
+  await expect(page.getByTestId('detail-1')).toHaveAttribute(
+    'title',
+    '1,100 characters; Messaging API v1 takes at most 1,024',
+  );
+  await expectRow(page, 0, 'ready');
+  await expect(page.getByTestId('problem')).toContainText("Row 2's message is 1,100 characters");
+  await expect(page.getByRole('button', { name: 'Send campaign' })).toBeDisabled();
+
+  await page.getByLabel('Message', { exact: true }).fill('Hi $(name)');
+  await expect(page.getByTestId('length-warning')).toHaveCount(0);
+  await expectRow(page, 1, 'ready');
+  await expect(page.getByRole('button', { name: 'Send campaign' })).toBeEnabled();
+});
+
 test('an opted-out number is skipped in draft campaigns at once', async ({ page }) => {
   const path = writeCsv('optout.csv', [
     'name,phone',

@@ -18,7 +18,17 @@ const CSV = [
   'Łukasz,+48 512 345 678,€ fan',
 ].join('\n');
 
-const KEYS = ['encoding', 'message', 'msisdn', 'reason', 'row', 'segments', 'status'];
+const KEYS = [
+  'characters',
+  'encoding',
+  'message',
+  'msisdn',
+  'reason',
+  'row',
+  'segments',
+  'status',
+  'tooLong',
+];
 
 let tmp: string;
 let file: string;
@@ -81,6 +91,8 @@ describe.concurrent('campaign-desk preview', () => {
         message: 'Hi Ann: VIP',
         encoding: 'GSM-7',
         segments: 1,
+        characters: 11,
+        tooLong: false,
       },
       {
         row: 2,
@@ -90,6 +102,8 @@ describe.concurrent('campaign-desk preview', () => {
         message: 'Hi Bob: -',
         encoding: 'GSM-7',
         segments: 1,
+        characters: 9,
+        tooLong: false,
       },
       {
         row: 3,
@@ -99,6 +113,8 @@ describe.concurrent('campaign-desk preview', () => {
         message: 'Hi Ann again: dup',
         encoding: 'GSM-7',
         segments: 1,
+        characters: 17,
+        tooLong: false,
       },
       {
         row: 4,
@@ -108,6 +124,8 @@ describe.concurrent('campaign-desk preview', () => {
         message: 'Hi Cy: bad',
         encoding: 'GSM-7',
         segments: 1,
+        characters: 10,
+        tooLong: false,
       },
       {
         row: 5,
@@ -117,6 +135,8 @@ describe.concurrent('campaign-desk preview', () => {
         message: 'Hi Dee: none',
         encoding: 'GSM-7',
         segments: 1,
+        characters: 12,
+        tooLong: false,
       },
       {
         row: 6,
@@ -126,6 +146,8 @@ describe.concurrent('campaign-desk preview', () => {
         message: 'Hi Łukasz: € fan',
         encoding: 'UCS-2',
         segments: 1,
+        characters: 16,
+        tooLong: false,
       },
     ]);
     expect(Object.keys(lines[6] as object)).toEqual(['summary']);
@@ -136,6 +158,7 @@ describe.concurrent('campaign-desk preview', () => {
         skipped: 3,
         skippedBy: { duplicate: 1, 'invalid-number': 1, 'missing-number': 1 },
         segments: 3,
+        tooLong: 0,
         phoneColumn: 'Contact',
       }),
     });
@@ -242,5 +265,35 @@ describe.concurrent('campaign-desk preview', () => {
     expect(given?.code).toBe(0);
     const first = jsonLines(given?.stdout ?? '')[0];
     expect(first).toMatchObject({ row: 1, message: `Hi Ann, ${'x'.repeat(132)}{{link_5}}`, segments: 2 });
+  });
+
+  it("prints the rows over Messaging API v1's 1,024 characters, then exits 1 naming the first", async () => {
+    const long = join(tmp, 'long.csv');
+    await writeFile(long, ['name,phone', 'Ann,07911 123456', 'Bob,07911 123457'].join('\n'));
+    const text = (length: number) => `Hi $(name), ${'x'.repeat(length - 'Hi Ann, '.length)}`;
+    const [json, plain, longest] = await Promise.all([
+      preview([long, '--text', text(1100), '--country', 'GB', '--json']),
+      preview([long, '--text', text(1100), '--country', 'GB']),
+      preview([long, '--text', text(1024), '--country', 'GB', '--json']),
+    ]);
+    const problem =
+      "Error: Row 1's message is 1,100 characters; Messaging API v1 takes at most 1,024. Shorten the message or that row's values (2 rows are too long: 1 and 2).\n";
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe(problem);
+    const lines = jsonLines(json.stdout);
+    expect(lines.slice(0, 2)).toMatchObject([
+      { row: 1, status: 'ready', characters: 1100, tooLong: true },
+      { row: 2, status: 'ready', characters: 1100, tooLong: true },
+    ]);
+    expect(lines[2]).toMatchObject({ summary: { ready: 2, tooLong: 2 } });
+
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toBe(problem);
+    expect(plain.stdout.split('\n')[0]).toMatch(
+      /" {2}too long: 1,100 characters; Messaging API v1 takes at most 1,024$/,
+    );
+
+    expect(longest.code).toBe(0);
+    expect(jsonLines(longest.stdout)[0]).toMatchObject({ characters: 1024, tooLong: false });
   });
 });

@@ -389,3 +389,148 @@ describe('Recipients: cancelled and failed imports', () => {
     expect(await rowsOf(again, campaign.id)).toEqual(before);
   });
 });
+
+describe("Recipients: message length against the API of the campaign's service", () => {
+  /** A row whose message, `Hi <name>, <note>`, is `length` characters long (code points). */
+  const row = (name: string, phone: string, length: number, char = 'x') =>
+    `${name},${phone},${char.repeat(length - `Hi ${name}, `.length)}`;
+  const TEMPLATE_WITH_NOTE = 'Hi $(name), $(note)';
+
+  async function importLengths(desk: Desk, rows: string[]): Promise<CampaignView> {
+    const imported = await desk.importRecipients('lengths.csv', {
+      text: ['name,phone,note', ...rows].join('\n'),
+    });
+    return desk.update(imported.id, { defaultCountry: 'GB', template: TEMPLATE_WITH_NOTE, senderId: 'ACME' });
+  }
+
+  it('blocks sending while a ready row is over 1,024 characters, naming the rows; nothing is sent', async () => {
+    const desk = await startDesk();
+    const campaign = await importLengths(desk, [
+      row('Ann', '+447911123456', 20),
+      row('Bob', '+447911123457', 1100),
+      // Not sent for want of a number, so its length does not matter.
+      row('Cy', '', 2000),
+      row('Dee', '+447911123458', 1025),
+      row('Eve', '+447911123459', 1100),
+      row('Fay', '+447911123460', 1200),
+      row('Gus', '+447911123461', 1100),
+    ]);
+    const problem =
+      "Row 2's message is 1,100 characters; Messaging API v1 takes at most 1,024. Shorten the message or that row's values (5 rows are too long: 2, 4, 5 and 2 more).";
+    expect(campaign).toMatchObject({
+      problem,
+      counts: { ready: 6, skipped: 1 },
+      messageLength: { api: 'messaging', longest: { row: 5, characters: 1200 }, tooLong: 5 },
+    });
+    const rows = (await rowsOf(desk, campaign.id)).rows;
+    expect(rows.map((r) => [r.status, r.characters, r.tooLong])).toEqual([
+      ['ready', 20, false],
+      ['ready', 1100, true],
+      ['skipped', 2000, false],
+      ['ready', 1025, true],
+      ['ready', 1100, true],
+      ['ready', 1200, true],
+      ['ready', 1100, true],
+    ]);
+    const next = async (after: number) =>
+      (await desk.handlers['campaigns.nextProblem']({ id: campaign.id, after })).index;
+    expect([await next(-1), await next(1), await next(2), await next(6)]).toEqual([1, 2, 3, 1]);
+
+    for (const refused of [
+      await deskErrorOf(desk.send(campaign.id)),
+      await deskErrorOf(desk.schedule(campaign.id, new Date(Date.now() + 3_600_000).toISOString())),
+      await deskErrorOf(desk.testSend(campaign.id, 0, '+447911123456')),
+    ]) {
+      expect(refused).toMatchObject({ code: 'campaign-not-ready', message: problem });
+    }
+    expect(desk.simulator.accepted).toEqual([]);
+
+    const short = await desk.update(campaign.id, { template: 'Hi $(name)' });
+    expect(short).toMatchObject({
+      problem: null,
+      messageLength: { longest: { row: 0, characters: 6 }, tooLong: 0 },
+    });
+    expect(await next(-1)).toBe(2);
+  });
+
+  it('sends a message of exactly 1,024 characters, counting code points and a smartlink as written', async () => {
+    const desk = await startDesk();
+    const imported = await desk.importRecipients('lengths.csv', {
+      // 1,024 characters with the link as written (1,037 as the recipient sees it); the emoji take two
+      // UTF-16 units each, so Bob's text is 2,029 units long.
+      text: [
+        'name,phone,note',
+        row('Ann', '+447911123456', 1013),
+        row('Bob', '+447911123457', 1013, '😀'),
+      ].join('\n'),
+    });
+    const campaign = await desk.update(imported.id, {
+      defaultCountry: 'GB',
+      template: `${TEMPLATE_WITH_NOTE} {{link_7}}`,
+      senderId: 'ACME',
+      smartlinks: [{ linkid: '7', validity: 1, unit: 'days' }],
+    });
+    expect(campaign).toMatchObject({
+      problem: null,
+      messageLength: { api: 'messaging', longest: { row: 0, characters: 1024 }, tooLong: 0 },
+    });
+    const rows = (await rowsOf(desk, imported.id)).rows;
+    expect(rows.map((r) => [r.characters, r.tooLong, r.message.length])).toEqual([
+      [1024, false, 1024],
+      [1024, false, 2029],
+    ]);
+
+    await desk.send(imported.id);
+    await desk.finished(imported.id);
+    expect(await desk.settled(imported.id, 5000)).toBe(true);
+    expect(desk.simulator.accepted.map((m) => m.text)).toEqual(rows.map((r) => r.message));
+    expect((await desk.handlers['campaigns.get']({ id: imported.id })).counts).toEqual({ delivered: 2 });
+  });
+
+  it('on the Send SMS API takes 1,100 characters but not 4,001, and follows a change of service or of its API', async () => {
+    const desk = await startDesk();
+    const sms = await desk.handlers['services.save']({
+      name: 'Send SMS',
+      baseUrl: desk.simulator.url,
+      key: 'a-key',
+      rate: 10,
+      pricePerSegment: 0,
+      api: 'sms',
+      numbersWithPlus: true,
+    });
+    const campaign = await importLengths(desk, [
+      row('Ann', '+447911123456', 1100),
+      row('Bob', '+447911123457', 4001),
+      row('Cy', '+447911123458', 4000),
+    ]);
+    const onMessaging =
+      "Row 1's message is 1,100 characters; Messaging API v1 takes at most 1,024. Shorten the message or that row's values (3 rows are too long: 1, 2 and 3).";
+    const onSms =
+      "Row 2's message is 4,001 characters; the Send SMS API takes at most 4,000. Shorten the message or that row's values.";
+    expect(campaign.problem).toBe(onMessaging);
+
+    const moved = await desk.update(campaign.id, { serviceId: sms.id });
+    expect(moved).toMatchObject({ problem: onSms, messageLength: { api: 'sms', tooLong: 1 } });
+    expect((await rowsOf(desk, campaign.id)).rows.map((r) => r.tooLong)).toEqual([false, true, false]);
+    expect((await desk.handlers['campaigns.nextProblem']({ id: campaign.id, after: -1 })).index).toBe(1);
+    expect(await deskErrorOf(desk.send(campaign.id))).toMatchObject({ message: onSms });
+
+    // The service itself moves to Messaging API v1: its campaigns are checked again at once.
+    const events = record(desk);
+    await desk.handlers['services.save']({ ...sms, key: undefined, tunnel: undefined, api: 'messaging' });
+    const pushed = events.flatMap((e) => (e.event === 'campaign.updated' ? [e.payload] : []));
+    expect(pushed.map((v) => [v.id, v.problem])).toEqual([[campaign.id, onMessaging]]);
+    expect((await desk.handlers['campaigns.get']({ id: campaign.id })).problem).toBe(onMessaging);
+
+    await desk.handlers['services.save']({ ...sms, key: undefined, tunnel: undefined, api: 'sms' });
+    expect((await desk.handlers['campaigns.get']({ id: campaign.id })).problem).toBe(onSms);
+    const back = await desk.update(campaign.id, { serviceId: 'sandbox' });
+    expect(back).toMatchObject({ problem: onMessaging, messageLength: { api: 'messaging', tooLong: 3 } });
+    expect(desk.simulator.accepted).toEqual([]);
+
+    // After a restart the campaign is checked against its service's API as it then stands.
+    await desk.update(campaign.id, { serviceId: sms.id });
+    const again = await restart(desk);
+    expect((await again.handlers['campaigns.get']({ id: campaign.id })).problem).toBe(onSms);
+  });
+});

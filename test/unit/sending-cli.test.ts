@@ -89,6 +89,31 @@ describe('campaign-desk send / resume / report', () => {
     expect(rows.slice(1).every((r) => r[status] === 'delivered')).toBe(true);
   });
 
+  it('refuses a message longer than Messaging API v1 takes with exit 1, naming the row, before sending anything', async () => {
+    const long = join(home.dir, 'long.csv');
+    await writeFile(
+      long,
+      recipientsCsv(3, (row) => (row === 1 ? 'x'.repeat(1100) : 'ok')),
+    );
+    const run = cli([
+      'send',
+      long,
+      '--text',
+      '$(note)',
+      '--sender',
+      'ACME',
+      '--campaign-id',
+      'too-long',
+      '--api-url',
+      sim.url,
+    ]);
+    expect(await run.code).toBe(1);
+    expect(run.output()).toContain(
+      "\nError: Row 2's message is 1,100 characters; Messaging API v1 takes at most 1,024. Shorten the message or that row's values.\n",
+    );
+    expect(acceptedRows(sim, 'too-long').size).toBe(0);
+  });
+
   it('pauses cleanly on Ctrl-C (exit 3), and resume <id> sends the rest exactly once (exit 0)', async () => {
     sim.setFaults({ latencyMs: 30 });
     const run = send('interrupted', ['--rate', '100', '--wait', '0']);

@@ -56,7 +56,8 @@ describe('test message', () => {
 
   it('shows the refusal when the service refuses the test', async () => {
     const desk = await home.start();
-    const id = await importCampaign(desk, 2, { template: '$(note)', note: () => 'x'.repeat(4001) });
+    desk.simulator.setFaults({ maxTextLength: 100 });
+    const id = await importCampaign(desk, 2, { template: '$(note)', note: () => 'x'.repeat(200) });
     const tested = await desk.testSend(id, 0, '+14155550199');
     expect(tested.testSend).toMatchObject({
       status: 'rejected',

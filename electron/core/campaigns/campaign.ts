@@ -9,7 +9,7 @@ import type {
   StatusCounts,
   TestSendView,
 } from '../../../shared/api';
-import { smartlinkIds, unknownSmartlinks } from '../../../shared/smartlinks';
+import { smartlinkIds, smartlinksNeedMessagingApi, unknownSmartlinks } from '../../../shared/smartlinks';
 import { canAdvance, isFinal, ROW_STATUSES, STATUS_INDEX, type RowStatus } from '../../../shared/status';
 import {
   compileTemplate,
@@ -18,14 +18,18 @@ import {
   type CompiledTemplate,
 } from '../../../shared/template';
 import type { Encoding } from '../../../shared/segments';
+import type { TextLimit } from '../../../shared/text-limits';
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
 import type { JournalEvent } from './journal-events';
+import { describeTooLong, findTooLong } from './too-long';
 
 /** The states from which a campaign can be sent (or resumed): what stands in its way is shown. */
 export const SENDABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'paused', 'stopped'];
+
+export const NO_READY_ROW = 'No row is ready to send.';
 
 export interface SentThrough {
   id: string;
@@ -56,6 +60,7 @@ export interface PreparedRow {
   message: string;
   encoding: Encoding;
   segments: number;
+  characters: number;
   emptyPlaceholders: string[];
 }
 
@@ -113,6 +118,8 @@ export class Campaign {
     private def: CampaignDefinition,
     readonly table: RecipientTable,
     private checks: Checks,
+    /** What the API of the campaign's service takes: ready rows over it block sending. */
+    private limit: TextLimit,
   ) {
     this.compiled = compileTemplate(def.template, def.columns);
     this.status = this.initialStatuses();
@@ -170,6 +177,19 @@ export class Campaign {
     this.status = this.initialStatuses();
   }
 
+  /** Follows the API of the campaign's service; true when the limit changed. */
+  limitTextTo(limit: TextLimit): boolean {
+    if (limit.api === this.limit.api) return false;
+    this.revision++;
+    this.limit = limit;
+    return true;
+  }
+
+  /** The row waits to be sent with a message longer than the service's API takes. */
+  isTooLong(row: number): boolean {
+    return (this.checks.messages.characters[row] ?? 0) > this.limit.max && this.statusOf(row) === 'ready';
+  }
+
   /** The row's number in E.164, or null when it has none. */
   msisdn(row: number): string | null {
     return this.checks.numbers.msisdn[row] ?? null;
@@ -201,6 +221,7 @@ export class Campaign {
       message: this.message(row),
       encoding: encodingOf(messages, row),
       segments: messages.segments[row] ?? 0,
+      characters: messages.characters[row] ?? 0,
       emptyPlaceholders: messages.emptyPlaceholders.get(row) ?? [],
     };
   }
@@ -214,9 +235,21 @@ export class Campaign {
     if (links.length > 0) {
       return `The message uses ${links.map((id) => `{{link_${id}}}`).join(', ')}, but no such smartlink is set up for this campaign.`;
     }
+    if (this.limit.api === 'sms' && this.smartlinksUsed.length > 0)
+      return smartlinksNeedMessagingApi(
+        this.smartlinksUsed.map((l) => l.linkid),
+        "this campaign's service",
+      );
     if (this.def.senderId === '') return 'Enter the sender ID.';
-    if (!this.status.includes(STATUS_INDEX.get('ready') as number)) return 'No row is ready to send.';
-    return null;
+    if (!this.status.includes(STATUS_INDEX.get('ready') as number)) return NO_READY_ROW;
+    return this.tooLongProblem();
+  }
+
+  /** Names the ready rows whose message is longer than the service's API takes; null when none is. */
+  tooLongProblem(): string | null {
+    const { characters } = this.checks.messages;
+    const found = findTooLong(characters, this.limit.max, (row) => this.statusOf(row) === 'ready');
+    return describeTooLong(found, characters, this.limit);
   }
 
   /** Nothing is in flight and every sent row has a final status. */
@@ -457,15 +490,24 @@ export class Campaign {
     const counts: StatusCounts = {};
     const skipCounts: Partial<Record<SkipReason, number>> = {};
     let totalSegments = 0;
-    const { segments } = this.checks.messages;
+    let longestRow = -1;
+    let tooLong = 0;
+    const { segments, characters } = this.checks.messages;
     for (let row = 0; row < this.status.length; row++) {
       const status = this.statusOf(row);
       counts[status] = (counts[status] ?? 0) + 1;
       if (status === 'skipped') {
         const reason = this.reasonOf(row) as SkipReason;
         skipCounts[reason] = (skipCounts[reason] ?? 0) + 1;
-      } else totalSegments += segments[row] ?? 0;
+        continue;
+      }
+      totalSegments += segments[row] ?? 0;
+      if (status !== 'ready') continue;
+      const length = characters[row] as number;
+      if (length > this.limit.max) tooLong++;
+      if (longestRow < 0 || length > (characters[longestRow] as number)) longestRow = row;
     }
+    const longest = longestRow < 0 ? null : { row: longestRow, characters: characters[longestRow] as number };
     return {
       ...this.def,
       rowCount: this.table.size,
@@ -475,6 +517,7 @@ export class Campaign {
       skipCounts,
       emptyValueRows: this.checks.messages.emptyPlaceholders.size,
       totalSegments,
+      messageLength: { api: this.limit.api, longest, tooLong },
       estimatedCost: totalSegments * pricePerSegment,
       error: this.ended?.error ?? (this.started ? null : this.schedule.error),
       scheduledAt: this.scheduledAt,
@@ -490,7 +533,14 @@ export class Campaign {
     const outcome = this.outcome(row);
     if (!outcome) throw new RangeError(`row ${row} out of range`);
     const { emptyPlaceholders, ...prepared } = this.prepared(row);
-    return { index: row, values: this.table.values(row), ...prepared, emptyPlaceholders, ...outcome };
+    return {
+      index: row,
+      values: this.table.values(row),
+      ...prepared,
+      emptyPlaceholders,
+      tooLong: this.isTooLong(row),
+      ...outcome,
+    };
   }
 
   private initialStatuses(): Uint8Array {

@@ -25,12 +25,12 @@ export class RowQuery {
     return rows;
   }
 
-  /** The next row after `after`, wrapping around, that is skipped; null when none is. */
+  /** The next row after `after`, wrapping around, that is skipped or too long to send; null when none is. */
   nextProblem(after: number): number | null {
     const c = this.campaign;
     for (let step = 1; step <= c.size; step++) {
       const row = (after + step + c.size) % c.size;
-      if (c.statusOf(row) === 'skipped') return row;
+      if (c.statusOf(row) === 'skipped' || c.isTooLong(row)) return row;
     }
     return null;
   }

@@ -2,6 +2,7 @@ import type { SkipReason } from '../../../shared/api';
 import { SKIP_REASONS } from '../../../shared/api';
 import { countSegments, type Encoding } from '../../../shared/segments';
 import { withStandInLinks } from '../../../shared/smartlinks';
+import { characterCount } from '../../../shared/text-limits';
 import { renderMessage, type CompiledTemplate } from '../../../shared/template';
 import { cancelled } from './csv-import';
 import { PhoneNormalizer } from './phone-numbers';
@@ -14,9 +15,11 @@ export interface NumberCheck {
   reason: Uint8Array;
 }
 
-/** Per row, what its message costs, and which placeholders found an empty cell. */
+/** Per row, what its message costs, how long it is, and which placeholders found an empty cell. */
 export interface MessageCheck {
   segments: Uint16Array;
+  /** As the send APIs' text limits count them (see characterCount). */
+  characters: Uint32Array;
   ucs2: Uint8Array;
   emptyPlaceholders: Map<number, string[]>;
 }
@@ -81,13 +84,14 @@ function markRepeats(keys: Float64Array, reason: Uint8Array): void {
   });
 }
 
-/** Renders every row's message to count its segments and find placeholders left empty. */
+/** Renders every row's message to count its segments and characters and find placeholders left empty. */
 export async function checkMessages(
   table: RecipientTable,
   template: CompiledTemplate,
   hooks: PrepareHooks = {},
 ): Promise<MessageCheck> {
   const segments = new Uint16Array(table.size);
+  const characters = new Uint32Array(table.size);
   const ucs2 = new Uint8Array(table.size);
   const emptyPlaceholders = new Map<number, string[]>();
   await inSlices(table.size, hooks, (row) => {
@@ -95,9 +99,11 @@ export async function checkMessages(
     const info = countSegments(withStandInLinks(rendered.text));
     segments[row] = Math.min(info.segments, 0xffff);
     ucs2[row] = info.encoding === 'UCS-2' ? 1 : 0;
+    // GSM-7 text holds no surrogate pair, so its length is its count; stand-in links never change the encoding.
+    characters[row] = info.encoding === 'GSM-7' ? rendered.text.length : characterCount(rendered.text);
     if (rendered.emptyPlaceholders.length > 0) emptyPlaceholders.set(row, rendered.emptyPlaceholders);
   });
-  return { segments, ucs2, emptyPlaceholders };
+  return { segments, characters, ucs2, emptyPlaceholders };
 }
 
 export function encodingOf(check: MessageCheck, row: number): Encoding {

@@ -1,6 +1,7 @@
 import type { CampaignView } from '../../../shared/api';
 import type { OpenCampaign } from '../campaigns/campaign-store';
 import type { JournalEvent } from '../campaigns/journal-events';
+import { smartlinksNeedMessagingApi } from '../../../shared/smartlinks';
 import { DeskError } from '../errors';
 import type { ResolvedService } from '../services';
 import { clientFor } from './client-for';
@@ -72,10 +73,14 @@ export class CampaignSender {
     if (campaign.state === 'completed' && problem !== null)
       throw new DeskError('campaign-started', 'This campaign has already been sent.');
     if (problem) throw new DeskError('campaign-not-ready', problem);
+    // A service given for this send only (the CLI's) may use another API than the campaign's own.
     if (service.view.api === 'sms' && campaign.smartlinksUsed.length > 0)
       throw new DeskError(
         'campaign-not-ready',
-        `The message uses smartlinks (${campaign.smartlinksUsed.map((l) => `{{link_${l.linkid}}}`).join(', ')}), which only Messaging API v1 sends; "${service.view.name}" uses the Send SMS API. Remove them, or send through a Messaging API v1 service.`,
+        smartlinksNeedMessagingApi(
+          campaign.smartlinksUsed.map((l) => l.linkid),
+          `"${service.view.name}"`,
+        ),
       );
     const lock = await SendLock.acquire(this.locksDir, id);
     let started = false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../../shared/text-limits';
 
 export interface ApiError {
   code: string;
@@ -21,8 +22,6 @@ export const API_ERRORS = {
 } as const satisfies Record<string, ApiError>;
 
 export const MAX_DESTINATIONS_PER_REQUEST = 1000;
-/** Messaging API v1 takes at most 1024 characters of `text` (page "send-message-api-v1"). */
-export const MAX_TEXT_LENGTH = 1024;
 /** `type`: "1" text (GSM-7, the default), "3" binary, "4" Unicode; a string on the page. */
 const MESSAGE_TYPES = new Set(['1', '3', '4']);
 
@@ -79,7 +78,17 @@ export type DestinationOutcome =
  * A message that is not an object, or whose fields have the wrong types, yields a single 7004 outcome:
  * its destinations cannot be trusted enough to answer for each of them.
  */
-export function checkMessage(raw: unknown, requirePlus = false): DestinationOutcome[] {
+export interface MessageRules {
+  /** Every destination must carry its `+` (the tenant's "+E.164 format"). */
+  requirePlus?: boolean;
+  /** The most characters a text may have; Messaging API v1's by default. */
+  maxTextLength?: number;
+}
+
+export function checkMessage(
+  raw: unknown,
+  { requirePlus = false, maxTextLength = TEXT_LIMITS.messaging.max }: MessageRules = {},
+): DestinationOutcome[] {
   const parsed = messageSchema.safeParse(raw);
   if (!parsed.success) return [{ queued: false, error: API_ERRORS.invalidParameter }];
   const message = parsed.data;
@@ -94,7 +103,7 @@ export function checkMessage(raw: unknown, requirePlus = false): DestinationOutc
     ];
   }
 
-  const messageError = messageLevelError(message);
+  const messageError = messageLevelError(message, maxTextLength);
   const queueable: QueueableMessage = {
     text: message.channels?.sms?.text ?? '',
     type: (message.channels?.sms?.type ?? '1') as QueueableMessage['type'],
@@ -122,13 +131,16 @@ export function checkMessage(raw: unknown, requirePlus = false): DestinationOutc
   });
 }
 
-function messageLevelError(message: z.infer<typeof messageSchema>): ApiError | undefined {
+function messageLevelError(
+  message: z.infer<typeof messageSchema>,
+  maxTextLength: number,
+): ApiError | undefined {
   const sms = message.channels?.sms;
   if (message.deliverychannel === undefined || sms?.text === undefined) return API_ERRORS.mandatoryMissing;
   if (message.deliverychannel.toLowerCase() !== 'sms') return API_ERRORS.invalidParameter;
   if (sms.type !== undefined && !(typeof sms.type === 'string' && MESSAGE_TYPES.has(sms.type)))
     return API_ERRORS.invalidParameter;
-  if (Array.from(sms.text).length > MAX_TEXT_LENGTH) return API_ERRORS.lengthExceeded;
+  if (Array.from(sms.text).length > maxTextLength) return API_ERRORS.lengthExceeded;
   if (sms.senderid !== undefined && sms.senderid.trim() === '') return API_ERRORS.invalidSender;
   const declaredLinks = new Set((message.channels?.smartlinks ?? []).map((link) => String(link.linkid)));
   for (const [, linkid] of sms.text.matchAll(SMART_LINK)) {

@@ -68,6 +68,11 @@ export interface SimulatorFaults {
   reportsBeforeResponse?: boolean;
   /** No report is posted (a receiver that slept through them); the status lookup still knows each message's fate. */
   lostReports?: boolean;
+  /**
+   * Texts longer than this many characters are refused (7107), below the 1,024 the app checks against: the
+   * platform counting otherwise than the app does, which its docs ("characters") leave open.
+   */
+  maxTextLength?: number;
 }
 
 export type RequestAnswer = 'answered' | 'throttled' | 'server-error' | 'dropped' | 'refused';
@@ -240,7 +245,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const body = await readJsonBody(req, res, MAX_BODY_BYTES);
     if (body === undefined) return;
     const outcomes = (Array.isArray(body.value) ? body.value : [body.value]).flatMap((m) =>
-      checkMessage(m, options.requirePlus === true),
+      checkMessage(m, { requirePlus: options.requirePlus === true, maxTextLength: f.maxTextLength }),
     );
     const log = (answer: RequestAnswer, throttled = 0) =>
       requests.push({ at: Date.now(), destinations: outcomes.length, answer, throttled });
