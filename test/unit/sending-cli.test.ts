@@ -16,7 +16,15 @@ let csv: string;
 
 beforeAll(async () => {
   home = await tempHome();
-  sim = await startSimulator({ keys: [KEY], failureShare: 0, submittedDelayMs: 5, finalDelayMs: 5 });
+  // Reports the notify URL did not take are posted again, so that those posted between a paused process's
+  // exit and the resumed one's start (it listens on the same port) still arrive.
+  sim = await startSimulator({
+    keys: [KEY],
+    failureShare: 0,
+    submittedDelayMs: 5,
+    finalDelayMs: 5,
+    reportRetries: 10,
+  });
   csv = join(home.dir, 'people.csv');
   await writeFile(csv, recipientsCsv(400));
 });

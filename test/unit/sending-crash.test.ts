@@ -125,8 +125,10 @@ it('survives kill -9 twice mid-campaign: resume sends every row at most once, no
   // Rows caught in flight by a crash were never sent again by the engine.
   expect([...acceptedRows(sim, ID).values()].filter((n) => n > 1)).toEqual([]);
 
-  // Once their grace window passes without a report, rows still unknown are sent again.
-  const third = cli(['resume', ID, '--resend-unknown', '--grace', '6', '--wait', '15', '--json']);
+  // Once their grace window passes without a report, rows still unknown are sent again. The window is long
+  // enough for the reports the platform posts again (up to 10 times over about 20 s) to reach a process
+  // that starts slowly on a busy machine.
+  const third = cli(['resume', ID, '--resend-unknown', '--grace', '12', '--wait', '15', '--json']);
   expect(await third.exited, third.output()).toBe(0);
   const summary = JSON.parse(third.output().trim().split('\n').at(-1) as string) as Record<string, unknown>;
   expect(summary).toMatchObject({
