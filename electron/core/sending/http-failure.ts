@@ -1,3 +1,5 @@
+import type { SendOutcome } from './platform-client';
+
 /** What a failed HTTP exchange means for messages: never sent, or perhaps sent. */
 export type HttpFailure =
   /** The request never reached the service (refused connection, unknown host, bad certificate). */
@@ -39,6 +41,23 @@ function describeNetworkError(error: unknown): string {
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+/**
+ * An answer whose body neither API can read, by its HTTP status alone: a 429 is the throttle, 401 and 403 refuse
+ * the key, another 4xx (a wrong path answers 404) refused the request before anything was queued; anything else
+ * (a 5xx, a 408, a 2xx without the expected body) may or may not have been taken.
+ */
+export function unreadableAnswer(
+  status: number,
+  retryAfter: string | string[] | undefined,
+): Extract<SendOutcome, { kind: 'throttled' | 'refused' | 'ambiguous' }> {
+  if (status === 429) return { kind: 'throttled', retryAfterMs: parseRetryAfter(retryAfter) };
+  if (status === 401 || status === 403)
+    return { kind: 'refused', scope: 'service', code: null, description: `HTTP ${status}` };
+  if (status >= 400 && status < 500 && status !== 408)
+    return { kind: 'refused', scope: 'other', code: null, description: `HTTP ${status}` };
+  return { kind: 'ambiguous', reason: `HTTP ${status} with an unreadable body` };
 }
 
 /** Milliseconds a `Retry-After` header asks for; null when absent or unreadable. */

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { z } from 'zod';
 import { classifyCode } from '../../../shared/platform-codes';
-import { httpFailure, parseJson, parseRetryAfter } from './http-failure';
+import { httpFailure, parseJson, parseRetryAfter, unreadableAnswer } from './http-failure';
 import type { DestinationResult, OutgoingMessage, PlatformClient, SendOutcome } from './platform-client';
 
 /** Messaging API v1 (page "send-message-api-v1"): batches of up to 1000 destinations, key in the `key` header. */
@@ -90,13 +90,7 @@ export function readMessagingAnswer(
   }
   const entry = Entry.safeParse(response);
   if (entry.success) return readObjectAnswer(entry.data, retryAfter, messages.length);
-  if (status === 429) return { kind: 'throttled', retryAfterMs: parseRetryAfter(retryAfter) };
-  if (status === 401 || status === 403)
-    return { kind: 'refused', scope: 'service', code: null, description: `HTTP ${status}` };
-  // A 4xx other than a timeout was refused before anything was queued (a wrong path answers 404).
-  if (status >= 400 && status < 500 && status !== 408)
-    return { kind: 'refused', scope: 'other', code: null, description: `HTTP ${status}` };
-  return { kind: 'ambiguous', reason: `HTTP ${status} with an unreadable body` };
+  return unreadableAnswer(status, retryAfter);
 }
 
 function readObjectAnswer(

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { z } from 'zod';
 import { classifyCode, QUEUED } from '../../../shared/platform-codes';
-import { httpFailure, parseJson, parseRetryAfter } from './http-failure';
+import { httpFailure, parseJson, parseRetryAfter, unreadableAnswer } from './http-failure';
 import type { OutgoingMessage, PlatformClient, SendOutcome } from './platform-client';
 
 /**
@@ -111,12 +111,7 @@ export function readSmsAnswer(
       return { kind: 'refused', scope: kind, code, description: message };
     return { kind: 'answered', results: [{ code, description: message, transid: null }] };
   }
-  if (status === 429) return { kind: 'throttled', retryAfterMs: parseRetryAfter(retryAfter) };
-  if (status === 401 || status === 403)
-    return { kind: 'refused', scope: 'service', code: null, description: `HTTP ${status}` };
-  if (status >= 400 && status < 500 && status !== 408)
-    return { kind: 'refused', scope: 'other', code: null, description: `HTTP ${status}` };
-  return { kind: 'ambiguous', reason: `HTTP ${status} with an unreadable body` };
+  return unreadableAnswer(status, retryAfter);
 }
 
 /** What the status lookup says of one message; `status` as the platform spells it (DELIVERED, FAILED, …). */

@@ -226,14 +226,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return { code: '1001', description, transid };
   }
 
-  async function handleMessaging(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Counts the send requests being handled at once. */
+  async function counted(answer: () => Promise<void>): Promise<void> {
     handling++;
     maxConcurrent = Math.max(maxConcurrent, handling);
     try {
-      await answerMessaging(req, res, faults);
+      await answer();
     } finally {
       handling--;
     }
+  }
+
+  function handleMessaging(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return counted(() => answerMessaging(req, res, faults));
   }
 
   /**
@@ -309,13 +314,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       else res.writeHead(404).end();
       return;
     }
-    handling++;
-    maxConcurrent = Math.max(maxConcurrent, handling);
-    try {
-      await answerSms(req, res, faults);
-    } finally {
-      handling--;
-    }
+    await counted(() => answerSms(req, res, faults));
   }
 
   async function answerSms(req: IncomingMessage, res: ServerResponse, f: SimulatorFaults): Promise<void> {
