@@ -74,6 +74,17 @@ export const ServiceView = z.object({
 });
 export type ServiceView = z.infer<typeof ServiceView>;
 
+/** What checking a service's key found. The check sends no message to anyone. */
+export const KeyCheck = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('valid') }),
+  /** `code` null when the refusal came as a bare HTTP status (401, 403). */
+  z.object({ kind: z.literal('refused'), code: z.string().nullable(), description: z.string() }),
+  z.object({ kind: z.literal('unreachable'), reason: z.string() }),
+  /** An answer that does not say whether the key is good, as it came back. */
+  z.object({ kind: z.literal('unclear'), answer: z.string() }),
+]);
+export type KeyCheck = z.infer<typeof KeyCheck>;
+
 export const TunnelState = z.enum(['off', 'connecting', 'open', 'reconnecting', 'failed']);
 export type TunnelState = z.infer<typeof TunnelState>;
 
@@ -344,6 +355,8 @@ export const calls = {
   'services.list': call(empty, z.array(ServiceView)),
   'services.save': call(ServiceInput, ServiceView),
   'services.remove': call(byId, empty),
+  /** Asks the service's platform whether it accepts the key, with a request that can send nothing. */
+  'services.checkKey': call(byId, KeyCheck),
   'campaigns.list': call(empty, z.array(CampaignView)),
   'campaigns.import': call(
     z.object({

@@ -28,6 +28,7 @@ import { SuppressionList } from './recipients/suppression';
 import type { Vault } from './secrets/vault';
 import { CampaignSchedules } from './sending/campaign-schedules';
 import { CampaignSender, type SendOptions } from './sending/campaign-sender';
+import { checkKey } from './sending/key-check';
 import { sendTestMessage } from './sending/test-send';
 import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry, type ResolvedService } from './services';
 import { lookUpOpenRows } from './sending/status-lookup';
@@ -796,6 +797,7 @@ export class Desk {
         await this.followServices();
         return {};
       },
+      'services.checkKey': async ({ id }) => checkKey(this.services.resolve(id)),
       'campaigns.list': async () => {
         const views = await Promise.all((await this.openAll()).map((open) => this.view(open.campaign)));
         return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));

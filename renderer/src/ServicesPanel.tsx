@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ServiceView } from '../../shared/api';
 import { errorText, formatMoney } from './format';
+import { KeyCheckView } from './KeyCheckView';
 import { useDesk } from './hooks/useDesk';
 import { useTunnels } from './hooks/useTunnels';
 import { EXAMPLE_NUMBER, SEND_API_NAMES, ServiceForm } from './ServiceForm';
@@ -87,6 +88,8 @@ export function ServicesPanel({ services, onChanged }: Props) {
                   {service.tunnel.tokenHint && `, token ${service.tunnel.tokenHint}`}
                 </dd>
               </dl>
+              {/* A result is about the settings it was checked with: it goes when they change. */}
+              <KeyCheckView key={`${service.baseUrl} ${service.api} ${service.keyHint}`} service={service} />
               {tunnel && <TunnelStatusView status={tunnel} onChanged={tunnels.apply} />}
               {service.kind === 'imiconnect' &&
                 (removing === service.id ? (

@@ -41,17 +41,28 @@ export function toMessageObject(m: OutgoingMessage, notifyUrl: string, numbersWi
   };
 }
 
-export async function postMessages(
+export function postMessages(
   target: MessagingTarget,
   messages: readonly OutgoingMessage[],
   notifyUrl: string,
   timeoutMs = 30_000,
 ): Promise<SendOutcome> {
+  const body = messages.map((m) => toMessageObject(m, notifyUrl, target.numbersWithPlus));
+  return postMessagingBody(target, body, messages, timeoutMs);
+}
+
+/** POSTs `body` with the service key and reads the answer as one for `messages`. */
+export async function postMessagingBody(
+  target: Pick<MessagingTarget, 'baseUrl' | 'key'>,
+  body: unknown,
+  messages: readonly Pick<OutgoingMessage, 'ref'>[],
+  timeoutMs: number,
+): Promise<SendOutcome> {
   try {
     const res = await request(messagingUrl(target.baseUrl), {
       method: 'POST',
       headers: { key: target.key, 'content-type': 'application/json' },
-      body: JSON.stringify(messages.map((m) => toMessageObject(m, notifyUrl, target.numbersWithPlus))),
+      body: JSON.stringify(body),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });

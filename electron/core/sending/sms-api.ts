@@ -119,6 +119,10 @@ export type LookupOutcome =
   | { kind: 'found'; status: string; statusTime: string | null; raw: unknown }
   /** 404: the platform does not know the message (yet, or any more). */
   | { kind: 'not-found' }
+  /** Refused as a send would be (a wrong key gets 403 with 7001 on page "get-sms-api-v1"). */
+  | Extract<SendOutcome, { kind: 'refused' }>
+  | { kind: 'unreachable'; reason: string }
+  /** No answer, or one that is neither a status nor a refusal. */
   | { kind: 'failed'; reason: string };
 
 const StatusAnswer = z.object({ status: z.coerce.string().min(1), statusTime: z.coerce.string().optional() });
@@ -141,6 +145,8 @@ export async function lookupSms(
     const found = StatusAnswer.safeParse(raw);
     if (res.statusCode === 200 && found.success)
       return { kind: 'found', status: found.data.status, statusTime: found.data.statusTime ?? null, raw };
+    const answer = readSmsAnswer(res.statusCode, text, res.headers['retry-after']);
+    if (answer.kind === 'refused') return answer;
     const refusal = Refusal.safeParse(raw);
     return {
       kind: 'failed',
@@ -149,7 +155,8 @@ export async function lookupSms(
         : `HTTP ${res.statusCode}`,
     };
   } catch (error) {
-    return { kind: 'failed', reason: httpFailure(error).reason };
+    const failure = httpFailure(error);
+    return failure.kind === 'unreachable' ? failure : { kind: 'failed', reason: failure.reason };
   }
 }
 
