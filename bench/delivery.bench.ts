@@ -32,6 +32,7 @@ const def: CampaignDefinition = {
   senderId: 'SHOP',
   serviceId: 'sandbox',
   smartlinks: [],
+  keyNonce: '',
 };
 const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def);
 const campaign = new Campaign(def, table, checks, TEXT_LIMITS.messaging);

@@ -13,7 +13,7 @@ const USAGE = `Usage:
         [--api-url URL] [--api messaging|sms] [--without-plus] [--notify-url URL]
         [--rate N] [--batch N] [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
   campaign-desk preview <recipients.csv> --text <template> [--country CC] [--phone-column C]
-        [--smartlink ID:VALIDITY]... [--data-dir DIR] [--json]
+        [--smartlink ID:VALIDITY]... [--api messaging|sms] [--data-dir DIR] [--json]
   campaign-desk resume <campaign-id> [--resend-unknown] [--grace SECONDS] [--api-url URL]
         [--api messaging|sms] [--without-plus] [--notify-url URL] [--rate N] [--batch N]
         [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
@@ -39,7 +39,8 @@ send      Sends one message per row of the CSV. Without --api-url it goes to the
 preview   Prints every row as it would be sent: number (E.164), status, skip reason, message,
           encoding and segments, then a summary. --json prints one JSON object per row, then
           {"summary": …}. Exits 1 when the message has an unknown placeholder or smartlink, or
-          when a ready row's message is longer than Messaging API v1 takes (1,024 characters).
+          when a ready row's message is longer than the API takes (--api: Messaging API v1, the
+          default, takes 1,024 characters, the Send SMS API 4,000).
 resume    Continues a paused, stopped or interrupted campaign with the rows never sent. Messages whose
           outcome is unknown (no readable answer, or in flight when the process died) are never sent
           again by themselves: --resend-unknown waits until their grace window (--grace, default 600 s)

@@ -10,6 +10,7 @@ import { detectPhoneColumn, parseRecipientsCsv } from '../core/recipients/csv-im
 import { decodeText } from '../core/recipients/decode';
 import { SuppressionList } from '../core/recipients/suppression';
 import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
+import { sendApi } from './external-service';
 
 /**
  * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments, length) and
@@ -24,6 +25,7 @@ export async function previewCommand(args: string[]): Promise<number> {
       country: { type: 'string', default: 'US' },
       'phone-column': { type: 'string' },
       smartlink: { type: 'string', multiple: true, default: [] },
+      api: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -35,6 +37,8 @@ export async function previewCommand(args: string[]): Promise<number> {
   if (!/^[A-Z]{2}$/.test(country))
     throw new UsageError(`--country takes a two-letter code such as GB, not "${values.country}".`);
 
+  // The API `send` would use: its text limit applies.
+  const api = sendApi(values.api) ?? 'messaging';
   const table = await parseRecipientsCsv(decodeText(await readRecipientFile(file)).text);
   const def: CampaignDefinition = {
     id: 'preview',
@@ -51,14 +55,14 @@ export async function previewCommand(args: string[]): Promise<number> {
     senderId: 'preview',
     serviceId: 'sandbox',
     smartlinks: values.smartlink.map(parseSmartlink),
+    keyNonce: '',
   };
   const suppression = await SuppressionList.open(
     join(resolveDataDir(values['data-dir']), 'suppression.ndjson'),
   );
   try {
-    // `send` goes through the Sandbox or --api-url, both on Messaging API v1 (there is no --api flag yet).
     const checks = await new CampaignChecker(table, suppression).check(def);
-    const limit = TEXT_LIMITS.messaging;
+    const limit = TEXT_LIMITS[api];
     const campaign = new Campaign(def, table, checks, limit);
     const tooLong = campaign.tooLongProblem();
     const problem = campaign.problem();

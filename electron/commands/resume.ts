@@ -74,7 +74,8 @@ export async function resumeCommand(args: string[]): Promise<number> {
       unknown: campaign.counts.unknown ?? 0,
     });
 
-    if (ready > 0) {
+    // On the Send SMS API, unknown rows whose Idempotency-Key is still fresh go again with it.
+    if (ready > 0 || (await desk.sameKeyRows(id, service)) > 0) {
       await desk.send(id, options);
       const ended = await followRun(desk, id, out);
       if (ended.state !== 'completed')

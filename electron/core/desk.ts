@@ -108,6 +108,8 @@ export class Desk {
   private allOpen = false;
   private readonly lookups: NodeJS.Timeout | null;
   private lookingUp = false;
+  /** Stops status lookups under way when the desk closes. */
+  private readonly closing = new AbortController();
   /** Reports since the start that named no row (the receiver counts the rest of ReceiverStats). */
   private unmatchedReports = 0;
 
@@ -203,6 +205,7 @@ export class Desk {
 
   async close(): Promise<void> {
     if (this.lookups) clearInterval(this.lookups);
+    this.closing.abort();
     this.schedules.disarmAll();
     await this.sender.pauseAll();
     await this.tunnels.close();
@@ -262,6 +265,7 @@ export class Desk {
         senderId: '',
         serviceId: SANDBOX_ID,
         smartlinks: [],
+        keyNonce: randomBytes(6).toString('hex'),
       };
       const checker = new CampaignChecker(table, this.suppression);
       const checks = await checker.check(def, {
@@ -408,6 +412,13 @@ export class Desk {
     return this.sender.resendUnknown(id, options);
   }
 
+  /** How many unknown rows would go again with their Idempotency-Key if the campaign were sent now. */
+  async sameKeyRows(id: string, service?: ResolvedService): Promise<number> {
+    const open = await this.campaign(id);
+    return this.sender.sameKeyRows(open, service ?? this.services.resolve(open.campaign.definition.serviceId))
+      .length;
+  }
+
   async exists(id: string): Promise<boolean> {
     try {
       await this.campaign(id);
@@ -455,6 +466,7 @@ export class Desk {
       { baseUrl: s.baseUrl, key: s.key },
       Date.now() - olderThanMs,
       s.view.rate,
+      this.closing.signal,
     );
     if (events.length > 0) await this.record(open, events);
     return events.length;
@@ -731,15 +743,24 @@ export class Desk {
     const byCorrelation = await this.rowOfRef(report.correlationid, report);
     if (byCorrelation !== undefined) return byCorrelation;
     if (report.transid) {
-      const found = this.findTransid(report.transid);
-      if (found) return found;
-      if (!this.allOpen) {
+      let found = this.findTransid(report.transid);
+      if (!found && !this.allOpen) {
         await this.openAll();
-        const opened = this.findTransid(report.transid);
-        if (opened) return opened;
+        found = this.findTransid(report.transid);
       }
+      // callbackData naming another sent row contradicts the transid: neither is trusted.
+      if (found) return this.namesOtherRow(report.callbackData, found) ? null : found;
     }
     return (await this.rowOfRef(report.callbackData, report)) ?? null;
+  }
+
+  /** Whether `ref` names a sent row of an open campaign other than `row`. */
+  private namesOtherRow(ref: string | null, row: { open: OpenCampaign; row: number }): boolean {
+    const match = ref?.match(ROW_REF);
+    if (!match) return false;
+    const open = this.open.get(match[1] as string);
+    const named = Number(match[2]);
+    return open !== undefined && open.campaign.wasSent(named) && (open !== row.open || named !== row.row);
   }
 
   /** The sent row a reference names; null when its transid contradicts it; undefined when it names none. */

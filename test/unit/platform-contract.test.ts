@@ -292,6 +292,19 @@ describe('pages "sms-outbound-webhooks" and "delivery-and-read-receipt-notificat
       ['delivered', '7500'],
     ]);
   });
+  it('a report whose transid names one row and whose callbackData names another is trusted for neither', async () => {
+    const home = await tempHomeWithCleanup();
+    const desk = await home.start({ sandbox: { deliveryReports: false, tps: null } });
+    const id = await importCampaign(desk, 2);
+    await desk.send(id, { rate: 10 });
+    await desk.finished(id);
+    const rows = await rowsOf(desk, id);
+    const forged = fixture('sms-outbound-webhooks', 'dr-delivered-7500') as DrFixture;
+    forged.deliveryInfoNotification.transid = rows[0]?.transid as string;
+    forged.deliveryInfoNotification.callbackData = `${id}.1`;
+    expect(await postDr(desk, forged)).toBe(200);
+    expect((await rowsOf(desk, id)).map((r) => r.status)).toEqual(['queued', 'queued']);
+  });
 });
 
 interface DrFixture {

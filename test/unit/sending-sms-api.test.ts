@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Desk } from '../../electron/core/desk';
+import { startSimulator } from '../../electron/core/simulator/simulator';
 import {
   acceptedRows,
   expectAtMostOnce,
@@ -131,5 +132,86 @@ describe('sending through the Send SMS API', () => {
       .split('\r\n');
     expect(lines[0]?.split(',').at(-1)).toBe('settled_by');
     expect(lines.slice(1).every((line) => line.endsWith(',status lookup'))).toBe(true);
+  });
+});
+
+describe('the Send SMS API: keys that must not be reused', () => {
+  it('gives a test message a key of its own: the row it previews is still sent for real afterwards', async () => {
+    const desk = await home.start();
+    const id = await smsCampaign(desk, 3);
+    await desk.handlers['campaigns.testSend']({ id, row: 0, msisdn: '+14155550199' });
+    await desk.send(id);
+    await desk.finished(id);
+    expect(acceptedRows(desk.simulator, id).size).toBe(3);
+    expect(desk.simulator.accepted.map((m) => m.msisdn)).toContain('+14155550199');
+  });
+
+  it('leaves a row unknown, not ready, when a try went unanswered and the service then cannot be reached', async () => {
+    const sim = await startSimulator({ keys: ['k-1'], submittedDelayMs: 5, finalDelayMs: 5 });
+    const desk = await home.start();
+    const service = await desk.handlers['services.save']({
+      name: 'Goes away',
+      baseUrl: sim.url,
+      key: 'k-1',
+      rate: 10,
+      pricePerSegment: 0,
+      api: 'sms',
+      numbersWithPlus: true,
+    });
+    const id = await importCampaign(desk, 1);
+    await desk.update(id, { serviceId: service.id });
+    sim.setFaults({ dropAfterAcceptShare: 1, lostReports: true });
+    await desk.send(id);
+    await waitFor(() => sim.requests.some((r) => r.answer === 'dropped'));
+    await sim.close();
+    await desk.finished(id);
+    const ended = await view(desk, id);
+    expect(ended.state).toBe('stopped');
+    expect(ended.counts).toEqual({ unknown: 1 });
+  });
+
+  it('puts rows sent again with their key back to unknown when that run cannot send them', async () => {
+    const sim = await startSimulator({ keys: ['k-2'], submittedDelayMs: 5, finalDelayMs: 5 });
+    const desk = await home.start();
+    const service = await desk.handlers['services.save']({
+      name: 'Flaky',
+      baseUrl: sim.url,
+      key: 'k-2',
+      rate: 10,
+      pricePerSegment: 0,
+      api: 'sms',
+      numbersWithPlus: true,
+    });
+    const id = await importCampaign(desk, 2);
+    await desk.update(id, { serviceId: service.id });
+    sim.setFaults({ dropAfterAcceptShare: 1, lostReports: true });
+    await desk.send(id, { keyRetryMs: 0 });
+    await desk.finished(id);
+    const before = await rowsOf(desk, id);
+    expect(before.map((r) => r.status)).toEqual(['unknown', 'unknown']);
+    await sim.close();
+
+    await desk.send(id);
+    await desk.finished(id);
+    const after = await rowsOf(desk, id);
+    expect(after.map((r) => r.status)).toEqual(['unknown', 'unknown']);
+    // Still dated from the key's first use: the window for sending it again does not move.
+    expect(after.map((r) => r.sentAt)).toEqual(before.map((r) => r.sentAt));
+    expect((await journal(home.dir, id)).filter((e) => e.t === 'retry')).toHaveLength(1);
+  });
+
+  it('sends unknown rows again with their own key when asked to resend them while the key is fresh', async () => {
+    const desk = await home.start({ unknownGraceMs: 0 });
+    desk.simulator.setFaults({ dropAfterAcceptShare: 1, lostReports: true });
+    const id = await smsCampaign(desk, 3);
+    await desk.send(id, { keyRetryMs: 0 });
+    await desk.finished(id);
+    expect((await view(desk, id)).counts).toEqual({ unknown: 3 });
+    desk.simulator.setFaults({ lostReports: true });
+    await desk.resendUnknown(id);
+    await desk.finished(id);
+    expect((await view(desk, id)).counts).toEqual({ queued: 3 });
+    expect([...acceptedRows(desk.simulator, id).values()]).toEqual([1, 1, 1]);
+    expect((await journal(home.dir, id)).some((e) => e.t === 'resend')).toBe(false);
   });
 });

@@ -127,14 +127,15 @@ describe('IMIconnect simulator: requests', () => {
     expect(sim.accepted).toHaveLength(0);
   });
 
-  it('takes the key in the Authorization header too', async () => {
+  it('refuses a service key given in the Authorization header, which takes a JWT', async () => {
     const sim = await simulator();
     const response = await request(sim.url + MESSAGING_PATH, {
       method: 'POST',
       headers: { authorization: KEY },
       body: JSON.stringify(sms([{ msisdn: ['447700900001'] }])),
     });
-    expect(entries((await response.body.json()) as { response: ResponseEntry[] })[0]?.code).toBe('1001');
+    expect(((await response.body.json()) as { response: ResponseEntry }).response.code).toBe('7001');
+    expect(sim.accepted).toHaveLength(0);
   });
 
   it('answers 7000 as an HTTP 200 object to a body that is not JSON', async () => {

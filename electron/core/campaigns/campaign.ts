@@ -421,12 +421,23 @@ export class Campaign {
           if (!canAdvance(this.statusOf(row), 'sending')) return [];
           // A row sent again with the same key was sent when that key was first used.
           const sentAt = this.keySentAt.get(row) ?? event.at;
-          this.keySentAt.delete(row);
           this.set(row, 'sending', { ...NO_DETAILS, sentAt, updatedAt: event.at });
           return [this.patchOf(row)];
         });
       case 'released':
         return event.rows.flatMap((row) => {
+          const keySentAt = this.keySentAt.get(row);
+          if (keySentAt !== undefined) {
+            // Going again with its key was only for that run: its first try may still have been taken.
+            this.keySentAt.delete(row);
+            this.set(row, 'unknown', {
+              ...NO_DETAILS,
+              description: 'Not sent again; an earlier try may have been taken',
+              sentAt: keySentAt,
+              updatedAt: event.at,
+            });
+            return [this.patchOf(row)];
+          }
           if (this.statusOf(row) !== 'sending') return [];
           this.set(row, 'ready', { ...NO_DETAILS, updatedAt: event.at });
           return [this.patchOf(row)];
@@ -435,6 +446,7 @@ export class Campaign {
       case 'dr': {
         const row = event.row;
         if (!this.wasSent(row)) return [];
+        this.keySentAt.delete(row);
         const details = { ...(this.details[row] ?? NO_DETAILS) };
         if (event.transid && !details.transid) {
           details.transid = event.transid;

@@ -13,5 +13,11 @@ export const CampaignDefinition = z.object({
   senderId: z.string(),
   serviceId: z.string(),
   smartlinks: z.array(Smartlink).default([]),
+  /**
+   * Random, drawn once per campaign, part of every Idempotency-Key it sends: two data folders (or machines) on one
+   * account may name campaigns alike, and the platform must not take one's message for a repeat of the other's.
+   * Empty for campaigns made before it existed.
+   */
+  keyNonce: z.string().default(''),
 });
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;

@@ -57,7 +57,7 @@ const DeliveryInfo = z.object({
 const Notification = z.object({
   transid: optionalText,
   correlationid: optionalText,
-  callbackdata: z.coerce.string().max(2000).optional(),
+  callbackdata: optionalText,
   carrier: optionalText,
 });
 

@@ -1,7 +1,7 @@
 import type { CampaignView } from '../../../shared/api';
 import type { OpenCampaign } from '../campaigns/campaign-store';
 import type { JournalEvent } from '../campaigns/journal-events';
-import { smartlinksNeedMessagingApi } from '../../../shared/smartlinks';
+import { TEXT_LIMITS } from '../../../shared/text-limits';
 import { DeskError } from '../errors';
 import type { ResolvedService } from '../services';
 import { clientFor } from './client-for';
@@ -68,23 +68,21 @@ export class CampaignSender {
     if (campaign.state === 'cancelled')
       throw new DeskError('campaign-cancelled', 'This campaign was cancelled; it can no longer be sent.');
     const service = options.service ?? this.host.resolveService(campaign.definition.serviceId);
-    await this.retryWithSameKey(open, service);
-    const problem = campaign.problem();
-    if (campaign.state === 'completed' && problem !== null)
-      throw new DeskError('campaign-started', 'This campaign has already been sent.');
-    if (problem) throw new DeskError('campaign-not-ready', problem);
     // A service given for this send only (the CLI's) may use another API than the campaign's own.
-    if (service.view.api === 'sms' && campaign.smartlinksUsed.length > 0)
-      throw new DeskError(
-        'campaign-not-ready',
-        smartlinksNeedMessagingApi(
-          campaign.smartlinksUsed.map((l) => l.linkid),
-          `"${service.view.name}"`,
-        ),
-      );
+    campaign.limitTextTo(TEXT_LIMITS[service.view.api]);
     const lock = await SendLock.acquire(this.locksDir, id);
     let started = false;
     try {
+      const retried = await this.retryWithSameKey(open, service);
+      const problem = campaign.problem();
+      if (problem !== null) {
+        // Back to unknown: they were made ready for this run only.
+        if (retried.length > 0)
+          await this.host.record(open, [{ t: 'released', at: new Date().toISOString(), rows: retried }]);
+        throw campaign.state === 'completed'
+          ? new DeskError('campaign-started', 'This campaign has already been sent.')
+          : new DeskError('campaign-not-ready', problem);
+      }
       const notifyUrl = () => this.host.notifyUrl(service.view.id);
       const settings = sendSettings(service.view.rate, options, service.view.api === 'sms' ? 1 : MAX_BATCH);
       await this.host.record(open, [
@@ -149,14 +147,24 @@ export class CampaignSender {
   }
 
   /**
-   * Rows left unknown by a lost answer or a closed app, last sent through the same Send SMS API service recently
-   * enough that the platform still knows their Idempotency-Key, go again with that key: it will not send them twice.
+   * Rows left unknown by a lost answer or a closed app, sent through the same Send SMS API service (same address)
+   * recently enough that the platform still knows their Idempotency-Key: they may go again with that key.
    */
-  private async retryWithSameKey(open: OpenCampaign, service: ResolvedService): Promise<void> {
+  sameKeyRows(open: OpenCampaign, service: ResolvedService): number[] {
     const through = open.campaign.sentThrough;
-    if (service.view.api !== 'sms' || through?.api !== 'sms' || through.id !== service.view.id) return;
-    const rows = open.campaign.unknownSentSince(Date.now() - KEY_REUSE_MS);
+    const same =
+      service.view.api === 'sms' &&
+      through?.api === 'sms' &&
+      through.id === service.view.id &&
+      through.baseUrl === service.baseUrl;
+    return same ? open.campaign.unknownSentSince(Date.now() - KEY_REUSE_MS) : [];
+  }
+
+  /** Makes the same-key rows ready for this run; returns them. */
+  private async retryWithSameKey(open: OpenCampaign, service: ResolvedService): Promise<number[]> {
+    const rows = this.sameKeyRows(open, service);
     if (rows.length > 0) await this.host.record(open, [{ t: 'retry', at: new Date().toISOString(), rows }]);
+    return rows;
   }
 
   /** Resolves when the campaign's current run (if any) has ended and been recorded. */
@@ -199,6 +207,9 @@ export class CampaignSender {
     if (this.running.has(id)) throw new DeskError('campaign-sending', 'This campaign is being sent.');
     if (campaign.state === 'cancelled')
       throw new DeskError('campaign-cancelled', 'This campaign was cancelled; it can no longer be sent.');
+    const service = options.service ?? this.host.resolveService(campaign.definition.serviceId);
+    // Rows that can still go with their Idempotency-Key go first, with it (a later resend gives the rest new keys).
+    if (this.sameKeyRows(open, service).length > 0) return this.send(id, { ...options, service });
     const rows = campaign.unknownPastGrace(this.unknownGraceMs);
     if (rows.length === 0) {
       const at = campaign.unknownResendableAt(this.unknownGraceMs);
@@ -210,7 +221,7 @@ export class CampaignSender {
         : new DeskError('nothing-unknown', 'No message of this campaign has an unknown outcome.');
     }
     await this.host.record(open, [{ t: 'resend', at: new Date().toISOString(), rows }]);
-    return this.send(id, options);
+    return this.send(id, { ...options, service });
   }
 
   /** Pauses every run; resolves once all are recorded. */

@@ -43,6 +43,12 @@ export function correlationId(campaignId: string, row: number): string {
   return `${campaignId}.${row}`;
 }
 
+/** `<reference>-<the campaign's nonce>`: stable for a row's attempt, unique across data folders. */
+export function idempotencyKey(campaign: Campaign, reference: string): string {
+  const { keyNonce } = campaign.definition;
+  return keyNonce === '' ? reference : `${reference}-${keyNonce}`;
+}
+
 export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string): OutgoingMessage {
   const to = msisdn ?? campaign.msisdn(row);
   if (!to) throw new Error(`row ${row} has no number to send to`);
@@ -56,7 +62,7 @@ export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string
       linkid: l.linkid,
       validityMinutes: validityMinutes(l),
     })),
-    idempotencyKey: `${correlationId(campaign.id, row)}.${campaign.attemptOf(row)}`,
+    idempotencyKey: idempotencyKey(campaign, `${correlationId(campaign.id, row)}.${campaign.attemptOf(row)}`),
   };
 }
 
@@ -71,6 +77,8 @@ export function startSending(ctx: SendContext): SendRun {
   const stopping = new AbortController();
   let stop: Stop | null = null;
   let ambiguousInARow = 0;
+  /** Tries in a row, retries included, that went unanswered on an API with an Idempotency-Key. */
+  let lostInARow = 0;
   const pendingAnswers: Promise<void>[] = [];
   let answerFailure: unknown = null;
   const ready = campaign.readyRows();
@@ -132,25 +140,29 @@ export function startSending(ctx: SendContext): SendRun {
 
   async function deliver(rows: number[], messages: OutgoingMessage[]): Promise<void> {
     const firstTry = performance.now();
+    /** Why a try of this request went unanswered: from then on its messages may have been taken. */
+    let lost: string | null = null;
     for (let attempt = 0; ; attempt++) {
       const outcome = await ctx.client.send(messages, ctx.notifyUrl());
       if (outcome.kind === 'throttled') {
-        if (await waitOutThrottle(rows, outcome.retryAfterMs ?? backoffMs(attempt))) continue;
+        if (await waitOutThrottle(rows, outcome.retryAfterMs ?? backoffMs(attempt), lost)) continue;
         return;
       }
-      // A lost answer from an API with an Idempotency-Key: the same request again cannot send the message twice.
-      if (
-        outcome.kind === 'ambiguous' &&
-        ctx.client.idempotent &&
-        performance.now() - firstTry < settings.keyRetryMs &&
-        (await pause(retryPauseMs(attempt)))
-      )
-        continue;
+      if (outcome.kind === 'ambiguous') {
+        lost = outcome.reason;
+        // With an Idempotency-Key, the same request again cannot send the message twice.
+        if (ctx.client.idempotent && (await mayTryAgain(firstTry, attempt, rows.length))) continue;
+      } else lostInARow = 0;
       // Destinations answered 7020 inside a readable answer were not queued: they alone go again.
       const retry = outcome.kind === 'answered' ? throttledIndexes(outcome.results) : [];
       const answered = retry.length === 0 ? rows : rows.filter((_, i) => !retry.includes(i));
-      const answers = answerEvents(answered, withoutIndexes(outcome, retry));
-      if (outcome.kind === 'answered' || outcome.kind === 'ambiguous') {
+      // A refusal after a lost try says nothing of what that try did.
+      const settled =
+        lost !== null && (outcome.kind === 'unreachable' || outcome.kind === 'refused')
+          ? ({ kind: 'ambiguous', reason: lost } as const)
+          : withoutIndexes(outcome, retry);
+      const answers = answerEvents(answered, settled);
+      if (settled.kind === 'answered' || settled.kind === 'ambiguous') {
         // The worker moves on while the answers are written: the rows are already journaled as sent, so a
         // crash before this write leaves them unknown, never sent twice.
         pendingAnswers.push(
@@ -168,8 +180,19 @@ export function startSending(ctx: SendContext): SendRun {
       if (retry.length === 0) return;
       rows = retry.map((i) => rows[i] as number);
       messages = retry.map((i) => messages[i] as OutgoingMessage);
-      if (!(await waitOutThrottle(rows, backoffMs(attempt)))) return;
+      if (!(await waitOutThrottle(rows, backoffMs(attempt), lost))) return;
     }
+  }
+
+  /**
+   * Whether a request whose answer was lost goes again (same key): within the key's retry window, while the
+   * service answers something now and then, after a pause and the rows' tokens (a retry counts against the rate).
+   */
+  async function mayTryAgain(firstTry: number, attempt: number, count: number): Promise<boolean> {
+    lostInARow++;
+    if (lostInARow >= MAX_AMBIGUOUS_IN_A_ROW * settings.maxInFlight) return false;
+    if (performance.now() - firstTry >= settings.keyRetryMs) return false;
+    return (await pause(retryPauseMs(attempt))) && (await takeTokens(count));
   }
 
   /** Waits `ms`; false when sending stopped meanwhile. */
@@ -182,12 +205,19 @@ export function startSending(ctx: SendContext): SendRun {
     }
   }
 
-  /** Holds every request for `ms`, then takes the rows' tokens again; false (rows released) if sending stopped. */
-  async function waitOutThrottle(rows: number[], ms: number): Promise<boolean> {
+  /**
+   * Holds every request for `ms`, then takes the rows' tokens again; false if sending stopped meanwhile. A throttled
+   * request queued nothing, so its rows are released, safe to send after a resume, unless an earlier try of it went
+   * unanswered (`lost`): then they are unknown.
+   */
+  async function waitOutThrottle(rows: number[], ms: number, lost: string | null): Promise<boolean> {
     bucket.hold(ms);
     if (await takeTokens(rows.length)) return true;
-    // Nothing was queued (a throttled request queues nothing), so these rows are safe to send after a resume.
-    await ctx.record([{ t: 'released', at: now(), rows }]);
+    await ctx.record(
+      lost === null
+        ? [{ t: 'released', at: now(), rows }]
+        : answerEvents(rows, { kind: 'ambiguous', reason: lost }),
+    );
     return false;
   }
 

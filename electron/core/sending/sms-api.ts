@@ -13,8 +13,6 @@ import type { OutgoingMessage, PlatformClient, SendOutcome } from './platform-cl
  * official SDK sends `Bearer <JWT>`).
  */
 export const SMS_PATH = '/v1/sms/messages';
-/** `content` takes at most 4000 characters (the page recommends under about 450). */
-export const MAX_SMS_CONTENT = 4000;
 
 export interface SmsTarget {
   baseUrl: string;
@@ -84,10 +82,11 @@ export function readSmsAnswer(
 ): SendOutcome {
   const body = parseJson(text);
   const accepted = Accepted.safeParse(body);
-  if (status >= 200 && status < 300 && accepted.success) {
+  // The documented 202 is acceptance even without a readable messageId: the row is then settled by its reports.
+  if (status === 202 || (status >= 200 && status < 300 && accepted.success)) {
     return {
       kind: 'answered',
-      results: [{ code: QUEUED, description: 'Accepted', transid: accepted.data.messageId }],
+      results: [{ code: QUEUED, description: 'Accepted', transid: accepted.data?.messageId ?? null }],
     };
   }
   if (status === 409) {
@@ -103,7 +102,8 @@ export function readSmsAnswer(
     };
   }
   const refusal = Refusal.safeParse(body);
-  if (refusal.success) {
+  // A 5xx may have been taken whatever its body says: it goes again with the same key.
+  if (refusal.success && status < 500) {
     const { code, message } = refusal.data;
     const kind = classifyCode(code).kind;
     if (kind === 'throttled') return { kind: 'throttled', retryAfterMs: parseRetryAfter(retryAfter) };

@@ -4,7 +4,7 @@ import { DeskError } from '../errors';
 import type { ResolvedService } from '../services';
 import { QUEUED } from '../../../shared/platform-codes';
 import { clientFor } from './client-for';
-import { outgoingMessage, refusalMessage } from './send-campaign';
+import { idempotencyKey, outgoingMessage, refusalMessage } from './send-campaign';
 
 export function testCorrelationId(campaignId: string, test: number): string {
   return `${campaignId}.t${test}`;
@@ -23,9 +23,12 @@ export async function sendTestMessage(args: {
 }): Promise<Extract<JournalEvent, { t: 'test' }>> {
   const { campaign } = args.open;
   const test = campaign.testCount;
+  const ref = testCorrelationId(campaign.id, test);
+  // Its own key: the row's would make the platform take the row's real message later for a repeat of the test.
   const message = {
     ...outgoingMessage(campaign, args.row, args.msisdn),
-    ref: testCorrelationId(campaign.id, test),
+    ref,
+    idempotencyKey: idempotencyKey(campaign, ref),
   };
   const outcome = await clientFor(args.service, 15_000).send([message], args.notifyUrl);
   const base = { t: 'test', at: new Date().toISOString(), test, row: args.row, msisdn: args.msisdn } as const;

@@ -440,8 +440,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       sendJson(res, 404, { error: 'Not found' });
       return;
     }
-    // Messaging API v1 takes the key in `key` or `Authorization` (page "send-message-api-v1").
-    const key = req.headers['key'] ?? req.headers['authorization'];
+    // The service key goes in `key`; `Authorization` takes a JWT (page "send-message-api-v1"), and public client
+    // code shows the platform answering 7001 to a service key put there.
+    const key = req.headers['key'] ?? (req.headers['authorization'] === undefined ? undefined : '');
     if (typeof key !== 'string' || !keys.has(key) || faults.revokedKey) {
       req.resume();
       if (path === MO_HOOK_PATH) sendJson(res, 401, { error: 'Wrong key' });

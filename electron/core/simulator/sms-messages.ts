@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { characterCount, TEXT_LIMITS } from '../../../shared/text-limits';
 import type { DeliveryOutcome } from './dr-scheduler.js';
 
 /** Send SMS API refusals as page "send-sms-api-v1" prints them: `{code, message}` with an HTTP status. */
@@ -14,8 +15,6 @@ export const SMS_ERRORS = {
   throttled: { status: 429, code: '7020', message: 'You have reached maximum transaction limit' },
 } as const;
 export type SmsError = (typeof SMS_ERRORS)[keyof typeof SMS_ERRORS];
-
-export const MAX_SMS_CONTENT = 4000;
 
 const SmsRequest = z.looseObject({
   from: z.string().min(1),
@@ -38,7 +37,7 @@ export function checkSmsRequest(
   if (!['text', 'unicode', undefined].includes(request.contentType))
     return { ok: false, error: SMS_ERRORS.invalidContentType };
   if (!/^\+\d{6,15}$/.test(request.to)) return { ok: false, error: SMS_ERRORS.invalidTo };
-  if (Array.from(request.content).length > MAX_SMS_CONTENT) return { ok: false, error: SMS_ERRORS.tooLong };
+  if (characterCount(request.content) > TEXT_LIMITS.sms.max) return { ok: false, error: SMS_ERRORS.tooLong };
   return { ok: true, request };
 }
 
