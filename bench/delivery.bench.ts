@@ -31,6 +31,7 @@ const def: CampaignDefinition = {
   senderId: 'SHOP',
   serviceId: 'sandbox',
   smartlinks: [],
+  requestOptions: {},
 };
 const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def);
 const campaign = new Campaign(def, table, checks);

@@ -36,6 +36,7 @@ if (mode === 'baseline') {
     senderId: 'SHOP',
     serviceId: 'sandbox',
     smartlinks: [],
+    requestOptions: {},
   };
   const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def, {
     onProgress: progress,

@@ -50,6 +50,7 @@ export async function previewCommand(args: string[]): Promise<number> {
     senderId: 'preview',
     serviceId: 'sandbox',
     smartlinks: values.smartlink.map(parseSmartlink),
+    requestOptions: {},
   };
   const suppression = await SuppressionList.open(
     join(resolveDataDir(values['data-dir']), 'suppression.ndjson'),

@@ -2,6 +2,7 @@ import type {
   SendApi,
   CampaignState,
   CampaignView,
+  RequestOptions,
   RowPatch,
   RowView,
   SkipReason,
@@ -23,6 +24,7 @@ import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
 import type { JournalEvent } from './journal-events';
+import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
 
 /** The states from which a campaign can be sent (or resumed): what stands in its way is shown. */
 export const SENDABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'paused', 'stopped'];
@@ -103,6 +105,7 @@ export class Campaign {
   /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
   private readonly lateOptOuts = new Set<number>();
   private compiled: CompiledTemplate;
+  private options: CompiledRequestOptions;
   private linksUsed: readonly Smartlink[] | null = null;
   /** Every delivery report of every row. */
   readonly history: DeliveryHistory;
@@ -115,6 +118,7 @@ export class Campaign {
     private checks: Checks,
   ) {
     this.compiled = compileTemplate(def.template, def.columns);
+    this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.status = this.initialStatuses();
     this.history = new DeliveryHistory(table.size);
   }
@@ -167,6 +171,7 @@ export class Campaign {
     this.lateOptOuts.clear();
     this.linksUsed = null;
     this.compiled = compileTemplate(def.template, def.columns);
+    this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.status = this.initialStatuses();
   }
 
@@ -186,6 +191,11 @@ export class Campaign {
   /** The exact text sent to a row. */
   message(row: number): string {
     return renderMessage(this.compiled, this.table.values(row)).text;
+  }
+
+  /** The request options sent with a row's message. */
+  requestOptions(row: number): RequestOptions {
+    return this.options.render(this.table.values(row));
   }
 
   /** GSM-7, or UCS-2 when one character of the row's message is outside it. */
@@ -214,6 +224,9 @@ export class Campaign {
     if (links.length > 0) {
       return `The message uses ${links.map((id) => `{{link_${id}}}`).join(', ')}, but no such smartlink is set up for this campaign.`;
     }
+    const [parameter] = this.options.unknown;
+    if (parameter)
+      return describeUnknownPlaceholders(parameter.names, `The template parameter "${parameter.parameter}"`);
     if (this.def.senderId === '') return 'Enter the sender ID.';
     if (!this.status.includes(STATUS_INDEX.get('ready') as number)) return 'No row is ready to send.';
     return null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Smartlink } from '../../../shared/api';
+import { RequestOptions, Smartlink } from '../../../shared/api';
 
 export const CampaignDefinition = z.object({
   id: z.string(),
@@ -13,5 +13,7 @@ export const CampaignDefinition = z.object({
   senderId: z.string(),
   serviceId: z.string(),
   smartlinks: z.array(Smartlink).default([]),
+  /** Absent in definitions saved before request options existed: none set. */
+  requestOptions: RequestOptions.default({}),
 });
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;

@@ -6,6 +6,7 @@ import type { ResolvedService } from '../services';
 import { clientFor } from './client-for';
 import { ProgressMeter, type SendProgress } from './progress-meter';
 import { startSending, type SendRun } from './send-campaign';
+import { sendProblem } from './send-problem';
 import { SendLock } from './send-lock';
 import { MAX_BATCH, sendSettings, type SendTuning } from './send-settings';
 
@@ -72,11 +73,8 @@ export class CampaignSender {
     if (campaign.state === 'completed' && problem !== null)
       throw new DeskError('campaign-started', 'This campaign has already been sent.');
     if (problem) throw new DeskError('campaign-not-ready', problem);
-    if (service.view.api === 'sms' && campaign.smartlinksUsed.length > 0)
-      throw new DeskError(
-        'campaign-not-ready',
-        `The message uses smartlinks (${campaign.smartlinksUsed.map((l) => `{{link_${l.linkid}}}`).join(', ')}), which only Messaging API v1 sends; "${service.view.name}" uses the Send SMS API. Remove them, or send through a Messaging API v1 service.`,
-      );
+    const unsendable = sendProblem(campaign, service.view);
+    if (unsendable) throw new DeskError('campaign-not-ready', unsendable);
     const lock = await SendLock.acquire(this.locksDir, id);
     let started = false;
     try {

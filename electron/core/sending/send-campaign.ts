@@ -56,6 +56,7 @@ export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string
       linkid: l.linkid,
       validityMinutes: validityMinutes(l),
     })),
+    options: campaign.requestOptions(row),
     idempotencyKey: `${correlationId(campaign.id, row)}.${campaign.attemptOf(row)}`,
   };
 }
