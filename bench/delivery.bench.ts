@@ -33,6 +33,7 @@ const def: CampaignDefinition = {
   serviceId: 'sandbox',
   smartlinks: [],
   keyNonce: '',
+  requestOptions: {},
 };
 const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def);
 const campaign = new Campaign(def, table, checks, TEXT_LIMITS.messaging);

@@ -37,6 +37,7 @@ if (mode === 'baseline') {
     serviceId: 'sandbox',
     smartlinks: [],
     keyNonce: '',
+    requestOptions: {},
   };
   const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def, {
     onProgress: progress,

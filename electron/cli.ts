@@ -10,7 +10,8 @@ import { DeskError } from './core/errors';
 const USAGE = `Usage:
   campaign-desk send <recipients.csv> --text <template> --sender <id>
         [--campaign-id ID] [--phone-column C] [--country CC] [--smartlink ID:VALIDITY]...
-        [--api-url URL] [--api messaging|sms] [--without-plus] [--notify-url URL]
+        [--expiry DATE-TIME] [--priority 1|2|3] [--template ID [--template-param NAME=VALUE]...]
+        [--dlt-template ID] [--api-url URL] [--api messaging|sms] [--without-plus] [--notify-url URL]
         [--rate N] [--batch N] [--wait SECONDS] [--report FILE] [--data-dir DIR] [--json]
   campaign-desk preview <recipients.csv> --text <template> [--country CC] [--phone-column C]
         [--smartlink ID:VALIDITY]... [--api messaging|sms] [--data-dir DIR] [--json]
@@ -28,6 +29,14 @@ send      Sends one message per row of the CSV. Without --api-url it goes to the
           without the plus, for accounts that need that.
           --smartlink ID:VALIDITY sets up {{link_ID}} with its validity and a unit: m (minutes),
           h (hours) or d (days), e.g. 5:30d.
+          Request options, sent with every message:
+          --expiry: after it (ISO 8601 with its zone, e.g. 2030-01-31T18:00:00Z; sent in UTC)
+          the platform no longer tries to deliver. --priority 1 (low), 2 (medium) or 3 (high):
+          Messaging API v1 only, not sent through the Send SMS API, which documents none.
+          --template ID names a platform template, --template-param NAME=VALUE gives one of its
+          parameters; VALUE may hold $(column) placeholders. Messaging API v1 only: the Send SMS
+          API documents no field for a template ID, so such a campaign is refused there.
+          --dlt-template ID: India's DLT template ID.
           --phone-column takes a column name or its 1-based position (default: detected).
           --notify-url is the public URL that forwards to this machine's receiver (a tunnel).
           Waits up to --wait seconds (default 30) for final delivery reports (then, on the Send SMS

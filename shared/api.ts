@@ -1,6 +1,7 @@
 /** The one contract between the renderer and the core: every call and every pushed event. */
 import { z } from 'zod';
 import type { EVENT_NAMES } from './event-names';
+import { PRIORITIES } from './request-options';
 import { MAX_VALIDITY_MINUTES, VALIDITY_UNITS, validityMinutes } from './smartlinks';
 import { ROW_STATUSES } from './status';
 
@@ -145,6 +146,46 @@ export const Smartlink = z
   });
 export type Smartlink = z.infer<typeof Smartlink>;
 
+const PARAMETER_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** What goes with every message besides its text; an option left out is not sent at all. */
+export const RequestOptions = z.object({
+  /** After it the platform no longer tries to deliver; kept in UTC, as both APIs read it. */
+  expiry: z.iso
+    .datetime({
+      offset: true,
+      error: 'The expiry is a date and time with its zone, such as 2030-01-31T18:00:00Z.',
+    })
+    .transform((at) => new Date(at).toISOString())
+    .optional(),
+  /** Messaging API v1 only: the Send SMS API documents no priority. */
+  priority: z.literal(PRIORITIES, { error: 'The priority is 1 (low), 2 (medium) or 3 (high).' }).optional(),
+  /** A template set up on the platform; parameter values may hold `$(column)` placeholders, filled in per row. */
+  template: z
+    .object({
+      id: z
+        .string()
+        .trim()
+        .regex(/^\S{1,100}$/, 'A template ID is 1 to 100 characters without spaces.'),
+      parameters: z
+        .record(z.string(), z.string().max(1000, 'A template parameter value is at most 1000 characters.'))
+        .refine(
+          (p) => Object.keys(p).every((name) => PARAMETER_NAME.test(name)),
+          'A template parameter name is 1 to 100 letters, digits, _, - or .',
+        )
+        .refine((p) => Object.keys(p).length <= 50, 'A template takes at most 50 parameters.')
+        .default({}),
+    })
+    .optional(),
+  /** India's DLT template id: the number the DLT portal gave the approved template. */
+  dltTemplateId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,30}$/, 'A DLT template ID is the number the DLT portal gave the template (digits only).')
+    .optional(),
+});
+export type RequestOptions = z.output<typeof RequestOptions>;
+
 export const CampaignState = z.enum([
   'draft',
   'scheduled',
@@ -183,6 +224,7 @@ export const CampaignView = z.object({
   senderId: z.string(),
   serviceId: Id,
   smartlinks: z.array(Smartlink),
+  requestOptions: RequestOptions,
   state: CampaignState,
   /** Why the campaign cannot be sent as it stands (bad template, no phone column, …); null when it can. */
   problem: z.string().nullable(),
@@ -272,6 +314,8 @@ export const CampaignPatch = z.object({
   senderId: z.string().trim().max(20).optional(),
   serviceId: Id.optional(),
   smartlinks: z.array(Smartlink).max(50).optional(),
+  /** Replaces every request option at once: one left out is cleared. */
+  requestOptions: RequestOptions.optional(),
 });
 
 /** One delivery report as recorded for a row. */
@@ -336,6 +380,19 @@ export const Dashboard = z.object({
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 
+/** The HTTP request that sending would make for one row, its key masked: the key never leaves the core. */
+export const RequestPreview = z.object({
+  api: SendApi,
+  method: z.literal('POST'),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+  /** The JSON body; for Messaging API v1 one request carries many rows, each an entry like this row's. */
+  body: z.json(),
+  /** Why this request would not go out as it stands (an expiry that has passed, …); null when it would. */
+  problem: z.string().nullable(),
+});
+export type RequestPreview = z.infer<typeof RequestPreview>;
+
 const OptOutKeyword = z
   .string()
   .trim()
@@ -386,6 +443,8 @@ export const calls = {
     z.object({ id: Id, after: z.number().int().min(-1) }),
     z.object({ index: z.number().nullable() }),
   ),
+  /** The request for row `row`, built by the functions that send it. */
+  'campaigns.requestPreview': call(z.object({ id: Id, row: z.number().int().min(0) }), RequestPreview),
   'campaigns.exportSkipped': call(byId, z.object({ fileName: z.string(), csv: z.string() })),
   'suppression.list': call(
     z.object({

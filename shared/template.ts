@@ -78,9 +78,10 @@ export function renderMessage(
   return { text, emptyPlaceholders };
 }
 
-export function describeUnknownPlaceholders(unknown: readonly string[]): string {
+/** `subject`: what holds the placeholders, "The message" unless told. */
+export function describeUnknownPlaceholders(unknown: readonly string[], subject = 'The message'): string {
   const names = unknown.map((n) => `$(${n})`).join(', ');
-  return `The message uses ${names}, which ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of the recipient file.`;
+  return `${subject} uses ${names}, which ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of the recipient file.`;
 }
 
 /** The placeholder that refers to `column`, or null when its name cannot be written as one (e.g. holds `|`). */

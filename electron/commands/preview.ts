@@ -56,6 +56,7 @@ export async function previewCommand(args: string[]): Promise<number> {
     serviceId: 'sandbox',
     smartlinks: values.smartlink.map(parseSmartlink),
     keyNonce: '',
+    requestOptions: {},
   };
   const suppression = await SuppressionList.open(
     join(resolveDataDir(values['data-dir']), 'suppression.ndjson'),

@@ -11,6 +11,7 @@ import {
   UsageError,
 } from './args';
 import { externalService } from './external-service';
+import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 
 const CAMPAIGN_ID = /^[a-z0-9-]{1,64}$/;
@@ -29,6 +30,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       api: { type: 'string' },
       'without-plus': { type: 'boolean', default: false },
       smartlink: { type: 'string', multiple: true, default: [] },
+      ...REQUEST_OPTION_FLAGS,
       'notify-url': { type: 'string' },
       rate: { type: 'string' },
       batch: { type: 'string' },
@@ -59,6 +61,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       })
     : undefined;
   const smartlinks = values.smartlink.map(parseSmartlink);
+  const requestOptions = requestOptionsFromFlags(values);
   const reportPath = values.report ?? `${basename(file, extname(file))}-report.csv`;
   const csv = await readRecipientFile(file);
 
@@ -86,6 +89,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       template: values.text,
       senderId: values.sender,
       smartlinks,
+      requestOptions,
     });
     const ready = campaign.counts.ready ?? 0;
     const skipped = campaign.counts.skipped ?? 0;
@@ -98,6 +102,8 @@ export async function sendCommand(args: string[]): Promise<number> {
     });
     const warning = service ? desk.receiverWarning(service.view) : campaign.receiverWarning;
     if (warning) process.stderr.write(`Warning: ${warning}\n`);
+    if (requestOptions.priority !== undefined && service?.view.api === 'sms')
+      process.stderr.write('Warning: --priority is not sent: the Send SMS API documents no priority.\n');
     await desk.send(campaign.id, { service, rate, batchSize });
     const ended = await followRun(desk, campaign.id, out);
     const settled =

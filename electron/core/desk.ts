@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CampaignPatch, CampaignView, RowFilter, RowPatch, ServiceView } from '../../shared/api';
 import { TEXT_LIMITS, type TextLimit } from '../../shared/text-limits';
+import { expiryPassed } from '../../shared/request-options';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignChecker } from './campaigns/checks';
@@ -29,6 +30,8 @@ import type { Vault } from './secrets/vault';
 import { CampaignSchedules } from './sending/campaign-schedules';
 import { CampaignSender, type SendOptions } from './sending/campaign-sender';
 import { checkKey } from './sending/key-check';
+import { previewRequest } from './sending/request-preview';
+import { sendProblem } from './sending/send-problem';
 import { sendTestMessage } from './sending/test-send';
 import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry, type ResolvedService } from './services';
 import { lookUpOpenRows } from './sending/status-lookup';
@@ -266,6 +269,7 @@ export class Desk {
         serviceId: SANDBOX_ID,
         smartlinks: [],
         keyNonce: randomBytes(6).toString('hex'),
+        requestOptions: {},
       };
       const checker = new CampaignChecker(table, this.suppression);
       const checks = await checker.check(def, {
@@ -309,6 +313,9 @@ export class Desk {
       throw new DeskError('invalid-column', 'That phone column does not exist in the file.');
     }
     if (patch.serviceId !== undefined) this.services.get(patch.serviceId);
+    const expiry = patch.requestOptions?.expiry;
+    if (expiry !== undefined && expiryPassed(expiry))
+      throw new DeskError('expiry-passed', `The expiry (${expiry}, UTC) has passed; choose a later one.`);
     const def = { ...campaign.definition, ...patch };
     loaded.rechecking?.abort();
     const abort = new AbortController();
@@ -446,6 +453,8 @@ export class Desk {
     const to = new PhoneNormalizer(campaign.definition.defaultCountry).normalize(msisdn);
     if (!to) throw new DeskError('invalid-number', `"${msisdn}" is not a valid phone number.`);
     const service = this.services.resolve(campaign.definition.serviceId);
+    const unsendable = sendProblem(campaign, service.view);
+    if (unsendable) throw new DeskError('campaign-not-ready', unsendable);
     const notifyUrl = this.notifyUrl(service.view.id);
     const event = await sendTestMessage({ open, row, msisdn: to, service, notifyUrl });
     await this.record(open, [event]);
@@ -844,6 +853,12 @@ export class Desk {
       'campaigns.nextProblem': async ({ id, after }) => ({
         index: (await this.campaign(id)).query.nextProblem(after),
       }),
+      'campaigns.requestPreview': async ({ id, row }) => {
+        const { campaign } = await this.campaign(id);
+        if (row >= campaign.size) throw new DeskError('invalid-row', 'That row does not exist.');
+        const service = this.services.get(campaign.definition.serviceId);
+        return previewRequest(campaign, row, service, this.notifyUrl(service.id));
+      },
       'campaigns.exportSkipped': async ({ id }) => {
         const { campaign } = await this.campaign(id);
         return { fileName: `${campaign.definition.name}-skipped.csv`, csv: buildSkippedCsv(campaign) };

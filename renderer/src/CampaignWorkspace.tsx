@@ -9,6 +9,7 @@ import { useRow } from './hooks/useRows';
 import { PhonePreview } from './PhonePreview';
 import { RecipientSettings } from './RecipientSettings';
 import { RecipientsTable } from './RecipientsTable';
+import { RequestPreview } from './RequestPreview';
 import { RowDetailsDialog } from './RowDetailsDialog';
 import { SendPanel } from './SendPanel';
 
@@ -40,6 +41,18 @@ export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }
   const locked = campaign.state !== 'draft';
   const sent = campaign.startedAt !== null;
   const [detailsRow, setDetailsRow] = useState<number | null>(null);
+  const service = services.find((s) => s.id === campaign.serviceId);
+  // What the request is made of, as saved: the preview is fetched again when any of it changes.
+  const requestVersion = JSON.stringify([
+    campaign.phoneColumn,
+    campaign.defaultCountry,
+    campaign.template,
+    campaign.senderId,
+    campaign.smartlinks,
+    campaign.requestOptions,
+    service,
+    revision,
+  ]);
 
   return (
     <div className="workspace">
@@ -84,6 +97,7 @@ export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }
             row={selectedRow}
             phoneColumn={campaign.phoneColumn}
           />
+          <RequestPreview campaignId={campaign.id} row={selected} version={requestVersion} />
           <SendPanel
             campaign={campaign}
             row={selected}

@@ -8,6 +8,7 @@ import { Field } from './Field';
 import { formatMoney, plural } from './format';
 import type { Draft } from './hooks/useCampaignEditor';
 import type { MessagePreview } from './hooks/useMessagePreview';
+import { RequestOptionsEditor } from './RequestOptionsEditor';
 import { SmartlinksEditor } from './SmartlinksEditor';
 
 interface Props {
@@ -35,7 +36,7 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
     });
   }
 
-  const serviceKnown = services.some((s) => s.id === draft.serviceId);
+  const service = services.find((s) => s.id === draft.serviceId);
 
   return (
     <fieldset className="card" disabled={locked}>
@@ -136,7 +137,7 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
               value={draft.serviceId}
               onChange={(e) => edit({ serviceId: e.target.value })}
             >
-              {!serviceKnown && <option value={draft.serviceId}>(a removed service)</option>}
+              {!service && <option value={draft.serviceId}>(a removed service)</option>}
               {services.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -146,6 +147,11 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
           )}
         </Field>
       </div>
+      <RequestOptionsEditor
+        options={draft.requestOptions}
+        onChange={(requestOptions) => edit({ requestOptions })}
+        service={service}
+      />
       <p className="totals" data-testid="totals">
         Whole campaign: {plural(campaign.totalSegments, 'segment')} · estimated cost{' '}
         {formatMoney(campaign.estimatedCost)}

@@ -370,3 +370,91 @@ describe.concurrent('campaign-desk send', () => {
     ]);
   });
 });
+
+// Run after the block above, not alongside it, so that their processes do not slow its tests past their timeout.
+describe('campaign-desk send: request options', () => {
+  it('sends the request options given by --expiry, --priority, --template, --template-param and --dlt-template', async () => {
+    const sim = await externalSimulator();
+    const home = dir('request-options');
+    const run = await cli(
+      ['send', FIXTURE, '--text', 'Hi $(name)', '--sender', 'ACME', '--api-url', sim.url]
+        .concat([
+          '--expiry',
+          '2099-01-31T23:30:00+05:30',
+          '--priority',
+          '3',
+          '--dlt-template',
+          '1107160000000000000',
+        ])
+        .concat([
+          '--template',
+          'order-ready',
+          '--template-param',
+          'name=$(name)',
+          '--template-param',
+          'shop=A=B',
+        ])
+        .concat(['--data-dir', home, '--report', join(home, 'r.csv'), '--wait', '10']),
+      { CAMPAIGN_DESK_KEY: KEY },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(sim.accepted.map((m) => m.options)).toEqual(
+      ['Ann', 'Bob'].map((name) => ({
+        expiry: '2099-01-31T18:00:00.000Z',
+        priority: '3',
+        template: 'order-ready',
+        parameters: { name, shop: 'A=B' },
+        dltTemplateId: '1107160000000000000',
+      })),
+    );
+  });
+
+  it('warns that --priority is not sent through the Send SMS API, and refuses --template there', async () => {
+    const sim = await externalSimulator();
+    const home = dir('request-options-sms');
+    const base = ['send', FIXTURE, '--text', 'Hi $(name)', '--sender', 'ACME', '--api-url', sim.url].concat([
+      '--api',
+      'sms',
+      '--data-dir',
+      home,
+      '--wait',
+      '10',
+    ]);
+    const priority = await cli(base.concat(['--priority', '2', '--report', join(home, 'p.csv')]), {
+      CAMPAIGN_DESK_KEY: KEY,
+    });
+    expect(priority.code, priority.stderr).toBe(0);
+    expect(priority.stderr).toContain(
+      'Warning: --priority is not sent: the Send SMS API documents no priority.',
+    );
+    expect(sim.accepted.map((m) => m.options)).toEqual([{}, {}]);
+    const template = await cli(base.concat(['--template', 'order-ready', '--report', join(home, 't.csv')]), {
+      CAMPAIGN_DESK_KEY: KEY,
+    });
+    expect(template.code).toBe(1);
+    expect(template.stderr).toContain('names no field for a template ID');
+    expect(sim.accepted).toHaveLength(2);
+  });
+
+  it('exits 2 with what is expected for a bad request option', async () => {
+    const home = dir('bad-request-options');
+    const cases: [string[], string][] = [
+      [['--priority', 'high'], '--priority takes 1 (low), 2 (medium) or 3 (high), not "high".'],
+      [
+        ['--template-param', 'name=x'],
+        '--template-param needs --template ID: it gives a parameter of that template.',
+      ],
+    ];
+    const runs = await Promise.all(
+      cases.map(([flags]) =>
+        cli(['send', FIXTURE, '--text', 'Hi', '--sender', 'A', ...flags, '--data-dir', home]),
+      ),
+    );
+    runs.forEach((run, i) => {
+      expect(run.code).toBe(2);
+      expect(run.stderr.split('\n')[0]).toBe(cases[i]?.[1]);
+      expect(run.stderr).toContain('Usage:');
+      expect(run.stdout).toBe('');
+    });
+  });
+});

@@ -2,6 +2,7 @@ import type {
   SendApi,
   CampaignState,
   CampaignView,
+  RequestOptions,
   RowPatch,
   RowView,
   SkipReason,
@@ -25,6 +26,7 @@ import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
 import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
+import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
 
 /** The states from which a campaign can be sent (or resumed): what stands in its way is shown. */
 export const SENDABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'paused', 'stopped'];
@@ -108,6 +110,7 @@ export class Campaign {
   /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
   private readonly lateOptOuts = new Set<number>();
   private compiled: CompiledTemplate;
+  private options: CompiledRequestOptions;
   private linksUsed: readonly Smartlink[] | null = null;
   /** Every delivery report of every row. */
   readonly history: DeliveryHistory;
@@ -122,6 +125,7 @@ export class Campaign {
     private limit: TextLimit,
   ) {
     this.compiled = compileTemplate(def.template, def.columns);
+    this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.status = this.initialStatuses();
     this.history = new DeliveryHistory(table.size);
   }
@@ -174,6 +178,7 @@ export class Campaign {
     this.lateOptOuts.clear();
     this.linksUsed = null;
     this.compiled = compileTemplate(def.template, def.columns);
+    this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.status = this.initialStatuses();
   }
 
@@ -208,6 +213,11 @@ export class Campaign {
     return renderMessage(this.compiled, this.table.values(row)).text;
   }
 
+  /** The request options sent with a row's message. */
+  requestOptions(row: number): RequestOptions {
+    return this.options.render(this.table.values(row));
+  }
+
   /** GSM-7, or UCS-2 when one character of the row's message is outside it. */
   encodingOf(row: number): Encoding {
     return encodingOf(this.checks.messages, row);
@@ -240,6 +250,9 @@ export class Campaign {
         this.smartlinksUsed.map((l) => l.linkid),
         "this campaign's service",
       );
+    const [parameter] = this.options.unknown;
+    if (parameter)
+      return describeUnknownPlaceholders(parameter.names, `The template parameter "${parameter.parameter}"`);
     if (this.def.senderId === '') return 'Enter the sender ID.';
     if (!this.status.includes(STATUS_INDEX.get('ready') as number)) return NO_READY_ROW;
     return this.tooLongProblem();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Smartlink } from '../../../shared/api';
+import { RequestOptions, Smartlink } from '../../../shared/api';
 
 export const CampaignDefinition = z.object({
   id: z.string(),
@@ -19,5 +19,7 @@ export const CampaignDefinition = z.object({
    * Empty for campaigns made before it existed.
    */
   keyNonce: z.string().default(''),
+  /** Absent in definitions saved before request options existed: none set. */
+  requestOptions: RequestOptions.default({}),
 });
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;

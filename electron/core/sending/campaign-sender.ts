@@ -7,6 +7,7 @@ import type { ResolvedService } from '../services';
 import { clientFor } from './client-for';
 import { ProgressMeter, type SendProgress } from './progress-meter';
 import { startSending, type SendRun } from './send-campaign';
+import { sendProblem } from './send-problem';
 import { SendLock } from './send-lock';
 import { MAX_BATCH, sendSettings, type SendTuning } from './send-settings';
 
@@ -74,7 +75,7 @@ export class CampaignSender {
     let started = false;
     try {
       const retried = await this.retryWithSameKey(open, service);
-      const problem = campaign.problem();
+      const problem = campaign.problem() ?? sendProblem(campaign, service.view);
       if (problem !== null) {
         // Back to unknown: they were made ready for this run only.
         if (retried.length > 0)

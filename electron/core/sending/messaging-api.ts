@@ -2,7 +2,13 @@ import { request } from 'undici';
 import { z } from 'zod';
 import { classifyCode } from '../../../shared/platform-codes';
 import { httpFailure, parseJson, parseRetryAfter, unreadableAnswer } from './http-failure';
-import type { DestinationResult, OutgoingMessage, PlatformClient, SendOutcome } from './platform-client';
+import type {
+  DestinationResult,
+  OutgoingMessage,
+  PlatformClient,
+  PlatformRequest,
+  SendOutcome,
+} from './platform-client';
 
 /** Messaging API v1 (page "send-message-api-v1"): batches of up to 1000 destinations, key in the `key` header. */
 export const MESSAGING_PATH = '/resources/v1/messaging';
@@ -20,12 +26,22 @@ export function messagingUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}${MESSAGING_PATH}`;
 }
 
-/** The message object for one destination; the text's encoding decides `type` ("4" Unicode, "1" GSM-7 text). */
+/**
+ * The message object for one destination; the text's encoding decides `type` ("4" Unicode, "1" GSM-7 text). The
+ * request options go where docs.imiconnect.com "sms" (Messaging API v1) puts them, each only when set.
+ */
 export function toMessageObject(m: OutgoingMessage, notifyUrl: string, numbersWithPlus: boolean) {
+  const { expiry, priority, template, dltTemplateId } = m.options;
   return {
     deliverychannel: 'sms',
     channels: {
-      sms: { text: m.text, senderid: m.senderid, type: m.encoding === 'UCS-2' ? '4' : '1' },
+      sms: {
+        text: m.text,
+        senderid: m.senderid,
+        type: m.encoding === 'UCS-2' ? '4' : '1',
+        // Unverified: the 6.20 pages name `extras.dlt_templateid`, but no documented sample shows it in a request.
+        ...(dltTemplateId !== undefined && { extras: { dlt_templateid: dltTemplateId } }),
+      },
       ...(m.smartlinks.length > 0 && {
         smartlinks: m.smartlinks.map((l) => ({
           linkid: /^\d+$/.test(l.linkid) ? Number(l.linkid) : l.linkid,
@@ -38,6 +54,34 @@ export function toMessageObject(m: OutgoingMessage, notifyUrl: string, numbersWi
     ],
     callbackData: m.ref,
     notifyurl: notifyUrl,
+    ...(expiry !== undefined && { expiry }),
+    // A string on the page, as `type` is.
+    ...(priority !== undefined && { priority: String(priority) }),
+    ...(template !== undefined && {
+      message: {
+        template: template.id,
+        ...(Object.keys(template.parameters).length > 0 && { parameters: template.parameters }),
+      },
+    }),
+  };
+}
+
+/** The service key goes in `key` (`Authorization` takes a JWT, page "send-message-api-v1"). */
+function messagingHeaders(key: string): Record<string, string> {
+  return { key, 'content-type': 'application/json' };
+}
+
+/** The request that sends `messages`, one message object each. */
+export function messagingRequest(
+  target: MessagingTarget,
+  messages: readonly OutgoingMessage[],
+  notifyUrl: string,
+): PlatformRequest {
+  return {
+    method: 'POST',
+    url: messagingUrl(target.baseUrl),
+    headers: messagingHeaders(target.key),
+    body: messages.map((m) => toMessageObject(m, notifyUrl, target.numbersWithPlus)),
   };
 }
 
@@ -47,8 +91,7 @@ export function postMessages(
   notifyUrl: string,
   timeoutMs = 30_000,
 ): Promise<SendOutcome> {
-  const body = messages.map((m) => toMessageObject(m, notifyUrl, target.numbersWithPlus));
-  return postMessagingBody(target, body, messages, timeoutMs);
+  return postMessagingBody(target, messagingRequest(target, messages, notifyUrl).body, messages, timeoutMs);
 }
 
 /** POSTs `body` with the service key and reads the answer as one for `messages`. */
@@ -61,7 +104,7 @@ export async function postMessagingBody(
   try {
     const res = await request(messagingUrl(target.baseUrl), {
       method: 'POST',
-      headers: { key: target.key, 'content-type': 'application/json' },
+      headers: messagingHeaders(target.key),
       body: JSON.stringify(body),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -157,10 +200,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-export function messagingClient(target: MessagingTarget, timeoutMs: number): PlatformClient {
+export function messagingClient(target: MessagingTarget, timeoutMs?: number): PlatformClient {
   return {
     perRequest: MAX_DESTINATIONS,
     idempotent: false,
+    request: (messages, notifyUrl) => messagingRequest(target, messages, notifyUrl),
     send: (messages, notifyUrl) => postMessages(target, messages, notifyUrl, timeoutMs),
   };
 }

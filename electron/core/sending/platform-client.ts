@@ -1,3 +1,4 @@
+import type { RequestOptions } from '../../../shared/api';
 import type { Encoding } from '../../../shared/segments';
 import type { HttpFailure } from './http-failure';
 
@@ -15,6 +16,8 @@ export interface OutgoingMessage {
   senderid: string;
   /** Every smartlink the text uses, as `{{link_<id>}}`, with its validity in minutes. */
   smartlinks: readonly { linkid: string; validityMinutes: number }[];
+  /** The campaign's request options, template parameters filled in for the row; each API maps those it takes. */
+  options: RequestOptions;
   /**
    * Stable per row and attempt (`<campaign>.<row>.<attempt>`), reused on every retry of that attempt: an API that
    * takes one (the Send SMS API) sends a repeat of it no second time.
@@ -41,11 +44,21 @@ export type SendOutcome =
   | { kind: 'refused'; scope: 'service' | 'request' | 'other'; code: string | null; description: string }
   | HttpFailure;
 
+/** An HTTP request to a send API, as it goes out. */
+export interface PlatformRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
 /** A send API as the engine uses it. */
 export interface PlatformClient {
   /** How many messages one request may carry. */
   readonly perRequest: number;
   /** A request whose answer was lost may be sent again as it was: the service will not send it twice. */
   readonly idempotent: boolean;
+  /** The request `send` makes for these messages. */
+  request(messages: readonly OutgoingMessage[], notifyUrl: string): PlatformRequest;
   send(messages: readonly OutgoingMessage[], notifyUrl: string): Promise<SendOutcome>;
 }

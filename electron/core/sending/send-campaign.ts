@@ -62,6 +62,7 @@ export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string
       linkid: l.linkid,
       validityMinutes: validityMinutes(l),
     })),
+    options: campaign.requestOptions(row),
     idempotencyKey: idempotencyKey(campaign, `${correlationId(campaign.id, row)}.${campaign.attemptOf(row)}`),
   };
 }

@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { z } from 'zod';
 import { classifyCode, QUEUED } from '../../../shared/platform-codes';
 import { httpFailure, parseJson, parseRetryAfter, unreadableAnswer } from './http-failure';
-import type { OutgoingMessage, PlatformClient, SendOutcome } from './platform-client';
+import type { OutgoingMessage, PlatformClient, PlatformRequest, SendOutcome } from './platform-client';
 
 /**
  * The Send SMS API v1 (page "send-sms-api-v1"): one message a request, retried safely with an `Idempotency-Key`,
@@ -24,8 +24,15 @@ export function smsUrl(baseUrl: string, messageId?: string): string {
   return messageId === undefined ? base : `${base}/${encodeURIComponent(messageId)}`;
 }
 
-/** The request body for one message; `to` in E.164 with its plus, `from` the sender id as given. */
+/**
+ * The request body for one message; `to` in E.164 with its plus, `from` the sender id as given. Of the request
+ * options the page documents `expireAt` and `dltTemplateId`. It documents no priority, so none is sent. Nor does it
+ * name a field for a platform template's id: `content` is mandatory "if template is not provided", `substitutions`
+ * fills "dynamic fields in an SMS template", and `contentType` takes only 'text' and 'unicode'. Rather than guess a
+ * field, a campaign with a template is refused on this API before anything is sent (see send-problem.ts).
+ */
 export function toSmsRequest(m: OutgoingMessage, callbackUrl: string) {
+  const { expiry, dltTemplateId } = m.options;
   return {
     from: m.senderid,
     to: m.msisdn,
@@ -34,6 +41,26 @@ export function toSmsRequest(m: OutgoingMessage, callbackUrl: string) {
     correlationId: m.ref,
     callbackData: m.ref,
     callbackUrl,
+    ...(expiry !== undefined && { expireAt: expiry }),
+    ...(dltTemplateId !== undefined && { dltTemplateId }),
+  };
+}
+
+/** The request that sends one message, with its Idempotency-Key. */
+export function smsRequest(
+  target: SmsTarget,
+  message: OutgoingMessage,
+  callbackUrl: string,
+): PlatformRequest {
+  return {
+    method: 'POST',
+    url: smsUrl(target.baseUrl),
+    headers: {
+      authorization: target.key,
+      'content-type': 'application/json',
+      'idempotency-key': message.idempotencyKey,
+    },
+    body: toSmsRequest(message, callbackUrl),
   };
 }
 
@@ -46,19 +73,15 @@ const Refusal = z.object({ code: z.coerce.string(), message: z.coerce.string().d
 export async function postSms(
   target: SmsTarget,
   message: OutgoingMessage,
-  idempotencyKey: string,
   callbackUrl: string,
   timeoutMs = 30_000,
 ): Promise<SendOutcome> {
+  const { url, method, headers, body } = smsRequest(target, message, callbackUrl);
   try {
-    const res = await request(smsUrl(target.baseUrl), {
-      method: 'POST',
-      headers: {
-        authorization: target.key,
-        'content-type': 'application/json',
-        'idempotency-key': idempotencyKey,
-      },
-      body: JSON.stringify(toSmsRequest(message, callbackUrl)),
+    const res = await request(url, {
+      method,
+      headers,
+      body: JSON.stringify(body),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -160,13 +183,17 @@ export async function lookupSms(
   }
 }
 
-export function smsClient(target: SmsTarget, timeoutMs: number): PlatformClient {
+export function smsClient(target: SmsTarget, timeoutMs?: number): PlatformClient {
   return {
     perRequest: 1,
     idempotent: true,
-    send: ([message], notifyUrl) => {
-      if (!message) throw new Error('the Send SMS API sends one message a request');
-      return postSms(target, message, message.idempotencyKey, notifyUrl, timeoutMs);
-    },
+    request: (messages, notifyUrl) => smsRequest(target, onlyMessage(messages), notifyUrl),
+    send: (messages, notifyUrl) => postSms(target, onlyMessage(messages), notifyUrl, timeoutMs),
   };
+}
+
+function onlyMessage(messages: readonly OutgoingMessage[]): OutgoingMessage {
+  const [message] = messages;
+  if (!message || messages.length > 1) throw new Error('the Send SMS API sends one message a request');
+  return message;
 }

@@ -25,6 +25,9 @@ export const MAX_DESTINATIONS_PER_REQUEST = 1000;
 /** `type`: "1" text (GSM-7, the default), "3" binary, "4" Unicode; a string on the page. */
 const MESSAGE_TYPES = new Set(['1', '3', '4']);
 
+/** `priority`: "1" low, "2" medium, "3" high; "requests that contain invalid values in priority fields will be rejected". */
+const PRIORITIES = new Set(['1', '2', '3']);
+
 const MSISDN = /^\+?\d{6,15}$/;
 const SMART_LINK = /\{\{link_([^}]*)\}\}/g;
 
@@ -49,6 +52,7 @@ const messageSchema = z.looseObject({
           text: z.string().optional(),
           senderid: z.string().optional(),
           type: z.unknown().optional(),
+          extras: z.looseObject({ dlt_templateid: z.string().optional() }).optional(),
         })
         .optional(),
       smartlinks: z.array(smartlinkSchema).optional(),
@@ -58,7 +62,21 @@ const messageSchema = z.looseObject({
   correlationid: z.string().optional(),
   notifyurl: z.string().optional(),
   callbackData: z.string().max(2000).optional(),
+  expiry: z.string().optional(),
+  priority: z.unknown().optional(),
+  message: z
+    .looseObject({ template: z.string(), parameters: z.record(z.string(), z.string()).optional() })
+    .optional(),
 });
+
+/** The request options a message came with, whichever API's fields carried them. */
+export interface ReceivedOptions {
+  expiry?: string;
+  priority?: string;
+  template?: string;
+  parameters?: Record<string, string>;
+  dltTemplateId?: string;
+}
 
 export interface QueueableMessage {
   text: string;
@@ -67,6 +85,9 @@ export interface QueueableMessage {
   callbackData: string;
   notifyurl?: string;
   smartlinks?: Smartlink[];
+  options: ReceivedOptions;
+  /** The message object as it arrived. */
+  body: unknown;
 }
 
 export type DestinationOutcome =
@@ -111,6 +132,8 @@ export function checkMessage(
     callbackData: message.callbackData ?? '',
     ...(message.notifyurl !== undefined && { notifyurl: message.notifyurl }),
     ...(message.channels?.smartlinks !== undefined && { smartlinks: message.channels.smartlinks }),
+    options: receivedOptions(message),
+    body: raw,
   };
 
   return destinations.flatMap((rawDestination): DestinationOutcome[] => {
@@ -131,6 +154,17 @@ export function checkMessage(
   });
 }
 
+function receivedOptions(message: z.infer<typeof messageSchema>): ReceivedOptions {
+  const dltTemplateId = message.channels?.sms?.extras?.dlt_templateid;
+  return {
+    ...(message.expiry !== undefined && { expiry: message.expiry }),
+    ...(typeof message.priority === 'string' && { priority: message.priority }),
+    ...(message.message !== undefined && { template: message.message.template }),
+    ...(message.message?.parameters !== undefined && { parameters: message.message.parameters }),
+    ...(dltTemplateId !== undefined && { dltTemplateId }),
+  };
+}
+
 function messageLevelError(
   message: z.infer<typeof messageSchema>,
   maxTextLength: number,
@@ -139,6 +173,13 @@ function messageLevelError(
   if (message.deliverychannel === undefined || sms?.text === undefined) return API_ERRORS.mandatoryMissing;
   if (message.deliverychannel.toLowerCase() !== 'sms') return API_ERRORS.invalidParameter;
   if (sms.type !== undefined && !(typeof sms.type === 'string' && MESSAGE_TYPES.has(sms.type)))
+    return API_ERRORS.invalidParameter;
+  if (
+    message.priority !== undefined &&
+    !(typeof message.priority === 'string' && PRIORITIES.has(message.priority))
+  )
+    return API_ERRORS.invalidParameter;
+  if (message.expiry !== undefined && Number.isNaN(Date.parse(message.expiry)))
     return API_ERRORS.invalidParameter;
   if (Array.from(sms.text).length > maxTextLength) return API_ERRORS.lengthExceeded;
   if (sms.senderid !== undefined && sms.senderid.trim() === '') return API_ERRORS.invalidSender;

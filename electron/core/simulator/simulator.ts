@@ -10,12 +10,13 @@ import {
   MAX_DESTINATIONS_PER_REQUEST,
   type ApiError,
   type DestinationOutcome,
+  type ReceivedOptions,
   type Smartlink,
 } from './message-schema.js';
 import { postJson } from './post-json.js';
 import { RateWindow } from './rate-window.js';
 import { TpsWindow } from './tps-window.js';
-import { checkSmsRequest, SMS_ERRORS, SmsMessages, type SmsError } from './sms-messages.js';
+import { checkSmsRequest, SMS_ERRORS, SmsMessages, smsOptions, type SmsError } from './sms-messages.js';
 import { mulberry32 } from './seeded-random.js';
 
 export interface SimulatorOptions {
@@ -97,6 +98,10 @@ export interface AcceptedMessage {
   callbackData: string;
   notifyurl?: string;
   smartlinks?: Smartlink[];
+  /** The request options it read, whichever API's fields carried them. */
+  options: ReceivedOptions;
+  /** The message object (Messaging API v1) or the request body (Send SMS API), as it arrived. */
+  body: unknown;
   acceptedAt: string;
 }
 
@@ -213,6 +218,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       callbackData: message.callbackData,
       ...(message.notifyurl !== undefined && { notifyurl: message.notifyurl }),
       ...(message.smartlinks !== undefined && { smartlinks: message.smartlinks }),
+      options: message.options,
+      body: message.body,
       acceptedAt: new Date().toISOString(),
     });
     if (message.notifyurl !== undefined && options.deliveryReports !== false) {
@@ -371,6 +378,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       senderid: request.from,
       callbackData: request.callbackData ?? '',
       ...(request.callbackUrl && { notifyurl: request.callbackUrl }),
+      options: smsOptions(request),
+      body: value,
       acceptedAt: answer.acceptedTime as string,
     });
     const job: DeliveryJob = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { characterCount, TEXT_LIMITS } from '../../../shared/text-limits';
 import type { DeliveryOutcome } from './dr-scheduler.js';
+import type { ReceivedOptions } from './message-schema.js';
 
 /** Send SMS API refusals as page "send-sms-api-v1" prints them: `{code, message}` with an HTTP status. */
 export const SMS_ERRORS = {
@@ -10,6 +11,7 @@ export const SMS_ERRORS = {
   // The page's own sample, double space and all.
   invalidContentType: { status: 400, code: '7004', message: 'Invalid parameter -  : contentType' },
   invalidTo: { status: 400, code: '7004', message: 'Invalid parameter -  : to' },
+  invalidExpireAt: { status: 400, code: '7004', message: 'Invalid parameter -  : expireAt' },
   tooLong: { status: 400, code: '7107', message: 'Message length exceeded' },
   // Not documented for this API: our inference, HTTP 429 with the Messaging API's 7020.
   throttled: { status: 429, code: '7020', message: 'You have reached maximum transaction limit' },
@@ -24,6 +26,8 @@ const SmsRequest = z.looseObject({
   correlationId: z.string().max(50).optional(),
   callbackData: z.string().max(2000).optional(),
   callbackUrl: z.string().optional(),
+  expireAt: z.string().optional(),
+  dltTemplateId: z.string().optional(),
 });
 export type SmsRequest = z.infer<typeof SmsRequest>;
 
@@ -37,8 +41,19 @@ export function checkSmsRequest(
   if (!['text', 'unicode', undefined].includes(request.contentType))
     return { ok: false, error: SMS_ERRORS.invalidContentType };
   if (!/^\+\d{6,15}$/.test(request.to)) return { ok: false, error: SMS_ERRORS.invalidTo };
+  // The page's sample leaves optional fields "" (unset); any other expireAt must be a time.
+  if (request.expireAt && Number.isNaN(Date.parse(request.expireAt)))
+    return { ok: false, error: SMS_ERRORS.invalidExpireAt };
   if (characterCount(request.content) > TEXT_LIMITS.sms.max) return { ok: false, error: SMS_ERRORS.tooLong };
   return { ok: true, request };
+}
+
+/** The request options it came with: `expireAt` and `dltTemplateId`, those left "" taken as unset. */
+export function smsOptions(request: SmsRequest): ReceivedOptions {
+  return {
+    ...(request.expireAt && { expiry: request.expireAt }),
+    ...(request.dltTemplateId && { dltTemplateId: request.dltTemplateId }),
+  };
 }
 
 /** How the status lookup spells a status: DELIVERED and FAILED are documented; the others are our inference. */

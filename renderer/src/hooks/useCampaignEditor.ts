@@ -5,7 +5,7 @@ import { useDesk } from './useDesk';
 
 export type Draft = Pick<
   CampaignView,
-  'phoneColumn' | 'defaultCountry' | 'template' | 'senderId' | 'serviceId' | 'smartlinks'
+  'phoneColumn' | 'defaultCountry' | 'template' | 'senderId' | 'serviceId' | 'smartlinks' | 'requestOptions'
 >;
 
 export interface CampaignEditor {
@@ -36,6 +36,7 @@ export function useCampaignEditor(
     senderId: campaign.senderId,
     serviceId: campaign.serviceId,
     smartlinks: campaign.smartlinks,
+    requestOptions: campaign.requestOptions,
   }));
   const [revision, setRevision] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -75,7 +76,7 @@ export function useCampaignEditor(
       setDraft((d) => ({ ...d, ...patch }));
       pending.current = { ...pending.current, ...patch };
       clearTimeout(timer.current);
-      if ('template' in patch || 'senderId' in patch) {
+      if ('template' in patch || 'senderId' in patch || 'requestOptions' in patch) {
         timer.current = setTimeout(() => void flush(), SAVE_DELAY_MS);
       } else {
         void flush();
