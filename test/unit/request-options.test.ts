@@ -110,7 +110,7 @@ describe('request options', () => {
               headers: {
                 authorization: KEY_PLACEHOLDER,
                 'content-type': 'application/json',
-                'idempotency-key': `${id}.1.0`,
+                'idempotency-key': expect.stringMatching(new RegExp(`^${id}\\.1\\.0-[0-9a-f]{12}$`)),
               },
             }
           : {
