@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
+    // Tests that spawn the CLI compile it at each start: slow on a busy 2-core machine.
+    testTimeout: 40_000,
     projects: [
       {
         extends: true,

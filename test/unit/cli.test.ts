@@ -40,7 +40,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
     execFile(
       process.execPath,
       ['bin/campaign-desk.js', ...args],
-      { cwd: ROOT, env: { ...base, ...env }, timeout: 15_000 },
+      { cwd: ROOT, env: { ...base, ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
@@ -279,7 +279,7 @@ describe.concurrent('campaign-desk send', () => {
       expect(sim.requests.map((r) => r.destinations)).toEqual([1, 1]);
       expect(sim.accepted.map((m) => m.msisdn).sort()).toEqual(['+14155552671', '+14155552672']);
     }
-  });
+  }, 90_000);
 
   it('sends numbers without their plus with --without-plus, and smartlinks with their validity in minutes', async () => {
     const sim = await externalSimulator();

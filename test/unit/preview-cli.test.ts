@@ -57,7 +57,7 @@ function preview(args: string[], home = join(tmp, 'home')): Promise<Run> {
     execFile(
       process.execPath,
       ['bin/campaign-desk.js', 'preview', ...args, '--data-dir', home],
-      { cwd: ROOT, env, timeout: 15_000 },
+      { cwd: ROOT, env, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
