@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeLength, TEXT_LIMITS } from '../../shared/text-limits';
 import { Campaign, NO_READY_ROW } from '../core/campaigns/campaign';
 import { CampaignChecker } from '../core/campaigns/checks';
@@ -11,13 +10,33 @@ import { decodeText } from '../core/recipients/decode';
 import { SuppressionList } from '../core/recipients/suppression';
 import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
 import { sendApi } from './external-service';
+import { parseCommandArgs } from './parse-command-args';
+
+export const PREVIEW_HELP = `Usage: campaign-desk preview <recipients.csv> --text <template> [options]
+
+Prints every row as it would be sent: number (E.164), status, skip reason, message, encoding and segments,
+then a summary, by the same checks as send, including the data folder's opt-out list.
+
+Options:
+  --text TEMPLATE          The message; $(column) placeholders take the row's cells.
+  --country CC             The country of numbers written without a country code: an ISO 3166 code
+                           such as GB (default: the system locale's country, else US).
+  --phone-column C         The phone column's name or 1-based position (default: detected).
+  --smartlink ID:VALIDITY  Sets up {{link_ID}} with its validity and a unit (m, h or d), e.g. 5:30d.
+  --api messaging|sms      The API whose text limit applies: Messaging API v1 (the default) takes 1,024
+                           characters, the Send SMS API 4,000.
+  --data-dir DIR           The data folder.
+  --json                   One JSON object per row, then {"summary": …}.
+
+Exit codes: 0 every ready message can be sent, 1 the message has an unknown placeholder or smartlink or a
+ready row's message is too long, 2 usage error.`;
 
 /**
  * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments, length) and
  * a summary, by the same checks as `send`, including the opt-out list of the data folder.
  */
 export async function previewCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('preview', {
     args,
     allowPositionals: true,
     options: {

@@ -458,3 +458,49 @@ describe('campaign-desk send: request options', () => {
     });
   });
 });
+
+describe.concurrent('campaign-desk usage', () => {
+  it('exits 2 on an unknown option with one line naming it and the closest option, then the command help', async () => {
+    const run = await cli(['send', FIXTURE, '--text', 'Hi', '--sender', 'A', '--contry', 'GB']);
+    expect(run.code).toBe(2);
+    const [line, blank, usage] = run.stderr.split('\n');
+    expect(line).toBe('Unknown option --contry for send. Did you mean --country?');
+    expect(blank).toBe('');
+    expect(usage).toBe(
+      'Usage: campaign-desk send <recipients.csv> --text <template> --sender <id> [options]',
+    );
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 on a missing value or an unexpected argument, with that command help', async () => {
+    const [missing, positional] = await Promise.all([
+      cli(['preview', FIXTURE, '--text']),
+      cli(['simulator', 'now']),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split('\n')[0]).toBe('--text needs a value.');
+    expect(missing.stderr).toContain('Usage: campaign-desk preview');
+    expect(positional.code).toBe(2);
+    expect(positional.stderr.split('\n')[0]).toBe('simulator takes no arguments, not "now".');
+    expect(positional.stderr).toContain('Usage: campaign-desk simulator');
+  });
+
+  it('prints a command help with --help and exits 0, and the overview with campaign-desk --help', async () => {
+    const commands = ['send', 'preview', 'resume', 'report', 'simulator'];
+    const runs = await Promise.all(commands.map((c) => cli([c, '--help'])));
+    runs.forEach((run, i) => {
+      expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: campaign-desk ${commands[i]}\\b`));
+      expect(run.stderr).toBe('');
+    });
+    const overview = await cli(['--help']);
+    expect(overview.code).toBe(0);
+    for (const c of commands) expect(overview.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+  });
+
+  it('exits 2 on an unknown command, suggesting the closest', async () => {
+    const run = await cli(['sned']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('Unknown command "sned". Did you mean send?');
+  });
+});
