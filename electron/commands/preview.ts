@@ -9,6 +9,7 @@ import { detectPhoneColumn, parseRecipientsCsv } from '../core/recipients/csv-im
 import { decodeText } from '../core/recipients/decode';
 import { SuppressionList } from '../core/recipients/suppression';
 import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
+import { defaultCountry } from './country-flag';
 import { sendApi } from './external-service';
 import { parseCommandArgs } from './parse-command-args';
 
@@ -41,7 +42,7 @@ export async function previewCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       text: { type: 'string' },
-      country: { type: 'string', default: 'US' },
+      country: { type: 'string' },
       'phone-column': { type: 'string' },
       smartlink: { type: 'string', multiple: true, default: [] },
       api: { type: 'string' },
@@ -52,9 +53,7 @@ export async function previewCommand(args: string[]): Promise<number> {
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new UsageError('preview takes exactly one recipients CSV file.');
   if (values.text === undefined) throw new UsageError('preview needs --text <template>.');
-  const country = values.country.toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country))
-    throw new UsageError(`--country takes a two-letter code such as GB, not "${values.country}".`);
+  const country = defaultCountry(values.country);
 
   // The API `send` would use: its text limit applies.
   const api = sendApi(values.api) ?? 'messaging';
@@ -69,7 +68,7 @@ export async function previewCommand(args: string[]): Promise<number> {
       values['phone-column'] === undefined
         ? detectPhoneColumn(table)
         : columnIndex([...table.columns], values['phone-column']),
-    defaultCountry: country,
+    defaultCountry: country.country,
     template: values.text,
     senderId: 'preview',
     serviceId: 'sandbox',
@@ -84,6 +83,8 @@ export async function previewCommand(args: string[]): Promise<number> {
     const checks = await new CampaignChecker(table, suppression).check(def);
     const limit = TEXT_LIMITS[api];
     const campaign = new Campaign(def, table, checks, limit);
+    if (country.source && campaign.view(0, 0).numbersWithoutPlus > 0)
+      process.stderr.write(`${country.source}\n`);
     const tooLong = campaign.tooLongProblem();
     const problem = campaign.problem();
     if (problem && problem !== NO_READY_ROW && problem !== tooLong)

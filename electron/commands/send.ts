@@ -9,6 +9,7 @@ import {
   readRecipientFile,
   UsageError,
 } from './args';
+import { defaultCountry } from './country-flag';
 import { externalService } from './external-service';
 import { parseCommandArgs } from './parse-command-args';
 import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
@@ -66,7 +67,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       text: { type: 'string' },
       sender: { type: 'string' },
       'phone-column': { type: 'string' },
-      country: { type: 'string', default: 'US' },
+      country: { type: 'string' },
       'campaign-id': { type: 'string' },
       'api-url': { type: 'string' },
       api: { type: 'string' },
@@ -102,6 +103,7 @@ export async function sendCommand(args: string[]): Promise<number> {
         numbersWithPlus: !values['without-plus'],
       })
     : undefined;
+  const country = defaultCountry(values.country);
   const smartlinks = values.smartlink.map(parseSmartlink);
   const requestOptions = requestOptionsFromFlags(values);
   const reportPath = values.report ?? `${basename(file, extname(file))}-report.csv`;
@@ -127,7 +129,7 @@ export async function sendCommand(args: string[]): Promise<number> {
         : columnIndex(imported.columns, values['phone-column']);
     const campaign = await desk.update(imported.id, {
       phoneColumn: phoneColumn ?? undefined,
-      defaultCountry: values.country.toUpperCase(),
+      defaultCountry: country.country,
       template: values.text,
       senderId: values.sender,
       smartlinks,
@@ -142,6 +144,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       ready,
       skipped,
     });
+    if (country.source && campaign.numbersWithoutPlus > 0) process.stderr.write(`${country.source}\n`);
     const warning = service ? desk.receiverWarning(service.view) : campaign.receiverWarning;
     if (warning) process.stderr.write(`Warning: ${warning}\n`);
     if (requestOptions.priority !== undefined && service?.view.api === 'sms')
