@@ -232,6 +232,10 @@ export const CampaignView = z.object({
   skipCounts: z.partialRecord(SkipReason, z.number()),
   /** Rows with a placeholder whose cell is empty and has no fallback (skipped as missing-value). */
   emptyValueRows: z.number(),
+  /** Numbers written without a leading +: they are read as the default country's. */
+  numbersWithoutPlus: z.number(),
+  /** The country of more than half the numbers written with a +, if any: a likely default country. */
+  plusCountry: z.object({ country: z.string(), callingCode: z.string() }).nullable(),
   totalSegments: z.number(),
   /** How long the ready rows' messages are, beside what the service's API takes (shared/text-limits.ts). */
   messageLength: z.object({

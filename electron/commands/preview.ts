@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeLength, TEXT_LIMITS } from '../../shared/text-limits';
 import { Campaign, NO_READY_ROW } from '../core/campaigns/campaign';
 import { CampaignChecker } from '../core/campaigns/checks';
@@ -10,19 +9,40 @@ import { detectPhoneColumn, parseRecipientsCsv } from '../core/recipients/csv-im
 import { decodeText } from '../core/recipients/decode';
 import { SuppressionList } from '../core/recipients/suppression';
 import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
+import { defaultCountry } from './country-flag';
 import { sendApi } from './external-service';
+import { parseCommandArgs } from './parse-command-args';
+
+export const PREVIEW_HELP = `Usage: campaign-desk preview <recipients.csv> --text <template> [options]
+
+Prints every row as it would be sent: number (E.164), status, skip reason, message, encoding and segments,
+then a summary, by the same checks as send, including the data folder's opt-out list.
+
+Options:
+  --text TEMPLATE          The message; $(column) placeholders take the row's cells.
+  --country CC             The country of numbers written without a country code: an ISO 3166 code
+                           such as GB (default: the system locale's country, else US).
+  --phone-column C         The phone column's name or 1-based position (default: detected).
+  --smartlink ID:VALIDITY  Sets up {{link_ID}} with its validity and a unit (m, h or d), e.g. 5:30d.
+  --api messaging|sms      The API whose text limit applies: Messaging API v1 (the default) takes 1,024
+                           characters, the Send SMS API 4,000.
+  --data-dir DIR           The data folder.
+  --json                   One JSON object per row, then {"summary": …}.
+
+Exit codes: 0 every ready message can be sent, 1 the message has an unknown placeholder or smartlink or a
+ready row's message is too long, 2 usage error.`;
 
 /**
  * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments, length) and
  * a summary, by the same checks as `send`, including the opt-out list of the data folder.
  */
 export async function previewCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('preview', {
     args,
     allowPositionals: true,
     options: {
       text: { type: 'string' },
-      country: { type: 'string', default: 'US' },
+      country: { type: 'string' },
       'phone-column': { type: 'string' },
       smartlink: { type: 'string', multiple: true, default: [] },
       api: { type: 'string' },
@@ -33,9 +53,7 @@ export async function previewCommand(args: string[]): Promise<number> {
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new UsageError('preview takes exactly one recipients CSV file.');
   if (values.text === undefined) throw new UsageError('preview needs --text <template>.');
-  const country = values.country.toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country))
-    throw new UsageError(`--country takes a two-letter code such as GB, not "${values.country}".`);
+  const country = defaultCountry(values.country);
 
   // The API `send` would use: its text limit applies.
   const api = sendApi(values.api) ?? 'messaging';
@@ -50,7 +68,7 @@ export async function previewCommand(args: string[]): Promise<number> {
       values['phone-column'] === undefined
         ? detectPhoneColumn(table)
         : columnIndex([...table.columns], values['phone-column']),
-    defaultCountry: country,
+    defaultCountry: country.country,
     template: values.text,
     senderId: 'preview',
     serviceId: 'sandbox',
@@ -65,6 +83,8 @@ export async function previewCommand(args: string[]): Promise<number> {
     const checks = await new CampaignChecker(table, suppression).check(def);
     const limit = TEXT_LIMITS[api];
     const campaign = new Campaign(def, table, checks, limit);
+    if (country.source && campaign.view(0, 0).numbersWithoutPlus > 0)
+      process.stderr.write(`${country.source}\n`);
     const tooLong = campaign.tooLongProblem();
     const problem = campaign.problem();
     if (problem && problem !== NO_READY_ROW && problem !== tooLong)

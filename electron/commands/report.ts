@@ -1,10 +1,20 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { resolveDataDir, startNodeDesk } from '../core/node-desk';
 import { UsageError } from './args';
+import { parseCommandArgs } from './parse-command-args';
+
+export const REPORT_HELP = `Usage: campaign-desk report <campaign-id> --out FILE [options]
+
+Writes a campaign's delivery report (CSV) to --out.
+
+Options:
+  --out FILE               Where to write the report.
+  --data-dir DIR           The data folder.
+
+Exit codes: 0 written, 1 stopped by an error, 2 usage error.`;
 
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('report', {
     args,
     allowPositionals: true,
     options: { out: { type: 'string' }, 'data-dir': { type: 'string' } },

@@ -1,12 +1,36 @@
-import { parseArgs } from 'node:util';
 import { resolveDataDir, startNodeDesk } from '../core/node-desk';
 import type { ResolvedService } from '../core/services';
 import { nonNegativeNumber, positiveInt, UsageError } from './args';
 import { COMMAND_LINE_SERVICE, externalService } from './external-service';
 import { finish, followRun, onInterrupt, Output, waitForReports } from './follow-campaign';
+import { parseCommandArgs } from './parse-command-args';
+
+export const RESUME_HELP = `Usage: campaign-desk resume <campaign-id> [options]
+
+Continues a paused, stopped or interrupted campaign with the rows never sent, through the service it was
+sent through. Messages whose outcome is unknown (no readable answer, or in flight when the process died)
+are never sent again by themselves. On the Send SMS API, unknown rows first sent less than 30 minutes ago
+go again with their Idempotency-Key.
+
+Options:
+  --resend-unknown         Waits until the unknown rows' grace window has passed without a delivery
+                           report, then sends those still unknown.
+  --grace SECONDS          The grace window (default 600).
+  --api-url URL            The service's base URL; its key is read from CAMPAIGN_DESK_KEY.
+  --api messaging|sms      Messaging API v1 or the Send SMS API.
+  --without-plus           Sends numbers without their plus.
+  --notify-url URL         The public URL that forwards to this machine's receiver (a tunnel).
+  --rate N                 Messages per second (default: the rate it was sent at).
+  --batch N                Messages per request.
+  --wait SECONDS           How long to wait for final reports (default 30).
+  --report FILE            Where to write the report.
+  --data-dir DIR           The data folder.
+  --json                   JSON lines instead of a progress bar.
+
+Exit codes: 0 completed, 1 stopped by an error, 2 usage error, 3 paused.`;
 
 export async function resumeCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('resume', {
     args,
     allowPositionals: true,
     options: {

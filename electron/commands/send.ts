@@ -1,5 +1,4 @@
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DeskError } from '../core/errors';
 import { resolveDataDir, startNodeDesk } from '../core/node-desk';
 import {
@@ -10,21 +9,65 @@ import {
   readRecipientFile,
   UsageError,
 } from './args';
+import { defaultCountry } from './country-flag';
 import { externalService } from './external-service';
+import { parseCommandArgs } from './parse-command-args';
 import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 
 const CAMPAIGN_ID = /^[a-z0-9-]{1,64}$/;
 
+export const SEND_HELP = `Usage: campaign-desk send <recipients.csv> --text <template> --sender <id> [options]
+
+Sends one message per row of the CSV, waits up to --wait seconds for final delivery reports (then, on the
+Send SMS API, asks the status of the rows still without one), writes the report and prints a summary.
+Ctrl-C pauses: requests already sent are answered and recorded, then it exits.
+
+Options:
+  --text TEMPLATE          The message; $(column) placeholders take the row's cells.
+  --sender ID              The sender id.
+  --campaign-id ID         Names the campaign (lower-case letters, digits, dashes); otherwise one is
+                           generated. Either way it is printed first.
+  --phone-column C         The phone column's name or 1-based position (default: detected).
+  --country CC             The country of numbers written without a country code: an ISO 3166 code
+                           such as GB (default: the system locale's country, else US).
+  --smartlink ID:VALIDITY  Sets up {{link_ID}} with its validity and a unit, m (minutes), h (hours) or
+                           d (days), e.g. 5:30d. May be repeated.
+  --api-url URL            The service's base URL, such as https://api.us.webexconnect.io; its key is read
+                           from CAMPAIGN_DESK_KEY. Without it, messages go to the built-in simulator.
+  --api messaging|sms      Messaging API v1 (the default) or the Send SMS API (one message a request,
+                           retried safely with an Idempotency-Key).
+  --without-plus           Sends numbers without their plus, for accounts that need that.
+  --notify-url URL         The public URL that forwards to this machine's receiver (a tunnel).
+  --rate N                 Messages per second.
+  --batch N                Messages per request.
+  --wait SECONDS           How long to wait for final reports (default 30).
+  --report FILE            Where to write the report (default: <recipients>-report.csv).
+  --data-dir DIR           The data folder.
+  --json                   JSON lines instead of a progress bar.
+
+Request options, sent with every message:
+  --expiry DATE-TIME       After it (ISO 8601 with its zone, e.g. 2030-01-31T18:00:00Z; sent in UTC) the
+                           platform no longer tries to deliver.
+  --priority 1|2|3         1 (low), 2 (medium) or 3 (high). Messaging API v1 only: the Send SMS API
+                           documents none, so it is not sent there.
+  --template ID            A platform template. Messaging API v1 only: such a campaign is refused on the
+                           Send SMS API, which documents no field for a template ID.
+  --template-param NAME=VALUE
+                           One of the template's parameters; VALUE may hold $(column) placeholders.
+  --dlt-template ID        India's DLT template ID.
+
+Exit codes: 0 completed, 1 stopped by an error, 2 usage error, 3 paused.`;
+
 export async function sendCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('send', {
     args,
     allowPositionals: true,
     options: {
       text: { type: 'string' },
       sender: { type: 'string' },
       'phone-column': { type: 'string' },
-      country: { type: 'string', default: 'US' },
+      country: { type: 'string' },
       'campaign-id': { type: 'string' },
       'api-url': { type: 'string' },
       api: { type: 'string' },
@@ -60,6 +103,7 @@ export async function sendCommand(args: string[]): Promise<number> {
         numbersWithPlus: !values['without-plus'],
       })
     : undefined;
+  const country = defaultCountry(values.country);
   const smartlinks = values.smartlink.map(parseSmartlink);
   const requestOptions = requestOptionsFromFlags(values);
   const reportPath = values.report ?? `${basename(file, extname(file))}-report.csv`;
@@ -85,7 +129,7 @@ export async function sendCommand(args: string[]): Promise<number> {
         : columnIndex(imported.columns, values['phone-column']);
     const campaign = await desk.update(imported.id, {
       phoneColumn: phoneColumn ?? undefined,
-      defaultCountry: values.country.toUpperCase(),
+      defaultCountry: country.country,
       template: values.text,
       senderId: values.sender,
       smartlinks,
@@ -100,6 +144,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       ready,
       skipped,
     });
+    if (country.source && campaign.numbersWithoutPlus > 0) process.stderr.write(`${country.source}\n`);
     const warning = service ? desk.receiverWarning(service.view) : campaign.receiverWarning;
     if (warning) process.stderr.write(`Warning: ${warning}\n`);
     if (requestOptions.priority !== undefined && service?.view.api === 'sms')

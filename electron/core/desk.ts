@@ -24,6 +24,7 @@ import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas
 import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
 import type { RecipientTable } from './recipients/recipient-table';
+import { systemCountry } from './recipients/countries';
 import { PhoneNormalizer } from './recipients/phone-numbers';
 import { SuppressionList } from './recipients/suppression';
 import type { Vault } from './secrets/vault';
@@ -57,6 +58,8 @@ export interface DeskOptions {
     | 'requirePlus'
     | 'deliveryReports'
   >;
+  /** The country of the system locale, a new campaign's default country (default: read from the locale). */
+  systemCountry?: string;
   /** Overrides the notify URL sent with messages, whatever the services' tunnels; defaults to them. */
   publicReceiverUrl?: string;
   /** Opens the services' tunnels (default); command-line runs leave them closed. */
@@ -263,7 +266,8 @@ export class Desk {
         fileName,
         columns: [...table.columns],
         phoneColumn: detectPhoneColumn(table),
-        defaultCountry: 'US',
+        defaultCountry:
+          this.services.lastCountry(SANDBOX_ID) ?? this.options.systemCountry ?? systemCountry().country,
         template: '',
         senderId: '',
         serviceId: SANDBOX_ID,
@@ -394,9 +398,12 @@ export class Desk {
   }
 
   /** Starts (or resumes) sending; resolves once sending has begun. `finished(id)` resolves when it ends. */
-  send(id: string, options: SendOptions = {}): Promise<CampaignView> {
+  async send(id: string, options: SendOptions = {}): Promise<CampaignView> {
     this.schedules.disarm(id);
-    return this.sender.send(id, options);
+    const view = await this.sender.send(id, options);
+    // A service given on the command line is not one of the app's: nothing to remember it by.
+    if (!options.service) this.services.rememberCountry(view.serviceId, view.defaultCountry);
+    return view;
   }
 
   finished(id: string): Promise<void> {

@@ -28,6 +28,10 @@ const StoredService = z.object({
 });
 type StoredService = z.infer<typeof StoredService>;
 
+/** Per service id, the default country of the last campaign sent through it: a new campaign's. */
+const LAST_COUNTRIES = 'lastCountryByService';
+const LastCountries = z.record(z.string(), z.string());
+
 export type ServiceInput = z.output<(typeof calls)['services.save']['input']>;
 
 export interface ResolvedService {
@@ -94,6 +98,22 @@ export class ServiceRegistry {
       'services',
       this.stored().filter((s) => s.id !== id),
     );
+    const countries = this.lastCountries();
+    delete countries[id];
+    this.store.set(LAST_COUNTRIES, countries);
+  }
+
+  /** The default country of the last campaign sent through the service, if any. */
+  lastCountry(id: string): string | undefined {
+    return this.lastCountries()[id];
+  }
+
+  rememberCountry(id: string, country: string): void {
+    this.store.set(LAST_COUNTRIES, { ...this.lastCountries(), [id]: country });
+  }
+
+  private lastCountries(): Record<string, string> {
+    return LastCountries.safeParse(this.store.get(LAST_COUNTRIES)).data ?? {};
   }
 
   /** Every service's tunnel settings, the ngrok token still sealed. */

@@ -59,6 +59,29 @@ export function RecipientSettings({ campaign, draft, edit, locked }: Props) {
           )}
         </Field>
       </div>
+      <CountrySuggestion campaign={campaign} current={draft.defaultCountry} choose={edit} />
     </fieldset>
+  );
+}
+
+/** Offers the country of most of the file's + numbers, when numbers without a + are read as another's. */
+function CountrySuggestion({
+  campaign,
+  current,
+  choose,
+}: {
+  campaign: CampaignView;
+  current: string;
+  choose: (patch: CampaignPatch) => void;
+}) {
+  const suggested = campaign.plusCountry;
+  if (!suggested || suggested.country === current || campaign.numbersWithoutPlus === 0) return null;
+  return (
+    <p className="muted" data-testid="country-suggestion">
+      Your file&apos;s numbers are mostly +{suggested.callingCode} ({countryName(suggested.country)}):{' '}
+      <button type="button" onClick={() => choose({ defaultCountry: suggested.country })}>
+        use {suggested.country}?
+      </button>
+    </p>
   );
 }

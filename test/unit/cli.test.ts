@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,8 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   delete base.CAMPAIGN_DESK_KEY;
   delete base.CAMPAIGN_DESK_HOME;
   delete base.CAMPAIGN_DESK_PASSPHRASE;
+  // Numbers without a country code are read as the locale's country's: the fixtures' are American.
+  base.LANG = base.LC_ALL = 'en_US.UTF-8';
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -456,5 +458,89 @@ describe('campaign-desk send: request options', () => {
       expect(run.stderr).toContain('Usage:');
       expect(run.stdout).toBe('');
     });
+  });
+});
+
+// One at a time: each spawns the CLI, and several at once can outrun the timeout on a busy machine.
+describe('campaign-desk usage', () => {
+  it('exits 2 on an unknown option with one line naming it and the closest option, then the command help', async () => {
+    const run = await cli(['send', FIXTURE, '--text', 'Hi', '--sender', 'A', '--contry', 'GB']);
+    expect(run.code).toBe(2);
+    const [line, blank, usage] = run.stderr.split('\n');
+    expect(line).toBe('Unknown option --contry for send. Did you mean --country?');
+    expect(blank).toBe('');
+    expect(usage).toBe(
+      'Usage: campaign-desk send <recipients.csv> --text <template> --sender <id> [options]',
+    );
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 on a missing value or an unexpected argument, with that command help', async () => {
+    const [missing, positional] = await Promise.all([
+      cli(['preview', FIXTURE, '--text']),
+      cli(['simulator', 'now']),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split('\n')[0]).toBe('--text needs a value.');
+    expect(missing.stderr).toContain('Usage: campaign-desk preview');
+    expect(positional.code).toBe(2);
+    expect(positional.stderr.split('\n')[0]).toBe('simulator takes no arguments, not "now".');
+    expect(positional.stderr).toContain('Usage: campaign-desk simulator');
+  });
+
+  it('prints a command help with --help and exits 0, and the overview with campaign-desk --help', async () => {
+    const [send, report, overview] = await Promise.all([
+      cli(['send', '--help']),
+      cli(['report', 'some-id', '-h']),
+      cli(['--help']),
+    ]);
+    for (const [run, command] of [
+      [send, 'send'],
+      [report, 'report'],
+    ] as const) {
+      expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: campaign-desk ${command} `));
+      expect(run.stderr).toBe('');
+    }
+    expect(overview.code).toBe(0);
+    for (const c of ['send', 'preview', 'resume', 'report', 'simulator'])
+      expect(overview.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+  });
+
+  it('exits 2 on an unknown command, suggesting the closest', async () => {
+    const run = await cli(['sned']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('Unknown command "sned". Did you mean send?');
+  });
+});
+
+describe('campaign-desk --country', () => {
+  it('exits 2 on a code that is not ISO 3166, suggesting the one meant', async () => {
+    const run = await cli(['send', FIXTURE, '--text', 'Hi', '--sender', 'A', '--country', 'UK']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe(
+      '--country takes an ISO 3166 country code such as GB, not "UK". Did you mean GB (United Kingdom)?',
+    );
+    expect(run.stderr).toContain('Usage: campaign-desk send');
+  });
+
+  it("reads numbers without a country code as the system locale's country's, and says so", async () => {
+    const file = join(tmp, 'uk-people.csv');
+    await writeFile(file, 'name,phone\nAnn,07911 123456\nBob,+44 7911 123457\n');
+    const args = ['preview', file, '--text', 'Hi', '--json', '--data-dir', dir('uk-locale')];
+    const run = await cli(args, { LANG: 'en_GB.UTF-8', LC_ALL: 'en_GB.UTF-8' });
+    expect(run.code).toBe(0);
+    expect(run.stderr.trim()).toBe(
+      'Numbers without a country code are read as GB (United Kingdom), the country of the system locale en-GB. Choose another with --country.',
+    );
+    const rows = run.stdout
+      .trim()
+      .split('\n')
+      .slice(0, 2)
+      .map((l) => JSON.parse(l) as { msisdn: string });
+    expect(rows.map((r) => r.msisdn)).toEqual(['+447911123456', '+447911123457']);
+    const chosen = await cli([...args, '--country', 'gb'], { LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8' });
+    expect(chosen.code).toBe(0);
+    expect(chosen.stderr).toBe('');
   });
 });

@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 async function startDesk(sandbox: object = SANDBOX): Promise<Desk> {
-  const desk = await startNodeDesk(dataDir, { sandbox });
+  const desk = await startNodeDesk(dataDir, { sandbox, systemCountry: 'US' });
   desks.push(desk);
   return desk;
 }
@@ -596,5 +596,30 @@ describe('Desk: refusals', () => {
     expect((await deskErrorOf(desk.handlers['campaigns.get']({ id: '../etc' }))).code).toBe(
       'unknown-campaign',
     );
+  });
+});
+
+describe('Desk: default country', () => {
+  it("starts a campaign with the system locale's country, then the last one sent through its service", async () => {
+    const desk = await startNodeDesk(dataDir, { sandbox: SANDBOX, systemCountry: 'GB' });
+    desks.push(desk);
+    const first = await desk.importRecipients('customers.csv', { text: CSV });
+    expect(first.defaultCountry).toBe('GB');
+    await desk.update(first.id, { phoneColumn: 1, defaultCountry: 'DE', template: 'Hi', senderId: 'ACME' });
+    await desk.send(first.id);
+    await desk.finished(first.id);
+    await closeDesk(desk);
+
+    const again = await startDesk();
+    expect((await again.importRecipients('customers.csv', { text: CSV })).defaultCountry).toBe('DE');
+  });
+
+  it('names the country of most numbers written with a +, and counts those without', async () => {
+    const desk = await startDesk();
+    const csv = 'name,phone\nAnn,+44 7400 123456\nBob,+442079460018\nCy,+14155552671\nDee,07400 123457\n';
+    const view = await desk.importRecipients('uk.csv', { text: csv });
+    expect(view.plusCountry).toEqual({ country: 'GB', callingCode: '44' });
+    expect(view.numbersWithoutPlus).toBe(1);
+    expect(view.defaultCountry).toBe('US');
   });
 });

@@ -20,6 +20,7 @@ import {
 } from '../../../shared/template';
 import type { Encoding } from '../../../shared/segments';
 import type { TextLimit } from '../../../shared/text-limits';
+import { fileCountries, type FileCountries } from '../recipients/file-countries';
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
@@ -99,6 +100,7 @@ export class Campaign {
   /** Rows that were ever in a batch: reports about any other row are noise. */
   private readonly attempted = new Set<number>();
   private tests: TestSendView[] = [];
+  private countries: { column: number | null; found: FileCountries } | null = null;
   private service: SentThrough | null = null;
   private readonly byTransid = new Map<string, number>();
   /** How many times each row was sent again on the user's word: its attempt, part of its Idempotency-Key. */
@@ -511,6 +513,18 @@ export class Campaign {
     return rows;
   }
 
+  /** What the phone column's numbers say about the file's country, read again when the column changes. */
+  private fileCountries(): FileCountries {
+    const column = this.def.phoneColumn;
+    if (this.countries?.column !== column) {
+      this.countries = {
+        column,
+        found: fileCountries(column === null ? [] : this.table.columnCells(column)),
+      };
+    }
+    return this.countries.found;
+  }
+
   view(pricePerSegment: number, unknownGraceMs: number): CampaignView {
     const counts: StatusCounts = {};
     const skipCounts: Partial<Record<SkipReason, number>> = {};
@@ -541,6 +555,8 @@ export class Campaign {
       counts,
       skipCounts,
       emptyValueRows: this.checks.messages.emptyPlaceholders.size,
+      numbersWithoutPlus: this.fileCountries().withoutPlus,
+      plusCountry: this.fileCountries().plusCountry,
       totalSegments,
       messageLength: { api: this.limit.api, longest, tooLong },
       estimatedCost: totalSegments * pricePerSegment,

@@ -32,6 +32,10 @@ export class RecipientTable {
     return cells;
   }
 
+  *columnCells(column: number): Generator<string> {
+    for (let row = 0; row < this.packed.length; row++) yield this.cell(row, column);
+  }
+
   /** One cell, without splitting the whole row. */
   cell(row: number, column: number): string {
     const packed = this.packed[row];
