@@ -11,6 +11,8 @@ import {
   UsageError,
 } from './args';
 import { externalService } from './external-service';
+import { phoneColumnLine } from './phone-column-line';
+import { noPhoneColumn } from '../core/recipients/phone-column';
 import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 
@@ -78,14 +80,15 @@ export async function sendCommand(args: string[]): Promise<number> {
         `A campaign with id "${id}" already exists; continue it with: campaign-desk resume ${id}`,
       );
     }
-    const imported = await desk.importRecipients(basename(file), { bytes: csv }, undefined, id);
-    const phoneColumn =
-      values['phone-column'] === undefined
-        ? imported.phoneColumn
-        : columnIndex(imported.columns, values['phone-column']);
+    const country = values.country.toUpperCase();
+    const given = values['phone-column'] !== undefined;
+    const imported = await desk.importRecipients(basename(file), { bytes: csv }, undefined, id, country);
+    const phoneColumn = given
+      ? columnIndex(imported.columns, values['phone-column'] as string)
+      : imported.phoneColumn;
+    if (phoneColumn === null) throw noPhoneColumn(basename(file), country);
     const campaign = await desk.update(imported.id, {
-      phoneColumn: phoneColumn ?? undefined,
-      defaultCountry: values.country.toUpperCase(),
+      phoneColumn,
       template: values.text,
       senderId: values.sender,
       smartlinks,
@@ -99,6 +102,12 @@ export async function sendCommand(args: string[]): Promise<number> {
       rows: campaign.rowCount,
       ready,
       skipped,
+    });
+    out.say(phoneColumnLine(imported.columns, phoneColumn, imported.phoneColumnChoice, given), {
+      event: 'phone-column',
+      column: imported.columns[phoneColumn],
+      given,
+      choice: imported.phoneColumnChoice,
     });
     const warning = service ? desk.receiverWarning(service.view) : campaign.receiverWarning;
     if (warning) process.stderr.write(`Warning: ${warning}\n`);

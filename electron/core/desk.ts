@@ -21,9 +21,10 @@ import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/r
 import { receiverWarning } from './receiver/tunnels/receiver-warning';
 import { TunnelManager } from './receiver/tunnels/tunnel-manager';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
-import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
+import { cancelled, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
 import type { RecipientTable } from './recipients/recipient-table';
+import { choosePhoneColumn, noPhoneColumn } from './recipients/phone-column';
 import { PhoneNormalizer } from './recipients/phone-numbers';
 import { SuppressionList } from './recipients/suppression';
 import type { Vault } from './secrets/vault';
@@ -231,6 +232,8 @@ export class Desk {
     importId = randomBytes(8).toString('hex'),
     /** Names the campaign (the CLI's --campaign-id); by default one is generated. */
     campaignId?: string,
+    /** Numbers written without a country code are read as this country's; the phone column is found with it. */
+    defaultCountry = 'US',
   ): Promise<CampaignView> {
     const abort = new AbortController();
     if (this.cancelledEarly.delete(importId)) abort.abort();
@@ -262,8 +265,8 @@ export class Desk {
         createdAt: now.toISOString(),
         fileName,
         columns: [...table.columns],
-        phoneColumn: detectPhoneColumn(table),
-        defaultCountry: 'US',
+        phoneColumn: choosePhoneColumn(table, defaultCountry)?.column ?? null,
+        defaultCountry,
         template: '',
         senderId: '',
         serviceId: SANDBOX_ID,
@@ -317,6 +320,9 @@ export class Desk {
     if (expiry !== undefined && expiryPassed(expiry))
       throw new DeskError('expiry-passed', `The expiry (${expiry}, UTC) has passed; choose a later one.`);
     const def = { ...campaign.definition, ...patch };
+    // No column held numbers of the old country: one may hold the new country's.
+    if (def.phoneColumn === null && patch.phoneColumn === undefined)
+      def.phoneColumn = choosePhoneColumn(campaign.table, def.defaultCountry)?.column ?? null;
     loaded.rechecking?.abort();
     const abort = new AbortController();
     loaded.rechecking = abort;
@@ -383,7 +389,8 @@ export class Desk {
       if (n) valid.push(n);
       else if (raw.trim() !== '') invalid.push(raw);
     }
-    return { added: await this.suppress(valid, reason), invalid };
+    const added = await this.suppress(valid, reason);
+    return { added, alreadyListed: new Set(valid).size - added, invalid };
   }
 
   /** Adds numbers already in E.164 to the opt-out list; the campaigns follow at once. */
@@ -873,9 +880,11 @@ export class Desk {
       },
       'suppression.import': async ({ fileName, source, defaultCountry }) => {
         const table = await parseRecipientsCsv(await this.sourceText(source));
-        const column = detectPhoneColumn(table) ?? 0;
-        const numbers = Array.from({ length: table.size }, (_, row) => table.values(row)[column] ?? '');
-        return this.addSuppressed(numbers, defaultCountry, `imported from ${fileName}`);
+        const column = choosePhoneColumn(table, defaultCountry)?.column;
+        if (column === undefined) throw noPhoneColumn(fileName, defaultCountry);
+        const numbers = Array.from({ length: table.size }, (_, row) => table.cell(row, column));
+        const added = await this.addSuppressed(numbers, defaultCountry, `imported from ${fileName}`);
+        return { ...added, column: table.columns[column] as string };
       },
       'campaigns.send': ({ id }) => this.send(id),
       'campaigns.pause': ({ id }) => this.pause(id),

@@ -2,6 +2,7 @@ import type {
   SendApi,
   CampaignState,
   CampaignView,
+  PhoneColumnChoice,
   RequestOptions,
   RowPatch,
   RowView,
@@ -21,6 +22,7 @@ import {
 import type { Encoding } from '../../../shared/segments';
 import type { TextLimit } from '../../../shared/text-limits';
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
+import { choosePhoneColumn } from '../recipients/phone-column';
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
@@ -511,6 +513,11 @@ export class Campaign {
     return rows;
   }
 
+  /** What the file's content says the phone column is, for the current default country. */
+  phoneColumnChoice(): PhoneColumnChoice | null {
+    return choosePhoneColumn(this.table, this.def.defaultCountry);
+  }
+
   view(pricePerSegment: number, unknownGraceMs: number): CampaignView {
     const counts: StatusCounts = {};
     const skipCounts: Partial<Record<SkipReason, number>> = {};
@@ -536,6 +543,7 @@ export class Campaign {
     return {
       ...this.def,
       rowCount: this.table.size,
+      phoneColumnChoice: this.phoneColumnChoice(),
       state: this.state,
       problem: SENDABLE_STATES.includes(this.state) ? this.problem() : null,
       counts,
