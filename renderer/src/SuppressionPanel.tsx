@@ -147,7 +147,8 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
                   ? `From ${outcome.source}${outcome.column ? ` (column \u2018${outcome.column}\u2019)` : ''}: `
                   : ''}
                 {plural(outcome.added, 'number')} added, {outcome.alreadyListed.toLocaleString()} already
-                listed, {outcome.invalid.length.toLocaleString()} not phone numbers.
+                listed, {outcome.invalid.length.toLocaleString()} not{' '}
+                {outcome.invalid.length === 1 ? 'a phone number' : 'phone numbers'}.
               </p>
               {outcome.invalid.length > 0 && (
                 <div className="warning small">
