@@ -10,7 +10,8 @@ import type { CampaignDefinition } from '../electron/core/campaigns/definition';
 import type { JournalEvent } from '../electron/core/campaigns/journal-events';
 import { buildReportCsv } from '../electron/core/campaigns/report';
 import { buildRowDetails } from '../electron/core/campaigns/row-details';
-import { detectPhoneColumn, parseRecipientsCsv } from '../electron/core/recipients/csv-import';
+import { parseRecipientsCsv } from '../electron/core/recipients/csv-import';
+import { choosePhoneColumn } from '../electron/core/recipients/phone-column';
 import { decodeText } from '../electron/core/recipients/decode';
 import { mulberry32 } from '../electron/core/simulator/seeded-random';
 import { recipientsFixture } from './recipients-fixture';
@@ -26,7 +27,7 @@ const def: CampaignDefinition = {
   createdAt: new Date().toISOString(),
   fileName: 'bench.csv',
   columns: [...table.columns],
-  phoneColumn: detectPhoneColumn(table),
+  phoneColumn: choosePhoneColumn(table, 'GB')?.column ?? null,
   defaultCountry: 'GB',
   template: 'Hi $(first_name), your order $(order_id) ships today.',
   senderId: 'SHOP',

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { CampaignChecker } from '../electron/core/campaigns/checks';
 import type { CampaignDefinition } from '../electron/core/campaigns/definition';
-import { detectPhoneColumn, parseRecipientsCsv } from '../electron/core/recipients/csv-import';
+import { parseRecipientsCsv } from '../electron/core/recipients/csv-import';
+import { choosePhoneColumn } from '../electron/core/recipients/phone-column';
 import { decodeText } from '../electron/core/recipients/decode';
 
 const [mode, path] = process.argv.slice(2) as ['baseline' | 'pipeline', string];
@@ -30,7 +31,7 @@ if (mode === 'baseline') {
     createdAt: new Date().toISOString(),
     fileName: path,
     columns,
-    phoneColumn: detectPhoneColumn(table),
+    phoneColumn: choosePhoneColumn(table, 'GB')?.column ?? null,
     defaultCountry: 'GB',
     template: TEMPLATE,
     senderId: 'SHOP',

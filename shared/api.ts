@@ -211,6 +211,19 @@ export const TestSendView = z.object({
 });
 export type TestSendView = z.infer<typeof TestSendView>;
 
+/** How much of a column's sampled non-empty cells are valid numbers, and known mobiles among them (0..1). */
+export const PhoneColumnScore = z.object({
+  column: z.number().int(),
+  share: z.number(),
+  /** Absent when the numbering plans cannot tell mobiles from landlines (the US, Canada…). */
+  mobileShare: z.number().optional(),
+});
+export type PhoneColumnScore = z.infer<typeof PhoneColumnScore>;
+
+/** The column found to hold the phone numbers for the default country, and the next best one when close. */
+export const PhoneColumnChoice = PhoneColumnScore.extend({ runnerUp: PhoneColumnScore.nullable() });
+export type PhoneColumnChoice = z.infer<typeof PhoneColumnChoice>;
+
 export const CampaignView = z.object({
   id: Id,
   name: z.string(),
@@ -219,6 +232,8 @@ export const CampaignView = z.object({
   columns: z.array(z.string()),
   rowCount: z.number(),
   phoneColumn: z.number().int().nullable(),
+  /** What the file's content says the phone column is; null when no column is mostly numbers. */
+  phoneColumnChoice: PhoneColumnChoice.nullable(),
   defaultCountry: z.string(),
   template: z.string(),
   senderId: z.string(),
@@ -464,7 +479,7 @@ export const calls = {
       defaultCountry: CountryCode,
       reason: z.string().max(200).default('added by hand'),
     }),
-    z.object({ added: z.number(), invalid: z.array(z.string()) }),
+    z.object({ added: z.number(), alreadyListed: z.number(), invalid: z.array(z.string()) }),
   ),
   'suppression.remove': call(
     z.object({ numbers: z.array(z.string().max(50)).min(1).max(100_000) }),
@@ -476,7 +491,14 @@ export const calls = {
       source: z.union([z.object({ uploadId: Id }), z.object({ text: z.string() })]),
       defaultCountry: CountryCode,
     }),
-    z.object({ added: z.number(), invalid: z.array(z.string()) }),
+    z.object({
+      added: z.number(),
+      /** Valid numbers that were on the list already. */
+      alreadyListed: z.number(),
+      invalid: z.array(z.string()),
+      /** The column read (a file without one is refused). */
+      column: z.string(),
+    }),
   ),
   'campaigns.send': call(byId, CampaignView),
   /** Stops taking new batches; requests already out finish and are recorded. */

@@ -5,12 +5,14 @@ import { CampaignChecker } from '../core/campaigns/checks';
 import type { CampaignDefinition } from '../core/campaigns/definition';
 import { DeskError } from '../core/errors';
 import { resolveDataDir } from '../core/node-desk';
-import { detectPhoneColumn, parseRecipientsCsv } from '../core/recipients/csv-import';
+import { parseRecipientsCsv } from '../core/recipients/csv-import';
+import { choosePhoneColumn } from '../core/recipients/phone-column';
 import { decodeText } from '../core/recipients/decode';
 import { SuppressionList } from '../core/recipients/suppression';
 import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
 import { defaultCountry } from './country-flag';
 import { sendApi } from './external-service';
+import { phoneColumnLine } from './phone-column-line';
 import { parseCommandArgs } from './parse-command-args';
 
 export const PREVIEW_HELP = `Usage: campaign-desk preview <recipients.csv> --text <template> [options]
@@ -58,16 +60,16 @@ export async function previewCommand(args: string[]): Promise<number> {
   // The API `send` would use: its text limit applies.
   const api = sendApi(values.api) ?? 'messaging';
   const table = await parseRecipientsCsv(decodeText(await readRecipientFile(file)).text);
+  const given = values['phone-column'] !== undefined;
   const def: CampaignDefinition = {
     id: 'preview',
     name: file,
     createdAt: new Date().toISOString(),
     fileName: file,
     columns: [...table.columns],
-    phoneColumn:
-      values['phone-column'] === undefined
-        ? detectPhoneColumn(table)
-        : columnIndex([...table.columns], values['phone-column']),
+    phoneColumn: given
+      ? columnIndex([...table.columns], values['phone-column'] as string)
+      : (choosePhoneColumn(table, country.country)?.column ?? null),
     defaultCountry: country.country,
     template: values.text,
     senderId: 'preview',
@@ -117,12 +119,19 @@ export async function previewCommand(args: string[]): Promise<number> {
       segments: view.totalSegments,
       tooLong: view.messageLength.tooLong,
       phoneColumn: def.phoneColumn === null ? null : def.columns[def.phoneColumn],
+      phoneColumnGiven: given,
+      phoneColumnChoice: view.phoneColumnChoice,
     };
     if (values.json) console.log(JSON.stringify({ summary }));
     else {
       const reasons = Object.entries(summary.skippedBy).map(([reason, n]) => `${reason} ${n}`);
       console.log(
-        `\n${summary.rows} rows: ${summary.ready} ready, ${summary.skipped} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${summary.segments} segments to send.`,
+        def.phoneColumn === null
+          ? `\nNo column holds phone numbers (numbers without a country code read as ${country.country} numbers).`
+          : `\n${phoneColumnLine(def.columns, def.phoneColumn, view.phoneColumnChoice, given)}`,
+      );
+      console.log(
+        `${summary.rows} rows: ${summary.ready} ready, ${summary.skipped} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${summary.segments} segments to send.`,
       );
     }
     if (tooLong) throw new DeskError('message-too-long', tooLong);

@@ -12,6 +12,8 @@ import {
 import { defaultCountry } from './country-flag';
 import { externalService } from './external-service';
 import { parseCommandArgs } from './parse-command-args';
+import { phoneColumnLine } from './phone-column-line';
+import { noPhoneColumn } from '../core/recipients/phone-column';
 import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 
@@ -122,14 +124,20 @@ export async function sendCommand(args: string[]): Promise<number> {
         `A campaign with id "${id}" already exists; continue it with: campaign-desk resume ${id}`,
       );
     }
-    const imported = await desk.importRecipients(basename(file), { bytes: csv }, undefined, id);
-    const phoneColumn =
-      values['phone-column'] === undefined
-        ? imported.phoneColumn
-        : columnIndex(imported.columns, values['phone-column']);
+    const given = values['phone-column'] !== undefined;
+    const imported = await desk.importRecipients(
+      basename(file),
+      { bytes: csv },
+      undefined,
+      id,
+      country.country,
+    );
+    const phoneColumn = given
+      ? columnIndex(imported.columns, values['phone-column'] as string)
+      : imported.phoneColumn;
+    if (phoneColumn === null) throw noPhoneColumn(basename(file), country.country);
     const campaign = await desk.update(imported.id, {
-      phoneColumn: phoneColumn ?? undefined,
-      defaultCountry: country.country,
+      phoneColumn,
       template: values.text,
       senderId: values.sender,
       smartlinks,
@@ -145,6 +153,12 @@ export async function sendCommand(args: string[]): Promise<number> {
       skipped,
     });
     if (country.source && campaign.numbersWithoutPlus > 0) process.stderr.write(`${country.source}\n`);
+    out.say(phoneColumnLine(imported.columns, phoneColumn, imported.phoneColumnChoice, given), {
+      event: 'phone-column',
+      column: imported.columns[phoneColumn],
+      given,
+      choice: imported.phoneColumnChoice,
+    });
     const warning = service ? desk.receiverWarning(service.view) : campaign.receiverWarning;
     if (warning) process.stderr.write(`Warning: ${warning}\n`);
     if (requestOptions.priority !== undefined && service?.view.api === 'sms')

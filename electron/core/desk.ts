@@ -21,10 +21,11 @@ import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/r
 import { receiverWarning } from './receiver/tunnels/receiver-warning';
 import { TunnelManager } from './receiver/tunnels/tunnel-manager';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
-import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
+import { cancelled, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
 import type { RecipientTable } from './recipients/recipient-table';
 import { systemCountry } from './recipients/countries';
+import { choosePhoneColumn, noPhoneColumn } from './recipients/phone-column';
 import { PhoneNormalizer } from './recipients/phone-numbers';
 import { SuppressionList } from './recipients/suppression';
 import type { Vault } from './secrets/vault';
@@ -234,7 +235,17 @@ export class Desk {
     importId = randomBytes(8).toString('hex'),
     /** Names the campaign (the CLI's --campaign-id); by default one is generated. */
     campaignId?: string,
+    /**
+     * Numbers written without a country code are read as this country's; the phone column is found with it. By
+     * default the last one used through the Sandbox, else the system's.
+     */
+    defaultCountry?: string,
   ): Promise<CampaignView> {
+    const country =
+      defaultCountry ??
+      this.services.lastCountry(SANDBOX_ID) ??
+      this.options.systemCountry ??
+      systemCountry().country;
     const abort = new AbortController();
     if (this.cancelledEarly.delete(importId)) abort.abort();
     this.imports.set(importId, abort);
@@ -265,9 +276,8 @@ export class Desk {
         createdAt: now.toISOString(),
         fileName,
         columns: [...table.columns],
-        phoneColumn: detectPhoneColumn(table),
-        defaultCountry:
-          this.services.lastCountry(SANDBOX_ID) ?? this.options.systemCountry ?? systemCountry().country,
+        phoneColumn: choosePhoneColumn(table, country)?.column ?? null,
+        defaultCountry: country,
         template: '',
         senderId: '',
         serviceId: SANDBOX_ID,
@@ -321,6 +331,9 @@ export class Desk {
     if (expiry !== undefined && expiryPassed(expiry))
       throw new DeskError('expiry-passed', `The expiry (${expiry}, UTC) has passed; choose a later one.`);
     const def = { ...campaign.definition, ...patch };
+    // No column held numbers of the old country: one may hold the new country's.
+    if (def.phoneColumn === null && patch.phoneColumn === undefined)
+      def.phoneColumn = choosePhoneColumn(campaign.table, def.defaultCountry)?.column ?? null;
     loaded.rechecking?.abort();
     const abort = new AbortController();
     loaded.rechecking = abort;
@@ -387,7 +400,8 @@ export class Desk {
       if (n) valid.push(n);
       else if (raw.trim() !== '') invalid.push(raw);
     }
-    return { added: await this.suppress(valid, reason), invalid };
+    const added = await this.suppress(valid, reason);
+    return { added, alreadyListed: new Set(valid).size - added, invalid };
   }
 
   /** Adds numbers already in E.164 to the opt-out list; the campaigns follow at once. */
@@ -880,9 +894,11 @@ export class Desk {
       },
       'suppression.import': async ({ fileName, source, defaultCountry }) => {
         const table = await parseRecipientsCsv(await this.sourceText(source));
-        const column = detectPhoneColumn(table) ?? 0;
-        const numbers = Array.from({ length: table.size }, (_, row) => table.values(row)[column] ?? '');
-        return this.addSuppressed(numbers, defaultCountry, `imported from ${fileName}`);
+        const column = choosePhoneColumn(table, defaultCountry)?.column;
+        if (column === undefined) throw noPhoneColumn(fileName, defaultCountry);
+        const numbers = Array.from({ length: table.size }, (_, row) => table.cell(row, column));
+        const added = await this.addSuppressed(numbers, defaultCountry, `imported from ${fileName}`);
+        return { ...added, column: table.columns[column] as string };
       },
       'campaigns.send': ({ id }) => this.send(id),
       'campaigns.pause': ({ id }) => this.pause(id),

@@ -1,4 +1,5 @@
 import type { CampaignPatch, CampaignView } from '../../shared/api';
+import { PhoneColumnNote } from './PhoneColumnNote';
 import { countryName, countryOptions } from './countries';
 import { Field } from './Field';
 import { plural } from './format';
@@ -59,6 +60,11 @@ export function RecipientSettings({ campaign, draft, edit, locked }: Props) {
           )}
         </Field>
       </div>
+      <PhoneColumnNote
+        campaign={campaign}
+        column={draft.phoneColumn}
+        choose={(phoneColumn) => edit({ phoneColumn })}
+      />
       <CountrySuggestion campaign={campaign} current={draft.defaultCountry} choose={edit} />
     </fieldset>
   );

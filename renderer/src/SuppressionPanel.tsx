@@ -13,7 +13,10 @@ const MAX_NUMBERS = 100_000;
 
 interface Outcome {
   added: number;
+  alreadyListed: number;
   invalid: string[];
+  /** The column read, for a file. */
+  column?: string;
   /** What was added from: typed numbers or a file's name. */
   source: string | null;
 }
@@ -135,14 +138,17 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
             </label>
           </div>
           <p className="muted small">
-            A CSV&apos;s phone column is found by its header (phone, mobile…) or its values.
+            A CSV&apos;s phone column is the one whose cells are most often phone numbers, mobiles first.
           </p>
           {outcome && (
             <div role="status" data-testid="suppression-outcome">
               <p>
-                {outcome.source ? `From ${outcome.source}: ` : ''}
-                {plural(outcome.added, 'number')} added
-                {outcome.added === 0 && outcome.invalid.length === 0 ? ' (all were already listed)' : ''}.
+                {outcome.source
+                  ? `From ${outcome.source}${outcome.column ? ` (column \u2018${outcome.column}\u2019)` : ''}: `
+                  : ''}
+                {plural(outcome.added, 'number')} added, {outcome.alreadyListed.toLocaleString()} already
+                listed, {outcome.invalid.length.toLocaleString()} not{' '}
+                {outcome.invalid.length === 1 ? 'a phone number' : 'phone numbers'}.
               </p>
               {outcome.invalid.length > 0 && (
                 <div className="warning small">

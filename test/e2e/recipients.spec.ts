@@ -52,8 +52,13 @@ async function expectRow(page: Page, index: number, status: string, detail?: str
 test('changing the phone column and the default country re-checks every row', async ({ page }) => {
   await importFile(page, fixture('mapping.csv'), 'mapping.csv · 3 rows');
   const phoneColumn = page.getByLabel('Phone column');
-  await expect(phoneColumn.locator('option:checked')).toHaveText('phone');
+  // Read as US numbers, only "work phone" is mostly numbers; the UK ones in "phone" are not.
+  await expect(phoneColumn.locator('option:checked')).toHaveText('work phone');
+  await expect(page.getByTestId('phone-column-note')).toHaveText(
+    'Using \u2018work phone\u2019 (100 % numbers).',
+  );
   await expect(page.getByLabel('Default country')).toHaveValue('US');
+  await phoneColumn.selectOption({ label: 'phone' });
   // UK numbers written without +44 are not US numbers.
   await expectRow(page, 0, 'skipped', 'invalid number', '—');
   await expectRow(page, 1, 'skipped', 'invalid number', '—');
@@ -332,6 +337,25 @@ test('a message longer than the service takes is shown in the composer and its r
   await expect(page.getByRole('button', { name: 'Send campaign' })).toBeEnabled();
 });
 
+test('a close runner-up for the phone column is shown and taken in one click', async ({ page }) => {
+  const path = writeCsv('hubspot.csv', [
+    'Record ID,First Name,Phone Number,Mobile Phone Number',
+    ...['Ann', 'Bob', 'Cara', 'Dev', 'Eve', 'Finn', 'Gus', 'Hal'].map(
+      (name, i) => `5100010${i},${name},${i === 1 ? '' : `(415) 555-010${i}`},(415) 555-011${i}`,
+    ),
+  ]);
+  // Both columns hold US numbers, which cannot be told mobile or landline; one row has no "Phone Number".
+  await importFile(page, path, 'hubspot.csv · 8 rows');
+  const note = page.getByTestId('phone-column-note');
+  await expect(note).toContainText(
+    'Using \u2018Mobile Phone Number\u2019 (100 % numbers). \u2018Phone Number\u2019 also has numbers (100 % numbers).',
+  );
+  await note.getByRole('button', { name: 'Use \u2018Phone Number\u2019' }).click();
+  await expect(page.getByLabel('Phone column').locator('option:checked')).toHaveText('Phone Number');
+  await expect(note).toContainText('Using \u2018Phone Number\u2019 (100 % numbers).');
+  await expectRow(page, 1, 'skipped', 'no phone number');
+});
+
 test('an opted-out number is skipped in draft campaigns at once', async ({ page }) => {
   const path = writeCsv('optout.csv', [
     'name,phone',
@@ -347,7 +371,7 @@ test('an opted-out number is skipped in draft campaigns at once', async ({ page 
   await expect(page.getByLabel('Country of numbers without a country code')).toHaveValue('US');
   await page.getByRole('button', { name: 'Add to opt-outs' }).click();
   const outcome = page.getByTestId('suppression-outcome');
-  await expect(outcome).toContainText('1 number added');
+  await expect(outcome).toContainText('1 number added, 0 already listed, 1 not a phone number.');
   await expect(outcome.getByRole('list', { name: 'Invalid numbers' })).toHaveText('not a number');
   await expect(page.getByLabel('Numbers to add')).toHaveValue('not a number');
   const listed = page.getByRole('list', { name: 'Opted-out numbers' });
@@ -358,7 +382,9 @@ test('an opted-out number is skipped in draft campaigns at once', async ({ page 
   await page
     .getByLabel('Import a CSV of numbers')
     .setInputFiles(writeCsv('stop.csv', ['mobile,note', '07911 123490,STOP', 'xyz,typo']));
-  await expect(outcome).toContainText('From stop.csv: 1 number added');
+  await expect(outcome).toContainText(
+    'From stop.csv (column \u2018mobile\u2019): 1 number added, 0 already listed, 1 not a phone number.',
+  );
   await expect(outcome.getByRole('list', { name: 'Invalid numbers' })).toHaveText('xyz');
   await expect(listed.getByRole('listitem', { name: '+447911123490' })).toContainText(
     'imported from stop.csv',

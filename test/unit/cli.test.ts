@@ -180,7 +180,7 @@ describe.concurrent('campaign-desk send', () => {
       { CAMPAIGN_DESK_KEY: KEY },
     );
     expect(run.code).toBe(0);
-    // --json prints only JSON lines: the campaign first, progress, then the summary last.
+    // --json prints only JSON lines: the campaign first, its phone column, progress, then the summary last.
     const lines = run.stdout
       .trim()
       .split('\n')
@@ -192,7 +192,8 @@ describe.concurrent('campaign-desk send', () => {
       ready: 2,
       skipped: 2,
     });
-    expect(lines.slice(1, -1).every((line) => line.event === 'progress')).toBe(true);
+    expect(lines[1]).toMatchObject({ event: 'phone-column', column: 'phone', given: false });
+    expect(lines.slice(2, -1).every((line) => line.event === 'progress')).toBe(true);
     const summary = lines.at(-1) as { campaign: string };
     expect(summary).toEqual({
       event: 'summary',

@@ -4,13 +4,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  detectPhoneColumn,
-  parseRecipientsCsv,
-  type ParseOptions,
-} from '../../electron/core/recipients/csv-import';
+import { parseRecipientsCsv, type ParseOptions } from '../../electron/core/recipients/csv-import';
 import { decodeText, type TextEncodingName } from '../../electron/core/recipients/decode';
-import { RecipientTable } from '../../electron/core/recipients/recipient-table';
+import type { RecipientTable } from '../../electron/core/recipients/recipient-table';
 import { deskErrorOf } from './support/desk-error';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -286,41 +282,6 @@ describe('CSV import: progress and cancel', () => {
     );
     expect(error.code).toBe('import-cancelled');
     expect(reports).toBe(1);
-  });
-});
-
-describe('CSV import: phone column detection', () => {
-  it('picks the column by its header name', () => {
-    const table = RecipientTable.fromRows(['Name', 'City', 'Mobile'], [['Ann', 'Leeds', '07911 123456']]);
-    expect(detectPhoneColumn(table)).toBe(2);
-  });
-
-  it('picks the column by its values when no header names one', () => {
-    const table = RecipientTable.fromRows(
-      ['Name', 'Contact', 'City'],
-      [
-        ['Ann', '+44 7911 123456', 'Leeds'],
-        ['Bob', '(415) 555-2671', 'Austin'],
-        ['Cy', '', 'Oslo'],
-      ],
-    );
-    expect(detectPhoneColumn(table)).toBe(1);
-  });
-
-  it('prefers a column named for phones over an earlier one that only mentions a number', () => {
-    const table = RecipientTable.fromRows(
-      ['Order number', 'Name', 'Mobile'],
-      [
-        ['A-1001', 'Ann', '07911 123456'],
-        ['A-1002', 'Bob', '07911 123457'],
-      ],
-    );
-    expect(detectPhoneColumn(table)).toBe(2);
-  });
-
-  it('finds no phone column in a file without one', () => {
-    const table = RecipientTable.fromRows(['Name', 'City'], [['Ann', 'Leeds']]);
-    expect(detectPhoneColumn(table)).toBeNull();
   });
 });
 

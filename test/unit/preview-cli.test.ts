@@ -197,10 +197,11 @@ describe.concurrent('campaign-desk preview', () => {
     const run = await preview([file, '--text', 'Hi $(name|there)', '--country', 'GB']);
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n').filter((l) => l.trim() !== '');
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
     expect(lines[0]).toMatch(/^\s+1\s+\+447911123456\s+ready\s+GSM-7\s+1\s+"Hi Ann"$/);
     expect(lines[3]).toMatch(/^\s+4\s+-\s+skipped\s+invalid-number\s+GSM-7\s+1\s+"Hi Cy"$/);
-    expect(lines[6]).toBe(
+    expect(lines[6]).toBe('Phone column: "Contact", found by its content (80 % numbers, 100 % mobiles).');
+    expect(lines[7]).toBe(
       '6 rows: 3 ready, 3 skipped (duplicate 1, invalid-number 1, missing-number 1); 3 segments to send.',
     );
   });

@@ -2,6 +2,7 @@ import type {
   SendApi,
   CampaignState,
   CampaignView,
+  PhoneColumnChoice,
   RequestOptions,
   RowPatch,
   RowView,
@@ -22,6 +23,7 @@ import type { Encoding } from '../../../shared/segments';
 import type { TextLimit } from '../../../shared/text-limits';
 import { fileCountries, type FileCountries } from '../recipients/file-countries';
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
+import { choosePhoneColumn } from '../recipients/phone-column';
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
@@ -105,6 +107,7 @@ export class Campaign {
   private readonly byTransid = new Map<string, number>();
   /** How many times each row was sent again on the user's word: its attempt, part of its Idempotency-Key. */
   private readonly resends = new Map<number, number>();
+  private columnChoice: { country: string; choice: PhoneColumnChoice | null } | null = null;
   /** Rows made ready to go again with the same Idempotency-Key, and when that key was first sent. */
   private readonly keySentAt = new Map<number, string>();
   /** Rows whose final status came from the platform's status lookup rather than a report it posted. */
@@ -525,6 +528,14 @@ export class Campaign {
     return this.countries.found;
   }
 
+  /** What the file's content says the phone column is, for the current default country (read once for each). */
+  phoneColumnChoice(): PhoneColumnChoice | null {
+    const country = this.def.defaultCountry;
+    if (this.columnChoice?.country !== country)
+      this.columnChoice = { country, choice: choosePhoneColumn(this.table, country) };
+    return this.columnChoice.choice;
+  }
+
   view(pricePerSegment: number, unknownGraceMs: number): CampaignView {
     const counts: StatusCounts = {};
     const skipCounts: Partial<Record<SkipReason, number>> = {};
@@ -550,6 +561,7 @@ export class Campaign {
     return {
       ...this.def,
       rowCount: this.table.size,
+      phoneColumnChoice: this.phoneColumnChoice(),
       state: this.state,
       problem: SENDABLE_STATES.includes(this.state) ? this.problem() : null,
       counts,

@@ -14,9 +14,6 @@ export interface ParseOptions {
 }
 
 const CHUNK_CHARS = 256 * 1024;
-const PHONE_HEADER = /phone|mobile|msisdn|\bcell|\bgsm\b|\bsms\b|handy|portable|móvil|movil|celular/i;
-const LOOSE_PHONE_HEADER = /\btel|number|\bno\b|contact/i;
-const PHONE_VALUE = /^\+?[\d\s().-]{6,20}$/;
 
 /**
  * Parses a recipient CSV (first line the header; delimiter `,` `;` tab or `|` detected; CRLF, LF or CR;
@@ -111,26 +108,4 @@ function uniqueColumnNames(header: string[], width: number): string[] {
     seen.set(base.toLowerCase(), count);
     return count === 1 ? base : `${base} ${count}`;
   });
-}
-
-/**
- * The column most likely to hold phone numbers: one named for phones (phone, mobile, msisdn, cell…);
- * else one whose name merely mentions a number and whose values look like phone numbers; else the
- * column whose first values most look like phone numbers.
- */
-export function detectPhoneColumn(table: RecipientTable): number | null {
-  const byName = table.columns.findIndex((c) => PHONE_HEADER.test(c));
-  if (byName >= 0) return byName;
-  const sample = Array.from({ length: Math.min(50, table.size) }, (_, i) => table.values(i));
-  const share = (column: number) =>
-    sample.filter((r) => PHONE_VALUE.test((r[column] ?? '').trim())).length / Math.max(1, sample.length);
-  const loose = table.columns.findIndex((c, column) => LOOSE_PHONE_HEADER.test(c) && share(column) >= 0.5);
-  if (loose >= 0) return loose;
-  let best: number | null = null;
-  let bestShare = 0.5;
-  for (let column = 0; column < table.columns.length; column++) {
-    const s = share(column);
-    if (s >= bestShare) [best, bestShare] = [column, s + Number.EPSILON];
-  }
-  return best;
 }
