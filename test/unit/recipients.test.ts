@@ -211,7 +211,7 @@ describe('Recipients: the opt-out list', () => {
         defaultCountry: 'GB',
         reason: 'replied STOP',
       }),
-    ).toEqual({ added: 1, invalid: ['nonsense'] });
+    ).toEqual({ added: 1, alreadyListed: 0, invalid: ['nonsense'] });
     const optedOut = GB_EXPECTED.map((r, i) =>
       i === 5 ? { ...r, status: 'skipped', reason: 'opted-out' } : r,
     );
