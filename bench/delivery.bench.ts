@@ -25,6 +25,8 @@ const def: CampaignDefinition = {
   name: 'bench',
   createdAt: new Date().toISOString(),
   fileName: 'bench.csv',
+  sheet: null,
+  sheets: [],
   columns: [...table.columns],
   phoneColumn: detectPhoneColumn(table),
   defaultCountry: 'GB',

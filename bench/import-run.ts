@@ -29,6 +29,8 @@ if (mode === 'baseline') {
     name: 'bench',
     createdAt: new Date().toISOString(),
     fileName: path,
+    sheet: null,
+    sheets: [],
     columns,
     phoneColumn: detectPhoneColumn(table),
     defaultCountry: 'GB',

@@ -45,6 +45,8 @@ export async function previewCommand(args: string[]): Promise<number> {
     name: file,
     createdAt: new Date().toISOString(),
     fileName: file,
+    sheet: null,
+    sheets: [],
     columns: [...table.columns],
     phoneColumn:
       values['phone-column'] === undefined

@@ -23,6 +23,12 @@ import { TunnelManager } from './receiver/tunnels/tunnel-manager';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
 import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
+import { fileKind } from './recipients/file-kind';
+import {
+  parseRecipientsWorkbook,
+  type WorkbookImport,
+  type WorkbookOptions,
+} from './recipients/workbook-import';
 import type { RecipientTable } from './recipients/recipient-table';
 import { PhoneNormalizer } from './recipients/phone-numbers';
 import { SuppressionList } from './recipients/suppression';
@@ -231,6 +237,8 @@ export class Desk {
     importId = randomBytes(8).toString('hex'),
     /** Names the campaign (the CLI's --campaign-id); by default one is generated. */
     campaignId?: string,
+    /** For a workbook, the sheet to import; by default the first one with data. */
+    sheet?: string,
   ): Promise<CampaignView> {
     const abort = new AbortController();
     if (this.cancelledEarly.delete(importId)) abort.abort();
@@ -250,8 +258,8 @@ export class Desk {
     try {
       progress('reading', 0, 0);
       if (abort.signal.aborted) throw cancelled();
-      const text = await this.sourceText(source);
-      const table = await parseRecipientsCsv(text, {
+      const { table, ...sheets } = await this.parseSource(source, {
+        sheet,
         signal: abort.signal,
         onProgress: (p) => progress('parsing', p.rows, p.fraction),
       });
@@ -261,6 +269,7 @@ export class Desk {
         name: fileName.replace(/\.[^.]*$/, ''),
         createdAt: now.toISOString(),
         fileName,
+        ...sheets,
         columns: [...table.columns],
         phoneColumn: detectPhoneColumn(table),
         defaultCountry: 'US',
@@ -293,10 +302,16 @@ export class Desk {
     else if (this.cancelledEarly.size < 100) this.cancelledEarly.add(importId);
   }
 
-  private async sourceText(source: ImportSource): Promise<string> {
-    if ('text' in source) return source.text;
+  /** A CSV (as text or bytes in any encoding) or an .xlsx workbook, told apart by its bytes. */
+  private async parseSource(
+    source: ImportSource,
+    options: WorkbookOptions = {},
+  ): Promise<Pick<WorkbookImport, 'table'> & { sheet: string | null; sheets: string[] }> {
+    const none = { sheet: null, sheets: [] };
+    if ('text' in source) return { table: await parseRecipientsCsv(source.text, options), ...none };
     const bytes = 'bytes' in source ? source.bytes : await this.uploads.take(source.uploadId);
-    return decodeText(bytes).text;
+    if (fileKind(bytes) === 'xlsx') return parseRecipientsWorkbook(bytes, options);
+    return { table: await parseRecipientsCsv(decodeText(bytes).text, options), ...none };
   }
 
   async update(id: string, patch: CampaignPatch): Promise<CampaignView> {
@@ -832,8 +847,8 @@ export class Desk {
         const views = await Promise.all((await this.openAll()).map((open) => this.view(open.campaign)));
         return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       },
-      'campaigns.import': ({ fileName, source, importId }) =>
-        this.importRecipients(fileName, source, importId),
+      'campaigns.import': ({ fileName, source, importId, sheet }) =>
+        this.importRecipients(fileName, source, importId, undefined, sheet),
       'imports.cancel': async ({ importId }) => {
         this.cancelImport(importId);
         return {};
@@ -872,7 +887,7 @@ export class Desk {
         return { removed };
       },
       'suppression.import': async ({ fileName, source, defaultCountry }) => {
-        const table = await parseRecipientsCsv(await this.sourceText(source));
+        const { table } = await this.parseSource(source);
         const column = detectPhoneColumn(table) ?? 0;
         const numbers = Array.from({ length: table.size }, (_, row) => table.values(row)[column] ?? '');
         return this.addSuppressed(numbers, defaultCountry, `imported from ${fileName}`);
