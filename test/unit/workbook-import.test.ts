@@ -16,7 +16,7 @@ function rows(table: { size: number; values: (row: number) => string[] }): strin
 }
 
 const customers = (wb: ExcelJS.Workbook) => {
-  wb.addWorksheet('Notes');
+  wb.addWorksheet('Notes').addRow(['The recipients are on the next sheet.']);
   const sheet = wb.addWorksheet('Customers');
   sheet.addRow(['name', 'phone', 'joined', 'double', 'vip', 'note', 'lookup', 'name', '']);
   sheet.addRow([

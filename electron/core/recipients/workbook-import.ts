@@ -8,7 +8,7 @@ import { cancelled } from './csv-import';
 import { packRow, RecipientTable } from './recipient-table';
 
 export interface WorkbookOptions extends ParseOptions {
-  /** The sheet to read; by default the first one with data. */
+  /** The sheet to read; by default the first one with rows under its header. */
   sheet?: string;
 }
 
@@ -78,11 +78,13 @@ export async function parseRecipientsWorkbook(
           if (options.signal?.aborted) throw cancelled();
         }
       }
-      if (header !== null) {
+      if (packed.length > 0 || options.sheet !== undefined) {
         chosen = name;
         break;
       }
-      if (options.sheet !== undefined) break;
+      // A sheet with no rows under its first one (a cover note, a title) is not the recipients.
+      header = null;
+      width = 0;
     }
   } catch (error) {
     if (error instanceof DeskError) throw error;
@@ -98,12 +100,16 @@ export async function parseRecipientsWorkbook(
       `The workbook has no sheet named "${options.sheet}". Its sheets: ${sheets.join(', ')}.`,
     );
   }
-  if (header === null || chosen === null) {
+  if (chosen === null) {
     throw new DeskError(
       'workbook-empty',
-      options.sheet === undefined
-        ? 'The workbook is empty: a sheet needs a header row and recipients.'
-        : `The sheet "${options.sheet}" is empty: it needs a header row and recipients.`,
+      'No sheet of the workbook has recipients: a header row with a row per recipient under it.',
+    );
+  }
+  if (header === null) {
+    throw new DeskError(
+      'workbook-empty',
+      `The sheet "${chosen}" is empty: it needs a header row and recipients.`,
     );
   }
   if (packed.length === 0) {
