@@ -24,11 +24,7 @@ import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas
 import { cancelled, detectPhoneColumn, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
 import { fileKind } from './recipients/file-kind';
-import {
-  parseRecipientsWorkbook,
-  type WorkbookImport,
-  type WorkbookOptions,
-} from './recipients/workbook-import';
+import type { WorkbookImport, WorkbookOptions } from './recipients/workbook-import';
 import type { RecipientTable } from './recipients/recipient-table';
 import { PhoneNormalizer } from './recipients/phone-numbers';
 import { SuppressionList } from './recipients/suppression';
@@ -310,7 +306,11 @@ export class Desk {
     const none = { sheet: null, sheets: [] };
     if ('text' in source) return { table: await parseRecipientsCsv(source.text, options), ...none };
     const bytes = 'bytes' in source ? source.bytes : await this.uploads.take(source.uploadId);
-    if (fileKind(bytes) === 'xlsx') return parseRecipientsWorkbook(bytes, options);
+    if (fileKind(bytes) === 'xlsx') {
+      // exceljs is large: loaded only when a workbook comes, so the command line starts as fast as before.
+      const { parseRecipientsWorkbook } = await import('./recipients/workbook-import');
+      return parseRecipientsWorkbook(bytes, options);
+    }
     return { table: await parseRecipientsCsv(decodeText(bytes).text, options), ...none };
   }
 
