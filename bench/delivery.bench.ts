@@ -26,6 +26,8 @@ const def: CampaignDefinition = {
   name: 'bench',
   createdAt: new Date().toISOString(),
   fileName: 'bench.csv',
+  sheet: null,
+  sheets: [],
   columns: [...table.columns],
   phoneColumn: choosePhoneColumn(table, 'GB')?.column ?? null,
   defaultCountry: 'GB',

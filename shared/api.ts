@@ -229,6 +229,10 @@ export const CampaignView = z.object({
   name: z.string(),
   createdAt: z.string(),
   fileName: z.string(),
+  /** The workbook sheet the rows came from; null for a CSV. */
+  sheet: z.string().nullable(),
+  /** Every sheet of the workbook (empty for a CSV): with several, another can be imported instead. */
+  sheets: z.array(z.string()),
   columns: z.array(z.string()),
   rowCount: z.number(),
   phoneColumn: z.number().int().nullable(),
@@ -441,6 +445,8 @@ export const calls = {
       fileName: z.string().min(1).max(500),
       /** The file as uploaded through the transport, or its text for small pasted lists. */
       source: z.union([z.object({ uploadId: Id }), z.object({ text: z.string() })]),
+      /** For a workbook, the sheet to import; by default the first one with data. */
+      sheet: z.string().min(1).max(200).optional(),
     }),
     CampaignView,
   ),

@@ -66,6 +66,8 @@ export async function previewCommand(args: string[]): Promise<number> {
     name: file,
     createdAt: new Date().toISOString(),
     fileName: file,
+    sheet: null,
+    sheets: [],
     columns: [...table.columns],
     phoneColumn: given
       ? columnIndex([...table.columns], values['phone-column'] as string)

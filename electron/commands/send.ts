@@ -125,13 +125,10 @@ export async function sendCommand(args: string[]): Promise<number> {
       );
     }
     const given = values['phone-column'] !== undefined;
-    const imported = await desk.importRecipients(
-      basename(file),
-      { bytes: csv },
-      undefined,
-      id,
-      country.country,
-    );
+    const imported = await desk.importRecipients(basename(file), { bytes: csv }, undefined, {
+      campaignId: id,
+      defaultCountry: country.country,
+    });
     const phoneColumn = given
       ? columnIndex(imported.columns, values['phone-column'] as string)
       : imported.phoneColumn;

@@ -23,6 +23,8 @@ import { TunnelManager } from './receiver/tunnels/tunnel-manager';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
 import { cancelled, parseRecipientsCsv } from './recipients/csv-import';
 import { decodeText } from './recipients/decode';
+import { fileKind } from './recipients/file-kind';
+import type { WorkbookImport, WorkbookOptions } from './recipients/workbook-import';
 import type { RecipientTable } from './recipients/recipient-table';
 import { systemCountry } from './recipients/countries';
 import { choosePhoneColumn, noPhoneColumn } from './recipients/phone-column';
@@ -233,13 +235,21 @@ export class Desk {
     fileName: string,
     source: ImportSource,
     importId = randomBytes(8).toString('hex'),
-    /** Names the campaign (the CLI's --campaign-id); by default one is generated. */
-    campaignId?: string,
-    /**
-     * Numbers written without a country code are read as this country's; the phone column is found with it. By
-     * default the last one used through the Sandbox, else the system's.
-     */
-    defaultCountry?: string,
+    {
+      campaignId,
+      defaultCountry,
+      sheet,
+    }: {
+      /** Names the campaign (the CLI's --campaign-id); by default one is generated. */
+      campaignId?: string;
+      /**
+       * Numbers written without a country code are read as this country's; the phone column is found with it.
+       * By default the last one used through the Sandbox, else the system's.
+       */
+      defaultCountry?: string;
+      /** For a workbook, the sheet to import; by default the first one with data. */
+      sheet?: string;
+    } = {},
   ): Promise<CampaignView> {
     const country =
       defaultCountry ??
@@ -264,8 +274,8 @@ export class Desk {
     try {
       progress('reading', 0, 0);
       if (abort.signal.aborted) throw cancelled();
-      const text = await this.sourceText(source);
-      const table = await parseRecipientsCsv(text, {
+      const { table, ...sheets } = await this.parseSource(source, {
+        sheet,
         signal: abort.signal,
         onProgress: (p) => progress('parsing', p.rows, p.fraction),
       });
@@ -275,6 +285,7 @@ export class Desk {
         name: fileName.replace(/\.[^.]*$/, ''),
         createdAt: now.toISOString(),
         fileName,
+        ...sheets,
         columns: [...table.columns],
         phoneColumn: choosePhoneColumn(table, country)?.column ?? null,
         defaultCountry: country,
@@ -307,10 +318,20 @@ export class Desk {
     else if (this.cancelledEarly.size < 100) this.cancelledEarly.add(importId);
   }
 
-  private async sourceText(source: ImportSource): Promise<string> {
-    if ('text' in source) return source.text;
+  /** A CSV (as text or bytes in any encoding) or an .xlsx workbook, told apart by its bytes. */
+  private async parseSource(
+    source: ImportSource,
+    options: WorkbookOptions = {},
+  ): Promise<Pick<WorkbookImport, 'table'> & { sheet: string | null; sheets: string[] }> {
+    const none = { sheet: null, sheets: [] };
+    if ('text' in source) return { table: await parseRecipientsCsv(source.text, options), ...none };
     const bytes = 'bytes' in source ? source.bytes : await this.uploads.take(source.uploadId);
-    return decodeText(bytes).text;
+    if (fileKind(bytes) === 'xlsx') {
+      // exceljs is large: loaded only when a workbook comes, so the command line starts as fast as before.
+      const { parseRecipientsWorkbook } = await import('./recipients/workbook-import');
+      return parseRecipientsWorkbook(bytes, options);
+    }
+    return { table: await parseRecipientsCsv(decodeText(bytes).text, options), ...none };
   }
 
   async update(id: string, patch: CampaignPatch): Promise<CampaignView> {
@@ -853,8 +874,8 @@ export class Desk {
         const views = await Promise.all((await this.openAll()).map((open) => this.view(open.campaign)));
         return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       },
-      'campaigns.import': ({ fileName, source, importId }) =>
-        this.importRecipients(fileName, source, importId),
+      'campaigns.import': ({ fileName, source, importId, sheet }) =>
+        this.importRecipients(fileName, source, importId, { sheet }),
       'imports.cancel': async ({ importId }) => {
         this.cancelImport(importId);
         return {};
@@ -893,7 +914,7 @@ export class Desk {
         return { removed };
       },
       'suppression.import': async ({ fileName, source, defaultCountry }) => {
-        const table = await parseRecipientsCsv(await this.sourceText(source));
+        const { table } = await this.parseSource(source);
         const column = choosePhoneColumn(table, defaultCountry)?.column;
         if (column === undefined) throw noPhoneColumn(fileName, defaultCountry);
         const numbers = Array.from({ length: table.size }, (_, row) => table.cell(row, column));

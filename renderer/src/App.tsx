@@ -24,6 +24,8 @@ export function App() {
   const desk = useDesk();
   const [tab, setTab] = useState<Tab>('campaign');
   const [campaign, setCampaign] = useState<CampaignView | null>(null);
+  // The workbook just imported, kept so that another of its sheets can be imported instead.
+  const [workbook, setWorkbook] = useState<{ campaignId: string; file: File } | null>(null);
   const [services, setServices] = useState<ServiceView[]>([]);
   const [error, setError] = useState<string | null>(null);
 
@@ -65,8 +67,9 @@ export function App() {
     }
   }
 
-  function open(view: CampaignView) {
+  function open(view: CampaignView, file?: File) {
     setCampaign(view);
+    setWorkbook(file && view.sheets.length > 1 ? { campaignId: view.id, file } : null);
     setTab('campaign');
   }
 
@@ -107,6 +110,8 @@ export function App() {
               onSaved={applyView}
               onSent={applySent}
               onNew={() => setCampaign(null)}
+              workbook={workbook?.campaignId === campaign.id ? workbook.file : undefined}
+              onImported={open}
             />
           ) : (
             <ImportPanel onImported={open} />

@@ -12,6 +12,7 @@ import { RecipientsTable } from './RecipientsTable';
 import { RequestPreview } from './RequestPreview';
 import { RowDetailsDialog } from './RowDetailsDialog';
 import { SendPanel } from './SendPanel';
+import { SheetChooser } from './SheetChooser';
 
 // The chart library is loaded only for campaigns that have been sent.
 const DeliveryDashboard = lazy(() =>
@@ -24,10 +25,21 @@ interface Props {
   onSaved: (campaign: CampaignView) => void;
   onSent: (campaign: CampaignView) => void;
   onNew: () => void;
+  /** The workbook of several sheets the campaign was just imported from. */
+  workbook?: File;
+  onImported: (campaign: CampaignView, file: File) => void;
 }
 
 /** One campaign: settings and message on the left, preview and sending on the right, rows below. */
-export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }: Props) {
+export function CampaignWorkspace({
+  campaign,
+  services,
+  onSaved,
+  onSent,
+  onNew,
+  workbook,
+  onImported,
+}: Props) {
   const editor = useCampaignEditor(campaign, onSaved);
   // The core re-checks drafts on its own when the opt-out list changes, and says so with this event.
   const [rechecks, setRechecks] = useState(0);
@@ -65,6 +77,9 @@ export function CampaignWorkspace({ campaign, services, onSaved, onSent, onNew }
           New campaign
         </button>
       </div>
+      {workbook && !locked && (
+        <SheetChooser campaign={campaign} file={workbook} onImported={(next) => onImported(next, workbook)} />
+      )}
       {locked && (
         <p className="notice">
           {campaign.state === 'scheduled'

@@ -24,7 +24,6 @@ interface Job {
   cancelConfirmed: boolean;
 }
 
-const SPREADSHEET = /\.(xlsx?|ods|numbers)$/i;
 /** Where each phase starts and ends on the overall progress bar. */
 const PHASE_SPAN: Record<Exclude<Phase, 'uploading'>, [number, number]> = {
   reading: [0, 0.05],
@@ -55,7 +54,7 @@ function describe({ fileName, phase, rows, fraction, cancelling }: Progress): st
   }
 }
 
-export function ImportPanel({ onImported }: { onImported: (campaign: CampaignView) => void }) {
+export function ImportPanel({ onImported }: { onImported: (campaign: CampaignView, file: File) => void }) {
   const desk = useDesk();
   const hintId = useId();
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -78,12 +77,6 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
   async function importFile(file: File) {
     setError(null);
     setNotice(null);
-    if (SPREADSHEET.test(file.name)) {
-      setError(
-        `${file.name} is a spreadsheet. Save it as CSV first (File › Save As › CSV), then import that file.`,
-      );
-      return;
-    }
     const current: Job = {
       importId: crypto.randomUUID(),
       upload: new AbortController(),
@@ -102,7 +95,7 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
         source: { uploadId },
       });
       // A cancel that came too late (the file was already saved) leaves a campaign: open it.
-      onImported(campaign);
+      onImported(campaign, file);
     } catch (e) {
       const cancelled =
         e instanceof DeskCallError && (e.code === 'import-cancelled' || e.code === UPLOAD_CANCELLED);
@@ -134,9 +127,10 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
     <section className="card import" aria-labelledby={`${hintId}-title`}>
       <h2 id={`${hintId}-title`}>Start a campaign</h2>
       <p className="muted" id={hintId}>
-        Import a CSV file of recipients: a header line, then one row per person with a phone number and any
-        other columns you want to use in the message (name, order number…). Files exported by Excel, Numbers
-        or Google Sheets are read as they are, whatever their separator or encoding.
+        Import an Excel workbook (.xlsx) or a CSV file of recipients: a header row, then one row per person
+        with a phone number and any other columns you want to use in the message (name, order number…). CSV
+        files exported by Excel, Numbers or Google Sheets are read as they are, whatever their separator or
+        encoding.
       </p>
       <div
         className={`drop-zone${dragging ? ' dragging' : ''}`}
@@ -172,14 +166,14 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
           </div>
         ) : (
           <>
-            <p>Drop the CSV file here</p>
+            <p>Drop the Excel or CSV file here</p>
             <p className="muted">or</p>
             <label className="button primary file-button">
-              Choose a CSV file…
+              Choose a CSV file or Excel workbook…
               <input
                 className="visually-hidden"
                 type="file"
-                accept=".csv,.tsv,.txt,text/csv"
+                accept=".xlsx,.csv,.tsv,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 aria-describedby={hintId}
                 onChange={(e) => {
                   const file = e.target.files?.[0];

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -572,6 +573,35 @@ describe('Desk: refusals', () => {
       error: { code: 'csv-malformed', message: expect.stringContaining('not valid CSV') },
     });
     expect(await desk.handlers['campaigns.list']({})).toEqual([]);
+  });
+
+  it('imports an Excel workbook by its bytes, whatever its name, and names its sheets', async () => {
+    const desk = await startDesk();
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Cover');
+    wb.addWorksheet('London').addRows([
+      ['name', 'mobile'],
+      ['Ann', 447400123456],
+    ]);
+    wb.addWorksheet('Paris').addRows([
+      ['name', 'mobile'],
+      ['Luc', 33612345678],
+      ['Zoé', 33612345679],
+    ]);
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+    const london = await desk.importRecipients('list.dat', { bytes });
+    expect(london).toMatchObject({ sheet: 'London', sheets: ['Cover', 'London', 'Paris'], rowCount: 1 });
+    expect(london.columns).toEqual(['name', 'mobile']);
+    const { rows } = await desk.handlers['campaigns.rows']({ id: london.id, offset: 0, limit: 1 });
+    expect(rows[0]?.values).toEqual(['Ann', '447400123456']);
+    const paris = await desk.importRecipients('list.dat', { bytes }, undefined, { sheet: 'Paris' });
+    expect(paris).toMatchObject({ sheet: 'Paris', rowCount: 2 });
+
+    const damaged = await deskErrorOf(desk.importRecipients('list.xlsx', { bytes: bytes.subarray(0, 900) }));
+    expect(damaged.code).toBe('workbook-damaged');
+    expect((await desk.handlers['campaigns.list']({})).map((c) => c.id).sort()).toEqual(
+      [london.id, paris.id].sort(),
+    );
   });
 
   it('blocks a send while the message uses an unknown placeholder', async () => {

@@ -160,7 +160,9 @@ afterAll(async () => {
 });
 
 async function importView(text: string, country: string) {
-  const imported = await desk.importRecipients('contacts.csv', { text }, undefined, undefined, country);
+  const imported = await desk.importRecipients('contacts.csv', { text }, undefined, {
+    defaultCountry: country,
+  });
   const name = (column: number | undefined) => (column === undefined ? null : imported.columns[column]);
   return {
     imported,

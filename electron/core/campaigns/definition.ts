@@ -6,6 +6,10 @@ export const CampaignDefinition = z.object({
   name: z.string(),
   createdAt: z.string(),
   fileName: z.string(),
+  /** The workbook sheet the rows came from; null for a CSV. */
+  sheet: z.string().nullable().default(null),
+  /** Every sheet of the workbook, so that another can be imported instead; empty for a CSV. */
+  sheets: z.array(z.string()).default([]),
   columns: z.array(z.string()),
   phoneColumn: z.number().int().nullable(),
   defaultCountry: z.string(),

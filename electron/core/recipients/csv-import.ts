@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { DeskError } from '../errors';
+import { uniqueColumnNames } from './column-names';
 import { packRow, RecipientTable } from './recipient-table';
 
 export interface ParseProgress {
@@ -97,15 +98,4 @@ function malformed(text: string, position: number, code: string): DeskError {
 function lineAt(text: string, position: number): number {
   const before = text.slice(0, position + 1);
   return (before.match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
-}
-
-function uniqueColumnNames(header: string[], width: number): string[] {
-  const seen = new Map<string, number>();
-  const names = Array.from({ length: Math.max(header.length, width) }, (_, i) => header[i] ?? '');
-  return names.map((raw, i) => {
-    const base = raw.trim() || `Column ${i + 1}`;
-    const count = (seen.get(base.toLowerCase()) ?? 0) + 1;
-    seen.set(base.toLowerCase(), count);
-    return count === 1 ? base : `${base} ${count}`;
-  });
 }
