@@ -348,12 +348,7 @@ describe('pages "sms-outbound-webhooks" and "delivery-and-read-receipt-notificat
   });
 
   it('every documented report, posted over HTTP for a row sent, reaches that row by transid or by callbackData', async () => {
-    const home = await tempHomeWithCleanup();
-    const desk = await home.start({ sandbox: { deliveryReports: false, tps: null } });
-    const id = await importCampaign(desk, 2);
-    await desk.send(id, { rate: 10 });
-    await desk.finished(id);
-    const rows = await rowsOf(desk, id);
+    const { desk, id, rows } = await twoRowsSentWithoutReports();
     expect(rows.map((r) => r.status)).toEqual(['queued', 'queued']);
     // Row 0 by its transid (correlation id and callbackData empty, as on page "sms-outbound-webhooks").
     const submitted = fixture('sms-outbound-webhooks', 'dr-submitted-7102') as DrFixture;
@@ -371,12 +366,7 @@ describe('pages "sms-outbound-webhooks" and "delivery-and-read-receipt-notificat
     ]);
   });
   it('a report whose transid names one row and whose callbackData names another is trusted for neither', async () => {
-    const home = await tempHomeWithCleanup();
-    const desk = await home.start({ sandbox: { deliveryReports: false, tps: null } });
-    const id = await importCampaign(desk, 2);
-    await desk.send(id, { rate: 10 });
-    await desk.finished(id);
-    const rows = await rowsOf(desk, id);
+    const { desk, id, rows } = await twoRowsSentWithoutReports();
     const forged = fixture('sms-outbound-webhooks', 'dr-delivered-7500') as DrFixture;
     forged.deliveryInfoNotification.transid = rows[0]?.transid as string;
     forged.deliveryInfoNotification.callbackData = `${id}.1`;
@@ -384,6 +374,16 @@ describe('pages "sms-outbound-webhooks" and "delivery-and-read-receipt-notificat
     expect((await rowsOf(desk, id)).map((r) => r.status)).toEqual(['queued', 'queued']);
   });
 });
+
+/** A campaign of two rows sent through a Sandbox that posts no reports: the test posts them. */
+async function twoRowsSentWithoutReports() {
+  const home = await tempHomeWithCleanup();
+  const desk = await home.start({ sandbox: { deliveryReports: false, tps: null } });
+  const id = await importCampaign(desk, 2);
+  await desk.send(id, { rate: 10 });
+  await desk.finished(id);
+  return { desk, id, rows: await rowsOf(desk, id) };
+}
 
 interface DrFixture {
   deliveryInfoNotification: { transid: string; callbackData: string };

@@ -282,9 +282,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     }
     if (chance() < (f.serverErrorShare ?? 0)) {
       log('server-error');
-      res
-        .writeHead(503, { 'content-type': 'text/html' })
-        .end('<html><body>Service Unavailable</body></html>');
+      sendUnavailable(res);
       return;
     }
     const reports: DeliveryJob[] = [];
@@ -361,9 +359,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     }
     if (chance() < (f.serverErrorShare ?? 0)) {
       log('server-error');
-      res
-        .writeHead(503, { 'content-type': 'text/html' })
-        .end('<html><body>Service Unavailable</body></html>');
+      sendUnavailable(res);
       return;
     }
     const { request } = checked;
@@ -543,6 +539,11 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | unde
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** An overloaded platform's answer: a 503 whose body is not the API's, nothing in the request queued. */
+function sendUnavailable(res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body>Service Unavailable</body></html>');
 }
 
 function sendSmsError(res: ServerResponse, error: SmsError): void {
