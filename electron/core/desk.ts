@@ -529,8 +529,10 @@ export class Desk {
     this.lookingUp = true;
     try {
       for (const [id, { campaign }] of this.open) {
-        if (campaign.sentThrough?.api !== 'sms' || this.sender.isSending(id) || campaign.isSettled())
-          continue;
+        const through = campaign.sentThrough;
+        // A service given on the command line only (its key is not stored) is looked up by that command.
+        const known = through !== null && this.services.list().some((s) => s.id === through.id);
+        if (through?.api !== 'sms' || !known || this.sender.isSending(id) || campaign.isSettled()) continue;
         await this.settleByLookup(id, undefined, olderThanMs).catch((error: unknown) => {
           console.error(
             `campaign ${id}: status lookup failed:`,
