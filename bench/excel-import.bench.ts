@@ -1,28 +1,16 @@
 // Import of a 100,000-row .xlsx workbook through the whole pipeline (unzip, parse the sheet, read the
 // cells, then the checks of a CSV import), beside exceljs's bare streaming read of the same file, each
 // in a fresh process.
-import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { runImport } from './import-child';
 import { workbookFixture } from './workbook-fixture';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const path = await workbookFixture(ROWS);
 console.log(`file: ${path}, ${(statSync(path).size / 1e6).toFixed(1)} MB, ${ROWS.toLocaleString()} rows`);
 
-interface Run {
-  seconds: number;
-  peakRssMb: number;
-  rows: number;
-  ready?: number;
-  skipped?: number;
-  maxProgressGapMs?: number;
-}
-
-function run(mode: 'workbook-baseline' | 'workbook-pipeline'): Run {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/import-run.ts', mode, path], {
-    encoding: 'utf8',
-  });
-  return JSON.parse(out) as Run;
+function run(mode: string) {
+  return runImport(mode, path);
 }
 
 const baseline = run('workbook-baseline');

@@ -1,30 +1,16 @@
 // Import of a 1,000,000-row recipient file through the whole pipeline (decode, parse, normalize and
 // validate numbers, drop duplicates, render every message, count its segments), beside papaparse's bare
 // parse of the same file, each in a fresh process. Targets: at most 3x the bare parse, at most 600 MB RSS.
-import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { runImport } from './import-child';
 import { recipientsFixture } from './recipients-fixture';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const path = await recipientsFixture(ROWS);
 console.log(`file: ${path}, ${(statSync(path).size / 1e6).toFixed(1)} MB, ${ROWS.toLocaleString()} rows`);
 
-interface Run {
-  mode: string;
-  seconds: number;
-  peakRssMb: number;
-  rows: number;
-  ready?: number;
-  skipped?: number;
-  segments?: number;
-  maxProgressGapMs?: number;
-}
-
-function run(mode: 'baseline' | 'pipeline'): Run {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/import-run.ts', mode, path], {
-    encoding: 'utf8',
-  });
-  return JSON.parse(out) as Run;
+function run(mode: string) {
+  return runImport(mode, path);
 }
 
 const baseline = run('baseline');
