@@ -5,9 +5,8 @@ import { CampaignChecker } from '../core/campaigns/checks';
 import type { CampaignDefinition } from '../core/campaigns/definition';
 import { DeskError } from '../core/errors';
 import { resolveDataDir } from '../core/node-desk';
-import { parseRecipientsCsv } from '../core/recipients/csv-import';
 import { choosePhoneColumn } from '../core/recipients/phone-column';
-import { decodeText } from '../core/recipients/decode';
+import { readRecipientFile as readRecipients } from '../core/recipients/recipient-file';
 import { SuppressionList } from '../core/recipients/suppression';
 import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
 import { defaultCountry } from './country-flag';
@@ -15,13 +14,14 @@ import { sendApi } from './external-service';
 import { phoneColumnLine } from './phone-column-line';
 import { parseCommandArgs } from './parse-command-args';
 
-export const PREVIEW_HELP = `Usage: campaign-desk preview <recipients.csv> --text <template> [options]
+export const PREVIEW_HELP = `Usage: campaign-desk preview <recipients.csv|.xlsx> --text <template> [options]
 
 Prints every row as it would be sent: number (E.164), status, skip reason, message, encoding and segments,
 then a summary, by the same checks as send, including the data folder's opt-out list.
 
 Options:
   --text TEMPLATE          The message; $(column) placeholders take the row's cells.
+  --sheet NAME             The workbook sheet to read (default: the first with rows under its header).
   --country CC             The country of numbers written without a country code: an ISO 3166 code
                            such as GB (default: the system locale's country, else US).
   --phone-column C         The phone column's name or 1-based position (default: detected).
@@ -44,6 +44,7 @@ export async function previewCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       text: { type: 'string' },
+      sheet: { type: 'string' },
       country: { type: 'string' },
       'phone-column': { type: 'string' },
       smartlink: { type: 'string', multiple: true, default: [] },
@@ -53,21 +54,26 @@ export async function previewCommand(args: string[]): Promise<number> {
     },
   });
   const [file] = positionals;
-  if (!file || positionals.length > 1) throw new UsageError('preview takes exactly one recipients CSV file.');
+  if (!file || positionals.length > 1)
+    throw new UsageError('preview takes exactly one recipients file (CSV or .xlsx).');
   if (values.text === undefined) throw new UsageError('preview needs --text <template>.');
   const country = defaultCountry(values.country);
 
   // The API `send` would use: its text limit applies.
   const api = sendApi(values.api) ?? 'messaging';
-  const table = await parseRecipientsCsv(decodeText(await readRecipientFile(file)).text);
+  const { table, sheet, sheets } = await readRecipients(await readRecipientFile(file), {
+    sheet: values.sheet,
+  });
+  if (values.sheet !== undefined && sheet === null)
+    throw new UsageError('--sheet applies to Excel workbooks; this file is text (CSV).');
   const given = values['phone-column'] !== undefined;
   const def: CampaignDefinition = {
     id: 'preview',
     name: file,
     createdAt: new Date().toISOString(),
     fileName: file,
-    sheet: null,
-    sheets: [],
+    sheet,
+    sheets,
     columns: [...table.columns],
     phoneColumn: given
       ? columnIndex([...table.columns], values['phone-column'] as string)

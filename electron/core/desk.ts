@@ -21,10 +21,9 @@ import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/r
 import { receiverWarning } from './receiver/tunnels/receiver-warning';
 import { TunnelManager } from './receiver/tunnels/tunnel-manager';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
-import { cancelled, parseRecipientsCsv } from './recipients/csv-import';
-import { decodeText } from './recipients/decode';
-import { fileKind } from './recipients/file-kind';
-import type { WorkbookImport, WorkbookOptions } from './recipients/workbook-import';
+import { cancelled } from './recipients/csv-import';
+import type { WorkbookOptions } from './recipients/workbook-import';
+import { readRecipientFile, readRecipientText, type RecipientFile } from './recipients/recipient-file';
 import type { RecipientTable } from './recipients/recipient-table';
 import { systemCountry } from './recipients/countries';
 import { choosePhoneColumn, noPhoneColumn } from './recipients/phone-column';
@@ -319,19 +318,12 @@ export class Desk {
   }
 
   /** A CSV (as text or bytes in any encoding) or an .xlsx workbook, told apart by its bytes. */
-  private async parseSource(
-    source: ImportSource,
-    options: WorkbookOptions = {},
-  ): Promise<Pick<WorkbookImport, 'table'> & { sheet: string | null; sheets: string[] }> {
-    const none = { sheet: null, sheets: [] };
-    if ('text' in source) return { table: await parseRecipientsCsv(source.text, options), ...none };
-    const bytes = 'bytes' in source ? source.bytes : await this.uploads.take(source.uploadId);
-    if (fileKind(bytes) === 'xlsx') {
-      // exceljs is large: loaded only when a workbook comes, so the command line starts as fast as before.
-      const { parseRecipientsWorkbook } = await import('./recipients/workbook-import');
-      return parseRecipientsWorkbook(bytes, options);
-    }
-    return { table: await parseRecipientsCsv(decodeText(bytes).text, options), ...none };
+  private async parseSource(source: ImportSource, options: WorkbookOptions = {}): Promise<RecipientFile> {
+    if ('text' in source) return readRecipientText(source.text, options);
+    return readRecipientFile(
+      'bytes' in source ? source.bytes : await this.uploads.take(source.uploadId),
+      options,
+    );
   }
 
   async update(id: string, patch: CampaignPatch): Promise<CampaignView> {

@@ -482,3 +482,20 @@ test('a malformed file is refused with the line at fault', async ({ page }) => {
   );
   await expect(page.getByLabel('Phone column')).toHaveCount(0);
 });
+
+test('a file that is not text is refused, saying so, and imports nothing', async ({ page }) => {
+  await page.goto(shell.url);
+  await page.getByLabel('Choose a CSV file').setInputFiles({
+    name: 'contacts.csv',
+    mimeType: 'text/csv',
+    // A JPEG's first bytes, named as a CSV: what a mistaken upload looks like.
+    buffer: Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]),
+      Buffer.alloc(4096, 0x3f),
+    ]),
+  });
+  await expect(page.getByRole('alert')).toHaveText(
+    'contacts.csv could not be imported. This file is not a text or spreadsheet file (it holds binary data: a NUL byte on line 1). Import a CSV file, or an Excel workbook (.xlsx).',
+  );
+  await expect(page.getByLabel('Phone column')).toHaveCount(0);
+});

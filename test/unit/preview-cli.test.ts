@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuppressionList } from '../../electron/core/recipients/suppression';
 
@@ -296,5 +297,45 @@ describe.concurrent('campaign-desk preview', () => {
 
     expect(longest.code).toBe(0);
     expect(jsonLines(longest.stdout)[0]).toMatchObject({ characters: 1024, tooLong: false });
+  });
+
+  it('reads an Excel workbook, the sheet named by --sheet, with numbers Excel stored as numbers', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Notes').addRows([['Note'], ['Call Ann back on Tuesday']]);
+    const customers = wb.addWorksheet('Customers');
+    customers.addRow(['Name', 'Mobile']);
+    customers.addRow(['Ann', 447911123456]);
+    customers.addRow(['Bob', 7.911123457e9]);
+    const book = join(tmp, 'customers.xlsx');
+    await wb.xlsx.writeFile(book);
+
+    const [chosen, byDefault, csvWithSheet] = await Promise.all([
+      preview([book, '--sheet', 'Customers', '--text', 'Hi $(Name)', '--country', 'GB', '--json']),
+      preview([book, '--text', 'Hi $(Name)', '--country', 'GB', '--json']),
+      preview([file, '--sheet', 'Customers', '--text', 'Hi', '--country', 'GB']),
+    ]);
+    expect(chosen.stderr).toBe('');
+    expect(chosen.code).toBe(0);
+    expect(jsonLines(chosen.stdout).slice(0, 2)).toMatchObject([
+      { row: 1, msisdn: '+447911123456', status: 'ready', message: 'Hi Ann' },
+      { row: 2, msisdn: '+447911123457', status: 'ready', message: 'Hi Bob' },
+    ]);
+    // The first sheet with rows is read when no sheet is named.
+    expect(byDefault.code).toBe(1);
+    expect(byDefault.stderr).toBe('Error: Choose the column that holds the phone numbers.\n');
+    expect(csvWithSheet.code).toBe(2);
+    expect(csvWithSheet.stderr).toContain('--sheet applies to Excel workbooks; this file is text (CSV).');
+  });
+
+  it('refuses a file that is not text, saying so', async () => {
+    const image = join(tmp, 'logo.csv');
+    await writeFile(
+      image,
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]),
+    );
+    const run = await preview([image, '--text', 'Hi', '--country', 'GB']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('This file is not a text or spreadsheet file (it holds binary data');
+    expect(run.stdout).toBe('');
   });
 });
