@@ -250,11 +250,7 @@ export class Desk {
       sheet?: string;
     } = {},
   ): Promise<CampaignView> {
-    const country =
-      defaultCountry ??
-      this.services.lastCountry(SANDBOX_ID) ??
-      this.options.systemCountry ??
-      systemCountry().country;
+    const country = defaultCountry ?? this.services.lastCountry(SANDBOX_ID) ?? this.systemCountry();
     const abort = new AbortController();
     if (this.cancelledEarly.delete(importId)) abort.abort();
     this.imports.set(importId, abort);
@@ -344,6 +340,8 @@ export class Desk {
     if (expiry !== undefined && expiryPassed(expiry))
       throw new DeskError('expiry-passed', `The expiry (${expiry}, UTC) has passed; choose a later one.`);
     const def = { ...campaign.definition, ...patch };
+    const followed = this.countryOfNewService(campaign.definition, patch);
+    if (followed) def.defaultCountry = followed;
     // No column held numbers of the old country: one may hold the new country's.
     if (def.phoneColumn === null && patch.phoneColumn === undefined)
       def.phoneColumn = choosePhoneColumn(campaign.table, def.defaultCountry)?.column ?? null;
@@ -356,6 +354,23 @@ export class Desk {
     campaign.limitTextTo(this.textLimitOf(def.serviceId));
     loaded.rechecking = null;
     return this.view(campaign);
+  }
+
+  /**
+   * A draft moved to another service takes the default a new campaign there would get (the country last
+   * sent through it, else the system's), unless its country was chosen by hand: one that differs from the
+   * default the old service gave it.
+   */
+  private countryOfNewService(def: CampaignDefinition, patch: CampaignPatch): string | null {
+    if (patch.serviceId === undefined || patch.serviceId === def.serviceId) return null;
+    if (patch.defaultCountry !== undefined) return null;
+    const oldDefault = this.services.lastCountry(def.serviceId) ?? this.systemCountry();
+    if (def.defaultCountry !== oldDefault) return null;
+    return this.services.lastCountry(patch.serviceId) ?? this.systemCountry();
+  }
+
+  private systemCountry(): string {
+    return this.options.systemCountry ?? systemCountry().country;
   }
 
   /**

@@ -644,6 +644,42 @@ describe('Desk: default country', () => {
     expect((await again.importRecipients('customers.csv', { text: CSV })).defaultCountry).toBe('DE');
   });
 
+  it('takes the country last sent through a service when a draft moves to it, unless one was picked by hand', async () => {
+    const desk = await startNodeDesk(dataDir, { sandbox: SANDBOX, systemCountry: 'GB' });
+    desks.push(desk);
+    const german = await desk.handlers['services.save']({
+      api: 'messaging',
+      numbersWithPlus: true,
+      name: 'German account',
+      baseUrl: desk.simulator.url,
+      key: desk.services.resolve('sandbox').key,
+      rate: 100,
+      pricePerSegment: 0,
+    });
+    const sent = await desk.importRecipients('customers.csv', { text: CSV });
+    await desk.update(sent.id, {
+      phoneColumn: 1,
+      defaultCountry: 'DE',
+      template: 'Hi',
+      senderId: 'ACME',
+      serviceId: german.id,
+    });
+    await desk.send(sent.id);
+    await desk.finished(sent.id);
+
+    const draft = await desk.importRecipients('customers.csv', { text: CSV });
+    expect(draft.defaultCountry).toBe('GB');
+    expect((await desk.update(draft.id, { serviceId: german.id })).defaultCountry).toBe('DE');
+    expect((await desk.update(draft.id, { serviceId: 'sandbox' })).defaultCountry).toBe('GB');
+
+    const picked = await desk.importRecipients('customers.csv', { text: CSV });
+    await desk.update(picked.id, { defaultCountry: 'FR' });
+    expect((await desk.update(picked.id, { serviceId: german.id })).defaultCountry).toBe('FR');
+    expect(
+      (await desk.update(picked.id, { serviceId: 'sandbox', defaultCountry: 'IE' })).defaultCountry,
+    ).toBe('IE');
+  });
+
   it('names the country of most numbers written with a +, and counts those without', async () => {
     const desk = await startDesk();
     const csv = 'name,phone\nAnn,+44 7400 123456\nBob,+442079460018\nCy,+14155552671\nDee,07400 123457\n';

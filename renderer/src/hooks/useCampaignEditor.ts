@@ -56,7 +56,10 @@ export function useCampaignEditor(
         .then(
           (view) => {
             setError(null);
-            if (ROW_FIELDS.some((field) => field in patch)) setRevision((r) => r + 1);
+            // Moving to another service may bring that service's country with it.
+            const countryFollowed = !('defaultCountry' in patch) && 'serviceId' in patch;
+            if (countryFollowed) setDraft((d) => ({ ...d, defaultCountry: view.defaultCountry }));
+            if (countryFollowed || ROW_FIELDS.some((field) => field in patch)) setRevision((r) => r + 1);
             onSaved(view);
             return true;
           },
