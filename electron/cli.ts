@@ -1,6 +1,6 @@
 /** The command-line shell: `campaign-desk send | preview | resume | report | simulator`. */
 import { UsageError } from './commands/args';
-import { closestMatches } from './commands/closest-match';
+import { closestMatches } from '../shared/closest-match';
 import { PREVIEW_HELP, previewCommand } from './commands/preview';
 import { REPORT_HELP, reportCommand } from './commands/report';
 import { RESUME_HELP, resumeCommand } from './commands/resume';

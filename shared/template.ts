@@ -4,6 +4,7 @@
  * repeated inner spaces, so `$( First  Name )` matches a column "first name". A name may hold one level
  * of balanced parentheses, as in `$(Amount (USD))`.
  */
+import { editDistance } from './closest-match';
 const PLACEHOLDER = /\$\(((?:[^()|]|\([^()|]*\))*)(?:\|((?:[^()]|\([^()]*\))*))?\)/g;
 
 type Part = string | { column: number; name: string; fallback: string | null };
@@ -78,10 +79,46 @@ export function renderMessage(
   return { text, emptyPlaceholders };
 }
 
-/** `subject`: what holds the placeholders, "The message" unless told. */
-export function describeUnknownPlaceholders(unknown: readonly string[], subject = 'The message'): string {
+/**
+ * Why placeholders match no column, with the column each most likely meant; `subject`: what holds them,
+ * "The message" unless told.
+ */
+export function describeUnknownPlaceholders(
+  unknown: readonly string[],
+  columns: readonly string[],
+  subject = 'The message',
+): string {
   const names = unknown.map((n) => `$(${n})`).join(', ');
-  return `${subject} uses ${names}, which ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of the recipient file.`;
+  const problem = `${subject} uses ${names}, which ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of the recipient file.`;
+  const guesses = unknown.flatMap((name) => {
+    const meant = closestColumn(name, columns);
+    const placeholder = meant === null ? null : placeholderFor(meant);
+    return placeholder === null ? [] : [{ name, placeholder }];
+  });
+  if (guesses.length === 0) return problem;
+  const meant =
+    unknown.length === 1
+      ? guesses.map((g) => g.placeholder).join('')
+      : guesses.map((g) => `${g.placeholder} for $(${g.name})`).join(', ');
+  return `${problem} Did you mean ${meant}?`;
+}
+
+/** Case, spaces and punctuation aside: `first_name`, `First Name` and `FirstName` are one name. */
+function looseName(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** The column a mistyped placeholder most likely meant: the nearest within a few typing slips, or null. */
+export function closestColumn(name: string, columns: readonly string[]): string | null {
+  const loose = looseName(name);
+  if (loose === '') return null;
+  const slips = loose.length <= 4 ? 1 : loose.length <= 11 ? 2 : 3;
+  let best: { column: string; distance: number } | null = null;
+  for (const column of columns) {
+    const distance = editDistance(loose, looseName(column));
+    if (distance <= slips && (best === null || distance < best.distance)) best = { column, distance };
+  }
+  return best?.column ?? null;
 }
 
 /** The placeholder that refers to `column`, or null when its name cannot be written as one (e.g. holds `|`). */

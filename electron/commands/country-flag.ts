@@ -1,6 +1,6 @@
 import { isPhoneCountry, PHONE_COUNTRIES, systemCountry } from '../core/recipients/countries';
 import { UsageError } from './args';
-import { closestMatches } from './closest-match';
+import { closestMatches } from '../../shared/closest-match';
 
 /** Codes people write for a country whose ISO 3166 code is another. */
 const ALIASES: Record<string, string> = { UK: 'GB', EL: 'GR' };

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './args';
-import { closestMatches } from './closest-match';
+import { closestMatches } from '../../shared/closest-match';
 
 /** parseArgs for one command, whose mistakes (unknown option, missing value, …) become a UsageError in plain words. */
 export function parseCommandArgs<T extends ParseArgsConfig>(command: string, config: T) {

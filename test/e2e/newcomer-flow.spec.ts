@@ -236,10 +236,34 @@ test('an unknown placeholder is explained and keeps Send disabled', async ({ pag
   await expect(page.getByTestId('message-0')).toHaveText('Hi $(nope), your order is ready.');
   await expect(send).toBeDisabled();
 
+  await message.fill('Hi $(nmae), your order is ready.');
+  await expect(page.getByTestId('problem')).toHaveText(
+    'The message uses $(nmae), which is not a column of the recipient file. Did you mean $(name)?',
+  );
+
   await message.fill('Hi $(NAME|there), your order is ready.');
   await expect(page.getByTestId('problem')).toBeEmpty();
   await expect(send).toBeEnabled();
   await expect(page.getByTestId('message-0')).toHaveText('Hi Ann, your order is ready.');
+});
+
+test('a sender id the networks would cut or refuse is explained and keeps Send disabled', async ({
+  page,
+}) => {
+  await importRecipients(page);
+  const send = page.getByRole('button', { name: 'Send campaign' });
+  await page.getByLabel('Message', { exact: true }).fill('Hi $(name)');
+  const sender = page.getByLabel('Sender ID');
+  await sender.fill('ACME FLOWERS');
+  await expect(page.getByTestId('problem')).toHaveText(
+    'A sender name may hold only letters A–Z and digits; "ACME FLOWERS" has spaces. Remove them, or use a number.',
+  );
+  await expect(send).toBeDisabled();
+  await sender.fill('ACMEFLOWERSLTD');
+  await expect(page.getByTestId('problem')).toContainText('A sender name has at most 11 letters and digits');
+  await sender.fill('+447700900123');
+  await expect(page.getByTestId('problem')).toBeEmpty();
+  await expect(send).toBeEnabled();
 });
 
 test('a service key is stored but only its masked hint is ever shown', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestMatches, editDistance } from '../../electron/commands/closest-match';
+import { closestMatches, editDistance } from '../../shared/closest-match';
 import { countryFromFlag } from '../../electron/commands/country-flag';
 import { systemCountry } from '../../electron/core/recipients/countries';
 import { fileCountries } from '../../electron/core/recipients/file-countries';
@@ -7,6 +7,9 @@ import { fileCountries } from '../../electron/core/recipients/file-countries';
 describe('closest matches', () => {
   it('counts edits and keeps the nearest candidates', () => {
     expect(editDistance('contry', 'country')).toBe(1);
+    // A swap of neighbours is one slip, not two.
+    expect(editDistance('nmae', 'name')).toBe(1);
+    expect(editDistance('nope', 'name')).toBe(2);
     expect(closestMatches('contry', ['campaign-id', 'country', 'text'], 2)).toEqual(['country']);
     expect(closestMatches('zzz', ['country'], 2)).toEqual([]);
   });

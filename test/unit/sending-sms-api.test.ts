@@ -54,6 +54,15 @@ describe('sending through the Send SMS API', () => {
     expect(new Set(rows.map((r) => r.transid)).size).toBe(40);
   });
 
+  it('sends a sender number without its plus, as the page asks of `from`', async () => {
+    const desk = await home.start();
+    const id = await smsCampaign(desk, 3);
+    await desk.update(id, { senderId: '+447700900123' });
+    await desk.send(id);
+    await desk.finished(id);
+    expect(desk.simulator.accepted.map((m) => m.senderid)).toEqual(Array(3).fill('447700900123'));
+  });
+
   it('retries timeouts, resets and 5xx with the same key: no row unknown, none sent twice', async () => {
     const desk = await home.start();
     desk.simulator.setFaults({ serverErrorShare: 0.25, dropAfterAcceptShare: 0.25 });

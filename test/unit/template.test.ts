@@ -98,11 +98,33 @@ describe('template rendering', () => {
   });
 
   it('describes unknown placeholders for the user', () => {
-    expect(describeUnknownPlaceholders(['nmae'])).toBe(
-      'The message uses $(nmae), which is not a column of the recipient file.',
-    );
-    expect(describeUnknownPlaceholders(['a', 'b'])).toBe(
+    expect(describeUnknownPlaceholders(['a', 'b'], COLUMNS)).toBe(
       'The message uses $(a), $(b), which are not columns of the recipient file.',
+    );
+    expect(describeUnknownPlaceholders(['coupon'], COLUMNS, 'The template parameter "code"')).toBe(
+      'The template parameter "code" uses $(coupon), which is not a column of the recipient file.',
+    );
+  });
+
+  it('suggests the column a mistyped placeholder most likely meant', () => {
+    const columns = ['Given Name', 'Family Name', 'Mobile Phone', 'City', 'Loyalty tier (2024)'];
+    expect(describeUnknownPlaceholders(['nmae'], ['Name', 'Phone'])).toBe(
+      'The message uses $(nmae), which is not a column of the recipient file. Did you mean $(Name)?',
+    );
+    // Underscores, case and spaces are what exports disagree on most.
+    expect(describeUnknownPlaceholders(['given_name'], columns)).toBe(
+      'The message uses $(given_name), which is not a column of the recipient file. Did you mean $(Given Name)?',
+    );
+    expect(describeUnknownPlaceholders(['cty', 'famly name', 'coupon'], columns)).toBe(
+      'The message uses $(cty), $(famly name), $(coupon), which are not columns of the recipient file. ' +
+        'Did you mean $(City) for $(cty), $(Family Name) for $(famly name)?',
+    );
+    expect(describeUnknownPlaceholders(['loyaltytier2024'], columns)).toBe(
+      'The message uses $(loyaltytier2024), which is not a column of the recipient file. Did you mean $(Loyalty tier (2024))?',
+    );
+    // Nothing near enough: no guess rather than a wrong one.
+    expect(describeUnknownPlaceholders(['order'], columns)).toBe(
+      'The message uses $(order), which is not a column of the recipient file.',
     );
   });
 });

@@ -30,6 +30,7 @@ import { DeliveryHistory } from './delivery-history';
 import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
 import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
+import { senderIdProblem } from '../../../shared/sender-id';
 
 /** The states from which a campaign can be sent (or resumed): what stands in its way is shown. */
 export const SENDABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'paused', 'stopped'];
@@ -245,7 +246,8 @@ export class Campaign {
   problem(): string | null {
     if (this.def.phoneColumn === null) return 'Choose the column that holds the phone numbers.';
     if (this.def.template.trim() === '') return 'Write the message.';
-    if (this.compiled.unknown.length > 0) return describeUnknownPlaceholders(this.compiled.unknown);
+    if (this.compiled.unknown.length > 0)
+      return describeUnknownPlaceholders(this.compiled.unknown, this.def.columns);
     const links = unknownSmartlinks(this.def.template, this.def.smartlinks);
     if (links.length > 0) {
       return `The message uses ${links.map((id) => `{{link_${id}}}`).join(', ')}, but no such smartlink is set up for this campaign.`;
@@ -257,8 +259,13 @@ export class Campaign {
       );
     const [parameter] = this.options.unknown;
     if (parameter)
-      return describeUnknownPlaceholders(parameter.names, `The template parameter "${parameter.parameter}"`);
-    if (this.def.senderId === '') return 'Enter the sender ID.';
+      return describeUnknownPlaceholders(
+        parameter.names,
+        this.def.columns,
+        `The template parameter "${parameter.parameter}"`,
+      );
+    const sender = senderIdProblem(this.def.senderId);
+    if (sender) return sender;
     if (!this.status.includes(STATUS_INDEX.get('ready') as number)) return NO_READY_ROW;
     return this.tooLongProblem();
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { classifyCode, QUEUED } from '../../../shared/platform-codes';
 import { httpFailure, parseJson, parseRetryAfter, unreadableAnswer } from './http-failure';
 import type { OutgoingMessage, PlatformClient, PlatformRequest, SendOutcome } from './platform-client';
+import { smsApiSender } from '../../../shared/sender-id';
 
 /**
  * The Send SMS API v1 (page "send-sms-api-v1"): one message a request, retried safely with an `Idempotency-Key`,
@@ -25,7 +26,8 @@ export function smsUrl(baseUrl: string, messageId?: string): string {
 }
 
 /**
- * The request body for one message; `to` in E.164 with its plus, `from` the sender id as given. Of the request
+ * The request body for one message; `to` in E.164 with its plus, `from` the sender id, a number without its plus as
+ * the page asks. Of the request
  * options the page documents `expireAt` and `dltTemplateId`. It documents no priority, so none is sent. Nor does it
  * name a field for a platform template's id: `content` is mandatory "if template is not provided", `substitutions`
  * fills "dynamic fields in an SMS template", and `contentType` takes only 'text' and 'unicode'. Rather than guess a
@@ -34,7 +36,7 @@ export function smsUrl(baseUrl: string, messageId?: string): string {
 export function toSmsRequest(m: OutgoingMessage, callbackUrl: string) {
   const { expiry, dltTemplateId } = m.options;
   return {
-    from: m.senderid,
+    from: smsApiSender(m.senderid),
     to: m.msisdn,
     content: m.text,
     contentType: m.encoding === 'UCS-2' ? 'unicode' : 'text',
