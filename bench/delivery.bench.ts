@@ -37,6 +37,8 @@ const def: CampaignDefinition = {
   smartlinks: [],
   keyNonce: '',
   requestOptions: {},
+  archived: false,
+  origin: null,
 };
 const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def);
 const campaign = new Campaign(def, table, checks, TEXT_LIMITS.messaging);

@@ -53,6 +53,8 @@ if (mode === 'baseline') {
     smartlinks: [],
     keyNonce: '',
     requestOptions: {},
+    archived: false,
+    origin: null,
   };
   const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def, {
     onProgress: progress,

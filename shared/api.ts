@@ -224,9 +224,21 @@ export type PhoneColumnScore = z.infer<typeof PhoneColumnScore>;
 export const PhoneColumnChoice = PhoneColumnScore.extend({ runnerUp: PhoneColumnScore.nullable() });
 export type PhoneColumnChoice = z.infer<typeof PhoneColumnChoice>;
 
+/** Where a campaign's rows came from when it was made from another campaign. */
+export const CampaignOrigin = z.object({
+  /** `copy`: a duplicate; `failed-rows`: the rows that failed in the source, to send again. */
+  kind: z.enum(['copy', 'failed-rows']),
+  campaignId: Id,
+  campaignName: z.string(),
+});
+export type CampaignOrigin = z.infer<typeof CampaignOrigin>;
+
 export const CampaignView = z.object({
   id: Id,
   name: z.string(),
+  /** Hidden from History unless archived campaigns are asked for. */
+  archived: z.boolean(),
+  origin: CampaignOrigin.nullable(),
   createdAt: z.string(),
   fileName: z.string(),
   /** The workbook sheet the rows came from; null for a CSV. */
@@ -329,8 +341,10 @@ export type RowFilter = z.infer<typeof RowFilter>;
 export const SuppressionEntry = z.object({ msisdn: z.string(), reason: z.string(), addedAt: z.string() });
 export type SuppressionEntry = z.infer<typeof SuppressionEntry>;
 
+const CampaignName = z.string().trim().min(1, 'Give the campaign a name.').max(200);
+
 export const CampaignPatch = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: CampaignName.optional(),
   phoneColumn: z.number().int().min(0).optional(),
   defaultCountry: CountryCode.optional(),
   template: z.string().max(4000).optional(),
@@ -366,7 +380,15 @@ export const InboxEntry = z.object({
   text: z.string(),
   receivedAt: z.string(),
   /** The campaign row last sent to this number through this service, if any. */
-  match: z.object({ campaignId: Id, campaignName: z.string(), row: z.number().int() }).nullable(),
+  match: z
+    .object({
+      campaignId: Id,
+      campaignName: z.string(),
+      row: z.number().int(),
+      /** The campaign was deleted since: the reply keeps its name, there is nothing left to open. */
+      deleted: z.boolean().optional(),
+    })
+    .nullable(),
   /** `opted-out`: the reply was an opt-out keyword and the number joined the opt-out list. */
   action: z.enum(['opted-out']).nullable(),
 });
@@ -437,7 +459,8 @@ export const calls = {
   'services.remove': call(byId, empty),
   /** Asks the service's platform whether it accepts the key, with a request that can send nothing. */
   'services.checkKey': call(byId, KeyCheck),
-  'campaigns.list': call(empty, z.array(CampaignView)),
+  /** Newest first; archived campaigns only with `includeArchived`. */
+  'campaigns.list': call(z.object({ includeArchived: z.boolean().optional() }), z.array(CampaignView)),
   'campaigns.import': call(
     z.object({
       /** Chosen by the caller, so that it can follow progress and cancel before the call returns. */
@@ -453,6 +476,18 @@ export const calls = {
   'imports.cancel': call(z.object({ importId: Id }), empty),
   'campaigns.get': call(byId, CampaignView),
   'campaigns.update': call(z.object({ id: Id, patch: CampaignPatch }), CampaignView),
+  /** In any state: the name is a label, not part of what is sent. */
+  'campaigns.rename': call(z.object({ id: Id, name: CampaignName }), CampaignView),
+  /** A new draft with the same definition and recipients; nothing of the source's sending is copied. */
+  'campaigns.duplicate': call(byId, CampaignView),
+  'campaigns.archive': call(z.object({ id: Id, archived: z.boolean() }), CampaignView),
+  /** Removes the campaign and its files; refused while it is being sent or is scheduled. */
+  'campaigns.delete': call(byId, empty),
+  /**
+   * A new draft of the rows that failed (rejected, undelivered, failed or expired) in a campaign that is done
+   * sending, with the columns `previous_status`, `previous_code` and `previous_reason`.
+   */
+  'campaigns.sendAgainFailed': call(byId, CampaignView),
   'campaigns.rows': call(
     z.object({
       id: Id,

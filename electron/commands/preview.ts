@@ -85,6 +85,8 @@ export async function previewCommand(args: string[]): Promise<number> {
     smartlinks: values.smartlink.map(parseSmartlink),
     keyNonce: '',
     requestOptions: {},
+    archived: false,
+    origin: null,
   };
   const suppression = await SuppressionList.open(
     join(resolveDataDir(values['data-dir']), 'suppression.ndjson'),

@@ -5,6 +5,7 @@ import { TEXT_LIMITS, type TextLimit } from '../../shared/text-limits';
 import { expiryPassed } from '../../shared/request-options';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
+import { CampaignManager } from './campaigns/campaign-manager';
 import { CampaignChecker } from './campaigns/checks';
 import { buildDashboard } from './campaigns/dashboard';
 import type { CampaignDefinition } from './campaigns/definition';
@@ -111,6 +112,7 @@ export class Desk {
   private readonly cancelledEarly = new Set<string>();
   private readonly sender: CampaignSender;
   private readonly schedules: CampaignSchedules;
+  private readonly manager: CampaignManager;
   private readonly tunnels: TunnelManager;
   private readonly viewTimers = new Map<string, NodeJS.Timeout>();
   private allOpen = false;
@@ -150,6 +152,17 @@ export class Desk {
       options.unknownGraceMs ?? DEFAULT_UNKNOWN_GRACE_MS,
     );
     this.schedules = new CampaignSchedules({ ...host, send: (id) => this.send(id) }, options.settings);
+    this.manager = new CampaignManager(
+      {
+        campaign: (id) => this.campaign(id),
+        view: (campaign) => this.view(campaign),
+        create: (def, table) => this.createCampaign(def, table),
+        isSending: (id) => this.sender.isSending(id),
+        forget: (id) => this.forget(id),
+      },
+      store,
+      join(options.dataDir, 'locks'),
+    );
     this.tunnels = new TunnelManager(
       {
         receiverUrl: receiver.url,
@@ -290,6 +303,8 @@ export class Desk {
         smartlinks: [],
         keyNonce: randomBytes(6).toString('hex'),
         requestOptions: {},
+        archived: false,
+        origin: null,
       };
       const checker = new CampaignChecker(table, this.suppression);
       const checks = await checker.check(def, {
@@ -349,6 +364,9 @@ export class Desk {
     const abort = new AbortController();
     loaded.rechecking = abort;
     const checks = await loaded.checker.check(def, { signal: abort.signal });
+    // A rename or an archive made during the check stands.
+    def.archived = campaign.definition.archived;
+    def.name = patch.name ?? campaign.definition.name;
     await this.store.saveDefinition(def);
     campaign.redefine(def, checks);
     campaign.limitTextTo(this.textLimitOf(def.serviceId));
@@ -634,6 +652,25 @@ export class Desk {
     return loaded;
   }
 
+  /** Saves a new draft made from another campaign, checks its rows and opens it. */
+  private async createCampaign(def: CampaignDefinition, table: RecipientTable): Promise<Loaded> {
+    const checker = new CampaignChecker(table, this.suppression);
+    const checks = await checker.check(def);
+    await this.store.create(def, table);
+    return this.adopt(def, table, checks, checker);
+  }
+
+  /** Closes a campaign about to be deleted; reports for it are unmatched from now on. */
+  private async forget(id: string): Promise<void> {
+    const loaded = this.open.get(id);
+    this.open.delete(id);
+    this.schedules.disarm(id);
+    clearTimeout(this.viewTimers.get(id));
+    this.viewTimers.delete(id);
+    loaded?.rechecking?.abort();
+    await loaded?.journal.close();
+  }
+
   /** Takes a campaign just created (its table and checks in hand) into the open set, without reading it back. */
   private async adopt(
     def: CampaignDefinition,
@@ -879,8 +916,11 @@ export class Desk {
         return {};
       },
       'services.checkKey': async ({ id }) => checkKey(this.services.resolve(id)),
-      'campaigns.list': async () => {
-        const views = await Promise.all((await this.openAll()).map((open) => this.view(open.campaign)));
+      'campaigns.list': async ({ includeArchived }) => {
+        const shown = (await this.openAll()).filter(
+          (o) => includeArchived || !o.campaign.definition.archived,
+        );
+        const views = await Promise.all(shown.map((open) => this.view(open.campaign)));
         return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       },
       'campaigns.import': ({ fileName, source, importId, sheet }) =>
@@ -891,6 +931,14 @@ export class Desk {
       },
       'campaigns.get': async ({ id }) => this.view((await this.campaign(id)).campaign),
       'campaigns.update': ({ id, patch }) => this.update(id, patch),
+      'campaigns.rename': ({ id, name }) => this.manager.rename(id, name),
+      'campaigns.duplicate': ({ id }) => this.manager.duplicate(id),
+      'campaigns.archive': ({ id, archived }) => this.manager.archive(id, archived),
+      'campaigns.delete': async ({ id }) => {
+        await this.manager.delete(id);
+        return {};
+      },
+      'campaigns.sendAgainFailed': ({ id }) => this.manager.sendAgainFailed(id),
       'campaigns.rows': async ({ id, offset, limit, filter }) => {
         const { campaign, query } = await this.campaign(id);
         const matching = query.rows(filter as RowFilter | undefined);
@@ -947,7 +995,14 @@ export class Desk {
       'tunnels.list': async () => this.tunnels.list(),
       'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
       'receiver.stats': async () => ({ ...this.receiver.stats(), unmatched: this.unmatchedReports }),
-      'inbox.list': async (query) => this.inbox.list(query),
+      'inbox.list': async (query) => {
+        const listed = this.inbox.list(query);
+        const kept = new Set(await this.store.ids());
+        const entries = listed.entries.map((e) =>
+          e.match && !kept.has(e.match.campaignId) ? { ...e, match: { ...e.match, deleted: true } } : e,
+        );
+        return { ...listed, entries };
+      },
       'inbox.export': async ({ serviceId }) => {
         const names = this.serviceNames();
         const nameOf = (id: string) => names.get(id) ?? removedService(id);

@@ -118,7 +118,13 @@ export function App() {
           )}
         </section>
         <section role="tabpanel" id="panel-history" aria-labelledby="tab-history" hidden={tab !== 'history'}>
-          {tab === 'history' && <HistoryPanel onOpen={open} />}
+          {tab === 'history' && (
+            <HistoryPanel
+              onOpen={open}
+              onChanged={applyView}
+              onDeleted={(id) => setCampaign((current) => (current?.id === id ? null : current))}
+            />
+          )}
         </section>
         <section role="tabpanel" id="panel-replies" aria-labelledby="tab-replies" hidden={tab !== 'replies'}>
           {tab === 'replies' && <InboxPanel services={services} onOpen={open} />}

@@ -72,6 +72,12 @@ export function CampaignWorkspace({
         <div>
           <h2>{campaign.name}</h2>
           <p className="muted small">Created {formatDate(campaign.createdAt)}</p>
+          {campaign.origin && (
+            <p className="muted small origin" data-testid="campaign-origin">
+              {campaign.origin.kind === 'copy' ? 'A copy of' : 'The rows that failed in'} &ldquo;
+              {campaign.origin.campaignName}&rdquo;
+            </p>
+          )}
         </div>
         <button type="button" className="button" onClick={onNew}>
           New campaign

@@ -1,18 +1,29 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { CampaignView } from '../../shared/api';
-import { campaignFigures } from '../../shared/campaign-figures';
-import { downloadCsv, errorText, formatDate, formatMoney, plural } from './format';
+import { downloadCsv, errorText } from './format';
+import { HistoryItem } from './HistoryItem';
 import { useDesk } from './hooks/useDesk';
 import { ErrorNote } from './ErrorNote';
 
-export function HistoryPanel({ onOpen }: { onOpen: (campaign: CampaignView) => void }) {
+interface Props {
+  onOpen: (campaign: CampaignView) => void;
+  /** A campaign renamed or archived here. */
+  onChanged: (campaign: CampaignView) => void;
+  onDeleted: (id: string) => void;
+}
+
+export function HistoryPanel({ onOpen, onChanged, onDeleted }: Props) {
   const desk = useDesk();
   const [campaigns, setCampaigns] = useState<CampaignView[] | null>(null);
+  const [showArchived, setShowArchived] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    desk.call('campaigns.list', {}).then(setCampaigns, (e: unknown) => setError(errorText(e)));
-  }, [desk]);
+  const load = useCallback(() => {
+    desk
+      .call('campaigns.list', { includeArchived: showArchived })
+      .then(setCampaigns, (e: unknown) => setError(errorText(e)));
+  }, [desk, showArchived]);
+  useEffect(load, [load]);
 
   function exportReport(c: CampaignView) {
     setError(null);
@@ -24,75 +35,38 @@ export function HistoryPanel({ onOpen }: { onOpen: (campaign: CampaignView) => v
 
   return (
     <div className="history">
-      <h2>Campaigns</h2>
+      <div className="history-head">
+        <h2>Campaigns</h2>
+        <label className="inline">
+          <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />{' '}
+          Show archived
+        </label>
+      </div>
       <ErrorNote error={error} />
       {campaigns?.length === 0 && (
-        <p className="muted">No campaigns yet. Import a recipient file to start one.</p>
+        <p className="muted">
+          {showArchived ? 'No campaigns yet.' : 'No campaigns here.'} Import a recipient file to start one.
+        </p>
       )}
       {campaigns === null && !error && <p className="muted">Loading…</p>}
       <ul className="history-list" aria-label="Past campaigns">
         {campaigns?.map((c) => (
-          <HistoryItem key={c.id} campaign={c} onOpen={() => onOpen(c)} onExport={() => exportReport(c)} />
+          <HistoryItem
+            key={c.id}
+            campaign={c}
+            onOpen={onOpen}
+            onExport={() => exportReport(c)}
+            onChanged={(view) => {
+              onChanged(view);
+              load();
+            }}
+            onDeleted={() => {
+              onDeleted(c.id);
+              load();
+            }}
+          />
         ))}
       </ul>
     </div>
-  );
-}
-
-function HistoryItem({
-  campaign: c,
-  onOpen,
-  onExport,
-}: {
-  campaign: CampaignView;
-  onOpen: () => void;
-  onExport: () => void;
-}) {
-  const f = campaignFigures(c.counts);
-  return (
-    <li className="card history-item" aria-label={c.name}>
-      <div>
-        <h3>{c.name}</h3>
-        <p className="muted small">
-          {formatDate(c.createdAt)} · {c.fileName} · {plural(c.rowCount, 'row')}
-        </p>
-        <p className="small">
-          <span className={`state state-${c.state}`}>{c.state}</span>
-          {c.startedAt && ` · sent ${formatDate(c.startedAt)}`}
-          {c.endedAt && c.state !== 'sending' && ` · ended ${formatDate(c.endedAt)}`}
-        </p>
-      </div>
-      {f.sent > 0 ? (
-        <dl className="history-figures" aria-label={`Figures of ${c.name}`}>
-          <dt>Sent</dt>
-          <dd>{f.sent.toLocaleString()}</dd>
-          <dt>Delivered</dt>
-          <dd>{`${f.delivered.toLocaleString()} delivered`}</dd>
-          <dt>Failed</dt>
-          <dd>{f.failed.toLocaleString()}</dd>
-          <dt>Delivery rate</dt>
-          <dd>{f.deliveryRate === null ? '–' : `${(f.deliveryRate * 100).toFixed(1)}%`}</dd>
-          <dt>Cost</dt>
-          <dd>{formatMoney(c.estimatedCost)}</dd>
-        </dl>
-      ) : (
-        <p className="muted small">{plural(f.ready, 'message')} ready, not sent</p>
-      )}
-      <div className="history-actions">
-        <button type="button" className="button" aria-label={`Open ${c.name}`} onClick={onOpen}>
-          Open
-        </button>
-        {f.sent > 0 && (
-          <button
-            type="button"
-            className="button"
-            aria-label={`Export the report of ${c.name}`}
-            onClick={onExport}
-          >
-            Export report
-          </button>
-        )}
-      </div>
-    </li>
   );
 }

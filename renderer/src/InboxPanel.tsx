@@ -126,7 +126,11 @@ export function InboxPanel({ services, onOpen }: Props) {
                 {entry.action === 'opted-out' && <span className="badge">opted out</span>}
               </div>
               <p className="reply-text">{entry.text}</p>
-              {match ? (
+              {match?.deleted ? (
+                <span className="muted small">
+                  {match.campaignName} · row {(match.row + 1).toLocaleString()} (deleted campaign)
+                </span>
+              ) : match ? (
                 <button
                   type="button"
                   className="link-button small"

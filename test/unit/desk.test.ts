@@ -455,7 +455,7 @@ describe('Desk: restart', () => {
 });
 
 describe('Desk: refusals', () => {
-  it('stops a send whose service key is wrong, keeps rows ready and never shows the key', async () => {
+  it('stops a send whose service key is wrong, keeps rows ready (a draft again) and never shows the key', async () => {
     const desk = await startDesk();
     const saved = await dispatch(desk.handlers, 'services.save', {
       name: 'Local IMIconnect',
@@ -471,7 +471,8 @@ describe('Desk: refusals', () => {
     await desk.send(campaign.id);
     await desk.finished(campaign.id);
     const view = await desk.handlers['campaigns.get']({ id: campaign.id });
-    expect(view.state).toBe('stopped');
+    // Nothing was sent: the campaign is a draft again, the reason shown.
+    expect(view.state).toBe('draft');
     expect(view.error).toMatch(/key/i);
     expect(view.error).not.toContain(WRONG_KEY);
     expect(view.error).not.toContain(WRONG_KEY.slice(0, 10));
@@ -491,7 +492,7 @@ describe('Desk: refusals', () => {
     expect(JSON.stringify(listed)).not.toContain(WRONG_KEY);
   });
 
-  it('resumes a stopped campaign once the key is fixed, sending each unsent row exactly once', async () => {
+  it('sends a campaign refused for its key once the key is fixed, each row exactly once', async () => {
     const desk = await startDesk();
     const saved = await desk.handlers['services.save']({
       api: 'messaging',
@@ -505,7 +506,7 @@ describe('Desk: refusals', () => {
     const campaign = await importReady(desk, { serviceId: saved.id });
     await desk.send(campaign.id);
     await desk.finished(campaign.id);
-    expect((await desk.handlers['campaigns.get']({ id: campaign.id })).state).toBe('stopped');
+    expect((await desk.handlers['campaigns.get']({ id: campaign.id })).state).toBe('draft');
 
     const rightKey = desk.services.resolve('sandbox').key;
     await desk.handlers['services.save']({
@@ -540,7 +541,7 @@ describe('Desk: refusals', () => {
     await desk.send(campaign.id);
     await desk.finished(campaign.id);
     const view = await desk.handlers['campaigns.get']({ id: campaign.id });
-    expect(view.state).toBe('stopped');
+    expect(view.state).toBe('draft');
     expect(view.error).toContain('Cannot reach the service at http://127.0.0.1:1');
     expect(view.error).not.toContain('some-key-1234');
     expect(view.counts).toEqual({ ready: 4, skipped: 3 });

@@ -96,7 +96,7 @@ describe('sending through the Send SMS API', () => {
     await desk.send(id);
     await desk.finished(id);
     const stopped = await view(desk, id);
-    expect(stopped.state).toBe('stopped');
+    expect(stopped.state).toBe('draft');
     expect(stopped.error).toContain(
       'refused the request: authentication failed: the service key is wrong (code 7001',
     );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../errors';
@@ -63,6 +63,11 @@ export class CampaignStore {
 
   openJournal(id: string): Promise<{ journal: Journal<JournalEvent>; events: JournalEvent[] }> {
     return Journal.open(join(this.dir(id), 'journal.ndjson'), parseJournalEvent);
+  }
+
+  /** Deletes the campaign's folder and every file in it. */
+  remove(id: string): Promise<void> {
+    return rm(this.dir(id), { recursive: true, force: true });
   }
 
   private dir(id: string): string {

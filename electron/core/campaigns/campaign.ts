@@ -100,6 +100,13 @@ export class Campaign {
     error: string | null;
   } | null = null;
   private schedule: { startAt: string | null; error: string | null } = { startAt: null, error: null };
+  /**
+   * Whether the service answered for any row, or reported on one: from then on a message may have gone out, and
+   * the campaign stays sent whatever happens next.
+   */
+  private answered = false;
+  /** Why the last start was withdrawn, having sent nothing; shown until the next start. */
+  private withdrawnError: string | null = null;
   /** Rows that were ever in a batch: reports about any other row are noise. */
   private readonly attempted = new Set<number>();
   private tests: TestSendView[] = [];
@@ -174,6 +181,12 @@ export class Campaign {
 
   get testCount(): number {
     return this.tests.length;
+  }
+
+  /** The name and the archived flag: labels, not part of what is sent, so they may change in any state. */
+  relabel(changes: Partial<Pick<CampaignDefinition, 'name' | 'archived'>>): CampaignDefinition {
+    this.def = { ...this.def, ...changes };
+    return this.def;
   }
 
   /** Only before sending: a new definition with the checks made for it. */
@@ -407,6 +420,9 @@ export class Campaign {
       case 'start':
         this.started = true;
         this.ended = null;
+        // A schedule that led here is spent: a start withdrawn later leaves a draft, not a schedule in the past.
+        this.schedule = { startAt: null, error: null };
+        this.withdrawnError = null;
         this.firstStart ??= event.at;
         this.lastEnd = null;
         if (event.serviceId && event.baseUrl) {
@@ -471,6 +487,7 @@ export class Campaign {
       case 'dr': {
         const row = event.row;
         if (!this.wasSent(row)) return [];
+        this.answered = true;
         this.keySentAt.delete(row);
         const details = { ...(this.details[row] ?? NO_DETAILS) };
         if (event.transid && !details.transid) {
@@ -493,6 +510,7 @@ export class Campaign {
         return [this.patchOf(row)];
       }
       case 'end':
+        if (event.state === 'stopped' && this.sentNothing()) return this.withdrawStart(event.error);
         this.ended = { state: event.state, error: event.error };
         this.lastEnd = event.at;
         return [];
@@ -514,6 +532,27 @@ export class Campaign {
         return [];
       }
     }
+  }
+
+  /** No row was ever answered for nor is in flight: every request of every run was released unsent. */
+  private sentNothing(): boolean {
+    return !this.answered && !this.status.includes(STATUS_INDEX.get('sending') as number);
+  }
+
+  /** Back to a draft as it was before its first start, but for its test messages, the service tried and the error. */
+  private withdrawStart(error: string | null): RowPatch[] {
+    this.started = false;
+    this.ended = null;
+    this.firstStart = null;
+    this.lastEnd = null;
+    // The service stays named: `resume` on the command line sends through the service the start tried.
+    this.withdrawnError = error;
+    this.attempted.clear();
+    this.details.length = 0;
+    this.lateOptOuts.clear();
+    this.status = this.initialStatuses();
+    // The released rows were already patched back to ready; the campaign's new view makes the table read them again.
+    return [];
   }
 
   /** Rows whose send was interrupted before the API answered can no longer be known to be unsent. */
@@ -579,7 +618,7 @@ export class Campaign {
       totalSegments,
       messageLength: { api: this.limit.api, longest, tooLong },
       estimatedCost: totalSegments * pricePerSegment,
-      error: this.ended?.error ?? (this.started ? null : this.schedule.error),
+      error: this.ended?.error ?? (this.started ? null : (this.schedule.error ?? this.withdrawnError)),
       scheduledAt: this.scheduledAt,
       unknownResendableAt: this.unknownResendableAt(unknownGraceMs),
       testSend: this.tests.at(-1) ?? null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RequestOptions, Smartlink } from '../../../shared/api';
+import { CampaignOrigin, RequestOptions, Smartlink } from '../../../shared/api';
 
 export const CampaignDefinition = z.object({
   id: z.string(),
@@ -25,5 +25,9 @@ export const CampaignDefinition = z.object({
   keyNonce: z.string().default(''),
   /** Absent in definitions saved before request options existed: none set. */
   requestOptions: RequestOptions.default({}),
+  /** Labels, not part of what is sent: they may change in any state. */
+  archived: z.boolean().default(false),
+  /** The campaign it was made from (a copy, or the rows that failed there); null for one imported from a file. */
+  origin: CampaignOrigin.nullable().default(null),
 });
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;

@@ -56,6 +56,13 @@ export const JournalEvent = z.discriminatedUnion('t', [
     via: z.enum(['report', 'lookup']).optional(),
     raw: z.unknown(),
   }),
+  /**
+   * A run ended. A run that ends `stopped` before the service answered for any row of the campaign and with none in
+   * flight (a refused key, an unreachable service: every request released) sent nothing: that withdraws the start,
+   * and the campaign is a draft again, its error kept. Campaign.apply derives this on replay, so journals written
+   * before the rule read the same way. A row with any answer (even unknown: a lost answer may hide a message that
+   * went out) keeps the campaign sent.
+   */
   z.object({
     t: z.literal('end'),
     at: At,
