@@ -98,7 +98,11 @@ export class Campaign {
     state: Exclude<CampaignState, 'draft' | 'scheduled' | 'sending'>;
     error: string | null;
   } | null = null;
-  private schedule: { startAt: string | null; error: string | null } = { startAt: null, error: null };
+  private schedule: { startAt: string | null; error: string | null; digest: string | null } = {
+    startAt: null,
+    error: null,
+    digest: null,
+  };
   /** Rows that were ever in a batch: reports about any other row are noise. */
   private readonly attempted = new Set<number>();
   private tests: TestSendView[] = [];
@@ -167,6 +171,11 @@ export class Campaign {
   }
 
   /** The service the campaign was last sent through (its key is never recorded). */
+  /** The digest of the send plan confirmed for the scheduled start (null for schedules set before plans). */
+  get scheduledDigest(): string | null {
+    return this.scheduledAt === null ? null : this.schedule.digest;
+  }
+
   get sentThrough(): SentThrough | null {
     return this.service;
   }
@@ -226,6 +235,10 @@ export class Campaign {
   /** GSM-7, or UCS-2 when one character of the row's message is outside it. */
   encodingOf(row: number): Encoding {
     return encodingOf(this.checks.messages, row);
+  }
+
+  segmentsOf(row: number): number {
+    return this.checks.messages.segments[row] ?? 0;
   }
 
   prepared(row: number): PreparedRow {
@@ -414,7 +427,7 @@ export class Campaign {
         }
         return [];
       case 'schedule':
-        this.schedule = { startAt: event.startAt, error: event.error };
+        this.schedule = { startAt: event.startAt, error: event.error, digest: event.digest ?? null };
         return [];
       case 'resend':
       case 'retry':
