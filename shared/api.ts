@@ -549,10 +549,7 @@ export const calls = {
     }),
   ),
   /** What sending would do; `at` for a scheduled start. */
-  'campaigns.plan': call(
-    z.object({ id: Id, at: z.iso.datetime({ offset: true }).optional() }),
-    SendPlan,
-  ),
+  'campaigns.plan': call(z.object({ id: Id, at: z.iso.datetime({ offset: true }).optional() }), SendPlan),
   /** `digest`: of the plan the user confirmed, needed until the campaign has started (a resume needs none). */
   'campaigns.send': call(z.object({ id: Id, digest: Digest.optional() }), CampaignView),
   /** Stops taking new batches at once; answers once the requests already out are answered and recorded. */

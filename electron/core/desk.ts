@@ -464,7 +464,10 @@ export class Desk {
    * What sending the campaign would do: through its service, or `service` (the command line's), now or at `at` (by
    * default its scheduled start). Refused, with the reason, for a campaign that cannot be sent as it stands.
    */
-  async plan(id: string, { service, at }: { service?: ResolvedService; at?: string } = {}): Promise<SendPlan> {
+  async plan(
+    id: string,
+    { service, at }: { service?: ResolvedService; at?: string } = {},
+  ): Promise<SendPlan> {
     const { campaign } = await this.campaign(id);
     if (!SENDABLE_STATES.includes(campaign.state))
       throw new DeskError('campaign-not-ready', 'This campaign cannot be sent now.');
