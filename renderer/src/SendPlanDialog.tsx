@@ -30,9 +30,24 @@ export function SendPlanDialog({ campaign, at, confirmLabel, onConfirm, onClose 
   const [revision, setRevision] = useState(0);
   const shown = useRef<string | null>(null);
 
+  // What the plan depends on; a new campaign object alone (a tunnel's news) changes nothing.
+  const planInputs = JSON.stringify([
+    campaign.state,
+    campaign.template,
+    campaign.senderId,
+    campaign.serviceId,
+    campaign.smartlinks,
+    campaign.requestOptions,
+    campaign.phoneColumn,
+    campaign.defaultCountry,
+    campaign.counts,
+    campaign.skipCounts,
+    campaign.totalSegments,
+  ]);
+
   useEffect(() => {
     let live = true;
-    setPlan(null);
+    // The plan on screen stays until the new one comes: confirming it meanwhile is refused if it is stale.
     desk.call('campaigns.plan', { id: campaign.id, at }).then(
       (next) => {
         if (!live) return;
@@ -45,7 +60,7 @@ export function SendPlanDialog({ campaign, at, confirmLabel, onConfirm, onClose 
     return () => {
       live = false;
     };
-  }, [desk, campaign, at, revision]);
+  }, [desk, campaign.id, planInputs, at, revision]);
 
   async function confirm(digest: string) {
     setBusy(true);
