@@ -127,6 +127,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     STATE_TEXT[state] ??
     (awaitingReports > 0 ? 'All messages handed to the service; waiting for delivery reports…' : 'Finished.');
   const resumable = (state === 'paused' || state === 'stopped') && count('ready') > 0;
+  const cancellable = state === 'sending' || state === 'paused' || state === 'stopped';
 
   return (
     <section className="card send" aria-labelledby="send-title">
@@ -170,7 +171,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
             Resume sending ({plural(count('ready'), 'message')} not sent)
           </button>
         )}
-        {(state === 'sending' || state === 'paused' || state === 'stopped') && (
+        {cancellable && (
           <button type="button" className="button" disabled={busy} onClick={askCancel}>
             Cancel campaign
           </button>
@@ -179,7 +180,8 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
           Export report
         </button>
       </div>
-      {confirmCancel && (
+      {/* A run that ended by itself meanwhile leaves nothing to cancel. */}
+      {confirmCancel && cancellable && (
         <CancelDialog
           campaign={campaign}
           busy={busy}
