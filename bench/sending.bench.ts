@@ -114,6 +114,7 @@ function externalService(baseUrl: string, api: 'messaging' | 'sms' = 'messaging'
       tunnel: { kind: 'none', target: null, tokenHint: null },
       rate: 10_000,
       pricePerSegment: 0,
+      currency: 'USD',
       api,
       numbersWithPlus: true,
     },

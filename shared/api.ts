@@ -59,6 +59,13 @@ export const SEND_APIS = ['messaging', 'sms'] as const;
 export const SendApi = z.enum(SEND_APIS);
 export type SendApi = z.infer<typeof SendApi>;
 
+export const DEFAULT_CURRENCY = 'USD';
+export const Currency = z
+  .string()
+  .trim()
+  .transform((c) => c.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD or EUR'));
+
 export const ServiceView = z.object({
   id: Id,
   name: z.string(),
@@ -68,6 +75,8 @@ export const ServiceView = z.object({
   keyHint: z.string().nullable(),
   rate: z.number(),
   pricePerSegment: z.number(),
+  /** The ISO 4217 code the price per segment is in. */
+  currency: z.string(),
   api: SendApi,
   /** Destinations go out as `+44…` (required by tenants with "+E.164 format" on) or as `44…`. */
   numbersWithPlus: z.boolean(),
@@ -127,6 +136,8 @@ export const ServiceInput = z.object({
   key: z.string().trim().min(1).max(500).optional(),
   rate: z.number().int().min(1).max(10_000).default(10),
   pricePerSegment: z.number().min(0).max(100).default(0),
+  /** Omitted: keep the stored one (US dollars for a new service). */
+  currency: Currency.optional(),
   api: SendApi.default('messaging'),
   numbersWithPlus: z.boolean().default(true),
   /** Omitted: keep the stored tunnel (none for a new service). */
@@ -425,6 +436,37 @@ export const Dashboard = z.object({
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 
+const Digest = z.string().regex(/^[a-f0-9]{64}$/, 'a send plan digest');
+
+/** One message exactly as it will go out: its number as the service gets it, its text, smartlinks unexpanded. */
+export const PlannedMessage = z.object({
+  row: z.number().int(),
+  msisdn: z.string(),
+  text: z.string(),
+  encoding: z.enum(['GSM-7', 'UCS-2']),
+  segments: z.number(),
+});
+export type PlannedMessage = z.infer<typeof PlannedMessage>;
+
+/** What sending a campaign now (or at `startAt`) would do; confirming it means sending with its `digest`. */
+export const SendPlan = z.object({
+  campaignId: Id,
+  ready: z.number(),
+  skipped: z.partialRecord(SkipReason, z.number()),
+  segments: z.number(),
+  cost: z.object({ amount: z.number(), currency: z.string(), pricePerSegment: z.number() }),
+  senderId: z.string(),
+  service: z.object({ id: Id, name: z.string() }),
+  api: SendApi,
+  /** Null: as soon as it is confirmed. */
+  startAt: z.string().nullable(),
+  first: PlannedMessage,
+  last: PlannedMessage,
+  /** SHA-256 over everything that decides what is sent: definition, service, and every ready row's message. */
+  digest: Digest,
+});
+export type SendPlan = z.infer<typeof SendPlan>;
+
 /** The HTTP request that sending would make for one row, its key masked: the key never leaves the core. */
 export const RequestPreview = z.object({
   api: SendApi,
@@ -541,14 +583,17 @@ export const calls = {
       column: z.string(),
     }),
   ),
-  'campaigns.send': call(byId, CampaignView),
-  /** Stops taking new batches; requests already out finish and are recorded. */
+  /** What sending would do; `at` for a scheduled start. */
+  'campaigns.plan': call(z.object({ id: Id, at: z.iso.datetime({ offset: true }).optional() }), SendPlan),
+  /** `digest`: of the plan the user confirmed, needed until the campaign has started (a resume needs none). */
+  'campaigns.send': call(z.object({ id: Id, digest: Digest.optional() }), CampaignView),
+  /** Stops taking new batches at once; answers once the requests already out are answered and recorded. */
   'campaigns.pause': call(byId, CampaignView),
   /** Ends the campaign for good; rows not yet sent are never sent. */
   'campaigns.cancel': call(byId, CampaignView),
-  /** `at` null withdraws the schedule. */
+  /** `at` null withdraws the schedule; a start time needs the digest of the plan confirmed for it. */
   'campaigns.schedule': call(
-    z.object({ id: Id, at: z.iso.datetime({ offset: true }).nullable() }),
+    z.object({ id: Id, at: z.iso.datetime({ offset: true }).nullable(), digest: Digest.optional() }),
     CampaignView,
   ),
   /** Sends row `row`'s message, as previewed, to one number. */

@@ -1,4 +1,4 @@
-import { SEND_APIS, type SendApi } from '../../shared/api';
+import { DEFAULT_CURRENCY, SEND_APIS, type SendApi } from '../../shared/api';
 import type { ResolvedService } from '../core/services';
 import { MESSAGING_PATH } from '../core/sending/messaging-api';
 import { SMS_PATH } from '../core/sending/sms-api';
@@ -49,6 +49,7 @@ export function externalService(args: ExternalServiceArgs): ResolvedService {
       tunnel: { kind: 'none', target: null, tokenHint: null },
       rate: args.rate ?? 10,
       pricePerSegment: 0,
+      currency: DEFAULT_CURRENCY,
       api,
       numbersWithPlus: args.numbersWithPlus,
     },

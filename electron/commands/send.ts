@@ -16,13 +16,16 @@ import { phoneColumnLine } from './phone-column-line';
 import { noPhoneColumn } from '../core/recipients/phone-column';
 import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
+import { confirmOnTerminal, planLines } from './plan-lines';
 
 const CAMPAIGN_ID = /^[a-z0-9-]{1,64}$/;
 
 export const SEND_HELP = `Usage: campaign-desk send <recipients.csv> --text <template> --sender <id> [options]
 
-Sends one message per row of the CSV, waits up to --wait seconds for final delivery reports (then, on the
-Send SMS API, asks the status of the rows still without one), writes the report and prints a summary.
+Prints the send plan (messages, skipped rows, segments, cost, sender, service, first and last messages), asks
+on a terminal whether to send it (--yes does not ask; a script's command line is its confirmation), then sends
+one message per row of the CSV, waits up to --wait seconds for final delivery reports (then, on the Send SMS
+API, asks the status of the rows still without one), writes the report and prints a summary.
 Ctrl-C pauses: requests already sent are answered and recorded, then it exits.
 
 Options:
@@ -47,6 +50,7 @@ Options:
   --report FILE            Where to write the report (default: <recipients>-report.csv).
   --data-dir DIR           The data folder.
   --json                   JSON lines instead of a progress bar.
+  --yes                    Sends the plan without asking, on a terminal too.
 
 Request options, sent with every message:
   --expiry DATE-TIME       After it (ISO 8601 with its zone, e.g. 2030-01-31T18:00:00Z; sent in UTC) the
@@ -59,7 +63,7 @@ Request options, sent with every message:
                            One of the template's parameters; VALUE may hold $(column) placeholders.
   --dlt-template ID        India's DLT template ID.
 
-Exit codes: 0 completed, 1 stopped by an error, 2 usage error, 3 paused.`;
+Exit codes: 0 completed, 1 stopped by an error or not confirmed, 2 usage error, 3 paused.`;
 
 export async function sendCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('send', {
@@ -83,6 +87,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       report: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
     },
   });
   const [file] = positionals;
@@ -160,7 +165,14 @@ export async function sendCommand(args: string[]): Promise<number> {
     if (warning) process.stderr.write(`Warning: ${warning}\n`);
     if (requestOptions.priority !== undefined && service?.view.api === 'sms')
       process.stderr.write('Warning: --priority is not sent: the Send SMS API documents no priority.\n');
-    await desk.send(campaign.id, { service, rate, batchSize });
+    const plan = await desk.plan(campaign.id, { service });
+    out.say(planLines(plan).join('\n'), { event: 'plan', ...plan });
+    if (!values.yes && process.stdin.isTTY && !(await confirmOnTerminal())) {
+      process.stderr.write('Nothing sent: the plan was not confirmed.\n');
+      return 1;
+    }
+    // What goes is the plan printed: the core refuses it if anything changed since.
+    await desk.send(campaign.id, { service, rate, batchSize, digest: plan.digest });
     const ended = await followRun(desk, campaign.id, out);
     const settled =
       ended.state === 'completed' ? await waitForReports(desk, campaign.id, waitMs, service) : false;

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { CampaignPatch, CampaignView, RowFilter, RowPatch, ServiceView } from '../../shared/api';
+import type {
+  CampaignPatch,
+  CampaignView,
+  RowFilter,
+  RowPatch,
+  SendPlan,
+  ServiceView,
+} from '../../shared/api';
 import { TEXT_LIMITS, type TextLimit } from '../../shared/text-limits';
 import { expiryPassed } from '../../shared/request-options';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
@@ -35,6 +42,7 @@ import { CampaignSchedules } from './sending/campaign-schedules';
 import { CampaignSender, type SendOptions } from './sending/campaign-sender';
 import { checkKey } from './sending/key-check';
 import { previewRequest } from './sending/request-preview';
+import { buildSendPlan, checkConfirmed } from './sending/send-plan';
 import { sendProblem } from './sending/send-problem';
 import { sendTestMessage } from './sending/test-send';
 import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry, type ResolvedService } from './services';
@@ -151,7 +159,18 @@ export class Desk {
       join(options.dataDir, 'locks'),
       options.unknownGraceMs ?? DEFAULT_UNKNOWN_GRACE_MS,
     );
-    this.schedules = new CampaignSchedules({ ...host, send: (id) => this.send(id) }, options.settings);
+    this.schedules = new CampaignSchedules(
+      {
+        ...host,
+        send: (id, digest) => this.send(id, { digest }),
+        checkPlan: (open, digest) =>
+          checkConfirmed(
+            digest,
+            buildSendPlan(open.campaign, this.services.get(open.campaign.definition.serviceId), null),
+          ),
+      },
+      options.settings,
+    );
     this.manager = new CampaignManager(
       {
         campaign: (id) => this.campaign(id),
@@ -466,6 +485,39 @@ export class Desk {
     return view;
   }
 
+  /**
+   * What sending the campaign would do: through its service, or `service` (the command line's), now or at `at` (by
+   * default its scheduled start). Refused, with the reason, for a campaign that cannot be sent as it stands.
+   */
+  async plan(
+    id: string,
+    { service, at }: { service?: ResolvedService; at?: string } = {},
+  ): Promise<SendPlan> {
+    const { campaign } = await this.campaign(id);
+    if (!SENDABLE_STATES.includes(campaign.state))
+      throw new DeskError('campaign-not-ready', 'This campaign cannot be sent now.');
+    if (service) campaign.limitTextTo(TEXT_LIMITS[service.view.api]);
+    const view = service ? null : await this.view(campaign);
+    const problem =
+      (view ? view.problem : campaign.problem()) ??
+      sendProblem(campaign, service?.view ?? this.services.get(campaign.definition.serviceId));
+    if (problem !== null) throw new DeskError('campaign-not-ready', problem);
+    const startAt = at === undefined ? campaign.scheduledAt : new Date(at).toISOString();
+    return buildSendPlan(
+      campaign,
+      service?.view ?? this.services.get(campaign.definition.serviceId),
+      startAt,
+    );
+  }
+
+  /** A send from the app: a campaign not yet started goes only as the plan the user confirmed. */
+  private async sendConfirmed(id: string, digest: string | undefined): Promise<CampaignView> {
+    const { campaign } = await this.campaign(id);
+    if (digest === undefined && !campaign.isStarted)
+      throw new DeskError('plan-not-confirmed', 'Review the send plan and confirm it before sending.');
+    return this.send(id, { digest });
+  }
+
   finished(id: string): Promise<void> {
     return this.sender.finished(id);
   }
@@ -478,8 +530,8 @@ export class Desk {
     return this.sender.cancel(id);
   }
 
-  schedule(id: string, at: string | null): Promise<CampaignView> {
-    return this.schedules.schedule(id, at);
+  schedule(id: string, at: string | null, digest?: string): Promise<CampaignView> {
+    return this.schedules.schedule(id, at, digest);
   }
 
   resendUnknown(id: string, options: SendOptions = {}): Promise<CampaignView> {
@@ -978,10 +1030,15 @@ export class Desk {
         const added = await this.addSuppressed(numbers, defaultCountry, `imported from ${fileName}`);
         return { ...added, column: table.columns[column] as string };
       },
-      'campaigns.send': ({ id }) => this.send(id),
+      'campaigns.plan': ({ id, at }) => this.plan(id, { at }),
+      'campaigns.send': ({ id, digest }) => this.sendConfirmed(id, digest),
       'campaigns.pause': ({ id }) => this.pause(id),
       'campaigns.cancel': ({ id }) => this.cancel(id),
-      'campaigns.schedule': ({ id, at }) => this.schedule(id, at),
+      'campaigns.schedule': async ({ id, at, digest }) => {
+        if (at !== null && digest === undefined)
+          throw new DeskError('plan-not-confirmed', 'Review the send plan and confirm it before scheduling.');
+        return this.schedule(id, at, digest);
+      },
       'campaigns.testSend': ({ id, row, msisdn }) => this.testSend(id, row, msisdn),
       'campaigns.resendUnknown': ({ id }) => this.resendUnknown(id),
       'campaigns.report': ({ id }) => this.report(id),

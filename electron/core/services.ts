@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { SendApi, type ServiceView } from '../../shared/api';
+import { DEFAULT_CURRENCY, SendApi, type ServiceView } from '../../shared/api';
 import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
 import type { ServiceTunnelConfig } from './receiver/tunnels/tunnel-manager';
@@ -20,6 +20,8 @@ const StoredService = z.object({
   keyHint: z.string().nullable(),
   rate: z.number(),
   pricePerSegment: z.number(),
+  /** Absent in settings written before prices had a currency. */
+  currency: z.string().default(DEFAULT_CURRENCY),
   api: SendApi.default('messaging'),
   /** Absent in settings written before the setting existed, when numbers went out without their plus. */
   numbersWithPlus: z.boolean().default(false),
@@ -78,6 +80,7 @@ export class ServiceRegistry {
       keyHint: input.key ? maskSecret(input.key) : (existing?.keyHint ?? null),
       rate: input.rate,
       pricePerSegment: input.pricePerSegment,
+      currency: input.currency ?? existing?.currency ?? DEFAULT_CURRENCY,
       api: input.api,
       numbersWithPlus: input.numbersWithPlus,
       tunnel: input.tunnel
@@ -144,6 +147,7 @@ export class ServiceRegistry {
       keyHint: 'built-in',
       rate: SANDBOX_RATE,
       pricePerSegment: 0,
+      currency: DEFAULT_CURRENCY,
       api: 'messaging',
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
@@ -171,6 +175,7 @@ function toView(s: StoredService): ServiceView {
     keyHint: s.keyHint,
     rate: s.rate,
     pricePerSegment: s.pricePerSegment,
+    currency: s.currency,
     api: s.api,
     numbersWithPlus: s.numbersWithPlus,
     tunnel: tunnelView(s.tunnel),

@@ -3,6 +3,7 @@ import type { CampaignView } from '../../shared/api';
 import { errorText, formatDate } from './format';
 import { useDesk } from './hooks/useDesk';
 import { ErrorNote } from './ErrorNote';
+import { SendPlanDialog } from './SendPlanDialog';
 
 interface Props {
   campaign: CampaignView;
@@ -16,14 +17,14 @@ export function ScheduleForm({ campaign, beforeSend, onDone }: Props) {
   const [at, setAt] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** The start time whose send plan is on screen. */
+  const [reviewing, setReviewing] = useState<string | null>(null);
 
-  async function call(next: string | null) {
+  async function withdraw() {
     setBusy(true);
     setError(null);
     try {
-      if (next === null || (await beforeSend())) {
-        onDone(await desk.call('campaigns.schedule', { id: campaign.id, at: next }));
-      }
+      onDone(await desk.call('campaigns.schedule', { id: campaign.id, at: null }));
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -31,10 +32,25 @@ export function ScheduleForm({ campaign, beforeSend, onDone }: Props) {
     }
   }
 
-  function submit(e: FormEvent) {
+  async function submit(e: FormEvent) {
     e.preventDefault();
     // datetime-local gives the user's local time without a zone; Date reads it as local.
-    void call(new Date(at).toISOString());
+    const startAt = new Date(at).toISOString();
+    setBusy(true);
+    setError(null);
+    try {
+      if (await beforeSend()) setReviewing(startAt);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function schedule(startAt: string, digest: string) {
+    const scheduled = await desk.call('campaigns.schedule', { id: campaign.id, at: startAt, digest });
+    setReviewing(null);
+    onDone(scheduled);
   }
 
   return (
@@ -42,12 +58,12 @@ export function ScheduleForm({ campaign, beforeSend, onDone }: Props) {
       {campaign.scheduledAt ? (
         <div className="actions">
           <p data-testid="scheduled-at">Starts by itself at {formatDate(campaign.scheduledAt)}.</p>
-          <button type="button" className="button" disabled={busy} onClick={() => void call(null)}>
+          <button type="button" className="button" disabled={busy} onClick={() => void withdraw()}>
             Cancel schedule
           </button>
         </div>
       ) : (
-        <form className="inline-form" onSubmit={submit} aria-label="Schedule">
+        <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Schedule">
           <label htmlFor="schedule-at">Start at</label>
           <input
             id="schedule-at"
@@ -62,6 +78,15 @@ export function ScheduleForm({ campaign, beforeSend, onDone }: Props) {
         </form>
       )}
       <ErrorNote error={error} />
+      {reviewing && (
+        <SendPlanDialog
+          campaign={campaign}
+          at={reviewing}
+          confirmLabel="Confirm and schedule"
+          onConfirm={(digest) => schedule(reviewing, digest)}
+          onClose={() => setReviewing(null)}
+        />
+      )}
     </div>
   );
 }

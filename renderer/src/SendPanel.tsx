@@ -5,7 +5,9 @@ import { downloadCsv, plural } from './format';
 import { useAction } from './hooks/useAction';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { useSendProgress } from './hooks/useSendProgress';
+import { CancelDialog } from './CancelDialog';
 import { ScheduleForm } from './ScheduleForm';
+import { SendPlanDialog } from './SendPlanDialog';
 import { SendProgressLine } from './SendProgressLine';
 import { TestSendForm } from './TestSendForm';
 import { UnknownRowsNotice } from './UnknownRowsNotice';
@@ -35,6 +37,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
   const progress = useSendProgress(campaign.id);
   const { busy, error, run } = useAction();
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [planOpen, setPlanOpen] = useState(false);
   const { counts, state } = campaign;
   const count = (status: keyof typeof counts) => counts[status] ?? 0;
   const sendable = campaign.rowCount - count('skipped');
@@ -47,16 +50,27 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     desk.call('campaigns.get', { id: campaign.id }).then(onChanged, () => undefined);
   });
 
-  const send = () =>
+  /** Saves pending edits, then shows what sending will do; only its confirmation sends. */
+  const reviewPlan = () =>
     run(async () => {
-      if (!(await beforeSend())) return;
-      onSent(await desk.call('campaigns.send', { id: campaign.id }));
+      if (await beforeSend()) setPlanOpen(true);
     });
+  const sendPlan = async (digest: string) => {
+    const sending = await desk.call('campaigns.send', { id: campaign.id, digest });
+    setPlanOpen(false);
+    onSent(sending);
+  };
+  const resume = () => run(async () => onSent(await desk.call('campaigns.send', { id: campaign.id })));
   const pause = () => run(async () => onChanged(await desk.call('campaigns.pause', { id: campaign.id })));
+  /** Sending stops at once; the dialog then asks what becomes of the messages not yet sent. */
+  const askCancel = () => {
+    setConfirmCancel(true);
+    if (state === 'sending') void pause();
+  };
   const cancel = () =>
     run(async () => {
-      setConfirmCancel(false);
       onChanged(await desk.call('campaigns.cancel', { id: campaign.id }));
+      setConfirmCancel(false);
     });
   const resendUnknown = () =>
     run(async () => onSent(await desk.call('campaigns.resendUnknown', { id: campaign.id })));
@@ -90,10 +104,18 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
           type="button"
           className="button primary"
           disabled={campaign.problem !== null || busy}
-          onClick={() => void send()}
+          onClick={() => void reviewPlan()}
         >
           {state === 'scheduled' ? 'Send now' : 'Send campaign'}
         </button>
+        {planOpen && (
+          <SendPlanDialog
+            campaign={campaign}
+            confirmLabel="Confirm and send"
+            onConfirm={sendPlan}
+            onClose={() => setPlanOpen(false)}
+          />
+        )}
         <ScheduleForm campaign={campaign} beforeSend={beforeSend} onDone={onChanged} />
         <TestSendForm campaign={campaign} row={row} beforeSend={beforeSend} onDone={onChanged} />
         {errorLine}
@@ -105,6 +127,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     STATE_TEXT[state] ??
     (awaitingReports > 0 ? 'All messages handed to the service; waiting for delivery reports…' : 'Finished.');
   const resumable = (state === 'paused' || state === 'stopped') && count('ready') > 0;
+  const cancellable = state === 'sending' || state === 'paused' || state === 'stopped';
 
   return (
     <section className="card send" aria-labelledby="send-title">
@@ -143,13 +166,13 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
             type="button"
             className="button primary"
             disabled={campaign.problem !== null || busy}
-            onClick={() => void send()}
+            onClick={() => void resume()}
           >
             Resume sending ({plural(count('ready'), 'message')} not sent)
           </button>
         )}
-        {(state === 'sending' || state === 'paused' || state === 'stopped') && !confirmCancel && (
-          <button type="button" className="button" disabled={busy} onClick={() => setConfirmCancel(true)}>
+        {cancellable && (
+          <button type="button" className="button" disabled={busy} onClick={askCancel}>
             Cancel campaign
           </button>
         )}
@@ -157,16 +180,19 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
           Export report
         </button>
       </div>
-      {confirmCancel && (
-        <div className="actions" role="group" aria-label="Cancel the campaign?">
-          <span>Messages not yet sent will never be sent.</span>
-          <button type="button" className="button danger" disabled={busy} onClick={() => void cancel()}>
-            Yes, cancel
-          </button>
-          <button type="button" className="button" onClick={() => setConfirmCancel(false)}>
-            Keep it
-          </button>
-        </div>
+      {/* A run that ended by itself meanwhile leaves nothing to cancel. */}
+      {confirmCancel && cancellable && (
+        <CancelDialog
+          campaign={campaign}
+          busy={busy}
+          error={error}
+          onCancel={() => void cancel()}
+          onResume={() => {
+            setConfirmCancel(false);
+            void resume();
+          }}
+          onKeep={() => setConfirmCancel(false)}
+        />
       )}
       {errorLine}
     </section>

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { SendApi, ServiceView } from '../../shared/api';
+import { DEFAULT_CURRENCY, type SendApi, type ServiceView } from '../../shared/api';
 import { hostLabel, knownHost, PLATFORM_HOSTS } from '../../shared/platform-hosts';
 import { Field } from './Field';
 import { errorText } from './format';
@@ -53,6 +53,7 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
         key: text('key') || undefined,
         rate: Number(text('rate')),
         pricePerSegment: Number(text('price')),
+        currency: text('currency'),
         api,
         numbersWithPlus,
         tunnel: tunnelFromForm(text),
@@ -126,6 +127,20 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
               max={100}
               step="any"
               defaultValue={service?.pricePerSegment ?? 0}
+            />
+          )}
+        </Field>
+        <Field label="Currency">
+          {(control) => (
+            <input
+              {...control}
+              name="currency"
+              required
+              pattern="[A-Za-z]{3}"
+              maxLength={3}
+              size={4}
+              title="A three-letter currency code such as USD or EUR"
+              defaultValue={service?.currency ?? DEFAULT_CURRENCY}
             />
           )}
         </Field>

@@ -80,7 +80,9 @@ export function ServicesPanel({ services, onChanged }: Props) {
                 <dt>Rate</dt>
                 <dd>{service.rate.toLocaleString()} messages/s</dd>
                 <dt>Price per segment</dt>
-                <dd>{formatMoney(service.pricePerSegment)}</dd>
+                <dd>
+                  {formatMoney(service.pricePerSegment)} {service.currency}
+                </dd>
                 <dt>Tunnel</dt>
                 <dd>
                   {TUNNEL_LABELS[service.tunnel.kind]}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { sendCampaign } from './send-confirmed';
 
 const KEY = 'e2e-manage-key-51c0';
 
@@ -71,7 +72,7 @@ test('a start refused for its key sends nothing and leaves the campaign editable
   await addService(page, 'Wrong key', sim.url, 'not-the-key');
   await addService(page, 'Right key', sim.url, KEY);
   await newCampaign(page, 3, 100, 'Wrong key');
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
 
   await expect(page.locator('.send .error')).toContainText(
     'The service "Wrong key" refused the request: authentication failed',
@@ -83,7 +84,7 @@ test('a start refused for its key sends nothing and leaves the campaign editable
   await message.fill('Hello $(name), the key works now');
   await page.getByLabel('Service', { exact: true }).selectOption({ label: 'Right key' });
   await expect(page.getByTestId('problem')).toBeEmpty();
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
   await expect(page.getByTestId('send-state')).toHaveText('Finished.', { timeout: 20_000 });
   await expect(message).toBeDisabled();
   expect(sim.accepted.map((m) => m.text).sort()).toEqual(
@@ -113,7 +114,9 @@ test('campaigns are renamed, duplicated, archived and deleted from History', asy
 
   await history(page);
   const other = list.getByRole('listitem', { name: 'people-300' });
-  // Other tests' campaigns are in the list too.
+  // Other tests' campaigns are in the list too; counted once the list has loaded.
+  await expect(other).toBeVisible();
+  await expect(list.getByRole('listitem', { name: 'Copy of Spring sale' })).toBeVisible();
   const shown = await list.getByRole('listitem').count();
   await other.getByRole('button', { name: 'Archive people-300' }).click();
   await expect(other).toHaveCount(0);
@@ -150,9 +153,18 @@ test('the rows that failed are sent again as a new campaign, with why they faile
   await page.goto(shell.url);
   await addService(page, 'Lossy lane', lossy.url, KEY);
   await newCampaign(page, 12, 400, 'Lossy lane');
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
   await expect(page.getByTestId('send-state')).toHaveText('Finished.', { timeout: 20_000 });
-  const failed = Number((await page.getByTestId('count-undelivered').textContent())?.replace(/\D/g, ''));
+  // Finished sending is not yet every report in: wait for all 12 rows to be final.
+  const count = async (status: string) => {
+    const text = await page
+      .getByTestId(`count-${status}`)
+      .textContent({ timeout: 1000 })
+      .catch(() => '0');
+    return Number(text?.replace(/\D/g, '') || 0);
+  };
+  await expect.poll(async () => (await count('delivered')) + (await count('undelivered'))).toBe(12);
+  const failed = await count('undelivered');
   expect(failed).toBeGreaterThan(0);
 
   const list = await history(page);

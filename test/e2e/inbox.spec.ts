@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import { request } from 'undici';
 import { MO_HOOK_PATH, startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { sendCampaign as confirmSend } from './send-confirmed';
 
 const SANDBOX = 'Sandbox (built-in simulator)';
 
@@ -52,7 +53,7 @@ async function sendCampaign(page: Page, name: string, numbers: string[]): Promis
   await expect(page.getByTestId('file-summary')).toContainText(`${numbers.length} rows`);
   await page.getByLabel('Message', { exact: true }).fill('Hi $(name), reply STOP to opt out');
   await page.getByLabel('Sender ID').fill('ACME');
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await confirmSend(page);
   await expect(page.getByTestId('send-state')).toHaveText('Finished.');
 }
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { sendCampaign } from './send-confirmed';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const RECIPIENTS_CSV = fixture('recipients.csv');
@@ -89,7 +90,7 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
   await expect(page.getByRole('figure', { name: 'Message preview' })).toContainText('ACME');
   await expect(send).toBeEnabled();
   await expect(problem).toBeEmpty();
-  await send.click();
+  await sendCampaign(page);
 
   for (const i of SENDABLE) await expect(page.getByTestId(`status-${i}`)).toHaveText('delivered');
   for (const [i, r] of RECIPIENTS.entries()) {
@@ -340,7 +341,7 @@ test('a service that refuses the key sends nothing, says why, and leaves the cam
   await page.getByLabel('Sender ID').fill('ACME');
   await page.getByLabel('Service', { exact: true }).selectOption({ label: 'Wrong key' });
   await expect(page.getByRole('button', { name: 'Send campaign' })).toBeEnabled();
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
 
   await expect(page.locator('.send .error')).toContainText(
     'The service "Wrong key" refused the request: authentication failed: the service key is wrong (code 7001',

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { cancelCampaign, scheduleCampaign, sendCampaign } from './send-confirmed';
 
 const KEY = 'e2e-sending-key-4a1f';
 
@@ -66,7 +67,7 @@ test('a campaign is paused, resumed and cancelled from the Delivery panel', asyn
   await page.goto(shell.url);
   await addService(page, 'Slow lane', 10);
   await newCampaign(page, 60, 1000, 'Slow lane');
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
   const state = page.getByTestId('send-state');
   await expect(state).toHaveText('Sending…');
   await expect(page.getByTestId('send-rate')).toContainText('messages/s');
@@ -82,9 +83,7 @@ test('a campaign is paused, resumed and cancelled from the Delivery panel', asyn
 
   await resume.click();
   await expect(state).toHaveText('Sending…');
-  await page.getByRole('button', { name: 'Cancel campaign' }).click();
-  const confirm = page.getByRole('group', { name: 'Cancel the campaign?' });
-  await confirm.getByRole('button', { name: 'Yes, cancel' }).click();
+  await cancelCampaign(page);
   await expect(state).toHaveText('Cancelled. Messages not sent by then will never be sent.');
   await expect(page.getByRole('button', { name: /^Resume sending/ })).toHaveCount(0);
   const ready = Number((await page.getByTestId('count-ready').textContent())?.replace(/\D/g, ''));
@@ -114,7 +113,7 @@ test('a scheduled campaign starts by itself at its time', async ({ page }) => {
   const pad = (n: number) => String(n).padStart(2, '0');
   const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
   await page.getByLabel('Start at').fill(local);
-  await page.getByRole('button', { name: 'Schedule' }).click();
+  await scheduleCampaign(page);
   await expect(page.getByTestId('scheduled-at')).toContainText('Starts by itself at');
   await expect(page.getByLabel('Message', { exact: true })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Send now' })).toBeEnabled();
@@ -129,7 +128,7 @@ test('messages with no clear answer can be sent again once their grace window ha
   await addService(page, 'Flaky lane', 100);
   sim.setFaults({ serverErrorShare: 1 });
   await newCampaign(page, 6, 4000, 'Flaky lane');
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
   await expect(page.getByTestId('count-unknown')).toHaveText('unknown 6');
   const notice = page.getByTestId('unknown-notice');
   await expect(notice).toContainText('The service gave no clear answer for 6 messages');

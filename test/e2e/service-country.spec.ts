@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { sendCampaign } from './send-confirmed';
 
 const KEY = 'e2e-service-country-key-31c4';
 
@@ -47,7 +48,7 @@ test('a draft moved to a service takes the country last sent through it, and its
   await page.getByLabel('Sender ID').fill('ACME');
   await page.getByLabel('Service', { exact: true }).selectOption({ label: 'UK account' });
   await expect(page.getByTestId('status-0')).toHaveText('ready');
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
   await expect(page.getByTestId('count-delivered')).toHaveText('delivered 2');
 
   await page.getByRole('button', { name: 'New campaign' }).click();

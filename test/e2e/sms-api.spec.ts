@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import Papa from 'papaparse';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { sendCampaign } from './send-confirmed';
 
 const KEY = 'e2e-sms-api-key-6b0e';
 const ROWS = 8;
@@ -55,7 +56,7 @@ test('a campaign sent through the Send SMS API goes one message a request and ev
   await page.getByLabel('Sender ID').fill('ACME');
   await page.getByLabel('Service', { exact: true }).selectOption({ label: 'SMS lane' });
   await expect(page.getByTestId('problem')).toBeEmpty();
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
 
   await expect(page.getByTestId('count-delivered')).toHaveText(`delivered ${ROWS}`);
   for (let i = 0; i < ROWS; i++) await expect(page.getByTestId(`status-${i}`)).toHaveText('delivered');

@@ -180,7 +180,7 @@ describe.concurrent('campaign-desk send', () => {
       { CAMPAIGN_DESK_KEY: KEY },
     );
     expect(run.code).toBe(0);
-    // --json prints only JSON lines: the campaign first, its phone column, progress, then the summary last.
+    // --json prints only JSON lines: the campaign first, its phone column, the send plan, progress, the summary last.
     const lines = run.stdout
       .trim()
       .split('\n')
@@ -193,7 +193,13 @@ describe.concurrent('campaign-desk send', () => {
       skipped: 2,
     });
     expect(lines[1]).toMatchObject({ event: 'phone-column', column: 'phone', given: false });
-    expect(lines.slice(2, -1).every((line) => line.event === 'progress')).toBe(true);
+    expect(lines[2]).toMatchObject({
+      event: 'plan',
+      campaignId: lines[0]?.campaign,
+      ready: 2,
+      digest: expect.stringMatching(/^[a-f0-9]{64}$/),
+    });
+    expect(lines.slice(3, -1).every((line) => line.event === 'progress')).toBe(true);
     const summary = lines.at(-1) as { campaign: string };
     expect(summary).toEqual({
       event: 'summary',

@@ -50,6 +50,7 @@ function service(api: SendApi, baseUrl: string, key: string): ResolvedService {
       keyHint: '••••',
       rate: 10,
       pricePerSegment: 0,
+      currency: 'USD',
       api,
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },

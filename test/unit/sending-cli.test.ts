@@ -214,6 +214,7 @@ describe('campaign-desk send / resume / report', () => {
       dataDir,
       '--report',
       join(home.dir, 'on-a-terminal-report.csv'),
+      '--yes',
     ].join(' ');
     // `script` gives the command a pseudo-terminal, as a user's shell would. Run asynchronously: the
     // simulator it talks to lives in this process.
@@ -229,5 +230,39 @@ describe('campaign-desk send / resume / report', () => {
     expect(bars.length).toBeGreaterThan(1);
     expect(bars.at(-1)).toMatch(/^\[#+\] 100% 400\/400 · [\d.,]+ msg\/s · ETA 0:00/);
     expect(bars.some((bar) => /\] \d+% [\d,]+\/400 · [\d.,]+ msg\/s · ETA \d+:\d\d/.test(bar))).toBe(true);
+  });
+  it.skipIf(!hasScript)('on a terminal, prints the plan and sends nothing unless told yes', async () => {
+    const command = [
+      process.execPath,
+      'bin/campaign-desk.js',
+      'send',
+      csv,
+      '--text',
+      "'Hi $(name)'",
+      '--sender',
+      'ACME',
+      '--campaign-id',
+      'declined',
+      '--api-url',
+      sim.url,
+      '--data-dir',
+      join(home.dir, 'declined-home'),
+    ].join(' ');
+    const out = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      const child = execFile(
+        'script',
+        ['-qfec', command, '/dev/null'],
+        { cwd: ROOT, env: { ...process.env, CAMPAIGN_DESK_KEY: KEY }, encoding: 'utf8' },
+        (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }),
+      );
+      child.stdout?.on('data', (chunk: string) => {
+        if (chunk.includes('[y/N]')) child.stdin?.end('n\n');
+      });
+    });
+    expect(out.stdout).toMatch(/Plan: 400 messages, none skipped; 400 segments, cost 0\.00 USD/);
+    expect(out.stdout).toContain('first: row 1 to +');
+    expect(out.stdout).toContain('Nothing sent: the plan was not confirmed.');
+    expect(out.code).toBe(1);
+    expect(acceptedRows(sim, 'declined').size).toBe(0);
   });
 });

@@ -72,7 +72,8 @@ describe('scheduled start', () => {
     const desk = await home.start();
     const id = await importCampaign(desk, 5);
     const at = new Date(Date.now() + 700).toISOString();
-    const scheduled = await desk.handlers['campaigns.schedule']({ id, at });
+    const { digest } = await desk.handlers['campaigns.plan']({ id, at });
+    const scheduled = await desk.handlers['campaigns.schedule']({ id, at, digest });
     expect(scheduled).toMatchObject({ state: 'scheduled', scheduledAt: at });
     expect((await deskErrorOf(desk.update(id, { template: 'Changed' }))).code).toBe('campaign-scheduled');
     expect(desk.simulator.accepted).toEqual([]);

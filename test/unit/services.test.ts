@@ -60,6 +60,7 @@ describe('ServiceRegistry', () => {
         keyHint: 'built-in',
         rate: 200,
         pricePerSegment: 0,
+        currency: 'USD',
         api: 'messaging',
         numbersWithPlus: true,
         tunnel: { kind: 'none', target: null, tokenHint: null },
@@ -87,6 +88,7 @@ describe('ServiceRegistry', () => {
       keyHint: '••••8e0a',
       rate: 20,
       pricePerSegment: 0.05,
+      currency: 'USD',
       api: 'messaging',
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
@@ -116,6 +118,17 @@ describe('ServiceRegistry', () => {
   it('applies the contract defaults for rate and price', () => {
     const saved = registry().save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
     expect(saved).toMatchObject({ rate: 10, pricePerSegment: 0 });
+  });
+
+  it('prices in the currency given (US dollars by default), kept when an edit leaves it out', () => {
+    const services = registry();
+    const base = { name: 'Shop', baseUrl: 'https://api.imiconnect.io', key: KEY };
+    expect(services.save(input(base)).currency).toBe('USD');
+    const euro = services.save(input({ ...base, currency: ' eur ' }));
+    expect(euro.currency).toBe('EUR');
+    expect(services.save(input({ ...base, id: euro.id, rate: 30 })).currency).toBe('EUR');
+    expect(registry().get(euro.id).currency).toBe('EUR');
+    expect(() => input({ ...base, currency: 'euro' })).toThrow(/three-letter currency code/);
   });
 
   it('keeps the stored key when a service is edited without one', async () => {

@@ -99,7 +99,11 @@ export class Campaign {
     state: Exclude<CampaignState, 'draft' | 'scheduled' | 'sending'>;
     error: string | null;
   } | null = null;
-  private schedule: { startAt: string | null; error: string | null } = { startAt: null, error: null };
+  private schedule: { startAt: string | null; error: string | null; digest: string | null } = {
+    startAt: null,
+    error: null,
+    digest: null,
+  };
   /**
    * Whether the service answered for any row, or reported on one: from then on a message may have gone out, and
    * the campaign stays sent whatever happens next.
@@ -175,6 +179,11 @@ export class Campaign {
   }
 
   /** The service the campaign was last sent through (its key is never recorded). */
+  /** The digest of the send plan confirmed for the scheduled start (null for schedules set before plans). */
+  get scheduledDigest(): string | null {
+    return this.scheduledAt === null ? null : this.schedule.digest;
+  }
+
   get sentThrough(): SentThrough | null {
     return this.service;
   }
@@ -240,6 +249,10 @@ export class Campaign {
   /** GSM-7, or UCS-2 when one character of the row's message is outside it. */
   encodingOf(row: number): Encoding {
     return encodingOf(this.checks.messages, row);
+  }
+
+  segmentsOf(row: number): number {
+    return this.checks.messages.segments[row] ?? 0;
   }
 
   prepared(row: number): PreparedRow {
@@ -421,7 +434,7 @@ export class Campaign {
         this.started = true;
         this.ended = null;
         // A schedule that led here is spent: a start withdrawn later leaves a draft, not a schedule in the past.
-        this.schedule = { startAt: null, error: null };
+        this.schedule = { startAt: null, error: null, digest: null };
         this.withdrawnError = null;
         this.firstStart ??= event.at;
         this.lastEnd = null;
@@ -437,7 +450,7 @@ export class Campaign {
         }
         return [];
       case 'schedule':
-        this.schedule = { startAt: event.startAt, error: event.error };
+        this.schedule = { startAt: event.startAt, error: event.error, digest: event.digest ?? null };
         return [];
       case 'resend':
       case 'retry':

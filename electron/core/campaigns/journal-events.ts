@@ -17,9 +17,18 @@ export const JournalEvent = z.discriminatedUnion('t', [
     numbersWithPlus: z.boolean().optional(),
     /** Messages per second; null for no limit. */
     rate: z.number().nullable().optional(),
+    /** The send plan's digest (send-plan.ts) of what this run set out to send; absent in older journals. */
+    digest: z.string().optional(),
   }),
   /** The campaign will start by itself at `startAt`; null withdraws the schedule, with the reason if it failed. */
-  z.object({ t: z.literal('schedule'), at: At, startAt: Nullable, error: Nullable.default(null) }),
+  z.object({
+    t: z.literal('schedule'),
+    at: At,
+    startAt: Nullable,
+    error: Nullable.default(null),
+    /** The digest of the send plan confirmed for the start; absent in older journals. */
+    digest: z.string().optional(),
+  }),
   /** A request carrying these rows is about to go out. */
   z.object({ t: z.literal('batch'), at: At, rows: z.array(z.number().int().min(0)) }),
   /** The API's answer for one row of a batch. */

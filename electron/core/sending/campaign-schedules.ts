@@ -8,8 +8,10 @@ export interface SchedulesHost {
   campaign(id: string): Promise<OpenCampaign>;
   record(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
   view(open: OpenCampaign): Promise<CampaignView>;
-  /** Starts sending; rejects with the reason when the campaign cannot be sent. */
-  send(id: string): Promise<unknown>;
+  /** Starts sending the confirmed plan; rejects with the reason when the campaign cannot be sent (or changed). */
+  send(id: string, digest: string | undefined): Promise<unknown>;
+  /** Rejects unless `digest` is the campaign's send plan as it stands. */
+  checkPlan(open: OpenCampaign, digest: string): void;
 }
 
 /** Settings key listing campaigns that may be scheduled, so a restart finds them without opening them all. */
@@ -39,7 +41,7 @@ export class CampaignSchedules {
     }
   }
 
-  async schedule(id: string, at: string | null): Promise<CampaignView> {
+  async schedule(id: string, at: string | null, digest?: string): Promise<CampaignView> {
     const open = await this.host.campaign(id);
     const { campaign } = open;
     const now = new Date().toISOString();
@@ -57,9 +59,12 @@ export class CampaignSchedules {
     const startAt = new Date(at);
     if (startAt.getTime() <= Date.now())
       throw new DeskError('schedule-past', 'Choose a start time in the future.');
+    if (digest !== undefined) this.host.checkPlan(open, digest);
     // The index is written first: a schedule it misses would never start, an extra entry is dropped on restore.
     this.setIndex([...new Set([...this.index(), id])]);
-    await this.host.record(open, [{ t: 'schedule', at: now, startAt: startAt.toISOString(), error: null }]);
+    await this.host.record(open, [
+      { t: 'schedule', at: now, startAt: startAt.toISOString(), error: null, digest },
+    ]);
     this.arm(open);
     return this.host.view(open);
   }
@@ -92,7 +97,7 @@ export class CampaignSchedules {
     this.timers.delete(id);
     if (open.campaign.state !== 'scheduled') return;
     try {
-      await this.host.send(id);
+      await this.host.send(id, open.campaign.scheduledDigest ?? undefined);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const at = new Date().toISOString();

@@ -7,6 +7,7 @@ import type { ResolvedService } from '../services';
 import { clientFor } from './client-for';
 import { ProgressMeter, type SendProgress } from './progress-meter';
 import { startSending, type SendRun } from './send-campaign';
+import { checkConfirmed, buildSendPlan } from './send-plan';
 import { sendProblem } from './send-problem';
 import { SendLock } from './send-lock';
 import { MAX_BATCH, sendSettings, type SendTuning } from './send-settings';
@@ -14,6 +15,8 @@ import { MAX_BATCH, sendSettings, type SendTuning } from './send-settings';
 export interface SendOptions extends SendTuning {
   /** A service given for this send only (the CLI's --api-url), instead of the campaign's stored one. */
   service?: ResolvedService;
+  /** The digest of the send plan the user confirmed: sending is refused unless it is still what would go out. */
+  digest?: string;
 }
 
 /** What the sender needs from the desk around it. */
@@ -84,6 +87,8 @@ export class CampaignSender {
           ? new DeskError('campaign-started', 'This campaign has already been sent.')
           : new DeskError('campaign-not-ready', problem);
       }
+      const plan = buildSendPlan(campaign, service.view, null);
+      if (options.digest !== undefined) checkConfirmed(options.digest, plan);
       const notifyUrl = () => this.host.notifyUrl(service.view.id);
       const settings = sendSettings(service.view.rate, options, service.view.api === 'sms' ? 1 : MAX_BATCH);
       await this.host.record(open, [
@@ -96,6 +101,7 @@ export class CampaignSender {
           api: service.view.api,
           numbersWithPlus: service.view.numbersWithPlus,
           rate: Number.isFinite(settings.rate) ? settings.rate : null,
+          digest: plan.digest,
         },
       ]);
       const { counts, rowCount } = campaign.view(0, 0);

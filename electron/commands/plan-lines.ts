@@ -1,0 +1,44 @@
+import { createInterface } from 'node:readline/promises';
+import type { PlannedMessage, SendPlan, SkipReason } from '../../shared/api';
+import { TEXT_LIMITS } from '../../shared/text-limits';
+
+const REASONS: Record<SkipReason, string> = {
+  'missing-number': 'no number',
+  'invalid-number': 'invalid number',
+  'opted-out': 'opted out',
+  duplicate: 'duplicate',
+  'missing-value': 'missing value',
+};
+
+/** The send plan as `send` prints it before sending: what goes, to whom, through what, at what cost. */
+export function planLines(plan: SendPlan): string[] {
+  const skipped = Object.entries(plan.skipped) as [SkipReason, number][];
+  const skippedText =
+    skipped.length === 0
+      ? 'none skipped'
+      : skipped.map(([r, n]) => `${n} skipped (${REASONS[r]})`).join(', ');
+  const cost = `${plan.cost.amount.toFixed(2)} ${plan.cost.currency}`;
+  const api = TEXT_LIMITS[plan.api].name.replace(/^the /, '');
+  const lines = [
+    `Plan: ${plan.ready} messages, ${skippedText}; ${plan.segments} segments, cost ${cost}`,
+    `  from ${plan.senderId} through ${plan.service.name} (${api}), starting ${plan.startAt ?? 'now'}`,
+    `  first: ${messageLine(plan.first)}`,
+  ];
+  if (plan.ready > 1) lines.push(`  last:  ${messageLine(plan.last)}`);
+  lines.push(`  digest ${plan.digest}`);
+  return lines;
+}
+
+function messageLine(m: PlannedMessage): string {
+  return `row ${m.row + 1} to ${m.msisdn}: ${JSON.stringify(m.text)}`;
+}
+
+/** Asks on the terminal whether to send the plan printed; anything but yes is no. */
+export async function confirmOnTerminal(): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question('Send these messages? [y/N] ')).trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { PlannedMessage, SendPlan, ServiceView, SkipReason } from '../../../shared/api';
+import type { Campaign } from '../campaigns/campaign';
+import { DeskError } from '../errors';
+import { validityMinutes } from '../../../shared/smartlinks';
+
+/** Version of the digest's serialization: a change to it must not match plans confirmed under another. */
+const DIGEST_FORMAT = 'campaign-desk/send-plan/1';
+
+/** Row texts are hashed in chunks of about this many characters: one update per row would cost more than the rows. */
+const CHUNK_CHARS = 1 << 16;
+
+/**
+ * What sending the campaign's ready rows through `service` would do, in one pass over the rows. The digest covers
+ * every part of the messages `outgoingMessage` builds for them: the service, the sender, smartlinks and request
+ * options, the key's nonce, and each ready row's number, text, attempt and template parameters.
+ */
+export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt: string | null): SendPlan {
+  const def = campaign.definition;
+  const hash = createHash('sha256');
+  hash.update(
+    JSON.stringify([
+      DIGEST_FORMAT,
+      campaign.id,
+      def.keyNonce,
+      service.id,
+      service.baseUrl,
+      service.api,
+      service.numbersWithPlus,
+      def.senderId,
+      campaign.smartlinksUsed.map((l) => [l.linkid, validityMinutes(l)]),
+      def.requestOptions,
+    ]),
+  );
+  // Template parameters may hold placeholders: only then do a row's options differ from the definition's.
+  const optionsPerRow = Object.keys(def.requestOptions.template?.parameters ?? {}).length > 0;
+  let chunk = '';
+  const skipped: Partial<Record<SkipReason, number>> = {};
+  let ready = 0;
+  let segments = 0;
+  let firstRow = -1;
+  let lastRow = -1;
+  for (let row = 0; row < campaign.size; row++) {
+    const status = campaign.statusOf(row);
+    if (status === 'skipped') {
+      const reason = campaign.reasonOf(row) as SkipReason;
+      skipped[reason] = (skipped[reason] ?? 0) + 1;
+      continue;
+    }
+    if (status !== 'ready') continue;
+    const text = campaign.message(row);
+    // The text's length makes each row's line unambiguous whatever the text holds.
+    chunk += `\n${row} ${campaign.attemptOf(row)} ${campaign.msisdn(row) as string} ${text.length} ${text}`;
+    if (optionsPerRow) chunk += JSON.stringify(campaign.requestOptions(row).template?.parameters);
+    if (chunk.length >= CHUNK_CHARS) {
+      hash.update(chunk);
+      chunk = '';
+    }
+    ready++;
+    segments += campaign.segmentsOf(row);
+    if (firstRow < 0) firstRow = row;
+    lastRow = row;
+  }
+  hash.update(chunk);
+  if (firstRow < 0) throw new DeskError('campaign-not-ready', 'No row is ready to send.');
+  return {
+    campaignId: campaign.id,
+    ready,
+    skipped,
+    segments,
+    cost: {
+      amount: segments * service.pricePerSegment,
+      currency: service.currency,
+      pricePerSegment: service.pricePerSegment,
+    },
+    senderId: def.senderId,
+    service: { id: service.id, name: service.name },
+    api: service.api,
+    startAt,
+    first: planned(campaign, firstRow, service),
+    last: planned(campaign, lastRow, service),
+    digest: hash.digest('hex'),
+  };
+}
+
+function planned(campaign: Campaign, row: number, service: ServiceView): PlannedMessage {
+  const msisdn = campaign.msisdn(row) as string;
+  return {
+    row,
+    msisdn: service.numbersWithPlus ? msisdn : msisdn.replace(/^\+/, ''),
+    text: campaign.message(row),
+    encoding: campaign.encodingOf(row),
+    segments: campaign.segmentsOf(row),
+  };
+}
+
+/** Refuses a send whose confirmed plan is no longer what would go out. */
+export function checkConfirmed(confirmed: string, now: SendPlan): void {
+  if (confirmed === now.digest) return;
+  throw new DeskError(
+    'plan-changed',
+    'The campaign changed after you confirmed it: what would be sent is no longer the plan you saw. Review the plan again.',
+  );
+}
