@@ -1,12 +1,4 @@
-import type { SkipReason } from '../../shared/api';
-
-export const REASON_LABELS: Record<SkipReason, string> = {
-  'missing-number': 'no phone number',
-  'invalid-number': 'invalid number',
-  'opted-out': 'opted out',
-  duplicate: 'duplicate number',
-  'missing-value': 'missing value',
-};
+export { REASON_LABELS } from '../../shared/status-words';
 
 /** The message to show for a failed call: DeskCallError messages are written for the user. */
 export function errorText(error: unknown): string {
