@@ -218,6 +218,7 @@ describe('delivery report exports of a sent campaign', () => {
     expect(first.getCell(1).value).toBe("=cmd|' /C calc'!A0");
     expect(first.getCell(1).formula).toBeUndefined();
     expect(first.getCell(col('phone')).value).toBe('+44 7400 123456');
+    expect(first.getCell(col('phone')).numFmt).toBe('@');
     expect(first.getCell(col('cd_number')).value).toBe('+447400123456');
     expect(first.getCell(col('cd_message')).value).toBe("=cmd|' /C calc'!A0: your order is ready");
     expect(first.getCell(col('cd_message')).formula).toBeUndefined();

@@ -8,6 +8,12 @@ import { REPORT_COLUMN_KINDS, reportHeader, reportRows, type ReportValue } from 
 export const XLSX_MAX_ROWS = 1_048_576;
 const XLSX_MAX_CELL = 32_767;
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+/** Text cells formatted as text (`@`), so that a number typed into one later stays text too. */
+const STYLES: Record<ReportValue['kind'], Partial<ExcelJS.Style>> = {
+  text: { numFmt: '@' },
+  number: {},
+  time: { numFmt: DATE_FORMAT },
+};
 /** Rows read before the first is written, to size the columns. */
 const WIDTH_SAMPLE = 200;
 const MAX_WIDTH = 60;
@@ -81,13 +87,19 @@ export async function writeReportXlsx(
   sheet.columns = header.map((name, i) => ({
     header: name,
     width: Math.min(MAX_WIDTH, (widths[i] ?? 0) + 2),
-    ...(REPORT_COLUMN_KINDS[i - recipientColumns.length] === 'time' && { style: { numFmt: DATE_FORMAT } }),
   }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
 
+  // One style object per kind, shared by every cell: exceljs then looks each up once, not once a cell.
+  const styles = [
+    ...recipientColumns.map(() => STYLES.text),
+    ...REPORT_COLUMN_KINDS.map((kind) => STYLES[kind]),
+  ];
   const write = (values: readonly string[], own: readonly ReportValue[]) => {
-    sheet.addRow([...values.map(textCell), ...own.map((v) => ownCell(v, wallClock))]).commit();
+    const row = sheet.addRow([...values.map(textCell), ...own.map((v) => ownCell(v, wallClock))]);
+    styles.forEach((style, i) => (row.getCell(i + 1).style = style));
+    row.commit();
   };
   for (const next of sample) if (!next.done) write(next.value.values, next.value.own);
   let written = 0;
