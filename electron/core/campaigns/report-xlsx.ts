@@ -23,8 +23,10 @@ const MAX_WIDTH = 60;
  * about a million rows of a short message. Larger reports are written by the command line, which streams.
  */
 export const MAX_XLSX_DOWNLOAD = 160 * 1024 * 1024;
-/** How often, in rows, the writer asks whether to stop and lets the compressor run. */
-const STOP_CHECK_ROWS = 1_000;
+/** How often, in rows, the writer asks whether to stop and lets the compressor catch up. */
+const CHECK_ROWS = 500;
+/** How much sheet XML may wait for the compressor before the writer waits in turn. */
+const MAX_QUEUED_XML = 4 * 1024 * 1024;
 
 /** The time zone named, as named (Intl would rename some, Asia/Kolkata to Asia/Calcutta), or a plain error. */
 export function checkTimeZone(timeZone: string): string {
@@ -105,10 +107,9 @@ export async function writeReportXlsx(
   let written = 0;
   for (const { values, own } of rows) {
     write(values, own);
-    if (++written % STOP_CHECK_ROWS === 0) {
+    if (++written % CHECK_ROWS === 0) {
       stopIfTooLarge();
-      // Lets the compressor (on libuv's thread pool) catch up, so rows do not pile up in memory.
-      await new Promise((resolve) => setImmediate(resolve));
+      await compressorCaughtUp(sheet);
     }
   }
   await workbook.commit();
@@ -140,6 +141,21 @@ export async function reportXlsxBytes(
     }
   });
   return Buffer.concat(chunks);
+}
+
+/**
+ * Waits while more than MAX_QUEUED_XML of the sheet's XML awaits compression. exceljs' streaming writer
+ * has no backpressure of its own (exceljs issue #734): a committed row goes straight into the queue of
+ * the zip entry's stream, and without this wait a million rows pile up there (800 MB measured). The
+ * queue is read from that stream's state (exceljs 4.4.0); should it not be found, the writer only
+ * yields, so that the compressor on libuv's thread pool gets a turn.
+ */
+async function compressorCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
+  const entry = (sheet as unknown as { stream?: { pipes?: { _writableState?: { length?: number } }[] } })
+    .stream?.pipes?.[0];
+  const queued = () => entry?._writableState?.length ?? 0;
+  await new Promise((resolve) => setImmediate(resolve));
+  while (queued() > MAX_QUEUED_XML) await new Promise((resolve) => setTimeout(resolve, 2));
 }
 
 function textCell(text: string): string | null {
