@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reportHeader, REPORT_COLUMNS } from '../../electron/core/campaigns/report';
 import { reportXlsxBytes, wallClockIn } from '../../electron/core/campaigns/report-xlsx';
 import { neutralizeFormula, runsAsFormula } from '../../electron/core/export/spreadsheet-csv';
-import { statusInWords } from '../../shared/status-words';
-import { rowsOf, tempHome, type Home } from './sending-support';
+import { STATUS_WORDS, statusInWords } from '../../shared/status-words';
+import { QUIET_SANDBOX, rowsOf, tempHome, type Home } from './sending-support';
 
 describe('the CSV formula guard', () => {
   it('neutralizes every cell a spreadsheet would run', () => {
@@ -191,6 +191,29 @@ describe('delivery report exports of a sent campaign', () => {
     // The message is made of a recipient's cell, so it is guarded like one.
     expect(data[0]?.[col('cd_message')]).toBe(`'=cmd|' /C calc'!A0: your order is ready`);
     expect(data[1]?.[col('cd_message')]).toBe('Ann: your order is ready');
+  });
+
+  it('words the failures with the platform’s description, as the rows show them', async () => {
+    const desk = await home.start({ sandbox: { ...QUIET_SANDBOX, failureShare: 1 } });
+    const imported = await desk.importRecipients('shop.csv', { text: CSV });
+    await desk.update(imported.id, { phoneColumn: 1, template: 'Hi', senderId: 'ACME' });
+    await desk.send(imported.id);
+    await desk.finished(imported.id);
+    expect(await desk.settled(imported.id, 10_000)).toBe(true);
+    const { csv } = await desk.handlers['campaigns.report']({ id: imported.id });
+    const [header, ...data] = Papa.parse<string[]>(csv.slice(1), { skipEmptyLines: true }).data;
+    const text = (header as string[]).indexOf('cd_status_text');
+    const rows = await rowsOf(desk, imported.id);
+    const failed = rows.filter((r) => r.status !== 'skipped');
+    expect(failed).toHaveLength(3);
+    for (const r of failed) {
+      expect(['undelivered', 'failed', 'expired']).toContain(r.status);
+      expect(r.description).toBeTruthy();
+      const words = STATUS_WORDS[r.status];
+      expect(data[r.index]?.[text]).toBe(
+        r.description?.toLowerCase() === words.toLowerCase() ? words : `${words}: ${r.description}`,
+      );
+    }
   });
 
   it('xlsx: text as text, formulas as text, numbers as numbers, times as dates in the user’s zone', async () => {
