@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reportHeader, REPORT_COLUMNS } from '../../electron/core/campaigns/report';
 import { reportXlsxBytes, wallClockIn } from '../../electron/core/campaigns/report-xlsx';
 import { neutralizeFormula, runsAsFormula } from '../../electron/core/export/spreadsheet-csv';
+import { reportFormat } from '../../electron/commands/write-report';
 import { STATUS_WORDS, statusInWords } from '../../shared/status-words';
 import { QUIET_SANDBOX, rowsOf, tempHome, type Home } from './sending-support';
 
@@ -95,6 +96,18 @@ describe('the wall clock written for a time', () => {
     expect(wallClockIn('Asia/Kathmandu')('2026-01-15T12:00:00.000Z').toISOString()).toBe(
       '2026-01-15T17:45:00.000Z',
     );
+  });
+});
+
+describe('the command line’s report format', () => {
+  it('is told by --format, else by the file’s extension, else CSV', () => {
+    expect(reportFormat('out/report.xlsx', undefined)).toBe('xlsx');
+    expect(reportFormat('REPORT.XLSX', undefined)).toBe('xlsx');
+    expect(reportFormat('report.csv', undefined)).toBe('csv');
+    expect(reportFormat('report', undefined)).toBe('csv');
+    expect(reportFormat('report.dat', 'xlsx')).toBe('xlsx');
+    expect(reportFormat('report.xlsx', 'csv')).toBe('csv');
+    expect(() => reportFormat('report.dat', 'pdf')).toThrow('--format takes csv or xlsx, not "pdf".');
   });
 });
 
