@@ -605,6 +605,14 @@ export const calls = {
   'campaigns.resendUnknown': call(byId, CampaignView),
   /** The delivery report: UTF-8 with a BOM, formulas neutralized. */
   'campaigns.report': call(byId, z.object({ fileName: z.string(), csv: z.string() })),
+  /**
+   * The delivery report as an Excel workbook, base64-encoded; its times are written as the wall-clock
+   * times of `timeZone` (an IANA name such as Europe/Paris: the user's).
+   */
+  'campaigns.reportXlsx': call(
+    z.object({ id: Id, timeZone: z.string().min(1).max(64) }),
+    z.object({ fileName: z.string(), base64: z.string() }),
+  ),
   'campaigns.row': call(z.object({ id: Id, row: z.number().int().min(0) }), RowDetails),
   'campaigns.dashboard': call(byId, Dashboard),
   'tunnels.list': call(empty, z.array(TunnelStatus)),

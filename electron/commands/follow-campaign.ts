@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import type { CampaignView } from '../../shared/api';
 import type { Desk } from '../core/desk';
 import type { ResolvedService } from '../core/services';
 import { progressLine } from './progress-bar';
+import { writeReport } from './write-report';
 
 /** Exit codes of `send` and `resume`; a usage error exits 2. */
 export const EXIT = { completed: 0, stopped: 1, paused: 3 } as const;
@@ -113,7 +113,7 @@ export async function finish(
   args: { settled: boolean; reportPath: string | undefined },
 ): Promise<number> {
   const final = await desk.handlers['campaigns.get']({ id });
-  if (args.reportPath) await writeFile(args.reportPath, (await desk.report(id)).csv);
+  if (args.reportPath) await writeReport(desk, id, args.reportPath);
   const counts = Object.entries(final.counts)
     .map(([status, n]) => `${status} ${n}`)
     .join(', ');

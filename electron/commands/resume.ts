@@ -23,7 +23,7 @@ Options:
   --rate N                 Messages per second (default: the rate it was sent at).
   --batch N                Messages per request.
   --wait SECONDS           How long to wait for final reports (default 30).
-  --report FILE            Where to write the report.
+  --report FILE            Where to write the report (CSV; Excel for a FILE ending in .xlsx).
   --data-dir DIR           The data folder.
   --json                   JSON lines instead of a progress bar.
 

@@ -47,7 +47,7 @@ Options:
   --rate N                 Messages per second.
   --batch N                Messages per request.
   --wait SECONDS           How long to wait for final reports (default 30).
-  --report FILE            Where to write the report (default: <recipients>-report.csv).
+  --report FILE            Where to write the report (default: <recipients>-report.csv; .xlsx for Excel).
   --data-dir DIR           The data folder.
   --json                   JSON lines instead of a progress bar.
   --yes                    Sends the plan without asking, on a terminal too.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type {
   CampaignPatch,
   CampaignView,
@@ -644,6 +645,22 @@ export class Desk {
     return { fileName: `${campaign.definition.name}-report.csv`, csv: buildReportCsv(campaign) };
   }
 
+  /** The delivery report as an Excel workbook, streamed to `output` (the command line writes a file). */
+  async writeReportXlsx(id: string, timeZone: string, output: Writable): Promise<void> {
+    const { campaign } = await this.campaign(id);
+    // exceljs is large: loaded only when a workbook is asked for.
+    const { writeReportXlsx } = await import('./campaigns/report-xlsx');
+    await writeReportXlsx(campaign, timeZone, output);
+  }
+
+  /** The delivery report as an Excel workbook for the app to offer as a download (bounded in size). */
+  async reportXlsx(id: string, timeZone: string): Promise<{ fileName: string; base64: string }> {
+    const { campaign } = await this.campaign(id);
+    const { reportXlsxBytes } = await import('./campaigns/report-xlsx');
+    const bytes = await reportXlsxBytes(campaign, timeZone);
+    return { fileName: `${campaign.definition.name}-report.xlsx`, base64: bytes.toString('base64') };
+  }
+
   async view(campaign: OpenCampaign['campaign']): Promise<CampaignView> {
     const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
     const view = {
@@ -1042,6 +1059,7 @@ export class Desk {
       'campaigns.testSend': ({ id, row, msisdn }) => this.testSend(id, row, msisdn),
       'campaigns.resendUnknown': ({ id }) => this.resendUnknown(id),
       'campaigns.report': ({ id }) => this.report(id),
+      'campaigns.reportXlsx': ({ id, timeZone }) => this.reportXlsx(id, timeZone),
       'campaigns.row': async ({ id, row }) => {
         const { campaign } = await this.campaign(id);
         if (row >= campaign.size) throw new DeskError('invalid-row', 'That row does not exist.');

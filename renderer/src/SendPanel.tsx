@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { ROW_STATUSES } from '../../shared/status';
-import { downloadCsv, plural } from './format';
+import { downloadCsv, downloadXlsx, plural, userTimeZone } from './format';
 import { useAction } from './hooks/useAction';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { useSendProgress } from './hooks/useSendProgress';
@@ -79,6 +79,14 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     run(async () => {
       const { fileName, csv } = await desk.call('campaigns.report', { id: campaign.id });
       downloadCsv(fileName, csv);
+    });
+  const exportXlsx = () =>
+    run(async () => {
+      const { fileName, base64 } = await desk.call('campaigns.reportXlsx', {
+        id: campaign.id,
+        timeZone: userTimeZone(),
+      });
+      downloadXlsx(fileName, base64);
     });
 
   const errorLine = <ErrorNote error={error} />;
@@ -176,9 +184,27 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
             Cancel campaign
           </button>
         )}
-        <button type="button" className="button" disabled={busy} onClick={() => void exportReport()}>
-          Export report
-        </button>
+        <span className="export-report" role="group" aria-label="Export report">
+          Export report:
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            aria-label="Export report as CSV"
+            onClick={() => void exportReport()}
+          >
+            CSV
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            aria-label="Export report as Excel (.xlsx)"
+            onClick={() => void exportXlsx()}
+          >
+            Excel (.xlsx)
+          </button>
+        </span>
       </div>
       {/* A run that ended by itself meanwhile leaves nothing to cancel. */}
       {confirmCancel && cancellable && (

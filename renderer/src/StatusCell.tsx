@@ -1,4 +1,5 @@
 import type { RowView } from '../../shared/api';
+import { statusInWords } from '../../shared/status-words';
 import { describeLength, type TextLimit } from '../../shared/text-limits';
 import { plural, REASON_LABELS } from './format';
 
@@ -15,7 +16,11 @@ export function StatusCell({ row, limit }: { row: RowView; limit: TextLimit }) {
   const detail = detailOf(row);
   return (
     <>
-      <span className={`status status-${row.status}`} data-testid={`status-${row.index}`}>
+      <span
+        className={`status status-${row.status}`}
+        data-testid={`status-${row.index}`}
+        title={statusInWords(row, false)}
+      >
         {row.status}
       </span>
       {row.tooLong ? (

@@ -1,12 +1,4 @@
-import type { SkipReason } from '../../shared/api';
-
-export const REASON_LABELS: Record<SkipReason, string> = {
-  'missing-number': 'no phone number',
-  'invalid-number': 'invalid number',
-  'opted-out': 'opted out',
-  duplicate: 'duplicate number',
-  'missing-value': 'missing value',
-};
+export { REASON_LABELS } from '../../shared/status-words';
 
 /** The message to show for a failed call: DeskCallError messages are written for the user. */
 export function errorText(error: unknown): string {
@@ -34,13 +26,32 @@ export function percent(fraction: number): string {
 
 /** Offers `csv` as a download, as the core wrote it (with its byte order mark). */
 export function downloadCsv(fileName: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  offer(fileName, new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+}
+
+function offer(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
   link.click();
   // Released later: the download reads the blob after click() returns.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Offers an Excel workbook, sent by the core as base64, as a download. */
+export function downloadXlsx(fileName: string, base64: string): void {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  offer(fileName, new Blob([bytes], { type: XLSX_TYPE }));
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The user's time zone (an IANA name such as Europe/Paris), for exports that write times. */
+export function userTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 /** A date and time to the second, in the user's locale. */

@@ -111,7 +111,7 @@ test('a sent campaign shows its delivery figures, chart, a row’s reports, and 
 
   // The report: one byte order mark, the original columns and the delivery columns.
   const downloading = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export report' }).click();
+  await page.getByRole('button', { name: 'Export report as CSV' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('people-report.csv');
   const file = readFileSync(await download.path(), 'utf8');
@@ -121,26 +121,27 @@ test('a sent campaign shows its delivery figures, chart, a row’s reports, and 
   expect(header).toEqual([
     'name',
     'phone',
-    'msisdn',
-    'message',
-    'segments',
-    'status',
-    'code',
-    'description',
-    'transid',
-    'sent_at',
-    'delivered_at',
-    'settled_by',
+    'cd_number',
+    'cd_message',
+    'cd_segments',
+    'cd_status',
+    'cd_status_text',
+    'cd_code',
+    'cd_description',
+    'cd_transid',
+    'cd_sent_at',
+    'cd_delivered_at',
+    'cd_settled_by',
   ]);
   expect(rows).toHaveLength(ROWS);
   expect(rows[row]?.slice(0, 7)).toEqual([
     `Person ${row}`,
-    `'+1 415 555 ${String(200 + row).padStart(4, '0')}`,
-    `'+1415555${String(200 + row).padStart(4, '0')}`,
+    `+1 415 555 ${String(200 + row).padStart(4, '0')}`,
+    `+1415555${String(200 + row).padStart(4, '0')}`,
     `Hi Person ${row}`,
     '1',
     'delivered',
-    '7500',
+    'Delivered',
   ]);
   expect(rows.filter((r) => r[5] === 'delivered')).toHaveLength(delivered);
 });

@@ -109,15 +109,15 @@ test('replies arrive live, linked to the campaign; STOP opts out; the inbox expo
     [
       SANDBOX,
       '447911123456',
-      "'+447911123456",
+      '+447911123456',
       '56263',
       `'=HYPERLINK("http://example.com","prize")`,
       '',
       '',
       '',
     ],
-    [SANDBOX, '14155553002', "'+14155553002", '56263', 'Stop.', 'spring-sale', '3', 'opted-out'],
-    [SANDBOX, '14155553001', "'+14155553001", '56263', 'What time do you open?', 'spring-sale', '2', ''],
+    [SANDBOX, '14155553002', '+14155553002', '56263', 'Stop.', 'spring-sale', '3', 'opted-out'],
+    [SANDBOX, '14155553001', '+14155553001', '56263', 'What time do you open?', 'spring-sale', '2', ''],
   ]);
 
   await page.getByRole('tab', { name: 'Opt-outs' }).click();

@@ -211,9 +211,9 @@ test('the skipped rows can be exported with their reasons', async ({ page }) => 
   const { data } = Papa.parse<string[]>(csv.slice(1), { skipEmptyLines: true });
   expect(data).toEqual([
     ['name', 'phone', 'city', 'row', 'skip_reason', 'empty_placeholders'],
-    ['Bob', "'+1 415 555 0102", '', '2', 'missing-value', 'city'],
+    ['Bob', '+1 415 555 0102', '', '2', 'missing-value', 'city'],
     ['Dev', '12345', 'Denver', '3', 'invalid-number', ''],
-    ['Finn', "'+1 (415) 555-0101", 'Fresno', '4', 'duplicate', ''],
+    ['Finn', '+1 (415) 555-0101', 'Fresno', '4', 'duplicate', ''],
   ]);
 });
 

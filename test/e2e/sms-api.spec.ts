@@ -73,10 +73,10 @@ test('a campaign sent through the Send SMS API goes one message a request and ev
 
   // The report names each row's message by the id the platform gave it.
   const downloading = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export report' }).click();
+  await page.getByRole('button', { name: 'Export report as CSV' }).click();
   const file = readFileSync(await (await downloading).path(), 'utf8');
   const [header, ...rows] = Papa.parse<string[]>(file.slice(1), { skipEmptyLines: true }).data;
   const column = (name: string) => rows.map((r) => r[(header as string[]).indexOf(name)]);
-  expect(column('status')).toEqual(Array(ROWS).fill('delivered'));
-  expect(new Set(column('transid'))).toEqual(new Set(sim.accepted.map((m) => m.transid)));
+  expect(column('cd_status')).toEqual(Array(ROWS).fill('delivered'));
+  expect(new Set(column('cd_transid'))).toEqual(new Set(sim.accepted.map((m) => m.transid)));
 });

@@ -99,28 +99,29 @@ describe.concurrent('campaign-desk send', () => {
     expect(header).toEqual([
       'name',
       'phone',
-      'msisdn',
-      'message',
-      'segments',
-      'status',
-      'code',
-      'description',
-      'transid',
-      'sent_at',
-      'delivered_at',
-      'settled_by',
+      'cd_number',
+      'cd_message',
+      'cd_segments',
+      'cd_status',
+      'cd_status_text',
+      'cd_code',
+      'cd_description',
+      'cd_transid',
+      'cd_sent_at',
+      'cd_delivered_at',
+      'cd_settled_by',
     ]);
     expect(rows.map((r) => r.slice(0, 5))).toEqual([
-      ['Ann', "'+14155552671", "'+14155552671", 'Hi Ann', '1'],
-      ['Bob', '(415) 555-2672', "'+14155552672", 'Hi Bob', '1'],
-      ['Ann twin', "'+1 415 555 2671", "'+14155552671", 'Hi Ann twin', '1'],
+      ['Ann', '+14155552671', '+14155552671', 'Hi Ann', '1'],
+      ['Bob', '(415) 555-2672', '+14155552672', 'Hi Bob', '1'],
+      ['Ann twin', '+1 415 555 2671', '+14155552671', 'Hi Ann twin', '1'],
       ['Nobody', '12', '', 'Hi Nobody', '1'],
     ]);
     for (const row of rows.slice(0, 2)) {
       expect(FINAL).toContain(row[5]);
-      expect(row[6]).toMatch(/^7\d{3}$/);
-      expect(row[8]).toMatch(/^[0-9a-f-]{36}(_\d+)?$/);
-      expect(Date.parse(row[10] ?? '')).not.toBeNaN();
+      expect(row[7]).toMatch(/^7\d{3}$/);
+      expect(row[9]).toMatch(/^[0-9a-f-]{36}(_\d+)?$/);
+      expect(Date.parse(row[11] ?? '')).not.toBeNaN();
     }
     expect(rows[2]?.[5]).toBe('skipped: duplicate');
     expect(rows[3]?.[5]).toBe('skipped: invalid-number');
@@ -228,7 +229,7 @@ describe.concurrent('campaign-desk send', () => {
       expect(m.notifyurl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32,}\/dr$/);
     expect(sim.failedPosts).toEqual([]);
     const rows = await readReport(report);
-    expect(rows.slice(1).map((r) => [r[5], r[8]])).toEqual([
+    expect(rows.slice(1).map((r) => [r[5], r[9]])).toEqual([
       ['delivered', sim.accepted[0]?.transid],
       ['delivered', sim.accepted[1]?.transid],
       ['skipped: duplicate', ''],

@@ -1,9 +1,10 @@
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runsAsFormula } from '../../electron/core/export/spreadsheet-csv';
 import { rowsOf, tempHome, type Home } from './sending-support';
 
 /** Names a spreadsheet would run as formulas, one per row, with a valid number each. */
-const HOSTILE = ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', '\tTabbed', 'Plain Ann'];
+const HOSTILE = ['=HYPERLINK("http://x","y")', '+1+cmd|A0', '-2+3', '@SUM(A1)', '\tTabbed', 'Plain Ann'];
 const CSV = [
   'name,phone,city',
   ...HOSTILE.map(
@@ -37,36 +38,37 @@ describe('delivery report export', () => {
     expect(csv.startsWith('\uFEFF\uFEFF')).toBe(false);
     const lines = csv.slice(1).split('\r\n');
     expect(lines[0]).toBe(
-      'name,phone,city,msisdn,message,segments,status,code,description,transid,sent_at,delivered_at,settled_by',
+      'name,phone,city,cd_number,cd_message,cd_segments,cd_status,cd_status_text,cd_code,cd_description,cd_transid,cd_sent_at,cd_delivered_at,cd_settled_by',
     );
     expect(csv.slice(1).replaceAll('\r\n', '')).not.toContain('\n');
 
     const [, ...data] = Papa.parse<string[]>(csv.slice(1), { skipEmptyLines: true }).data;
     expect(data).toHaveLength(HOSTILE.length + 1);
-    // Every cell a spreadsheet would run starts with an apostrophe: names, numbers and messages alike.
+    // Every cell a spreadsheet would run starts with an apostrophe; phone numbers are left as they are.
     expect(data.map((r) => r[0])).toEqual([
       `'=HYPERLINK("http://x","y")`,
-      "'+1",
-      "'-2",
+      "'+1+cmd|A0",
+      "'-2+3",
       "'@SUM(A1)",
       "'\tTabbed",
       'Plain Ann',
       'Nobody',
     ]);
     for (const r of data) {
-      for (const cell of r) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+      for (const cell of r) expect(runsAsFormula(cell)).toBe(false);
     }
 
     const rows = await rowsOf(desk, id);
     const ann = rows[5];
     expect(data[5]).toEqual([
       'Plain Ann',
-      "'+14155550105",
+      '+14155550105',
       'Paris',
-      "'+14155550105",
+      '+14155550105',
       'Hi Plain Ann!',
       '1',
       'delivered',
+      'Delivered',
       '7500',
       'Delivered',
       ann?.transid,
@@ -83,6 +85,7 @@ describe('delivery report export', () => {
       'Hi Nobody!',
       '1',
       'skipped: invalid-number',
+      'Skipped: invalid number',
       '',
       '',
       '',
@@ -102,7 +105,7 @@ describe('delivery report export', () => {
     expect(csv).toBe(
       '\uFEFFname,phone,row,skip_reason,empty_placeholders\r\n' +
         "'=1+1,12,1,invalid-number,\r\n" +
-        "'+44 20,,2,missing-number,",
+        '+44 20,,2,missing-number,',
     );
   });
 });

@@ -347,18 +347,9 @@ describe('replies: kept', () => {
     );
     const parsed = Papa.parse<string[]>(csv.slice(1).trim(), { newline: '\r\n' }).data;
     expect(parsed.slice(1).map((r) => r.slice(1))).toEqual([
-      [SANDBOX, '447400123456', "'+447400123456", '56263', '\'+1 more, "quoted"', '', '', ''],
-      [SANDBOX, sender(0), `'${phone(0)}`, '56263', 'Stop', 'people', '1', 'opted-out'],
-      [
-        SANDBOX,
-        sender(1),
-        `'${phone(1)}`,
-        '56263',
-        `'=HYPERLINK("http://evil.example","win")`,
-        'people',
-        '2',
-        '',
-      ],
+      [SANDBOX, '447400123456', '+447400123456', '56263', '\'+1 more, "quoted"', '', '', ''],
+      [SANDBOX, sender(0), phone(0), '56263', 'Stop', 'people', '1', 'opted-out'],
+      [SANDBOX, sender(1), phone(1), '56263', `'=HYPERLINK("http://evil.example","win")`, 'people', '2', ''],
     ]);
     expect(parsed[1]?.[0]).toMatch(/^\d{4}-\d\d-\d\dT/);
     const sandboxOnly = await desk.handlers['inbox.export']({ serviceId: 'sandbox' });

@@ -295,8 +295,8 @@ describe('Recipients: filtering, problems and the skipped export', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.data).toEqual([
       [...HEADER, 'row', 'skip_reason', 'empty_placeholders'],
-      // A number starting with + is written with an apostrophe, so that spreadsheets show it as text.
-      ['“Bob”', 'Leeds', "'+44 7911 123457", '', '2', 'missing-value', 'CODE'],
+      // A phone number is written as imported: it runs no formula.
+      ['“Bob”', 'Leeds', '+44 7911 123457', '', '2', 'missing-value', 'CODE'],
       [...(ROWS[2] as string[]), '3', 'duplicate', ''],
       [...(ROWS[3] as string[]), '4', 'invalid-number', ''],
       [...(ROWS[4] as string[]), '5', 'missing-number', ''],

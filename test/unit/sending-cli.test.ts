@@ -2,6 +2,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
@@ -93,8 +94,44 @@ describe('campaign-desk send / resume / report', () => {
     expect(report.output()).toBe(`Report written to ${out}\n`);
     const rows = Papa.parse<string[]>(await readFile(out, 'utf8'), { skipEmptyLines: true }).data;
     expect(rows).toHaveLength(401);
-    const status = rows[0]?.indexOf('status') ?? -1;
+    const status = rows[0]?.indexOf('cd_status') ?? -1;
     expect(rows.slice(1).every((r) => r[status] === 'delivered')).toBe(true);
+  });
+
+  it('writes the report as an Excel workbook for a file ending in .xlsx, its times in the zone asked for', async () => {
+    const xlsx = join(home.dir, 'excel-one.xlsx');
+    const sent = cli([
+      'send',
+      csv,
+      '--text',
+      'Hi $(name)',
+      '--sender',
+      'ACME',
+      '--campaign-id',
+      'excel-one',
+      '--api-url',
+      sim.url,
+      '--rate',
+      '1000',
+      '--wait',
+      '5',
+      '--report',
+      xlsx,
+    ]);
+    expect(await sent.code).toBe(0);
+    const badZone = cli(['report', 'excel-one', '--out', xlsx, '--time-zone', 'Nowhere/Else']);
+    expect(await badZone.code).toBe(1);
+    expect(badZone.output()).toContain('"Nowhere/Else" is not a time zone this computer knows.');
+    await expect(readFile(`${xlsx}.part`)).rejects.toThrow(/ENOENT/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsx);
+    const sheet = workbook.getWorksheet('Report');
+    expect(sheet?.rowCount).toBe(401);
+    const header = (sheet?.getRow(1).values as ExcelJS.CellValue[]).slice(1);
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const sentAt = sheet?.getRow(2).getCell(header.indexOf(`cd_sent_at (${zone})`) + 1);
+    expect(sentAt?.type).toBe(ExcelJS.ValueType.Date);
+    expect(sheet?.getRow(2).getCell(header.indexOf('cd_number') + 1).type).toBe(ExcelJS.ValueType.String);
   });
 
   it('refuses a message longer than Messaging API v1 takes with exit 1, naming the row, before sending anything', async () => {

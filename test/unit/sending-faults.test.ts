@@ -270,7 +270,7 @@ describe('sending: pause, resume, cancel', () => {
     const statuses = Papa.parse<Record<string, string>>(csv.slice(1), {
       header: true,
       skipEmptyLines: true,
-    }).data.map((r) => r.status);
+    }).data.map((r) => r.cd_status);
     expect(statuses.filter((s) => s === 'not sent: cancelled')).toHaveLength(300 - sent);
     expect(statuses.filter((s) => s === 'ready')).toHaveLength(0);
     expect((await deskErrorOf(desk.send(id))).code).toBe('campaign-cancelled');

@@ -139,7 +139,7 @@ describe('sending through the Send SMS API', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
-    expect(lines[0]?.split(',').at(-1)).toBe('settled_by');
+    expect(lines[0]?.split(',').at(-1)).toBe('cd_settled_by');
     expect(lines.slice(1).every((line) => line.endsWith(',status lookup'))).toBe(true);
   });
 });
