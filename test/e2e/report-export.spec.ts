@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { sendCampaign } from './send-confirmed';
 
 let shell: RunningShell;
 
@@ -41,7 +42,7 @@ test('a sent campaign’s report downloads as CSV and as an Excel workbook, each
   await page.getByLabel('Message', { exact: true }).fill('Hi $(name)');
   await page.getByLabel('Sender ID').fill('ACME');
   await expect(page.getByTestId('problem')).toBeEmpty();
-  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await sendCampaign(page);
   await expect(page.getByTestId('send-state')).toHaveText('Finished.', { timeout: 20_000 });
   await expect(page.getByTestId('dash-delivered')).toHaveText('3', { timeout: 20_000 });
 
