@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import type { Desk } from './core/desk';
 import { dispatch } from './core/dispatch';
 import { DeskError } from './core/errors';
-import { resolveDataDir, startNodeDesk } from './core/node-desk';
+import { resolveDataDir } from './core/data-dir';
+import { startNodeDesk } from './core/node-desk';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { resolveDataDir, startNodeDesk } from '../core/node-desk';
+import { resolveDataDir } from '../core/data-dir';
+import { startNodeDesk } from '../core/node-desk';
 import { UsageError } from './args';
 import { parseCommandArgs } from './parse-command-args';
 
