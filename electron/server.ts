@@ -188,7 +188,8 @@ async function main(): Promise<void> {
   const unknownGraceMs =
     values['unknown-grace'] === undefined ? undefined : Number(values['unknown-grace']) * 1000;
   const desk = await startNodeDesk(dataDir, { sandbox: { failureShare }, unknownGraceMs });
-  const rendererDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+  // This runs bundled, as dist/node/server.js, beside the built renderer in dist/renderer/.
+  const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
   const shell = await startBrowserShell(desk, { port: values.port ? Number(values.port) : 0, rendererDir });
   console.log(`Campaign Desk is running at ${shell.url}`);
   const stop = async () => {
