@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: 'test/e2e',
+  // The tests start the built browser shell: rebuilt first, so that they never run a stale one.
+  globalSetup: './test/support/build-node-shells.ts',
   timeout: 60_000,
   workers: 1,
   reporter: [['list']],

@@ -2,13 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // Tests that spawn the CLI compile it at each start: slow on a busy 2-core machine.
+    // Tests that spawn the CLI start processes: slow on a busy 2-core machine.
     testTimeout: 40_000,
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
+          globalSetup: ['test/support/build-node-shells.ts'],
           include: ['test/unit/**/*.test.ts'],
           exclude: ['test/unit/sending-rate.test.ts'],
         },

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
+// Runs the bundled command line (dist/node/cli.js), which `npm install` builds (the `prepare` script).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../electron/cli.ts');
+const cli = new URL('../dist/node/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  console.error(
+    "Campaign Desk's command line has not been built yet: run `npm install` or `npm run build` first.",
+  );
+  process.exit(1);
+}
+const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2));

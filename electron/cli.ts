@@ -1,11 +1,6 @@
 /** The command-line shell: `campaign-desk send | preview | resume | report | simulator`. */
-import { UsageError } from './commands/args';
 import { closestMatches } from '../shared/closest-match';
-import { PREVIEW_HELP, previewCommand } from './commands/preview';
-import { REPORT_HELP, reportCommand } from './commands/report';
-import { RESUME_HELP, resumeCommand } from './commands/resume';
-import { SEND_HELP, sendCommand } from './commands/send';
-import { SIMULATOR_HELP, simulatorCommand } from './commands/simulator';
+import { UsageError } from './commands/usage-error';
 import { DeskError } from './core/errors';
 
 interface Command {
@@ -13,12 +8,28 @@ interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = {
-  send: { help: SEND_HELP, run: sendCommand },
-  preview: { help: PREVIEW_HELP, run: previewCommand },
-  resume: { help: RESUME_HELP, run: resumeCommand },
-  report: { help: REPORT_HELP, run: reportCommand },
-  simulator: { help: SIMULATOR_HELP, run: simulatorCommand },
+// Each command is loaded only when it runs (or its help is asked for), with the libraries it uses.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  send: async () => {
+    const { SEND_HELP, sendCommand } = await import('./commands/send');
+    return { help: SEND_HELP, run: sendCommand };
+  },
+  preview: async () => {
+    const { PREVIEW_HELP, previewCommand } = await import('./commands/preview');
+    return { help: PREVIEW_HELP, run: previewCommand };
+  },
+  resume: async () => {
+    const { RESUME_HELP, resumeCommand } = await import('./commands/resume');
+    return { help: RESUME_HELP, run: resumeCommand };
+  },
+  report: async () => {
+    const { REPORT_HELP, reportCommand } = await import('./commands/report');
+    return { help: REPORT_HELP, run: reportCommand };
+  },
+  simulator: async () => {
+    const { SIMULATOR_HELP, simulatorCommand } = await import('./commands/simulator');
+    return { help: SIMULATOR_HELP, run: simulatorCommand };
+  },
 };
 
 const OVERVIEW = `Usage: campaign-desk <command> [options]
@@ -43,16 +54,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (name === 'help' || HELP_FLAGS.includes(name)) {
-    const about = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
-    console.log(about?.help ?? OVERVIEW);
+    const about = rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]] : undefined;
+    console.log(about ? (await about()).help : OVERVIEW);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     const [near] = closestMatches(name, Object.keys(COMMANDS), 2, 1);
     console.error(`Unknown command "${name}".${near ? ` Did you mean ${near}?` : ''}\n\n${OVERVIEW}`);
     return 2;
   }
+  const command = await load();
   const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (options.some((arg) => HELP_FLAGS.includes(arg))) {
     console.log(command.help);

@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import type { Desk } from './core/desk';
 import { dispatch } from './core/dispatch';
 import { DeskError } from './core/errors';
-import { resolveDataDir, startNodeDesk } from './core/node-desk';
+import { resolveDataDir } from './core/data-dir';
+import { startNodeDesk } from './core/node-desk';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -187,7 +188,8 @@ async function main(): Promise<void> {
   const unknownGraceMs =
     values['unknown-grace'] === undefined ? undefined : Number(values['unknown-grace']) * 1000;
   const desk = await startNodeDesk(dataDir, { sandbox: { failureShare }, unknownGraceMs });
-  const rendererDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+  // This runs bundled, as dist/node/server.js, beside the built renderer in dist/renderer/.
+  const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
   const shell = await startBrowserShell(desk, { port: values.port ? Number(values.port) : 0, rendererDir });
   console.log(`Campaign Desk is running at ${shell.url}`);
   const stop = async () => {

@@ -30,7 +30,8 @@ function electronUnavailable() {
 
 function startBrowserShell(reason) {
   console.log(`Electron cannot start here (${reason}); opening the browser shell instead:`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/server.ts', ...process.argv.slice(2)], {
+  run(process.execPath, ['scripts/build-node.js']);
+  const child = spawn(process.execPath, ['dist/node/server.js', ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
   child.on('exit', (code) => process.exit(code ?? 0));

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { DeskError } from '../core/errors';
 import { normalizeColumnName } from '../../shared/template';
 import { Smartlink } from '../../shared/api';
+import { UsageError } from './usage-error';
 
-/** A mistake in the command line itself: the CLI prints it with the usage and exits 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export function columnIndex(columns: string[], wanted: string): number {
   const byName = columns.findIndex((c) => normalizeColumnName(c) === normalizeColumnName(wanted));

@@ -4,7 +4,7 @@ import { Campaign, NO_READY_ROW } from '../core/campaigns/campaign';
 import { CampaignChecker } from '../core/campaigns/checks';
 import type { CampaignDefinition } from '../core/campaigns/definition';
 import { DeskError } from '../core/errors';
-import { resolveDataDir } from '../core/node-desk';
+import { resolveDataDir } from '../core/data-dir';
 import { choosePhoneColumn } from '../core/recipients/phone-column';
 import { readRecipientFile as readRecipients } from '../core/recipients/recipient-file';
 import { SuppressionList } from '../core/recipients/suppression';

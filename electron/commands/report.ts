@@ -1,5 +1,6 @@
-import { resolveDataDir, startNodeDesk } from '../core/node-desk';
-import { UsageError } from './args';
+import { resolveDataDir } from '../core/data-dir';
+import { startNodeDesk } from '../core/node-desk';
+import { UsageError } from './usage-error';
 import { parseCommandArgs } from './parse-command-args';
 import { reportFormat, systemTimeZone, writeReport } from './write-report';
 

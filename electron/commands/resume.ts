@@ -1,4 +1,5 @@
-import { resolveDataDir, startNodeDesk } from '../core/node-desk';
+import { resolveDataDir } from '../core/data-dir';
+import { startNodeDesk } from '../core/node-desk';
 import type { ResolvedService } from '../core/services';
 import { nonNegativeNumber, positiveInt, UsageError } from './args';
 import { COMMAND_LINE_SERVICE, externalService } from './external-service';

@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { DeskError } from '../core/errors';
-import { resolveDataDir, startNodeDesk } from '../core/node-desk';
+import { resolveDataDir } from '../core/data-dir';
+import { startNodeDesk } from '../core/node-desk';
 import {
   columnIndex,
   nonNegativeNumber,

@@ -11,12 +11,15 @@ export interface RunningShell {
   stop(): Promise<void>;
 }
 
-/** Starts the real browser shell (electron/server.ts) with a fresh data folder, as `npm start` would. */
+/**
+ * Starts the real browser shell, built (dist/node/server.js, rebuilt by the global setup), with a fresh
+ * data folder, as `npm start` would.
+ */
 export async function startShell(args: string[] = []): Promise<RunningShell> {
   const dataDir = mkdtempSync(join(tmpdir(), 'campaign-desk-e2e-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/server.ts', '--data-dir', dataDir, ...args],
+    ['dist/node/server.js', '--data-dir', dataDir, ...args],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
