@@ -84,6 +84,22 @@ describe('Journal', () => {
     expect((await openJournal()).events.map((e) => e.n)).toEqual([1, 2, 4]);
   });
 
+  it('cuts a torn tail at its byte after a line of invalid UTF-8, without padding the file', async () => {
+    const damaged = Buffer.concat([
+      Buffer.from('{"n":1}\n{"n":2,"text":"'),
+      Buffer.from([0xc3, 0x28, 0xff]), // not UTF-8: decoded, these bytes would count differently
+      Buffer.from('"}\n'),
+    ]);
+    await writeFile(path, Buffer.concat([damaged, Buffer.from('{"n":3,"te')]));
+    const { journal, events } = await openJournal();
+    expect(events.map((e) => e.n)).toEqual([1, 2]);
+    await journal.append({ n: 4 });
+    await closeJournal(journal);
+    const bytes = await readFile(path);
+    expect(bytes.equals(Buffer.concat([damaged, Buffer.from('{"n":4}\n')]))).toBe(true);
+    expect(bytes.includes(0)).toBe(false);
+  });
+
   it('drops a torn line that happens to be valid JSON, since it lacks its newline', async () => {
     await writeFile(path, '{"n":1}\n{"n":2}');
     const { events } = await openJournal();

@@ -1,6 +1,8 @@
 import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+const NEWLINE = 0x0a;
+
 interface Pending {
   line: string;
   resolve: () => void;
@@ -22,25 +24,23 @@ export class Journal<E> {
     path: string,
     parse: (value: unknown) => E | null,
   ): Promise<{ journal: Journal<E>; events: E[] }> {
-    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return '';
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return Buffer.alloc(0);
       throw error;
     });
     const events: E[] = [];
+    // Lines are found in the bytes, not in decoded text: offsets stay exact whatever the bytes hold, and
+    // the replay costs one pass over the file.
     let goodBytes = 0;
-    let offset = 0;
-    for (const line of text.split('\n')) {
-      const end = offset + Buffer.byteLength(line) + 1;
-      const complete = end <= Buffer.byteLength(text);
-      offset = end;
-      if (!complete) break;
+    for (let newline = bytes.indexOf(NEWLINE); newline !== -1; newline = bytes.indexOf(NEWLINE, goodBytes)) {
+      const line = bytes.toString('utf8', goodBytes, newline);
+      goodBytes = newline + 1;
       if (line.trim() !== '') {
         const event = parse(parseJson(line));
         if (event !== null) events.push(event);
       }
-      goodBytes = end;
     }
-    if (goodBytes < Buffer.byteLength(text)) await truncate(path, goodBytes);
+    if (goodBytes < bytes.length) await truncate(path, goodBytes);
     await mkdir(dirname(path), { recursive: true });
     return { journal: new Journal<E>(await open(path, 'a')), events };
   }
