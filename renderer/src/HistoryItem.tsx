@@ -1,18 +1,21 @@
 import type { CampaignView } from '../../shared/api';
 import { campaignFigures } from '../../shared/campaign-figures';
 import { CampaignActions } from './CampaignActions';
+import { ErrorNote } from './ErrorNote';
 import { formatDate, formatMoney, plural } from './format';
+import { useAction } from './hooks/useAction';
+import { ReportExports } from './ReportExports';
 
 interface Props {
   campaign: CampaignView;
   onOpen: (campaign: CampaignView) => void;
-  onExport: () => void;
   onChanged: (campaign: CampaignView) => void;
   onDeleted: () => void;
 }
 
 /** One campaign in History: what it is, its figures, and what can be done with it. */
-export function HistoryItem({ campaign: c, onOpen, onExport, onChanged, onDeleted }: Props) {
+export function HistoryItem({ campaign: c, onOpen, onChanged, onDeleted }: Props) {
+  const exporting = useAction();
   const f = campaignFigures(c.counts);
   return (
     <li className="card history-item" aria-label={c.name}>
@@ -49,16 +52,10 @@ export function HistoryItem({ campaign: c, onOpen, onExport, onChanged, onDelete
           Open
         </button>
         {f.sent > 0 && (
-          <button
-            type="button"
-            className="button"
-            aria-label={`Export the report of ${c.name}`}
-            onClick={onExport}
-          >
-            Export report
-          </button>
+          <ReportExports campaignId={c.id} campaignName={c.name} busy={exporting.busy} run={exporting.run} />
         )}
       </div>
+      <ErrorNote error={exporting.error} />
       <CampaignActions
         campaign={c}
         failed={f.failed}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CampaignView } from '../../shared/api';
-import { downloadCsv, errorText } from './format';
+import { errorText } from './format';
 import { HistoryItem } from './HistoryItem';
 import { useDesk } from './hooks/useDesk';
 import { ErrorNote } from './ErrorNote';
@@ -25,14 +25,6 @@ export function HistoryPanel({ onOpen, onChanged, onDeleted }: Props) {
   }, [desk, showArchived]);
   useEffect(load, [load]);
 
-  function exportReport(c: CampaignView) {
-    setError(null);
-    desk.call('campaigns.report', { id: c.id }).then(
-      ({ fileName, csv }) => downloadCsv(fileName, csv),
-      (e: unknown) => setError(errorText(e)),
-    );
-  }
-
   return (
     <div className="history">
       <div className="history-head">
@@ -55,7 +47,6 @@ export function HistoryPanel({ onOpen, onChanged, onDeleted }: Props) {
             key={c.id}
             campaign={c}
             onOpen={onOpen}
-            onExport={() => exportReport(c)}
             onChanged={(view) => {
               onChanged(view);
               load();

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { ROW_STATUSES } from '../../shared/status';
-import { downloadCsv, downloadXlsx, plural, userTimeZone } from './format';
+import { plural } from './format';
+import { ReportExports } from './ReportExports';
 import { useAction } from './hooks/useAction';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { useSendProgress } from './hooks/useSendProgress';
@@ -74,20 +75,6 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     });
   const resendUnknown = () =>
     run(async () => onSent(await desk.call('campaigns.resendUnknown', { id: campaign.id })));
-
-  const exportReport = () =>
-    run(async () => {
-      const { fileName, csv } = await desk.call('campaigns.report', { id: campaign.id });
-      downloadCsv(fileName, csv);
-    });
-  const exportXlsx = () =>
-    run(async () => {
-      const { fileName, base64 } = await desk.call('campaigns.reportXlsx', {
-        id: campaign.id,
-        timeZone: userTimeZone(),
-      });
-      downloadXlsx(fileName, base64);
-    });
 
   const errorLine = <ErrorNote error={error} />;
 
@@ -184,27 +171,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
             Cancel campaign
           </button>
         )}
-        <span className="export-report" role="group" aria-label="Export report">
-          Export report:
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            aria-label="Export report as CSV"
-            onClick={() => void exportReport()}
-          >
-            CSV
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            aria-label="Export report as Excel (.xlsx)"
-            onClick={() => void exportXlsx()}
-          >
-            Excel (.xlsx)
-          </button>
-        </span>
+        <ReportExports campaignId={campaign.id} busy={busy} run={run} />
       </div>
       {/* A run that ended by itself meanwhile leaves nothing to cancel. */}
       {confirmCancel && cancellable && (

@@ -161,8 +161,11 @@ test('a newcomer imports, personalizes, sends and exports a campaign', async ({ 
   await expect(figures).toContainText('Failed0');
   await expect(figures).toContainText('Delivery rate100.0%');
   const exporting = page.waitForEvent('download');
-  await past.getByRole('button', { name: 'Export the report of recipients' }).click();
+  await past.getByRole('button', { name: 'Export report of recipients as CSV' }).click();
   expect((await exporting).suggestedFilename()).toBe('recipients-report.csv');
+  const workbook = page.waitForEvent('download');
+  await past.getByRole('button', { name: 'Export report of recipients as Excel (.xlsx)' }).click();
+  expect((await workbook).suggestedFilename()).toBe('recipients-report.xlsx');
   await past.getByRole('button', { name: 'Open recipients' }).click();
   await expect(page.getByRole('tab', { name: 'Campaign' })).toHaveAttribute('aria-selected', 'true');
   await expect(message).toHaveValue('Hi $(name), your order is ready.');
