@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { CampaignView, ServiceView } from '../../shared/api';
 import { CampaignWorkspace } from './CampaignWorkspace';
 import { errorText } from './format';
 import { HistoryPanel } from './HistoryPanel';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
+import { useFocusRequest } from './hooks/useFocusOnChange';
 import { ImportPanel } from './ImportPanel';
 import { InboxPanel } from './InboxPanel';
 import { ReceiverStatsView } from './ReceiverStatsView';
@@ -20,6 +21,14 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 
+/** The tab a key moves to in the WAI-ARIA tabs pattern: arrows go round, Home and End to either end. */
+function tabAfterKey(key: string, current: Tab): Tab | null {
+  const at = TABS.findIndex((t) => t.id === current);
+  const to: Record<string, number> = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: TABS.length - 1 };
+  const index = to[key];
+  return index === undefined ? null : (TABS[(index + TABS.length) % TABS.length]?.id ?? null);
+}
+
 export function App() {
   const desk = useDesk();
   const [tab, setTab] = useState<Tab>('campaign');
@@ -28,6 +37,9 @@ export function App() {
   const [workbook, setWorkbook] = useState<{ campaignId: string; file: File } | null>(null);
   const [services, setServices] = useState<ServiceView[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // Opening a campaign or starting a new one replaces the Campaign tab's view: focus goes to its heading.
+  const [arrival, requestArrivalFocus] = useFocusRequest();
+  const tabButtons = useRef(new Map<Tab, HTMLButtonElement>());
 
   const loadServices = useCallback(() => {
     desk.call('services.list', {}).then(setServices, (e: unknown) => setError(errorText(e)));
@@ -71,19 +83,33 @@ export function App() {
     setCampaign(view);
     setWorkbook(file && view.sheets.length > 1 ? { campaignId: view.id, file } : null);
     setTab('campaign');
+    requestArrivalFocus();
+  }
+
+  function onTabKey(e: KeyboardEvent) {
+    const next = tabAfterKey(e.key, tab);
+    if (next === null) return;
+    e.preventDefault();
+    setTab(next);
+    tabButtons.current.get(next)?.focus();
   }
 
   return (
     <div className="app">
       <header className="topbar">
         <h1>Campaign Desk</h1>
-        <div role="tablist" aria-label="Sections">
+        <div role="tablist" aria-label="Sections" onKeyDown={onTabKey}>
           {TABS.map((t) => (
             <button
               key={t.id}
+              ref={(button) => {
+                if (button) tabButtons.current.set(t.id, button);
+                else tabButtons.current.delete(t.id);
+              }}
               type="button"
               role="tab"
               id={`tab-${t.id}`}
+              tabIndex={tab === t.id ? 0 : -1}
               aria-selected={tab === t.id}
               aria-controls={`panel-${t.id}`}
               className="tab"
@@ -109,12 +135,16 @@ export function App() {
               services={services}
               onSaved={applyView}
               onSent={applySent}
-              onNew={() => setCampaign(null)}
+              focusKey={arrival}
+              onNew={() => {
+                setCampaign(null);
+                requestArrivalFocus();
+              }}
               workbook={workbook?.campaignId === campaign.id ? workbook.file : undefined}
               onImported={open}
             />
           ) : (
-            <ImportPanel onImported={open} />
+            <ImportPanel focusKey={arrival} onImported={open} />
           )}
         </section>
         <section role="tabpanel" id="panel-history" aria-labelledby="tab-history" hidden={tab !== 'history'}>

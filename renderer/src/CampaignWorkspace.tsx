@@ -4,6 +4,7 @@ import { ComposePanel } from './ComposePanel';
 import { formatDate } from './format';
 import { useCampaignEditor } from './hooks/useCampaignEditor';
 import { useDeskEvent } from './hooks/useDesk';
+import { useFocusOnChange } from './hooks/useFocusOnChange';
 import { useMessagePreview } from './hooks/useMessagePreview';
 import { useRow } from './hooks/useRows';
 import { PhonePreview } from './PhonePreview';
@@ -25,6 +26,8 @@ interface Props {
   onSaved: (campaign: CampaignView) => void;
   onSent: (campaign: CampaignView) => void;
   onNew: () => void;
+  /** Changes each time the user opens this campaign (or imports it): focus goes to its title. */
+  focusKey: number;
   /** The workbook of several sheets the campaign was just imported from. */
   workbook?: File;
   onImported: (campaign: CampaignView, file: File) => void;
@@ -37,10 +40,13 @@ export function CampaignWorkspace({
   onSaved,
   onSent,
   onNew,
+  focusKey,
   workbook,
   onImported,
 }: Props) {
   const editor = useCampaignEditor(campaign, onSaved);
+  // Mounted only when the user opened or imported the campaign.
+  const title = useFocusOnChange<HTMLHeadingElement>(focusKey, true);
   // The core re-checks drafts on its own when the opt-out list changes, and says so with this event.
   const [rechecks, setRechecks] = useState(0);
   useDeskEvent('campaign.updated', (view) => {
@@ -70,7 +76,9 @@ export function CampaignWorkspace({
     <div className="workspace">
       <div className="workspace-head">
         <div>
-          <h2>{campaign.name}</h2>
+          <h2 ref={title} tabIndex={-1} className="view-title">
+            {campaign.name}
+          </h2>
           <p className="muted small">Created {formatDate(campaign.createdAt)}</p>
           {campaign.origin && (
             <p className="muted small origin" data-testid="campaign-origin">

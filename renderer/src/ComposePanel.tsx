@@ -87,7 +87,7 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
         })}
       </div>
       {preview && (
-        <div className="stats" aria-live="polite" data-testid="row-stats">
+        <div className="stats" data-testid="row-stats">
           <p>
             Row {rowNumber.toLocaleString()}: {plural([...preview.text].length, 'character')} ·{' '}
             {preview.segments.encoding} · {plural(preview.segments.segments, 'segment')}
@@ -165,7 +165,7 @@ function LengthWarning({ length }: { length: CampaignView['messageLength'] }) {
   const limit = TEXT_LIMITS[length.api];
   if (length.longest === null || length.longest.characters <= limit.max) return null;
   return (
-    <p className="warning small" role="status" data-testid="length-warning">
+    <p className="warning small" data-testid="length-warning">
       The longest message, row {length.longest.row + 1}&apos;s, is{' '}
       {describeLength(length.longest.characters, limit)}.{' '}
       {length.tooLong === 1

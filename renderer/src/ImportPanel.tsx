@@ -1,8 +1,10 @@
-import { useId, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import type { CampaignView, EventPayload } from '../../shared/api';
 import { DeskCallError, UPLOAD_CANCELLED } from './api/desk-client';
 import { errorText, percent, plural } from './format';
+import { useAnnounce } from './Announcer';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
+import { useFocusOnChange, useFocusRequest } from './hooks/useFocusOnChange';
 import { ErrorNote } from './ErrorNote';
 
 type Phase = 'uploading' | EventPayload<'import.progress'>['phase'];
@@ -54,8 +56,28 @@ function describe({ fileName, phase, rows, fraction, cancelling }: Progress): st
   }
 }
 
-export function ImportPanel({ onImported }: { onImported: (campaign: CampaignView, file: File) => void }) {
+/** What an import made, for those who cannot see the campaign open. */
+function importedText(fileName: string, campaign: CampaignView): string {
+  const skipped = campaign.counts.skipped ?? 0;
+  return (
+    `${fileName} imported: ${plural(campaign.rowCount, 'row')}, ${(campaign.counts.ready ?? 0).toLocaleString()} ready` +
+    (skipped > 0 ? `, ${skipped.toLocaleString()} skipped.` : '.')
+  );
+}
+
+interface Props {
+  onImported: (campaign: CampaignView, file: File) => void;
+  /** Changes when the user asks for a new campaign: focus goes to this panel's title (0: never asked). */
+  focusKey: number;
+}
+
+export function ImportPanel({ onImported, focusKey }: Props) {
   const desk = useDesk();
+  const announce = useAnnounce();
+  const title = useFocusOnChange<HTMLHeadingElement>(focusKey, focusKey > 0);
+  // A cancelled import takes its Cancel button away: focus goes back to the file button.
+  const [cancelled, requestChooserFocus] = useFocusRequest();
+  const chooser = useFocusOnChange<HTMLInputElement>(cancelled);
   const hintId = useId();
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -73,6 +95,9 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
     }
     setProgress((p) => p && { ...p, phase: event.phase, rows: event.rows, fraction: event.fraction });
   });
+  useEffect(() => {
+    if (progress && !progress.cancelling) announce(describe(progress), 'progress');
+  }, [announce, progress]);
 
   async function importFile(file: File) {
     setError(null);
@@ -95,12 +120,17 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
         source: { uploadId },
       });
       // A cancel that came too late (the file was already saved) leaves a campaign: open it.
+      announce(importedText(file.name, campaign));
       onImported(campaign, file);
     } catch (e) {
       const cancelled =
         e instanceof DeskCallError && (e.code === 'import-cancelled' || e.code === UPLOAD_CANCELLED);
-      if (cancelled) setNotice(`Import cancelled: nothing was imported from ${file.name}.`);
-      else setError(`${file.name} could not be imported. ${errorText(e)}`);
+      if (cancelled) {
+        const text = `Import cancelled: nothing was imported from ${file.name}.`;
+        setNotice(text);
+        announce(text);
+        requestChooserFocus();
+      } else setError(`${file.name} could not be imported. ${errorText(e)}`);
     } finally {
       job.current = null;
       setProgress(null);
@@ -125,7 +155,9 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
 
   return (
     <section className="card import" aria-labelledby={`${hintId}-title`}>
-      <h2 id={`${hintId}-title`}>Start a campaign</h2>
+      <h2 id={`${hintId}-title`} ref={title} tabIndex={-1} className="view-title">
+        Start a campaign
+      </h2>
       <p className="muted" id={hintId}>
         Import an Excel workbook (.xlsx) or a CSV file of recipients: a header row, then one row per person
         with a phone number and any other columns you want to use in the message (name, order number…). CSV
@@ -152,9 +184,7 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
               max={1}
               value={progress.cancelling ? undefined : overall(progress)}
             />
-            <span role="status" data-testid="import-progress">
-              {describe(progress)}
-            </span>
+            <span data-testid="import-progress">{describe(progress)}</span>
             <button
               type="button"
               className="button"
@@ -171,6 +201,7 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
             <label className="button primary file-button">
               Choose a CSV file or Excel workbook…
               <input
+                ref={chooser}
                 className="visually-hidden"
                 type="file"
                 accept=".xlsx,.csv,.tsv,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -187,7 +218,7 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
       </div>
       <ErrorNote error={error} />
       {notice && (
-        <p className="notice" role="status" data-testid="import-notice">
+        <p className="notice" data-testid="import-notice">
           {notice}
         </p>
       )}

@@ -4,6 +4,7 @@ import type { CampaignView, RowFilter } from '../../shared/api';
 import { TEXT_LIMITS } from '../../shared/text-limits';
 import { errorText, formatTime, plural, REASON_LABELS } from './format';
 import { useDesk } from './hooks/useDesk';
+import { useFocusOnChange, useFocusRequest } from './hooks/useFocusOnChange';
 import { filterKey, isFiltered, useRows } from './hooks/useRows';
 import { RecipientsSummary } from './RecipientsSummary';
 import { StatusCell } from './StatusCell';
@@ -50,6 +51,9 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
   const desk = useDesk();
   const [counted, setCounted] = useState<Pick<RowFilter, 'status' | 'reason'>>({});
   const [searchInput, setSearchInput] = useState('');
+  // Clear filter takes itself away: focus goes to the search field, at the head of the filter tools.
+  const [cleared, requestSearchFocus] = useFocusRequest();
+  const searchField = useFocusOnChange<HTMLInputElement>(cleared);
   const [search, setSearch] = useState('');
   const filter = useMemo<RowFilter>(
     () => ({ ...counted, search: search === '' ? undefined : search }),
@@ -191,6 +195,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
         <input
           type="search"
           className="table-search"
+          ref={searchField}
           aria-label="Search recipients"
           placeholder="Search names, numbers, messages…"
           maxLength={200}
@@ -215,7 +220,14 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
                 : `${count.toLocaleString()} of ${campaign.rowCount.toLocaleString()}`}{' '}
               rows: {describeFilter(filter)}
             </span>
-            <button type="button" className="link-button" onClick={clearFilter}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                clearFilter();
+                requestSearchFocus();
+              }}
+            >
               Clear filter
             </button>
           </p>

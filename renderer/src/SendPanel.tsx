@@ -1,9 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CampaignView } from '../../shared/api';
+import { campaignFigures } from '../../shared/campaign-figures';
 import { ROW_STATUSES } from '../../shared/status';
 import { plural } from './format';
+import { useAnnounce } from './Announcer';
 import { ReportExports } from './ReportExports';
 import { useAction } from './hooks/useAction';
+import { useFocusOnChange, useFocusRequest } from './hooks/useFocusOnChange';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { useSendProgress } from './hooks/useSendProgress';
 import { CancelDialog } from './CancelDialog';
@@ -33,6 +36,17 @@ const STATE_TEXT: Partial<Record<CampaignView['state'], string>> = {
   cancelled: 'Cancelled. Messages not sent by then will never be sent.',
 };
 
+/** The figures a screen reader hears when sending ends, or when the last report arrives. */
+function totalsText(campaign: CampaignView, sendable: number): string {
+  const f = campaignFigures(campaign.counts);
+  const awaiting = (campaign.counts.queued ?? 0) + (campaign.counts.submitted ?? 0);
+  return (
+    `${f.sent.toLocaleString()} of ${plural(sendable, 'message')} sent: ${f.delivered.toLocaleString()} delivered, ` +
+    `${f.failed.toLocaleString()} failed` +
+    (awaiting > 0 ? `, ${awaiting.toLocaleString()} waiting for a report.` : '.')
+  );
+}
+
 export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Props) {
   const desk = useDesk();
   const progress = useSendProgress(campaign.id);
@@ -44,6 +58,27 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
   const sendable = campaign.rowCount - count('skipped');
   const sent = sendable - count('ready') - count('sending');
   const awaitingReports = count('sending') + count('queued') + count('submitted');
+  const stateText =
+    STATE_TEXT[state] ??
+    (awaitingReports > 0 ? 'All messages handed to the service; waiting for delivery reports…' : 'Finished.');
+
+  // Buttons that start, stop or cancel a run go away with the state they belong to: focus goes to the heading.
+  const [stateChanged, requestHeadingFocus] = useFocusRequest();
+  const heading = useFocusOnChange<HTMLHeadingElement>(stateChanged);
+
+  // Spoken through the app's live region: throttled progress, then the totals when the run ends and when the
+  // last report arrives.
+  const announce = useAnnounce();
+  const before = useRef({ state, awaitingReports });
+  useEffect(() => {
+    const was = before.current;
+    before.current = { state, awaitingReports };
+    if (state === 'sending')
+      announce(`${sent.toLocaleString()} of ${plural(sendable, 'message')} sent`, 'progress');
+    else if (was.state === 'sending') announce(`${stateText} ${totalsText(campaign, sendable)}`);
+    else if (was.awaitingReports > 0 && awaitingReports === 0 && state === was.state)
+      announce(`All delivery reports are in. ${totalsText(campaign, sendable)}`);
+  }, [announce, campaign, state, sent, sendable, awaitingReports, stateText]);
 
   // Whether reports can reach this computer follows the tunnel of the campaign's service.
   useDeskEvent('tunnel.status', (tunnel) => {
@@ -60,8 +95,13 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     const sending = await desk.call('campaigns.send', { id: campaign.id, digest });
     setPlanOpen(false);
     onSent(sending);
+    requestHeadingFocus();
   };
-  const resume = () => run(async () => onSent(await desk.call('campaigns.send', { id: campaign.id })));
+  const resume = () =>
+    run(async () => {
+      onSent(await desk.call('campaigns.send', { id: campaign.id }));
+      requestHeadingFocus();
+    });
   const pause = () => run(async () => onChanged(await desk.call('campaigns.pause', { id: campaign.id })));
   /** Sending stops at once; the dialog then asks what becomes of the messages not yet sent. */
   const askCancel = () => {
@@ -72,21 +112,27 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     run(async () => {
       onChanged(await desk.call('campaigns.cancel', { id: campaign.id }));
       setConfirmCancel(false);
+      requestHeadingFocus();
     });
   const resendUnknown = () =>
-    run(async () => onSent(await desk.call('campaigns.resendUnknown', { id: campaign.id })));
+    run(async () => {
+      onSent(await desk.call('campaigns.resendUnknown', { id: campaign.id }));
+      requestHeadingFocus();
+    });
 
   const errorLine = <ErrorNote error={error} />;
 
   if (state === 'draft' || state === 'scheduled') {
     return (
       <section className="card send" aria-labelledby="send-title">
-        <h2 id="send-title">Send</h2>
+        <h2 id="send-title" ref={heading} tabIndex={-1}>
+          Send
+        </h2>
         <p>
           {plural(count('ready'), 'recipient')} ready
           {count('skipped') > 0 && ` · ${count('skipped').toLocaleString()} skipped (see the table)`}
         </p>
-        <p className="problem" role="status" data-testid="problem">
+        <p className="problem" data-testid="problem">
           {campaign.problem}
         </p>
         {campaign.error && <p className="error">{campaign.error}</p>}
@@ -118,18 +164,15 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     );
   }
 
-  const stateText =
-    STATE_TEXT[state] ??
-    (awaitingReports > 0 ? 'All messages handed to the service; waiting for delivery reports…' : 'Finished.');
   const resumable = (state === 'paused' || state === 'stopped') && count('ready') > 0;
   const cancellable = state === 'sending' || state === 'paused' || state === 'stopped';
 
   return (
     <section className="card send" aria-labelledby="send-title">
-      <h2 id="send-title">Delivery</h2>
-      <p role="status" data-testid="send-state">
-        {stateText}
-      </p>
+      <h2 id="send-title" ref={heading} tabIndex={-1}>
+        Delivery
+      </h2>
+      <p data-testid="send-state">{stateText}</p>
       <progress
         className="send-progress"
         max={Math.max(sendable, 1)}
@@ -152,7 +195,12 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
       {resumable && campaign.problem && <p className="problem">{campaign.problem}</p>}
       <div className="actions">
         {state === 'sending' && (
-          <button type="button" className="button" disabled={busy} onClick={() => void pause()}>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void pause().then(requestHeadingFocus)}
+          >
             Pause
           </button>
         )}

@@ -147,7 +147,9 @@ test('the opt-out keywords can be changed', async ({ page }) => {
   );
   await keywords.fill('stop, halt');
   await page.getByRole('button', { name: 'Save keywords' }).click();
-  await expect(page.getByRole('status')).toHaveText('Keywords saved.');
+  await expect(page.getByRole('tabpanel', { name: 'Replies' }).getByRole('status')).toHaveText(
+    'Keywords saved.',
+  );
   await expect(keywords).toHaveValue('STOP, HALT');
 
   await reply('+14155553010', 'HALT!');

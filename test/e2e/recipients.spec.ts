@@ -432,6 +432,11 @@ test('a large import shows its progress and can be cancelled, leaving no campaig
   await expect(notice).not.toHaveClass(/error/);
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.getByTestId('drop-zone')).toContainText('Choose a CSV file');
+  // The Cancel button went with the import: focus is back on the file button, and the outcome is spoken.
+  await expect(page.getByLabel('Choose a CSV file')).toBeFocused();
+  await expect(page.getByTestId('announcer')).toHaveText(
+    'Import cancelled: nothing was imported from big.csv.',
+  );
 
   await page.getByRole('tab', { name: 'History' }).click();
   await expect(page.getByRole('list', { name: 'Past campaigns' })).toBeVisible();
