@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     // Tests that spawn the CLI start processes: slow on a busy 2-core machine.
     testTimeout: 40_000,
+    // Closing a desk waits for its sends, receiver and simulator to wind down; on a busy machine that can pass 10 s.
+    hookTimeout: 30_000,
     projects: [
       {
         extends: true,
