@@ -70,3 +70,14 @@ export function knownHost(address: string): PlatformHost | null {
   if (!hostname) return null;
   return PLATFORM_HOSTS.find((host) => host.baseUrl === `https://${hostname.toLowerCase()}`) ?? null;
 }
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** Whether `url` points at this computer (the simulator, a local test server); false when it cannot be read. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
