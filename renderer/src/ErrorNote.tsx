@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { DetailsToggle } from './DetailsToggle';
 import type { Problem } from './format';
 
 /**
@@ -20,27 +20,5 @@ export function ErrorNote({
       <p>{problem.text}</p>
       {problem.detail && <DetailsToggle detail={problem.detail} />}
     </div>
-  );
-}
-
-/** The technical account behind a sentence on screen, hidden until asked for. */
-export function DetailsToggle({ detail }: { detail: string }) {
-  const [open, setOpen] = useState(false);
-  const id = useId();
-  return (
-    <>
-      <button
-        type="button"
-        className="link-button error-details-toggle"
-        aria-expanded={open}
-        aria-controls={id}
-        onClick={() => setOpen(!open)}
-      >
-        Details
-      </button>
-      <pre id={id} className="error-detail" hidden={!open}>
-        {detail}
-      </pre>
-    </>
   );
 }

@@ -2,7 +2,8 @@ import { useId, useState } from 'react';
 import type { KeyCheck, SendApi, ServiceView } from '../../shared/api';
 import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
-import { DetailsToggle, ErrorNote } from './ErrorNote';
+import { DetailsToggle } from './DetailsToggle';
+import { ErrorNote } from './ErrorNote';
 
 const WHAT_IT_SENDS: Record<SendApi, string> = {
   messaging:

@@ -2,7 +2,8 @@ import type { TunnelState, TunnelStatus } from '../../shared/api';
 import { formatDate } from './format';
 import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
-import { DetailsToggle, ErrorNote } from './ErrorNote';
+import { DetailsToggle } from './DetailsToggle';
+import { ErrorNote } from './ErrorNote';
 
 const STATE_TEXT: Record<TunnelState, string> = {
   off: 'Off',

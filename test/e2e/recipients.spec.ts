@@ -238,10 +238,10 @@ test('the characters that force UCS-2 are named and look-alikes replaced in one 
   await expect(page.getByTestId('ucs2-note')).toHaveCount(0);
   await expect(page.getByTestId('message-0')).toHaveText('Hi Ann, it\'s "ready" - see you soon...');
 
-  // A character with no plain look-alike is named by its code, and nothing is offered to replace.
+  // A character with no plain look-alike is named in words, and nothing is offered to replace.
   await message.fill('Hi $(name) \u{1F600}');
   await expect(stats).toContainText('UCS-2');
-  await expect(named.getByRole('listitem')).toHaveText(['\u{1F600} U+1F600']);
+  await expect(named.getByRole('listitem')).toHaveText(['\u{1F600} an emoji']);
   await expect(page.getByRole('button', { name: 'Replace look-alikes' })).toHaveCount(0);
 });
 
