@@ -90,7 +90,7 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
       {preview && (
         <div className="stats" aria-live="polite" data-testid="row-stats">
           <p>
-            Row {rowNumber.toLocaleString()}: {plural([...preview.text].length, 'character')} ·{' '}
+            Row {rowNumber.toLocaleString()}: {plural(preview.characters, 'character')} ·{' '}
             {preview.segments.encoding} · {plural(preview.segments.segments, 'segment')}
           </p>
           {preview.segments.encoding === 'UCS-2' && (

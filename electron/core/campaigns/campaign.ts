@@ -11,7 +11,12 @@ import type {
   StatusCounts,
   TestSendView,
 } from '../../../shared/api';
-import { smartlinkIds, smartlinksNeedMessagingApi, unknownSmartlinks } from '../../../shared/smartlinks';
+import {
+  smartlinkIds,
+  smartlinksNeedMessagingApi,
+  unknownSmartlinks,
+  withShownLinks,
+} from '../../../shared/smartlinks';
 import { canAdvance, isFinal, ROW_STATUSES, STATUS_INDEX, type RowStatus } from '../../../shared/status';
 import {
   compileTemplate,
@@ -264,7 +269,7 @@ export class Campaign {
     return {
       msisdn: numbers.msisdn[row] ?? null,
       reason: this.reasonOf(row),
-      message: this.message(row),
+      message: withShownLinks(this.message(row)),
       encoding: encodingOf(messages, row),
       segments: messages.segments[row] ?? 0,
       characters: messages.characters[row] ?? 0,
