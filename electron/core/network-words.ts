@@ -27,18 +27,21 @@ const TIMEOUTS = new Set([
 
 const CUT = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED', 'UND_ERR_CLOSED']);
 
-/** `url` is the address the request went to: the sentence names its host, which the error alone may not. */
-export function networkProblem(error: unknown, url: string): NetworkProblem {
+/**
+ * `url` is the address the request went to: the sentence names its host, which the error alone may not. `field` is
+ * where the user wrote that address, for the sentence to send them to.
+ */
+export function networkProblem(error: unknown, url: string, field = 'the Base URL'): NetworkProblem {
   const code = networkErrorCode(error);
   const { hostname, host } = hostOf(url);
-  return { sentence: sentenceFor(code, hostname, host), detail: detailOf(error), code };
+  return { sentence: sentenceFor(code, hostname, host, field), detail: detailOf(error), code };
 }
 
-function sentenceFor(code: string, hostname: string, host: string): string {
+function sentenceFor(code: string, hostname: string, host: string, field: string): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return `no server answers to the name ${hostname}: check the Base URL and this computer's internet connection`;
+    return `no server answers to the name ${hostname}: check ${field} and this computer's internet connection`;
   if (code === 'ECONNREFUSED')
-    return `nothing answered at ${host}: the computer there refused the connection; check the Base URL (and its port)`;
+    return `nothing answered at ${host}: the computer there refused the connection; check ${field} (and its port)`;
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
     return `this computer finds no way through the network to ${hostname}: check its internet connection`;
   if (TIMEOUTS.has(code))
@@ -49,7 +52,7 @@ function sentenceFor(code: string, hostname: string, host: string): string {
   if (CERTIFICATE_UNTRUSTED.has(code))
     return `the security certificate of ${hostname} is not signed by an authority this computer trusts (it may be self-signed), so the connection was not made`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-    return `the security certificate at ${hostname} is made out for another name, so the connection was not made: check the Base URL`;
+    return `the security certificate at ${hostname} is made out for another name, so the connection was not made: check ${field}`;
   return `the connection to ${hostname} failed`;
 }
 

@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type DragEvent } from 'react';
 import type { CampaignView, EventPayload } from '../../shared/api';
 import { DeskCallError, UPLOAD_CANCELLED } from './api/desk-client';
-import { errorText, percent, plural } from './format';
+import { percent, plural, problemOf, type Problem } from './format';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { ErrorNote } from './ErrorNote';
 
@@ -58,7 +58,7 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
   const desk = useDesk();
   const hintId = useId();
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const job = useRef<Job | null>(null);
@@ -100,7 +100,10 @@ export function ImportPanel({ onImported }: { onImported: (campaign: CampaignVie
       const cancelled =
         e instanceof DeskCallError && (e.code === 'import-cancelled' || e.code === UPLOAD_CANCELLED);
       if (cancelled) setNotice(`Import cancelled: nothing was imported from ${file.name}.`);
-      else setError(`${file.name} could not be imported. ${errorText(e)}`);
+      else {
+        const problem = problemOf(e);
+        setError({ ...problem, text: `${file.name} could not be imported. ${problem.text}` });
+      }
     } finally {
       job.current = null;
       setProgress(null);

@@ -32,7 +32,12 @@ export function localtunnelProvider(host: string): TunnelProvider {
       });
       const client = localtunnel({ port: localPort, host, local_host: '127.0.0.1' }, (err) => settle(err));
       // The client reports its sockets being refused: the server no longer holds the tunnel.
-      client.on('error', (error: Error) => drops.drop(`The localtunnel tunnel was lost (${error.message}).`));
+      client.on('error', (error: Error) =>
+        drops.drop(
+          'The localtunnel tunnel was lost: its server stopped taking the connections.',
+          error.message,
+        ),
+      );
       await withTimeout(
         opened,
         OPEN_TIMEOUT_MS,
@@ -61,7 +66,7 @@ async function expectReachable(host: string): Promise<void> {
     });
     await res.body.dump();
   } catch (error) {
-    const { sentence, detail } = networkProblem(error, host);
+    const { sentence, detail } = networkProblem(error, host, 'the localtunnel server address');
     throw new DeskError(
       'tunnel-unreachable',
       `Cannot reach the localtunnel server at ${host}: ${sentence}.`,

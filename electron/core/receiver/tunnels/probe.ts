@@ -39,7 +39,7 @@ export async function probeReceiver(
           detail: `HTTP ${res.statusCode}`,
         };
   } catch (error) {
-    const { sentence, detail } = networkProblem(error, url);
+    const { sentence, detail } = networkProblem(error, url, 'the public URL');
     return { reason: `a test request through ${publicUrl} failed: ${sentence}`, detail };
   }
 }

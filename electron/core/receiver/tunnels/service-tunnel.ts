@@ -109,8 +109,8 @@ export class ServiceTunnel {
       errorDetail: null,
       ...receiverUrls(`${tunnel.url}${this.secretPath}`, this.current.serviceId),
     });
-    tunnel.onDrop((reason) => {
-      if (generation === this.generation) void this.lost(reason);
+    tunnel.onDrop((reason, detail) => {
+      if (generation === this.generation) void this.lost(reason, detail);
     });
     await this.probe(generation);
   }
