@@ -485,7 +485,9 @@ describe("Recipients: message length against the API of the campaign's service",
     await desk.send(imported.id);
     await desk.finished(imported.id);
     expect(await desk.settled(imported.id, 5000)).toBe(true);
-    expect(desk.simulator.accepted.map((m) => m.text)).toEqual(rows.map((r) => r.message));
+    // What went out is what the rows show, the link as written for the platform to replace.
+    expect(desk.simulator.accepted.map((m) => withShownLinks(m.text))).toEqual(rows.map((r) => r.message));
+    expect(desk.simulator.accepted.every((m) => m.text.endsWith(' {{link_7}}'))).toBe(true);
     expect((await desk.handlers['campaigns.get']({ id: imported.id })).counts).toEqual({ delivered: 2 });
   });
 
