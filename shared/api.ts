@@ -89,9 +89,10 @@ export const KeyCheck = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('valid') }),
   /** `code` null when the refusal came as a bare HTTP status (401, 403). */
   z.object({ kind: z.literal('refused'), code: z.string().nullable(), description: z.string() }),
-  z.object({ kind: z.literal('unreachable'), reason: z.string() }),
+  /** `reason` in words; `detail` the network error as it came, for the Details toggle. */
+  z.object({ kind: z.literal('unreachable'), reason: z.string(), detail: z.string().nullable() }),
   /** An answer that does not say whether the key is good, as it came back. */
-  z.object({ kind: z.literal('unclear'), answer: z.string() }),
+  z.object({ kind: z.literal('unclear'), answer: z.string(), detail: z.string().nullable() }),
 ]);
 export type KeyCheck = z.infer<typeof KeyCheck>;
 
@@ -109,6 +110,8 @@ export const TunnelStatus = z.object({
   checkedAt: z.string().nullable(),
   /** Why the tunnel is down or unreachable, in words a user can act on; never a token. */
   error: z.string().nullable(),
+  /** The technical account behind `error` (a network error's code), for the Details toggle; never a token. */
+  errorDetail: z.string().nullable(),
   /** The URL to give the platform for delivery reports, and for replies (the service's MO notify URL). */
   drUrl: z.string(),
   moUrl: z.string(),
@@ -289,6 +292,8 @@ export const CampaignView = z.object({
   }),
   estimatedCost: z.number(),
   error: z.string().nullable(),
+  /** The technical account behind `error` (a network error's code), for the Details toggle. */
+  errorDetail: z.string().nullable(),
   /** When a scheduled campaign starts by itself. */
   scheduledAt: z.string().nullable(),
   /** From when the rows whose outcome is unknown may be sent again, if no report settles them first. */
@@ -674,7 +679,12 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
-export const ApiErrorBody = z.object({ code: z.string(), message: z.string() });
+export const ApiErrorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** The technical account behind the message (a network error's code), shown behind a Details toggle. */
+  detail: z.string().optional(),
+});
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 export function isCallName(name: string): name is CallName {

@@ -70,3 +70,13 @@ export function knownHost(address: string): PlatformHost | null {
   if (!hostname) return null;
   return PLATFORM_HOSTS.find((host) => host.baseUrl === `https://${hostname.toLowerCase()}`) ?? null;
 }
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** The host of an absolute URL (`shared/` has no URL class): after the scheme and any user, before port or path. */
+const HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i;
+
+/** Whether `url` points at this computer (the simulator, a local test server); false when it cannot be read. */
+export function isLoopbackUrl(url: string): boolean {
+  const host = HOST.exec(url.trim())?.[1];
+  return host !== undefined && LOOPBACK.test(host);
+}

@@ -36,9 +36,22 @@ export function standInLink(linkid: string): string {
     : base.padEnd(SHORT_LINK_LENGTH, 'x');
 }
 
-/** The text as the recipient will see it, links replaced by stand-ins of the short link's length. */
+/** The text as counted for length and segments: links replaced by stand-ins of the short link's length. */
 export function withStandInLinks(text: string): string {
   return text.includes('{{link_') ? text.replace(SMARTLINK, (_, id: string) => standInLink(id)) : text;
+}
+
+/**
+ * A smartlink as every screen and the report show it (table, row details, phone preview, report): the platform
+ * puts a short link of its own in its place when it sends, which no one here can know beforehand.
+ */
+export function shownLink(linkid: string): string {
+  return `[link: ${linkid}]`;
+}
+
+/** The text as screens and the report show it, each smartlink as `shownLink`. */
+export function withShownLinks(text: string): string {
+  return text.includes('{{link_') ? text.replace(SMARTLINK, (_, id: string) => shownLink(id)) : text;
 }
 
 export function unknownSmartlinks(text: string, configured: readonly Smartlink[]): string[] {

@@ -20,11 +20,16 @@ export async function dispatch(handlers: Handlers, name: string, payload: unknow
     const handler = handlers[name] as (input: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
-    if (error instanceof DeskError) return { ok: false, error: { code: error.code, message: error.message } };
+    if (error instanceof DeskError) return { ok: false, error: errorBody(error) };
     console.error(`${name} failed:`, error);
     return {
       ok: false,
       error: { code: 'internal', message: `${name} failed unexpectedly; see the app log.` },
     };
   }
+}
+
+export function errorBody(error: DeskError): ApiErrorBody {
+  const body = { code: error.code, message: error.message };
+  return error.detail === null ? body : { ...body, detail: error.detail };
 }

@@ -1,12 +1,12 @@
 import type { CampaignView } from '../../shared/api';
 import { ErrorNote } from './ErrorNote';
-import { plural } from './format';
+import { plural, type Problem } from './format';
 import { ModalDialog } from './ModalDialog';
 
 interface Props {
   campaign: CampaignView;
   busy: boolean;
-  error: string | null;
+  error: string | Problem | null;
   /** The messages not yet sent are never sent. */
   onCancel: () => void;
   onResume: () => void;

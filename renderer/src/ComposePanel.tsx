@@ -3,7 +3,8 @@ import type { CampaignPatch, CampaignView, ServiceView } from '../../shared/api'
 import { findLookalikes, replaceLookalikes } from '../../shared/lookalikes';
 import { placeholderFor } from '../../shared/template';
 import { describeLength, TEXT_LIMITS } from '../../shared/text-limits';
-import { describeCharacter } from './characters';
+import { characterWords, describeCharacter } from './characters';
+import { DetailsToggle } from './DetailsToggle';
 import { Field } from './Field';
 import { formatMoney, plural } from './format';
 import type { Draft } from './hooks/useCampaignEditor';
@@ -89,7 +90,7 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
       {preview && (
         <div className="stats" data-testid="row-stats">
           <p>
-            Row {rowNumber.toLocaleString()}: {plural([...preview.text].length, 'character')} ·{' '}
+            Row {rowNumber.toLocaleString()}: {plural(preview.characters, 'character')} ·{' '}
             {preview.segments.encoding} · {plural(preview.segments.segments, 'segment')}
           </p>
           {preview.segments.encoding === 'UCS-2' && (
@@ -195,28 +196,29 @@ function Ucs2Note({ characters, template, onReplace }: Ucs2NoteProps) {
           const info = describeCharacter(char);
           return (
             <li key={char}>
-              <code>{info.glyph}</code> {info.name ?? info.codePoint}
+              {info.glyph !== null && <code>{info.glyph}</code>} {info.name}
               {info.replacement !== null && <span className="muted"> (look-alike)</span>}
             </li>
           );
         })}
       </ul>
+      <DetailsToggle
+        detail={characters.map((c) => `${describeCharacter(c).codePoint} ${characterWords(c)}`).join('\n')}
+      />
       {inTemplate.length > 0 && (
         <div className="replace-row small">
           <button type="button" className="button" onClick={onReplace}>
             Replace look-alikes
           </button>
           <span className="muted">
-            Puts plain characters in place of{' '}
-            {inTemplate.map((c) => describeCharacter(c).name ?? describeCharacter(c).codePoint).join(', ')} in
-            the message.
+            Puts plain characters in place of {inTemplate.map(characterWords).join(', ')} in the message.
           </span>
         </div>
       )}
       {fromData.length > 0 && (
         <p className="muted small">
-          {fromData.map((c) => describeCharacter(c).name).join(', ')} come from this row&apos;s cells: fix
-          them in the file to send in GSM-7.
+          {fromData.map(characterWords).join(', ')} come from this row&apos;s cells: fix them in the file to
+          send in GSM-7.
         </p>
       )}
     </div>

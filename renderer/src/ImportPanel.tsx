@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import type { CampaignView, EventPayload } from '../../shared/api';
 import { DeskCallError, UPLOAD_CANCELLED } from './api/desk-client';
-import { errorText, percent, plural } from './format';
+import { percent, plural, problemOf, type Problem } from './format';
 import { useAnnounce } from './Announcer';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { useFocusOnChange, useFocusRequest } from './hooks/useFocusOnChange';
@@ -80,7 +80,7 @@ export function ImportPanel({ onImported, focusKey }: Props) {
   const chooser = useFocusOnChange<HTMLInputElement>(cancelled);
   const hintId = useId();
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const job = useRef<Job | null>(null);
@@ -130,7 +130,10 @@ export function ImportPanel({ onImported, focusKey }: Props) {
         setNotice(text);
         announce(text);
         requestChooserFocus();
-      } else setError(`${file.name} could not be imported. ${errorText(e)}`);
+      } else {
+        const problem = problemOf(e);
+        setError({ ...problem, text: `${file.name} could not be imported. ${problem.text}` });
+      }
     } finally {
       job.current = null;
       setProgress(null);

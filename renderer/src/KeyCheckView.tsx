@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { KeyCheck, SendApi, ServiceView } from '../../shared/api';
 import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
+import { DetailsToggle } from './DetailsToggle';
 import { ErrorNote } from './ErrorNote';
 
 const WHAT_IT_SENDS: Record<SendApi, string> = {
@@ -17,7 +18,7 @@ export function keyCheckText(result: KeyCheck, baseUrl: string): string {
     case 'refused':
       return `The platform refused the key (${result.code ? `code ${result.code}: ` : ''}${result.description}).`;
     case 'unreachable':
-      return `Cannot reach ${baseUrl}: ${result.reason}`;
+      return `Cannot reach ${baseUrl}: ${result.reason}.`;
     case 'unclear':
       return `The answer does not say whether the key works: ${result.answer}`;
   }
@@ -54,6 +55,7 @@ export function KeyCheckView({ service }: { service: ServiceView }) {
       <p role="status" aria-live="polite" className="small" data-testid="key-check-result">
         {busy ? 'Checking…' : result && keyCheckText(result, service.baseUrl)}
       </p>
+      {!busy && result && 'detail' in result && result.detail && <DetailsToggle detail={result.detail} />}
       <ErrorNote error={error} />
     </div>
   );

@@ -31,8 +31,9 @@ export function ReceiverStatsView() {
     <section className="card receiver-stats" aria-labelledby="receiver-stats-title">
       <h3 id="receiver-stats-title">Receiver</h3>
       <p className="muted small">
-        Delivery reports and replies taken in since the app started. Reports that match no message are kept in
-        unmatched-reports.ndjson, refused posts in rejected-posts.ndjson, in the data folder.
+        Delivery reports and replies taken in since the app started. Reports that match no message sent from
+        here, and posts refused as not being reports, are kept in Campaign Desk&apos;s data folder on this
+        computer, so nothing the platform sent is lost.
       </p>
       <ErrorNote error={error} />
       {stats && (

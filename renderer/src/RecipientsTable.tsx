@@ -250,7 +250,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
             #
           </span>
           <span role="columnheader">{phoneHeader}</span>
-          <span role="columnheader">Number (E.164)</span>
+          <span role="columnheader">Sent to</span>
           <span role="columnheader">Message</span>
           <span role="columnheader" className="num">
             Segments

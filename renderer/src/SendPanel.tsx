@@ -135,7 +135,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
         <p className="problem" data-testid="problem">
           {campaign.problem}
         </p>
-        {campaign.error && <p className="error">{campaign.error}</p>}
+        <ErrorNote error={campaign.error} detail={campaign.errorDetail} />
         {campaign.receiverWarning && (
           <p className="warning" role="status" data-testid="receiver-warning">
             {campaign.receiverWarning}
@@ -191,7 +191,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
         ))}
       </ul>
       <UnknownRowsNotice campaign={campaign} busy={busy} onResend={() => void resendUnknown()} />
-      <ErrorNote error={campaign.error} />
+      <ErrorNote error={campaign.error} detail={campaign.errorDetail} />
       {resumable && campaign.problem && <p className="problem">{campaign.problem}</p>}
       <div className="actions">
         {state === 'sending' && (

@@ -7,6 +7,7 @@ import { useTunnels } from './hooks/useTunnels';
 import { EXAMPLE_NUMBER, SEND_API_NAMES, ServiceForm } from './ServiceForm';
 import { TUNNEL_LABELS } from './TunnelFields';
 import { TunnelStatusView } from './TunnelStatusView';
+import { isLoopbackUrl } from '../../shared/platform-hosts';
 import { ErrorNote } from './ErrorNote';
 
 interface Props {
@@ -92,7 +93,13 @@ export function ServicesPanel({ services, onChanged }: Props) {
               </dl>
               {/* A result is about the settings it was checked with: it goes when they change. */}
               <KeyCheckView key={`${service.baseUrl} ${service.api} ${service.keyHint}`} service={service} />
-              {tunnel && <TunnelStatusView status={tunnel} onChanged={tunnels.apply} />}
+              {tunnel && (
+                <TunnelStatusView
+                  status={tunnel}
+                  local={service.kind === 'sandbox' || isLoopbackUrl(service.baseUrl)}
+                  onChanged={tunnels.apply}
+                />
+              )}
               {service.kind === 'imiconnect' &&
                 (removing === service.id ? (
                   <div className="actions" role="group" aria-label={`Remove ${service.name}?`}>

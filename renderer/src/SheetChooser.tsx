@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { ErrorNote } from './ErrorNote';
-import { errorText } from './format';
+import { problemOf, type Problem } from './format';
 import { useDesk } from './hooks/useDesk';
 
 interface Props {
@@ -17,7 +17,7 @@ export function SheetChooser({ campaign, file, onImported }: Props) {
   const id = useId();
   const [sheet, setSheet] = useState(campaign.sheet ?? '');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
 
   async function importSheet() {
     setBusy(true);
@@ -26,7 +26,8 @@ export function SheetChooser({ campaign, file, onImported }: Props) {
       const uploadId = await desk.upload(file);
       onImported(await desk.call('campaigns.import', { fileName: file.name, source: { uploadId }, sheet }));
     } catch (e) {
-      setError(`The sheet "${sheet}" could not be imported. ${errorText(e)}`);
+      const problem = problemOf(e);
+      setError({ ...problem, text: `The sheet "${sheet}" could not be imported. ${problem.text}` });
     } finally {
       setBusy(false);
     }

@@ -3,6 +3,8 @@ import type { Smartlink } from '../../shared/api';
 import {
   MAX_VALIDITY_MINUTES,
   SHORT_LINK_LENGTH,
+  shownLink,
+  smartlinkIds,
   VALIDITY_UNITS,
   type ValidityUnit,
   unknownSmartlinks,
@@ -55,6 +57,8 @@ export function SmartlinksEditor({ smartlinks, template, onChange, onInsert }: P
     if (smartlinks.length >= MAX_LINKS) return setProblem(`A campaign has at most ${MAX_LINKS} smartlinks.`);
     setProblem(null);
     onChange([...smartlinks, { linkid: name, validity: amount, unit }]);
+    // One step: a new link goes into the message at the cursor; one the message already holds is only set up.
+    if (!smartlinkIds(template).includes(name)) onInsert(linkToken(name));
     setLinkid('');
     setValidity(String(DEFAULT_VALIDITY));
     setUnit(DEFAULT_UNIT);
@@ -70,8 +74,9 @@ export function SmartlinksEditor({ smartlinks, template, onChange, onInsert }: P
     <section className="smartlinks" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Smartlinks</h3>
       <p className="muted small">
-        Write <code>{'{{link_<id>}}'}</code> where a tracked short link should go; the platform replaces it
-        with a link of about {SHORT_LINK_LENGTH} characters, which the preview shows.
+        Add smartlink puts a tracked short link at the cursor in the message, shown here as{' '}
+        <code>{shownLink('id')}</code>: the platform puts its own short link there when it sends, counted as{' '}
+        {SHORT_LINK_LENGTH} characters.
       </p>
       {smartlinks.length > 0 && (
         <ul className="smartlink-list" aria-label="Smartlinks of this campaign">

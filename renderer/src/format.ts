@@ -1,11 +1,27 @@
+import { DeskCallError } from './api/desk-client';
+
 export { REASON_LABELS } from '../../shared/status-words';
+
+/** An error as the screen shows it: a sentence, and the technical account behind a Details toggle. */
+export interface Problem {
+  text: string;
+  detail: string | null;
+}
 
 /** The message to show for a failed call: DeskCallError messages are written for the user. */
 export function errorText(error: unknown): string {
+  return problemOf(error).text;
+}
+
+export function problemOf(error: unknown): Problem {
   if (error instanceof TypeError && error.message === 'Failed to fetch') {
-    return 'Campaign Desk cannot reach its core. Restart the app and try again.';
+    return {
+      text: 'Campaign Desk cannot reach its core. Restart the app and try again.',
+      detail: error.message,
+    };
   }
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof DeskCallError) return { text: error.message, detail: error.detail };
+  return { text: error instanceof Error ? error.message : String(error), detail: null };
 }
 
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {

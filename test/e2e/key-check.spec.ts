@@ -80,5 +80,9 @@ test('an address nothing answers at says it cannot be reached, and why', async (
   await openServices(page);
   const card = await addService(page, 'Nowhere', url, KEY);
   await card.getByRole('button', { name: 'Check key' }).click();
-  await expect(card.getByRole('status')).toHaveText(new RegExp(`^Cannot reach ${url}: .*ECONNREFUSED`));
+  await expect(card.getByRole('status')).toHaveText(new RegExp(`^Cannot reach ${url}: nothing answered at `));
+  await expect(card.getByRole('status')).not.toContainText('ECONNREFUSED');
+  const check = card.locator('.key-check');
+  await check.getByRole('button', { name: 'Details' }).click();
+  await expect(check.getByText(/ECONNREFUSED/)).toBeVisible();
 });

@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -125,5 +126,52 @@ describe('browser shell', () => {
     expect(JSON.parse(text)).toMatchObject({ ok: true, value: { keyHint: '••••b605' } });
     const listed = await (await call('services.list', {})).body.text();
     expect(listed).not.toContain(key);
+  });
+});
+
+describe('an error through the HTTP bridge', () => {
+  it('carries the sentence and, apart, the technical detail, never the key', async () => {
+    const json = async (name: string, body: unknown) => (await (await call(name, body)).body.json()) as never;
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const service = await json('services.save', {
+      api: 'messaging',
+      numbersWithPlus: true,
+      name: 'Nowhere',
+      baseUrl: `http://127.0.0.1:${port}`,
+      key: 'bridge-key-5521',
+      rate: 10,
+      pricePerSegment: 0,
+    });
+    const imported = await json('campaigns.import', {
+      fileName: 'people.csv',
+      source: { text: 'name,phone\nAnn,+14155550101\n' },
+    });
+    await json('campaigns.update', {
+      id: (imported as { value: { id: string } }).value.id,
+      patch: {
+        template: 'Hi $(name)',
+        senderId: 'ACME',
+        serviceId: (service as { value: { id: string } }).value.id,
+      },
+    });
+    const answer = await json('campaigns.testSend', {
+      id: (imported as { value: { id: string } }).value.id,
+      row: 0,
+      msisdn: '+14155550199',
+    });
+    expect(answer).toEqual({
+      ok: false,
+      error: {
+        code: 'service-unreachable',
+        message: `Cannot reach the service at http://127.0.0.1:${port}: nothing answered at 127.0.0.1:${port}: the computer there refused the connection; check the Base URL (and its port).`,
+        detail: expect.stringContaining('ECONNREFUSED'),
+      },
+    });
+    expect(JSON.stringify(answer)).not.toContain('bridge-key-5521');
   });
 });

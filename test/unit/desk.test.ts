@@ -543,8 +543,13 @@ describe('Desk: refusals', () => {
     await desk.finished(campaign.id);
     const view = await desk.handlers['campaigns.get']({ id: campaign.id });
     expect(view.state).toBe('draft');
-    expect(view.error).toContain('Cannot reach the service at http://127.0.0.1:1');
+    expect(view.error).toContain(
+      'Cannot reach the service at http://127.0.0.1:1: nothing answered at 127.0.0.1:1',
+    );
+    expect(view.error).not.toContain('ECONNREFUSED');
+    expect(view.errorDetail).toContain('ECONNREFUSED');
     expect(view.error).not.toContain('some-key-1234');
+    expect(view.errorDetail).not.toContain('some-key-1234');
     expect(view.counts).toEqual({ ready: 4, skipped: 3 });
   });
 

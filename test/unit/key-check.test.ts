@@ -78,7 +78,11 @@ for (const api of ['messaging', 'sms'] as const) {
 
     it('a port nothing listens on is unreachable, with the reason', async () => {
       const result = await check(api, await closedPort());
-      expect(result).toMatchObject({ kind: 'unreachable', reason: expect.stringContaining('ECONNREFUSED') });
+      expect(result).toMatchObject({
+        kind: 'unreachable',
+        reason: expect.stringMatching(/^nothing answered at 127\.0\.0\.1:\d+/),
+        detail: expect.stringContaining('ECONNREFUSED'),
+      });
     });
 
     it('an unreadable 5xx says what came back', async () => {
@@ -89,6 +93,7 @@ for (const api of ['messaging', 'sms'] as const) {
       expect(await check(api, url)).toEqual({
         kind: 'unclear',
         answer: api === 'sms' ? 'HTTP 503' : 'HTTP 503 with an unreadable body',
+        detail: null,
       });
     });
 
@@ -127,7 +132,11 @@ describe('checking a key over Messaging API v1: answers the simulator does not g
 
   it('another code says neither, and is shown as it came', async () => {
     const url = await answering({ response: { code: '7000', description: 'Invalid JSON' } });
-    expect(await check('messaging', url)).toEqual({ kind: 'unclear', answer: 'code 7000: Invalid JSON' });
+    expect(await check('messaging', url)).toEqual({
+      kind: 'unclear',
+      answer: 'code 7000: Invalid JSON',
+      detail: null,
+    });
   });
 
   it('an inactive service is a refusal of the key', async () => {

@@ -266,7 +266,7 @@ describe.concurrent('campaign-desk preview', () => {
 
     expect(given?.code).toBe(0);
     const first = jsonLines(given?.stdout ?? '')[0];
-    expect(first).toMatchObject({ row: 1, message: `Hi Ann, ${'x'.repeat(132)}{{link_5}}`, segments: 2 });
+    expect(first).toMatchObject({ row: 1, message: `Hi Ann, ${'x'.repeat(132)}[link: 5]`, segments: 2 });
   });
 
   it("prints the rows over Messaging API v1's 1,024 characters, then exits 1 naming the first", async () => {

@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignView, EventName, EventPayload, RowFilter, RowView } from '../../shared/api';
 import { countSegments } from '../../shared/segments';
-import { SHORT_LINK_LENGTH, withStandInLinks } from '../../shared/smartlinks';
+import { SHORT_LINK_LENGTH, withShownLinks, withStandInLinks } from '../../shared/smartlinks';
 import type { Desk } from '../../electron/core/desk';
 import { startNodeDesk } from '../../electron/core/node-desk';
 import { deskErrorOf } from './support/desk-error';
@@ -330,9 +330,10 @@ describe('Recipients: smartlinks', () => {
     });
     expect(ready).toMatchObject({ problem: null, counts: { ready: 2 }, totalSegments: 4 });
     const rows = (await rowsOf(desk, imported.id)).rows;
+    // Shown with the link as every screen shows it; sent as written, below.
     expect(rows.map((r) => [r.message, r.segments])).toEqual([
-      [TEXT, 2],
-      [TEXT, 2],
+      [withShownLinks(TEXT), 2],
+      [withShownLinks(TEXT), 2],
     ]);
 
     await desk.send(imported.id);
@@ -475,15 +476,18 @@ describe("Recipients: message length against the API of the campaign's service",
       messageLength: { api: 'messaging', longest: { row: 0, characters: 1024 }, tooLong: 0 },
     });
     const rows = (await rowsOf(desk, imported.id)).rows;
+    // The message shown has the link as `[link: 7]`, one character shorter than `{{link_7}}`.
     expect(rows.map((r) => [r.characters, r.tooLong, r.message.length])).toEqual([
-      [1024, false, 1024],
-      [1024, false, 2029],
+      [1024, false, 1023],
+      [1024, false, 2028],
     ]);
 
     await desk.send(imported.id);
     await desk.finished(imported.id);
     expect(await desk.settled(imported.id, 5000)).toBe(true);
-    expect(desk.simulator.accepted.map((m) => m.text)).toEqual(rows.map((r) => r.message));
+    // What went out is what the rows show, the link as written for the platform to replace.
+    expect(desk.simulator.accepted.map((m) => withShownLinks(m.text))).toEqual(rows.map((r) => r.message));
+    expect(desk.simulator.accepted.every((m) => m.text.endsWith(' {{link_7}}'))).toBe(true);
     expect((await desk.handlers['campaigns.get']({ id: imported.id })).counts).toEqual({ delivered: 2 });
   });
 

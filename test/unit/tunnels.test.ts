@@ -181,7 +181,11 @@ describe('localtunnel, end to end on loopback', () => {
     const deadHost = 'http://127.0.0.1:1';
     const service = await saveService(desk, { tunnel: { kind: 'localtunnel', host: deadHost } });
     const failed = await waitForStatus(desk, service.id, (s) => s.state === 'failed');
-    expect(failed.error).toContain(`Cannot reach the localtunnel server at ${deadHost}`);
+    expect(failed.error).toContain(
+      `Cannot reach the localtunnel server at ${deadHost}: nothing answered at 127.0.0.1:1: the computer there refused the connection; check the localtunnel server address (and its port).`,
+    );
+    expect(failed.error).not.toContain('ECONNREFUSED');
+    expect(failed.errorDetail).toContain('ECONNREFUSED');
     expect(failed.drUrl).toBe(desk.receiver.drUrl);
     const id = await importCampaign(desk, 2);
     const campaign = await desk.update(id, { serviceId: service.id });

@@ -11,7 +11,12 @@ import type {
   StatusCounts,
   TestSendView,
 } from '../../../shared/api';
-import { smartlinkIds, smartlinksNeedMessagingApi, unknownSmartlinks } from '../../../shared/smartlinks';
+import {
+  smartlinkIds,
+  smartlinksNeedMessagingApi,
+  unknownSmartlinks,
+  withShownLinks,
+} from '../../../shared/smartlinks';
 import { canAdvance, isFinal, ROW_STATUSES, STATUS_INDEX, type RowStatus } from '../../../shared/status';
 import {
   compileTemplate,
@@ -31,6 +36,9 @@ import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
 import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
 import { senderIdProblem } from '../../../shared/sender-id';
+
+/** An error for the campaign's view: the sentence, and its technical account when there is one. */
+type ShownError = { error: string; detail: string | null };
 
 /** The states from which a campaign can be sent (or resumed): what stands in its way is shown. */
 export const SENDABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'paused', 'stopped'];
@@ -98,6 +106,7 @@ export class Campaign {
   private ended: {
     state: Exclude<CampaignState, 'draft' | 'scheduled' | 'sending'>;
     error: string | null;
+    detail: string | null;
   } | null = null;
   private schedule: { startAt: string | null; error: string | null; digest: string | null } = {
     startAt: null,
@@ -110,7 +119,7 @@ export class Campaign {
    */
   private answered = false;
   /** Why the last start was withdrawn, having sent nothing; shown until the next start. */
-  private withdrawnError: string | null = null;
+  private withdrawn: ShownError | null = null;
   /** Rows that were ever in a batch: reports about any other row are noise. */
   private readonly attempted = new Set<number>();
   private tests: TestSendView[] = [];
@@ -260,7 +269,7 @@ export class Campaign {
     return {
       msisdn: numbers.msisdn[row] ?? null,
       reason: this.reasonOf(row),
-      message: this.message(row),
+      message: withShownLinks(this.message(row)),
       encoding: encodingOf(messages, row),
       segments: messages.segments[row] ?? 0,
       characters: messages.characters[row] ?? 0,
@@ -435,7 +444,7 @@ export class Campaign {
         this.ended = null;
         // A schedule that led here is spent: a start withdrawn later leaves a draft, not a schedule in the past.
         this.schedule = { startAt: null, error: null, digest: null };
-        this.withdrawnError = null;
+        this.withdrawn = null;
         this.firstStart ??= event.at;
         this.lastEnd = null;
         if (event.serviceId && event.baseUrl) {
@@ -523,8 +532,11 @@ export class Campaign {
         return [this.patchOf(row)];
       }
       case 'end':
-        if (event.state === 'stopped' && this.sentNothing()) return this.withdrawStart(event.error);
-        this.ended = { state: event.state, error: event.error };
+        if (event.state === 'stopped' && this.sentNothing())
+          return this.withdrawStart(
+            event.error === null ? null : { error: event.error, detail: event.detail ?? null },
+          );
+        this.ended = { state: event.state, error: event.error, detail: event.detail ?? null };
         this.lastEnd = event.at;
         return [];
       case 'test':
@@ -547,19 +559,30 @@ export class Campaign {
     }
   }
 
+  private shownError(): { error: string | null; errorDetail: string | null } {
+    const shown: ShownError | null = this.ended?.error
+      ? { error: this.ended.error, detail: this.ended.detail }
+      : this.started
+        ? null
+        : this.schedule.error
+          ? { error: this.schedule.error, detail: null }
+          : this.withdrawn;
+    return { error: shown?.error ?? null, errorDetail: shown?.detail ?? null };
+  }
+
   /** No row was ever answered for nor is in flight: every request of every run was released unsent. */
   private sentNothing(): boolean {
     return !this.answered && !this.status.includes(STATUS_INDEX.get('sending') as number);
   }
 
   /** Back to a draft as it was before its first start, but for its test messages, the service tried and the error. */
-  private withdrawStart(error: string | null): RowPatch[] {
+  private withdrawStart(error: ShownError | null): RowPatch[] {
     this.started = false;
     this.ended = null;
     this.firstStart = null;
     this.lastEnd = null;
     // The service stays named: `resume` on the command line sends through the service the start tried.
-    this.withdrawnError = error;
+    this.withdrawn = error;
     this.attempted.clear();
     this.details.length = 0;
     this.lateOptOuts.clear();
@@ -631,7 +654,7 @@ export class Campaign {
       totalSegments,
       messageLength: { api: this.limit.api, longest, tooLong },
       estimatedCost: totalSegments * pricePerSegment,
-      error: this.ended?.error ?? (this.started ? null : (this.schedule.error ?? this.withdrawnError)),
+      ...this.shownError(),
       scheduledAt: this.scheduledAt,
       unknownResendableAt: this.unknownResendableAt(unknownGraceMs),
       testSend: this.tests.at(-1) ?? null,

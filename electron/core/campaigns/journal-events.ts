@@ -77,6 +77,8 @@ export const JournalEvent = z.discriminatedUnion('t', [
     at: At,
     state: z.enum(['completed', 'stopped', 'paused', 'cancelled']),
     error: Nullable,
+    /** The technical account behind `error` (a network error's code); absent in older journals. */
+    detail: Nullable.optional(),
   }),
   /** A test message: the campaign's text for one row, sent to a number of the user's choosing. */
   z.object({

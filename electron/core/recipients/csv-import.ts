@@ -76,7 +76,13 @@ export function parseRecipientsCsv(text: string, options: ParseOptions = {}): Pr
         resolve(RecipientTable.fromPacked(columns, packed));
       },
       error: (error: Error) =>
-        fail(new DeskError('csv-unreadable', `The file cannot be read: ${error.message}`)),
+        fail(
+          new DeskError(
+            'csv-unreadable',
+            'The file cannot be read as a list of recipients. Open it in a spreadsheet and save it again as CSV.',
+            error.message,
+          ),
+        ),
     });
   });
 }

@@ -90,7 +90,8 @@ export async function parseRecipientsWorkbook(
     if (error instanceof DeskError) throw error;
     throw new DeskError(
       'workbook-damaged',
-      `The workbook cannot be read (${(error as Error).message}). Open it in Excel and save it again, or save it as CSV.`,
+      'The workbook cannot be read: it may be damaged. Open it in Excel and save it again, or save it as CSV.',
+      error instanceof Error ? error.message : String(error),
     );
   }
   const sheets = (reader.model.sheets as { name: string }[] | undefined)?.map((s) => s.name) ?? [];

@@ -135,7 +135,9 @@ export class CampaignSender {
                 t: 'end',
                 at: new Date().toISOString(),
                 state: 'stopped',
-                error: `Sending stopped: ${message}`,
+                error:
+                  'Sending stopped on a fault of this computer (the details say which). Rows not yet sent stay ready; resume to go on.',
+                detail: message,
               },
             ])
             .catch(() => undefined);

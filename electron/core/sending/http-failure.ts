@@ -1,11 +1,15 @@
+import { networkProblem } from '../network-words';
 import type { SendOutcome } from './platform-client';
 
-/** What a failed HTTP exchange means for messages: never sent, or perhaps sent. */
+/**
+ * What a failed HTTP exchange means for messages: never sent, or perhaps sent. `reason` is a clause for the user;
+ * `detail` the network error as Node gave it, null when there was none (an answer that could not be read).
+ */
 export type HttpFailure =
   /** The request never reached the service (refused connection, unknown host, bad certificate). */
-  | { kind: 'unreachable'; reason: string }
+  | { kind: 'unreachable'; reason: string; detail: string | null }
   /** No readable answer (timeout, reset): the service may have taken the request. */
-  | { kind: 'ambiguous'; reason: string };
+  | { kind: 'ambiguous'; reason: string; detail: string | null };
 
 /** Failures that happen before a byte of the request reaches the service, so nothing can have been queued. */
 const NEVER_CONNECTED = new Set([
@@ -22,25 +26,12 @@ const NEVER_CONNECTED = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-export function httpFailure(error: unknown): HttpFailure {
-  const reason = describeNetworkError(error);
-  return NEVER_CONNECTED.has(errorCode(error))
-    ? { kind: 'unreachable', reason }
-    : { kind: 'ambiguous', reason };
-}
-
-function errorCode(error: unknown): string {
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
-  }
-  return '';
-}
-
-function describeNetworkError(error: unknown): string {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return code && !message.includes(code) ? `${message} (${code})` : message;
+/** `url` is where the request went, for the sentence to name. */
+export function httpFailure(error: unknown, url: string): HttpFailure {
+  const { sentence, detail, code } = networkProblem(error, url);
+  return NEVER_CONNECTED.has(code)
+    ? { kind: 'unreachable', reason: sentence, detail }
+    : { kind: 'ambiguous', reason: sentence, detail };
 }
 
 /**
@@ -57,7 +48,7 @@ export function unreadableAnswer(
     return { kind: 'refused', scope: 'service', code: null, description: `HTTP ${status}` };
   if (status >= 400 && status < 500 && status !== 408)
     return { kind: 'refused', scope: 'other', code: null, description: `HTTP ${status}` };
-  return { kind: 'ambiguous', reason: `HTTP ${status} with an unreadable body` };
+  return { kind: 'ambiguous', reason: `HTTP ${status} with an unreadable body`, detail: null };
 }
 
 /** Milliseconds a `Retry-After` header asks for; null when absent or unreadable. */

@@ -39,18 +39,22 @@ async function checkMessagingKey(target: Target, timeoutMs: number): Promise<Key
     case 'refused':
       return readCode(outcome.code, outcome.description, outcome.scope === 'service');
     case 'throttled':
-      return { kind: 'unclear', answer: 'the platform is at its limit of requests per second (7020)' };
+      return {
+        kind: 'unclear',
+        answer: 'the platform is at its limit of requests per second (7020)',
+        detail: null,
+      };
     case 'unreachable':
-      return { kind: 'unreachable', reason: outcome.reason };
+      return { kind: 'unreachable', reason: outcome.reason, detail: outcome.detail };
     case 'ambiguous':
-      return { kind: 'unclear', answer: outcome.reason };
+      return { kind: 'unclear', answer: outcome.reason, detail: outcome.detail };
   }
 }
 
 function readCode(code: string | null, description: string, refusesKey: boolean): KeyCheck {
   if (code !== null && PAST_AUTHENTICATION.has(code)) return { kind: 'valid' };
   if (refusesKey) return { kind: 'refused', code, description };
-  return { kind: 'unclear', answer: said(code, description) };
+  return { kind: 'unclear', answer: said(code, description), detail: null };
 }
 
 async function checkSmsKey(target: Target, timeoutMs: number): Promise<KeyCheck> {
@@ -62,11 +66,11 @@ async function checkSmsKey(target: Target, timeoutMs: number): Promise<KeyCheck>
     case 'refused':
       return lookup.scope === 'service'
         ? { kind: 'refused', code: lookup.code, description: lookup.description }
-        : { kind: 'unclear', answer: said(lookup.code, lookup.description) };
+        : { kind: 'unclear', answer: said(lookup.code, lookup.description), detail: null };
     case 'unreachable':
-      return { kind: 'unreachable', reason: lookup.reason };
+      return { kind: 'unreachable', reason: lookup.reason, detail: lookup.detail };
     case 'failed':
-      return { kind: 'unclear', answer: lookup.reason };
+      return { kind: 'unclear', answer: lookup.reason, detail: lookup.detail };
   }
 }
 
@@ -77,14 +81,15 @@ function said(code: string | null, description: string): string {
 /** Answers are shown as they came back: a service that echoes the key must not put it on screen. */
 function withoutKey(result: KeyCheck, key: string): KeyCheck {
   const scrub = (text: string) => text.replaceAll(key, '••••');
+  const scrubbed = (text: string | null) => (text === null ? null : scrub(text));
   switch (result.kind) {
     case 'valid':
       return result;
     case 'refused':
       return { ...result, description: scrub(result.description) };
     case 'unreachable':
-      return { ...result, reason: scrub(result.reason) };
+      return { ...result, reason: scrub(result.reason), detail: scrubbed(result.detail) };
     case 'unclear':
-      return { ...result, answer: scrub(result.answer) };
+      return { ...result, answer: scrub(result.answer), detail: scrubbed(result.detail) };
   }
 }

@@ -101,8 +101,9 @@ export async function postMessagingBody(
   messages: readonly Pick<OutgoingMessage, 'ref'>[],
   timeoutMs: number,
 ): Promise<SendOutcome> {
+  const url = messagingUrl(target.baseUrl);
   try {
-    const res = await request(messagingUrl(target.baseUrl), {
+    const res = await request(url, {
       method: 'POST',
       headers: messagingHeaders(target.key),
       body: JSON.stringify(body),
@@ -112,7 +113,7 @@ export async function postMessagingBody(
     const text = await res.body.text();
     return readMessagingAnswer(res.statusCode, text, res.headers['retry-after'], messages);
   } catch (error) {
-    return httpFailure(error);
+    return httpFailure(error, url);
   }
 }
 
@@ -171,7 +172,7 @@ function readObjectAnswer(
         ? { kind: 'answered', results: [result] }
         : code.kind === 'other'
           ? { kind: 'refused', scope: 'other', code: entry.code, description: entry.description }
-          : { kind: 'ambiguous', reason: `one answer (${entry.code}) for ${count} messages` };
+          : { kind: 'ambiguous', reason: `one answer (${entry.code}) for ${count} messages`, detail: null };
   }
 }
 

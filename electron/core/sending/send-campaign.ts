@@ -26,7 +26,9 @@ export interface SendContext {
 }
 
 export type SendEnd = Extract<JournalEvent, { t: 'end' }>;
-type Stop = Pick<SendEnd, 'state' | 'error'>;
+type Stop = Pick<SendEnd, 'state' | 'error' | 'detail'>;
+/** Why a try of a request went unanswered, in words and as the network error said it. */
+type Lost = { reason: string; detail: string | null };
 
 export interface SendRun {
   /** Resolves once every worker is idle and the run's end is journaled. */
@@ -142,7 +144,7 @@ export function startSending(ctx: SendContext): SendRun {
   async function deliver(rows: number[], messages: OutgoingMessage[]): Promise<void> {
     const firstTry = performance.now();
     /** Why a try of this request went unanswered: from then on its messages may have been taken. */
-    let lost: string | null = null;
+    let lost: Lost | null = null;
     for (let attempt = 0; ; attempt++) {
       const outcome = await ctx.client.send(messages, ctx.notifyUrl());
       if (outcome.kind === 'throttled') {
@@ -150,7 +152,7 @@ export function startSending(ctx: SendContext): SendRun {
         return;
       }
       if (outcome.kind === 'ambiguous') {
-        lost = outcome.reason;
+        lost = { reason: outcome.reason, detail: outcome.detail };
         // With an Idempotency-Key, the same request again cannot send the message twice.
         if (ctx.client.idempotent && (await mayTryAgain(firstTry, attempt, rows.length))) continue;
       } else lostInARow = 0;
@@ -160,7 +162,7 @@ export function startSending(ctx: SendContext): SendRun {
       // A refusal after a lost try says nothing of what that try did.
       const settled =
         lost !== null && (outcome.kind === 'unreachable' || outcome.kind === 'refused')
-          ? ({ kind: 'ambiguous', reason: lost } as const)
+          ? ({ kind: 'ambiguous', ...lost } as const)
           : withoutIndexes(outcome, retry);
       const answers = answerEvents(answered, settled);
       if (settled.kind === 'answered' || settled.kind === 'ambiguous') {
@@ -211,13 +213,13 @@ export function startSending(ctx: SendContext): SendRun {
    * request queued nothing, so its rows are released, safe to send after a resume, unless an earlier try of it went
    * unanswered (`lost`): then they are unknown.
    */
-  async function waitOutThrottle(rows: number[], ms: number, lost: string | null): Promise<boolean> {
+  async function waitOutThrottle(rows: number[], ms: number, lost: Lost | null): Promise<boolean> {
     bucket.hold(ms);
     if (await takeTokens(rows.length)) return true;
     await ctx.record(
       lost === null
         ? [{ t: 'released', at: now(), rows }]
-        : answerEvents(rows, { kind: 'ambiguous', reason: lost }),
+        : answerEvents(rows, { kind: 'ambiguous', ...lost }),
     );
     return false;
   }
@@ -233,11 +235,13 @@ export function startSending(ctx: SendContext): SendRun {
           : {
               state: 'stopped',
               error: `The service gave no readable answer to ${MAX_AMBIGUOUS_IN_A_ROW} requests in a row (last: ${outcome.reason}). Their messages are marked unknown; unsent rows stay ready.`,
+              detail: outcome.detail,
             };
       case 'unreachable':
         return {
           state: 'stopped',
           error: `Cannot reach the service at ${ctx.baseUrl}: ${outcome.reason}. Nothing was sent; unsent rows stay ready.`,
+          detail: outcome.detail,
         };
       case 'refused':
         return { state: 'stopped', error: refusalMessage(ctx.serviceName, outcome) };

@@ -90,7 +90,7 @@ export async function postSms(
     const text = await res.body.text();
     return readSmsAnswer(res.statusCode, text, res.headers['retry-after']);
   } catch (error) {
-    return httpFailure(error);
+    return httpFailure(error, url);
   }
 }
 
@@ -146,9 +146,9 @@ export type LookupOutcome =
   | { kind: 'not-found' }
   /** Refused as a send would be (a wrong key gets 403 with 7001 on page "get-sms-api-v1"). */
   | Extract<SendOutcome, { kind: 'refused' }>
-  | { kind: 'unreachable'; reason: string }
+  | { kind: 'unreachable'; reason: string; detail: string | null }
   /** No answer, or one that is neither a status nor a refusal. */
-  | { kind: 'failed'; reason: string };
+  | { kind: 'failed'; reason: string; detail: string | null };
 
 const StatusAnswer = z.object({ status: z.coerce.string().min(1), statusTime: z.coerce.string().optional() });
 
@@ -157,8 +157,9 @@ export async function lookupSms(
   messageId: string,
   timeoutMs = 15_000,
 ): Promise<LookupOutcome> {
+  const url = smsUrl(target.baseUrl, messageId);
   try {
-    const res = await request(smsUrl(target.baseUrl, messageId), {
+    const res = await request(url, {
       method: 'GET',
       headers: { authorization: target.key },
       headersTimeout: timeoutMs,
@@ -178,10 +179,13 @@ export async function lookupSms(
       reason: refusal.success
         ? `code ${refusal.data.code}: ${refusal.data.message}`
         : `HTTP ${res.statusCode}`,
+      detail: null,
     };
   } catch (error) {
-    const failure = httpFailure(error);
-    return failure.kind === 'unreachable' ? failure : { kind: 'failed', reason: failure.reason };
+    const failure = httpFailure(error, url);
+    return failure.kind === 'unreachable'
+      ? failure
+      : { kind: 'failed', reason: failure.reason, detail: failure.detail };
   }
 }
 

@@ -53,7 +53,8 @@ export async function sendTestMessage(args: {
     case 'unreachable':
       throw new DeskError(
         'service-unreachable',
-        `Cannot reach the service at ${args.service.baseUrl}: ${outcome.reason}`,
+        `Cannot reach the service at ${args.service.baseUrl}: ${outcome.reason}.`,
+        outcome.detail,
       );
   }
 }

@@ -21,9 +21,15 @@ export class DeskCallError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The technical account behind the message, for the Details toggle. */
+    readonly detail: string | null = null,
   ) {
     super(message);
   }
+}
+
+function callError(error: ApiErrorBody): DeskCallError {
+  return new DeskCallError(error.code, error.message, error.detail ?? null);
 }
 
 type Listener = (payload: unknown) => void;
@@ -45,7 +51,7 @@ export function connectDesk(): DeskClient {
   return {
     async call(name, input) {
       const result = await bridge.call(name, input);
-      if (!result.ok) throw new DeskCallError(result.error.code, result.error.message);
+      if (!result.ok) throw callError(result.error);
       return result.value as never;
     },
     async upload(file, signal) {
@@ -58,7 +64,7 @@ export function connectDesk(): DeskClient {
         if (signal?.aborted) throw cancelled();
         throw error;
       }
-      if (!result.ok) throw new DeskCallError(result.error.code, result.error.message);
+      if (!result.ok) throw callError(result.error);
       return result.value.uploadId;
     },
     on(event, listener) {

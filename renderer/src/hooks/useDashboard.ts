@@ -6,7 +6,7 @@ import { useDesk, useDeskEvent } from './useDesk';
 /** Reports arrive by the thousand: the figures are fetched again at most this often. */
 const REFRESH_MS = 1500;
 
-/** A campaign's delivery figures, refreshed (throttled) as the campaign changes. */
+/** A campaign's delivery figures, refreshed (throttled) as the campaign changes and its numbers reply. */
 export function useDashboard(campaignId: string): { dashboard: Dashboard | null; error: string | null } {
   const desk = useDesk();
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
@@ -18,6 +18,10 @@ export function useDashboard(campaignId: string): { dashboard: Dashboard | null;
 
   useDeskEvent('campaign.updated', (view) => {
     if (view.id === campaignId) setWanted((n) => n + 1);
+  });
+  // Replies and opt-outs change no row: the inbox's event is the one that tells of them.
+  useDeskEvent('inbox.received', (entry) => {
+    if (entry.match?.campaignId === campaignId) setWanted((n) => n + 1);
   });
 
   useEffect(() => () => void (latest.current = -1), []);

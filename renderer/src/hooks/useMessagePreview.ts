@@ -1,11 +1,13 @@
 import { useMemo } from 'react';
 import { countSegments, type SegmentInfo } from '../../../shared/segments';
-import { withStandInLinks } from '../../../shared/smartlinks';
+import { withShownLinks, withStandInLinks } from '../../../shared/smartlinks';
 import { compileTemplate, renderMessage } from '../../../shared/template';
 
 export interface MessagePreview {
-  /** The message as the recipient sees it: smartlinks shown as stand-ins of a short link's length. */
+  /** The message as the recipient sees it, but for smartlinks, shown as `shownLink` (shared/smartlinks.ts). */
   text: string;
+  /** Its length as sent: a smartlink counts as the platform's short link. */
+  characters: number;
   /** Placeholders whose cell is empty in this row and that have no fallback. */
   emptyPlaceholders: string[];
   segments: SegmentInfo;
@@ -21,7 +23,12 @@ export function useMessagePreview(
   return useMemo(() => {
     if (!values) return null;
     const rendered = renderMessage(compiled, values);
-    const text = withStandInLinks(rendered.text);
-    return { text, emptyPlaceholders: rendered.emptyPlaceholders, segments: countSegments(text) };
+    const counted = withStandInLinks(rendered.text);
+    return {
+      text: withShownLinks(rendered.text),
+      characters: [...counted].length,
+      emptyPlaceholders: rendered.emptyPlaceholders,
+      segments: countSegments(counted),
+    };
   }, [compiled, values]);
 }

@@ -1,5 +1,7 @@
 import localtunnel from 'localtunnel';
 import { request } from 'undici';
+import { DeskError } from '../../errors';
+import { networkProblem } from '../../network-words';
 import { DropSignal, withTimeout, type TunnelProvider } from './tunnel';
 
 export const DEFAULT_LOCALTUNNEL_HOST = 'https://localtunnel.me';
@@ -18,11 +20,24 @@ export function localtunnelProvider(host: string): TunnelProvider {
       let settle: (err?: string) => void = () => undefined;
       const opened = new Promise<void>((resolve, reject) => {
         settle = (err) =>
-          err ? reject(new Error(`The localtunnel server at ${host} refused: ${err}`)) : resolve();
+          err
+            ? reject(
+                new DeskError(
+                  'tunnel-refused',
+                  `The localtunnel server at ${host} gave no tunnel.`,
+                  String(err),
+                ),
+              )
+            : resolve();
       });
       const client = localtunnel({ port: localPort, host, local_host: '127.0.0.1' }, (err) => settle(err));
       // The client reports its sockets being refused: the server no longer holds the tunnel.
-      client.on('error', (error: Error) => drops.drop(`The localtunnel tunnel was lost (${error.message}).`));
+      client.on('error', (error: Error) =>
+        drops.drop(
+          'The localtunnel tunnel was lost: its server stopped taking the connections.',
+          error.message,
+        ),
+      );
       await withTimeout(
         opened,
         OPEN_TIMEOUT_MS,
@@ -51,7 +66,11 @@ async function expectReachable(host: string): Promise<void> {
     });
     await res.body.dump();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot reach the localtunnel server at ${host} (${reason}).`, { cause: error });
+    const { sentence, detail } = networkProblem(error, host, 'the localtunnel server address');
+    throw new DeskError(
+      'tunnel-unreachable',
+      `Cannot reach the localtunnel server at ${host}: ${sentence}.`,
+      detail,
+    );
   }
 }

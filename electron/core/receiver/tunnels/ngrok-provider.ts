@@ -1,3 +1,4 @@
+import { DeskError } from '../../errors';
 import { maskSecret } from '../../secrets/vault';
 import { DropSignal, withTimeout, type TunnelProvider } from './tunnel';
 
@@ -14,7 +15,11 @@ export function ngrokProvider(settings: NgrokSettings): TunnelProvider {
   return {
     async open(localPort) {
       const ngrok = await import('@ngrok/ngrok').catch((error: unknown) => {
-        throw new Error(`ngrok cannot run on this computer (${messageOf(error)}). Choose another tunnel.`);
+        throw new DeskError(
+          'tunnel-unavailable',
+          'ngrok cannot run on this computer. Choose another tunnel.',
+          messageOf(error),
+        );
       });
       const authtoken = settings.authtoken();
       const scrub = (text: string) => text.split(authtoken).join(maskSecret(authtoken));
@@ -33,7 +38,11 @@ export function ngrokProvider(settings: NgrokSettings): TunnelProvider {
         `ngrok did not open a tunnel within ${OPEN_TIMEOUT_MS / 1000} s.`,
         (late) => void late.close().catch(() => undefined),
       ).catch((error: unknown) => {
-        throw new Error(scrub(`ngrok could not open a tunnel: ${messageOf(error)}`));
+        throw new DeskError(
+          'tunnel-refused',
+          "ngrok could not open a tunnel: check the authtoken and the domain, and this computer's internet connection.",
+          scrub(messageOf(error)),
+        );
       });
       const url = listener.url();
       if (!url) {

@@ -1,18 +1,26 @@
 import { request } from 'undici';
+import { networkProblem } from '../../network-words';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
+/** Why a probe did not reach the receiver: a clause for the user, and the network error behind it if any. */
+export interface ProbeProblem {
+  reason: string;
+  detail: string | null;
+}
+
 /**
  * GETs the receiver's probe route (`${secretPath}/probe`) through the public URL and returns null when
- * this receiver answered with `nonce`, or why not, in words for the user.
+ * this receiver answered with `nonce`, or why not.
  */
 export async function probeReceiver(
   publicUrl: string,
   secretPath: string,
   nonce: string,
-): Promise<string | null> {
+): Promise<ProbeProblem | null> {
+  const url = `${publicUrl}${secretPath}/probe`;
   try {
-    const res = await request(`${publicUrl}${secretPath}/probe`, {
+    const res = await request(url, {
       headers: {
         // Public tunnel services put a warning page in front of browsers unless asked not to.
         'bypass-tunnel-reminder': 'campaign-desk',
@@ -25,10 +33,13 @@ export async function probeReceiver(
     const body = (await res.body.text()).trim();
     if (res.statusCode === 200 && body === nonce) return null;
     return res.statusCode === 200
-      ? `something else answered at ${publicUrl}, not this computer's receiver`
-      : `a test request through ${publicUrl} was answered with HTTP ${res.statusCode}`;
+      ? { reason: `something else answered at ${publicUrl}, not this computer's receiver`, detail: null }
+      : {
+          reason: `a test request through ${publicUrl} was turned away (the tunnel answered with an error)`,
+          detail: `HTTP ${res.statusCode}`,
+        };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return `a test request through ${publicUrl} failed (${reason})`;
+    const { sentence, detail } = networkProblem(error, url, 'the public URL');
+    return { reason: `a test request through ${publicUrl} failed: ${sentence}`, detail };
   }
 }

@@ -1,6 +1,5 @@
 import type { ServiceView, TunnelStatus } from '../../../../shared/api';
-
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+import { isLoopbackUrl } from '../../../../shared/platform-hosts';
 
 const NO_TUNNEL = { kind: 'none', state: 'off', reachable: null, error: null } as const;
 
@@ -17,7 +16,7 @@ export function receiverWarning(
   switch (tunnel.state) {
     case 'off':
       if (tunnel.kind !== 'none') return `${lead}: its tunnel is not open.`;
-      return LOOPBACK.test(new URL(service.baseUrl).hostname)
+      return isLoopbackUrl(service.baseUrl)
         ? null
         : `${lead}: it has no tunnel, so reports would go to an address on this computer only. Choose a tunnel for it under Services.`;
     case 'connecting':

@@ -1,4 +1,5 @@
 import type { TunnelKind, TunnelStatus } from '../../../../shared/api';
+import { DeskError } from '../../errors';
 import { probeReceiver } from './probe';
 import type { OpenTunnel, TunnelProvider } from './tunnel';
 
@@ -52,6 +53,7 @@ export class ServiceTunnel {
       reachable: null,
       checkedAt: null,
       error: null,
+      errorDetail: null,
       ...this.local,
     };
   }
@@ -89,6 +91,7 @@ export class ServiceTunnel {
       this.set({
         state: 'failed',
         error: `${messageOf(error)} Trying again in ${Math.round(delay / 1000)} s.`,
+        errorDetail: error instanceof DeskError ? error.detail : null,
       });
       this.later(delay, () => void this.dial('reconnecting'));
       return;
@@ -103,10 +106,11 @@ export class ServiceTunnel {
       state: 'open',
       publicUrl: tunnel.url,
       error: null,
+      errorDetail: null,
       ...receiverUrls(`${tunnel.url}${this.secretPath}`, this.current.serviceId),
     });
-    tunnel.onDrop((reason) => {
-      if (generation === this.generation) void this.lost(reason);
+    tunnel.onDrop((reason, detail) => {
+      if (generation === this.generation) void this.lost(reason, detail);
     });
     await this.probe(generation);
   }
@@ -117,19 +121,20 @@ export class ServiceTunnel {
     const problem = await probeReceiver(publicUrl, this.secretPath, this.env.probeNonce);
     if (generation !== this.generation) return;
     if (problem && reachable === true && this.redialWhenUnreachable) {
-      return this.lost(`The tunnel stopped reaching this computer: ${problem}.`);
+      return this.lost(`The tunnel stopped reaching this computer: ${problem.reason}.`, problem.detail);
     }
     this.set({
       reachable: problem === null,
       checkedAt: new Date().toISOString(),
-      error: problem && `The tunnel is open, but ${problem}.`,
+      error: problem && `The tunnel is open, but ${problem.reason}.`,
+      errorDetail: problem?.detail ?? null,
     });
     this.later(this.env.probeEveryMs, () => void this.probe(generation));
   }
 
-  private async lost(reason: string): Promise<void> {
+  private async lost(reason: string, detail: string | null = null): Promise<void> {
     await this.takeDown();
-    this.set({ error: reason });
+    this.set({ error: reason, errorDetail: detail });
     await this.dial('reconnecting');
   }
 

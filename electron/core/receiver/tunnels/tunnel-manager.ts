@@ -44,6 +44,7 @@ export class TunnelManager {
         reachable: null,
         checkedAt: null,
         error: null,
+        errorDetail: null,
         ...receiverUrls(this.env.receiverUrl, serviceId),
       };
       if (tunnel.kind === 'none' || !this.enabled) {

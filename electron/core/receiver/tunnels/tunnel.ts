@@ -2,8 +2,8 @@
 export interface OpenTunnel {
   /** The public base URL, standing for the receiver's root (no trailing slash). */
   readonly url: string;
-  /** Called at most once, when the tunnel goes down by itself; `reason` is written for the user. */
-  onDrop(listener: (reason: string) => void): void;
+  /** Called at most once, when the tunnel goes down by itself; `reason` is written for the user, `detail` not. */
+  onDrop(listener: DropListener): void;
   close(): Promise<void>;
 }
 
@@ -12,20 +12,22 @@ export interface TunnelProvider {
   open(localPort: number): Promise<OpenTunnel>;
 }
 
+export type DropListener = (reason: string, detail: string | null) => void;
+
 /** Remembers the first drop and hands it to the listener, whenever that listener arrives. */
 export class DropSignal {
-  private reason: string | null = null;
-  private listener: ((reason: string) => void) | null = null;
+  private dropped: { reason: string; detail: string | null } | null = null;
+  private listener: DropListener | null = null;
 
-  drop(reason: string): void {
-    if (this.reason !== null) return;
-    this.reason = reason;
-    this.listener?.(reason);
+  drop(reason: string, detail: string | null = null): void {
+    if (this.dropped !== null) return;
+    this.dropped = { reason, detail };
+    this.listener?.(reason, detail);
   }
 
-  onDrop = (listener: (reason: string) => void): void => {
+  onDrop = (listener: DropListener): void => {
     this.listener = listener;
-    if (this.reason !== null) listener(this.reason);
+    if (this.dropped !== null) listener(this.dropped.reason, this.dropped.detail);
   };
 }
 
