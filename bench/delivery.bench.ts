@@ -1,67 +1,19 @@
 // Delivery tracking of a 1,000,000-row campaign with two reports per row (Submitted, then a final one):
 // the memory the per-row report history takes, beside an object per report, and the time the dashboard,
 // a row's details and the delivery report take to build.
-import { readFileSync } from 'node:fs';
-import { TEXT_LIMITS } from '../shared/text-limits';
-import { Campaign } from '../electron/core/campaigns/campaign';
-import { CampaignChecker } from '../electron/core/campaigns/checks';
 import { buildDashboard } from '../electron/core/campaigns/dashboard';
-import type { CampaignDefinition } from '../electron/core/campaigns/definition';
 import type { JournalEvent } from '../electron/core/campaigns/journal-events';
 import { buildReportCsv } from '../electron/core/campaigns/report';
 import { buildRowDetails } from '../electron/core/campaigns/row-details';
-import { parseRecipientsCsv } from '../electron/core/recipients/csv-import';
-import { choosePhoneColumn } from '../electron/core/recipients/phone-column';
-import { decodeText } from '../electron/core/recipients/decode';
 import { mulberry32 } from '../electron/core/simulator/seeded-random';
 import { recipientsFixture } from './recipients-fixture';
+import { at, sentCampaign } from './sent-campaign';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc (npm run bench does)');
 
-const table = await parseRecipientsCsv(decodeText(readFileSync(await recipientsFixture(ROWS))).text);
-const def: CampaignDefinition = {
-  id: 'bench',
-  name: 'bench',
-  createdAt: new Date().toISOString(),
-  fileName: 'bench.csv',
-  sheet: null,
-  sheets: [],
-  columns: [...table.columns],
-  phoneColumn: choosePhoneColumn(table, 'GB')?.column ?? null,
-  defaultCountry: 'GB',
-  template: 'Hi $(first_name), your order $(order_id) ships today.',
-  senderId: 'SHOP',
-  serviceId: 'sandbox',
-  smartlinks: [],
-  keyNonce: '',
-  requestOptions: {},
-  archived: false,
-  origin: null,
-};
-const checks = await new CampaignChecker(table, { has: () => false, size: 0, version: 0 }).check(def);
-const campaign = new Campaign(def, table, checks, TEXT_LIMITS.messaging);
-const ready = campaign.readyRows();
-const t0 = Date.parse('2026-03-01T10:00:00Z');
-const at = (ms: number) => new Date(t0 + ms).toISOString();
-campaign.apply({ t: 'start', at: at(0), notifyUrl: 'http://127.0.0.1/dr' });
-for (let i = 0; i < ready.length; i += 1000) {
-  const rows = ready.slice(i, i + 1000);
-  const sent = at(i);
-  campaign.apply({ t: 'batch', at: sent, rows });
-  for (const row of rows) {
-    campaign.apply({
-      t: 'result',
-      at: sent,
-      row,
-      status: 'queued',
-      code: '1001',
-      description: 'Queued',
-      transid: `t-${row}`,
-    });
-  }
-}
+const { campaign, ready } = await sentCampaign(await recipientsFixture(ROWS));
 
 /** Two reports per sent row, a tenth of them undelivered, from a handful of carriers. */
 function* reports(): Generator<JournalEvent> {
