@@ -11,6 +11,11 @@ import { dispatch } from '../../electron/core/dispatch';
 import { startNodeDesk } from '../../electron/core/node-desk';
 import { parseDeliveryReports, type DeliveryReport } from '../../electron/core/receiver/webhook-schemas';
 
+// One seed for the whole file, printed, so that a run that times out (fast-check then reports none) can be
+// replayed with FUZZ_SEED=<seed>.
+const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`receiver fuzz seed: ${SEED}`);
+
 /**
  * Garbage, hostile and mutated posts to a real Desk's receiver, after two campaigns went out through the
  * Sandbox (whose own reports are held back an hour, so that every row stays open to a report). After each
@@ -358,7 +363,7 @@ describe('receiver fuzz: every post is answered, and only a valid report changes
       fc.asyncProperty(endpoint, fc.uint8Array({ maxLength: 600 }), contentType, async (to, bytes, type) => {
         await check({ endpoint: to, body: Buffer.from(bytes), contentType: type });
       }),
-      { numRuns: 120 },
+      { numRuns: 120, seed: SEED },
     );
   });
 
@@ -367,7 +372,7 @@ describe('receiver fuzz: every post is answered, and only a valid report changes
       fc.asyncProperty(endpoint, fc.jsonValue({ maxDepth: 6 }), contentType, async (to, value, type) => {
         await check({ endpoint: to, body: json(value), contentType: type });
       }),
-      { numRuns: 150 },
+      { numRuns: 150, seed: SEED },
     );
   });
 
@@ -384,7 +389,7 @@ describe('receiver fuzz: every post is answered, and only a valid report changes
           await check({ endpoint: 'dr', body: encode(payload, enc), contentType: type });
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 400, seed: SEED },
     );
   });
 
@@ -399,7 +404,7 @@ describe('receiver fuzz: every post is answered, and only a valid report changes
           await check({ endpoint: 'mo', body: encode(payload, enc), contentType: 'application/json' });
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 120, seed: SEED },
     );
   });
 
