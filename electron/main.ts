@@ -1,11 +1,30 @@
 /** The Electron shell: one sandboxed window over the core; keys sealed with the OS keychain (safeStorage). */
-import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  safeStorage,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
 import Store from 'electron-store';
 import { fileURLToPath } from 'node:url';
+import { isFileKind } from '../shared/file-kinds';
 import { Desk } from './core/desk';
 import { dispatch } from './core/dispatch';
 import { DeskError } from './core/errors';
 import type { Vault } from './core/secrets/vault';
+import { isAppFrame, isAppPage } from './shell-guards/app-frame';
+import { ChosenFiles } from './shell-guards/chosen-files';
+import { keyStorageRefusal } from './shell-guards/key-storage';
+import { externalLink, navigationOutcome } from './shell-guards/navigation';
+import { dialogFilters } from './shell-guards/open-dialog';
+import { permissionGranted } from './shell-guards/permissions';
+
+const APP_PAGE = new URL('../dist/renderer/index.html', import.meta.url).href;
 
 const safeStorageVault: Vault = {
   seal(plain) {
@@ -15,6 +34,8 @@ const safeStorageVault: Vault = {
         'This system offers no secure key storage, so the key was not saved.',
       );
     }
+    const refusal = keyStorageRefusal(process.platform, () => safeStorage.getSelectedStorageBackend());
+    if (refusal) throw new DeskError('vault-unavailable', refusal);
     return safeStorage.encryptString(plain).toString('base64');
   },
   open(sealed) {
@@ -29,9 +50,41 @@ const safeStorageVault: Vault = {
   },
 };
 
+const FORBIDDEN = {
+  ok: false,
+  error: { code: 'forbidden', message: 'Calls are accepted from the app window only.' },
+} as const;
+
+function fromAppPage(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return isAppFrame(frame && { url: frame.url, isTopFrame: frame.parent === null }, APP_PAGE);
+}
+
 function dataDirFromArgs(): string {
   const flag = process.argv.find((a) => a.startsWith('--data-dir='));
   return flag?.slice('--data-dir='.length) || process.env.CAMPAIGN_DESK_HOME || app.getPath('userData');
+}
+
+/** Every web page the app ever hosts: no webviews, no navigation away, no new windows. */
+function guardContents(contents: WebContents, chosen: ChosenFiles): void {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('will-navigate', (event) => {
+    event.preventDefault();
+    const outcome = navigationOutcome({
+      url: event.url,
+      isMainFrame: event.isMainFrame,
+      initiatedByFrame: event.initiator != null,
+    });
+    if (outcome.kind === 'dropped-file' && isAppPage(contents.getURL(), APP_PAGE)) {
+      contents.send('desk:file-dropped', chosen.add(outcome.path));
+    }
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalLink(url);
+    if (external) void shell.openExternal(external);
+    return { action: 'deny' };
+  });
 }
 
 async function createWindow(desk: Desk): Promise<void> {
@@ -47,20 +100,23 @@ async function createWindow(desk: Desk): Promise<void> {
       webSecurity: true,
     },
   });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   const unsubscribe = desk.bus.subscribe((event, payload) => {
     if (!win.isDestroyed()) win.webContents.send('desk:event', event, payload);
   });
   win.on('closed', unsubscribe);
-  await win.loadFile(fileURLToPath(new URL('../dist/renderer/index.html', import.meta.url)));
+  await win.loadURL(APP_PAGE);
 }
 
 async function start(): Promise<void> {
+  const chosen = new ChosenFiles();
+  app.on('web-contents-created', (_, contents) => guardContents(contents, chosen));
   await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_, permission, grant, details) =>
+    grant(permissionGranted(permission, details.requestingUrl, APP_PAGE)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_, permission, __, details) =>
+    permissionGranted(permission, details.requestingUrl, APP_PAGE),
+  );
   const dataDir = dataDirFromArgs();
   const desk = await Desk.start({
     dataDir,
@@ -68,21 +124,29 @@ async function start(): Promise<void> {
     settings: new Store<Record<string, unknown>>({ cwd: dataDir, name: 'settings' }),
     version: app.getVersion(),
   });
-  ipcMain.handle('desk:upload', (event, path: unknown) => {
-    const fromOurPage = event.senderFrame?.url.startsWith('file://') ?? false;
-    if (!fromOurPage || typeof path !== 'string' || path === '') {
-      return { ok: false, error: { code: 'forbidden', message: 'Only a file the user chose can be read.' } };
+  ipcMain.handle('desk:choose-file', async (event, kind: unknown) => {
+    if (!fromAppPage(event) || !isFileKind(kind)) return FORBIDDEN;
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options = { properties: ['openFile' as const], filters: dialogFilters(kind) };
+    const { canceled, filePaths } = await (win
+      ? dialog.showOpenDialog(win, options)
+      : dialog.showOpenDialog(options));
+    const [path] = filePaths;
+    return { ok: true, value: canceled || !path ? null : chosen.add(path) };
+  });
+  ipcMain.handle('desk:upload', (event, fileId: unknown) => {
+    const path = chosen.pathOf(fileId);
+    if (!fromAppPage(event)) return FORBIDDEN;
+    if (path === null) {
+      return {
+        ok: false,
+        error: { code: 'forbidden', message: 'Only a file chosen or dropped in this window can be read.' },
+      };
     }
     return { ok: true, value: { uploadId: desk.uploads.register(path) } };
   });
   ipcMain.handle('desk:call', (event, name: unknown, payload: unknown) => {
-    const fromOurPage = event.senderFrame?.url.startsWith('file://') ?? false;
-    if (!fromOurPage || typeof name !== 'string') {
-      return {
-        ok: false,
-        error: { code: 'forbidden', message: 'Calls are accepted from the app window only.' },
-      };
-    }
+    if (!fromAppPage(event) || typeof name !== 'string') return FORBIDDEN;
     return dispatch(desk.handlers, name, payload);
   });
   await createWindow(desk);

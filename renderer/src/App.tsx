@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { CampaignView, ServiceView } from '../../shared/api';
+import type { ChosenFile } from './api/desk-client';
 import { CampaignWorkspace } from './CampaignWorkspace';
 import { errorText } from './format';
 import { HistoryPanel } from './HistoryPanel';
@@ -34,7 +35,7 @@ export function App() {
   const [tab, setTab] = useState<Tab>('campaign');
   const [campaign, setCampaign] = useState<CampaignView | null>(null);
   // The workbook just imported, kept so that another of its sheets can be imported instead.
-  const [workbook, setWorkbook] = useState<{ campaignId: string; file: File } | null>(null);
+  const [workbook, setWorkbook] = useState<{ campaignId: string; file: ChosenFile } | null>(null);
   const [services, setServices] = useState<ServiceView[]>([]);
   const [error, setError] = useState<string | null>(null);
   // Opening a campaign or starting a new one replaces the Campaign tab's view: focus goes to its heading.
@@ -79,7 +80,7 @@ export function App() {
     }
   }
 
-  function open(view: CampaignView, file?: File) {
+  function open(view: CampaignView, file?: ChosenFile) {
     setCampaign(view);
     setWorkbook(file && view.sheets.length > 1 ? { campaignId: view.id, file } : null);
     setTab('campaign');

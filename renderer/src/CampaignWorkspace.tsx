@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import type { CampaignView, ServiceView } from '../../shared/api';
+import type { ChosenFile } from './api/desk-client';
 import { ComposePanel } from './ComposePanel';
 import { formatDate } from './format';
 import { useCampaignEditor } from './hooks/useCampaignEditor';
@@ -29,8 +30,8 @@ interface Props {
   /** Changes each time the user opens this campaign (or imports it): focus goes to its title. */
   focusKey: number;
   /** The workbook of several sheets the campaign was just imported from. */
-  workbook?: File;
-  onImported: (campaign: CampaignView, file: File) => void;
+  workbook?: ChosenFile;
+  onImported: (campaign: CampaignView, file: ChosenFile) => void;
 }
 
 /** One campaign: settings and message on the left, preview and sending on the right, rows below. */

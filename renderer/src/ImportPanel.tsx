@@ -1,9 +1,10 @@
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { CampaignView, EventPayload } from '../../shared/api';
-import { DeskCallError, UPLOAD_CANCELLED } from './api/desk-client';
+import { DeskCallError, UPLOAD_CANCELLED, type ChosenFile } from './api/desk-client';
 import { percent, plural, problemOf, type Problem } from './format';
 import { useAnnounce } from './Announcer';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
+import { useFileDrop, useFileInput } from './hooks/useFileChoice';
 import { useFocusOnChange, useFocusRequest } from './hooks/useFocusOnChange';
 import { ErrorNote } from './ErrorNote';
 
@@ -66,7 +67,7 @@ function importedText(fileName: string, campaign: CampaignView): string {
 }
 
 interface Props {
-  onImported: (campaign: CampaignView, file: File) => void;
+  onImported: (campaign: CampaignView, file: ChosenFile) => void;
   /** Changes when the user asks for a new campaign: focus goes to this panel's title (0: never asked). */
   focusKey: number;
 }
@@ -99,7 +100,7 @@ export function ImportPanel({ onImported, focusKey }: Props) {
     if (progress && !progress.cancelling) announce(describe(progress), 'progress');
   }, [announce, progress]);
 
-  async function importFile(file: File) {
+  async function importFile(file: ChosenFile) {
     setError(null);
     setNotice(null);
     const current: Job = {
@@ -111,7 +112,7 @@ export function ImportPanel({ onImported, focusKey }: Props) {
     job.current = current;
     setProgress({ fileName: file.name, phase: 'uploading', rows: 0, fraction: 0, cancelling: false });
     try {
-      const uploadId = await desk.upload(file, current.upload.signal);
+      const uploadId = await file.upload(current.upload.signal);
       if (current.cancelled) throw new DeskCallError(UPLOAD_CANCELLED, 'The import was cancelled.');
       setProgress((p) => p && { ...p, phase: 'reading' });
       const campaign = await desk.call('campaigns.import', {
@@ -149,12 +150,12 @@ export function ImportPanel({ onImported, focusKey }: Props) {
     void desk.call('imports.cancel', { importId: current.importId }).catch(() => undefined);
   }
 
-  function onDrop(e: DragEvent) {
-    e.preventDefault();
-    setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (file && !progress) void importFile(file);
-  }
+  const onDrop = useFileDrop(!progress, (file) => void importFile(file));
+  const fileInput = useFileInput(
+    'recipients',
+    (file) => void importFile(file),
+    (e) => setError(problemOf(e)),
+  );
 
   return (
     <section className="card import" aria-labelledby={`${hintId}-title`}>
@@ -178,7 +179,10 @@ export function ImportPanel({ onImported, focusKey }: Props) {
         onDragLeave={(e) => {
           if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
         }}
-        onDrop={onDrop}
+        onDrop={(e) => {
+          setDragging(false);
+          onDrop(e);
+        }}
       >
         {progress ? (
           <div className="import-progress">
@@ -203,18 +207,7 @@ export function ImportPanel({ onImported, focusKey }: Props) {
             <p className="muted">or</p>
             <label className="button primary file-button">
               Choose a CSV file or Excel workbook…
-              <input
-                ref={chooser}
-                className="visually-hidden"
-                type="file"
-                accept=".xlsx,.csv,.tsv,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                aria-describedby={hintId}
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  e.target.value = '';
-                  if (file) void importFile(file);
-                }}
-              />
+              <input ref={chooser} className="visually-hidden" {...fileInput} aria-describedby={hintId} />
             </label>
           </>
         )}

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { CampaignView } from '../../shared/api';
+import type { ChosenFile } from './api/desk-client';
 import { ErrorNote } from './ErrorNote';
 import { problemOf, type Problem } from './format';
 import { useDesk } from './hooks/useDesk';
@@ -7,7 +8,7 @@ import { useDesk } from './hooks/useDesk';
 interface Props {
   campaign: CampaignView;
   /** The workbook the campaign was imported from, still at hand in this window. */
-  file: File;
+  file: ChosenFile;
   onImported: (campaign: CampaignView) => void;
 }
 
@@ -23,7 +24,7 @@ export function SheetChooser({ campaign, file, onImported }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const uploadId = await desk.upload(file);
+      const uploadId = await file.upload();
       onImported(await desk.call('campaigns.import', { fileName: file.name, source: { uploadId }, sheet }));
     } catch (e) {
       const problem = problemOf(e);

@@ -1,10 +1,12 @@
 import { useCallback, useId, useState } from 'react';
+import type { ChosenFile } from './api/desk-client';
 import { countryName, countryOptions } from './countries';
 import { Field } from './Field';
-import { formatDate, plural } from './format';
+import { formatDate, plural, problemOf } from './format';
 import { usePagedList, type PageQuery } from './hooks/usePagedList';
 import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
+import { useFileInput } from './hooks/useFileChoice';
 import { Pager } from './Pager';
 import { ErrorNote } from './ErrorNote';
 
@@ -52,9 +54,9 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
       refresh();
     });
 
-  const importFile = (file: File) =>
+  const importFile = (file: ChosenFile) =>
     run(async () => {
-      const uploadId = await desk.upload(file);
+      const uploadId = await file.upload();
       const result = await desk.call('suppression.import', {
         fileName: file.name,
         source: { uploadId },
@@ -63,6 +65,12 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
       setOutcome({ ...result, source: file.name });
       refresh();
     });
+
+  const fileInput = useFileInput(
+    'numbers',
+    (file) => void importFile(file),
+    (e) => setError(problemOf(e)),
+  );
 
   const remove = (msisdn: string) =>
     run(async () => {
@@ -124,17 +132,7 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
             </button>
             <label className={`button file-button${busy ? ' disabled' : ''}`}>
               Import a CSV of numbers…
-              <input
-                className="visually-hidden"
-                type="file"
-                accept=".csv,.tsv,.txt,text/csv"
-                disabled={busy}
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  e.target.value = '';
-                  if (file) void importFile(file);
-                }}
-              />
+              <input className="visually-hidden" {...fileInput} disabled={busy} />
             </label>
           </div>
           <p className="muted small">
