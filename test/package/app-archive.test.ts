@@ -2,7 +2,7 @@
 // or the build needs. electron-builder packs the built app as for a release, with a stand-in Electron
 // distribution (the real binary cannot be downloaded here), and the checks read its app.asar itself.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const RENDERER_ONLY = ['react', 'react-dom', 'recharts', '@tanstack/react-virtual'];
 const BUILD_TOOLS = ['tsx', 'esbuild', 'vite', 'typescript', 'electron-builder', 'vitest'];
 
+// Electron's fuse wire (@electron/fuses, version 1): a sentinel, the wire's version and length, then one
+// byte a fuse, '1' on and '0' off. The stand-in binary carries it with Electron 45's defaults, so that
+// electron-builder flips it as it flips a real one.
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSES = [
+  'RunAsNode',
+  'EnableCookieEncryption',
+  'EnableNodeOptionsEnvironmentVariable',
+  'EnableNodeCliInspectArguments',
+  'EnableEmbeddedAsarIntegrityValidation',
+  'OnlyLoadAppFromAsar',
+  'LoadBrowserProcessSpecificV8Snapshot',
+  'GrantFileProtocolExtraPrivileges',
+];
+const ELECTRON_DEFAULT_FUSES = '10110001';
+
+function fuseWire(binary: string): Record<string, 'on' | 'off'> {
+  const bytes = readFileSync(binary);
+  const at = bytes.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
+  expect(bytes[at]).toBe(1);
+  const states = bytes.subarray(at + 2, at + 2 + bytes[at + 1]!).toString('latin1');
+  return Object.fromEntries(FUSES.map((name, i) => [name, states[i] === '1' ? 'on' : 'off']));
+}
+
 let work: string;
+let unpacked: string;
 let archive: string;
 let entries: Set<string>;
 
@@ -21,7 +46,12 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'campaign-desk-package-'));
   const electronDist = join(work, 'electron-dist');
   execFileSync('mkdir', ['-p', electronDist]);
-  writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\nexit 0\n');
+  const fuses = Buffer.concat([
+    Buffer.from(FUSE_SENTINEL),
+    Buffer.from([1, FUSES.length]),
+    Buffer.from(ELECTRON_DEFAULT_FUSES),
+  ]);
+  writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n'), fuses]));
   chmodSync(join(electronDist, 'electron'), 0o755);
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(
@@ -35,7 +65,8 @@ beforeAll(() => {
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  archive = join(work, 'release', 'linux-unpacked', 'resources', 'app.asar');
+  unpacked = join(work, 'release', 'linux-unpacked');
+  archive = join(unpacked, 'resources', 'app.asar');
   entries = new Set(listPackage(archive, { isPack: false }).map((path) => path.replace(/^\//, '')));
 });
 
@@ -136,5 +167,35 @@ describe('the packaged desktop app', () => {
       expect(statFile(archive, addon)).toHaveProperty('unpacked', true);
       expect(existsSync(join(`${archive}.unpacked`, addon))).toBe(true);
     }
+  });
+
+  it('runs neither as plain Node nor with NODE_OPTIONS or --inspect, and checks its archive', () => {
+    expect(fuseWire(join(unpacked, 'campaign-desk'))).toEqual({
+      RunAsNode: 'off',
+      EnableCookieEncryption: 'on',
+      EnableNodeOptionsEnvironmentVariable: 'off',
+      EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on',
+      OnlyLoadAppFromAsar: 'on',
+      LoadBrowserProcessSpecificV8Snapshot: 'off',
+      // The window loads the app's page from file://, which needs the file protocol's privileges.
+      GrantFileProtocolExtraPrivileges: 'on',
+    });
+  });
+
+  it("names a maintainer with an email and a homepage, which a deb package's control file needs", () => {
+    const manifest = readJson('package.json');
+    expect(manifest.author).toMatchObject({ email: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[a-z]+$/) });
+    expect(manifest.homepage).toMatch(/^https:\/\//);
+  });
+});
+
+describe('the app icon', () => {
+  it('is a PNG of at least 512 x 512, the size electron-builder makes the macOS icon from', () => {
+    const png = readFileSync('build/icon.png');
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(512);
+    expect(png.readUInt32BE(20)).toBe(png.readUInt32BE(16));
   });
 });
