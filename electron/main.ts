@@ -135,8 +135,8 @@ async function start(): Promise<void> {
     return { ok: true, value: canceled || !path ? null : chosen.add(path) };
   });
   ipcMain.handle('desk:upload', (event, fileId: unknown) => {
-    const path = chosen.pathOf(fileId);
     if (!fromAppPage(event)) return FORBIDDEN;
+    const path = chosen.pathOf(fileId);
     if (path === null) {
       return {
         ok: false,

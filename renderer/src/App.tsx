@@ -59,8 +59,11 @@ export function App() {
   );
   useDeskEvent('campaign.updated', applyView);
 
-  // A file dropped outside the drop zone would otherwise replace the app with the file's contents.
+  // A file dropped outside the drop zone would otherwise replace the app with the file's contents. In the
+  // desktop app the main process stops that itself, and needs the drop left unhandled to see the file.
+  const pageHandlesDrops = desk.files.by === 'page';
   useEffect(() => {
+    if (!pageHandlesDrops) return;
     const ignore = (e: DragEvent) => {
       if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
     };
@@ -70,7 +73,7 @@ export function App() {
       window.removeEventListener('dragover', ignore);
       window.removeEventListener('drop', ignore);
     };
-  }, []);
+  }, [pageHandlesDrops]);
 
   function onServicesChanged() {
     loadServices();
