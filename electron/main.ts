@@ -6,6 +6,7 @@ import { Desk } from './core/desk';
 import { dispatch } from './core/dispatch';
 import { DeskError } from './core/errors';
 import type { Vault } from './core/secrets/vault';
+import { keepAwakeWithElectron } from './power';
 
 const safeStorageVault: Vault = {
   seal(plain) {
@@ -68,6 +69,7 @@ async function start(): Promise<void> {
     settings: new Store<Record<string, unknown>>({ cwd: dataDir, name: 'settings' }),
     version: app.getVersion(),
   });
+  keepAwakeWithElectron(desk);
   ipcMain.handle('desk:upload', (event, path: unknown) => {
     const fromOurPage = event.senderFrame?.url.startsWith('file://') ?? false;
     if (!fromOurPage || typeof path !== 'string' || path === '') {
