@@ -17,6 +17,7 @@ import { Desk } from './core/desk';
 import { dispatch } from './core/dispatch';
 import { DeskError } from './core/errors';
 import type { Vault } from './core/secrets/vault';
+import { keepAwakeWithElectron } from './power';
 import { isAppFrame, isAppPage } from './shell-guards/app-frame';
 import { ChosenFiles } from './shell-guards/chosen-files';
 import { keyStorageRefusal } from './shell-guards/key-storage';
@@ -124,6 +125,7 @@ async function start(): Promise<void> {
     settings: new Store<Record<string, unknown>>({ cwd: dataDir, name: 'settings' }),
     version: app.getVersion(),
   });
+  keepAwakeWithElectron(desk);
   ipcMain.handle('desk:choose-file', async (event, kind: unknown) => {
     if (!fromAppPage(event) || !isFileKind(kind)) return FORBIDDEN;
     const win = BrowserWindow.fromWebContents(event.sender);

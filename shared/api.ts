@@ -131,6 +131,14 @@ export const ReceiverStats = z.object({
 });
 export type ReceiverStats = z.infer<typeof ReceiverStats>;
 
+/** Whether the computer must stay awake (a campaign is sent, or starts within minutes), and whether the shell can see to it. */
+export const PowerStatus = z.object({
+  needed: z.boolean(),
+  /** The desktop app can; a browser tab cannot keep the computer from sleeping. */
+  canKeepAwake: z.boolean(),
+});
+export type PowerStatus = z.infer<typeof PowerStatus>;
+
 export const ServiceInput = z.object({
   id: Id.optional(),
   name: z.string().trim().min(1).max(100),
@@ -296,6 +304,11 @@ export const CampaignView = z.object({
   errorDetail: z.string().nullable(),
   /** When a scheduled campaign starts by itself. */
   scheduledAt: z.string().nullable(),
+  /**
+   * The scheduled start passed while the computer slept or the app was closed: the campaign waits for the
+   * user to send it now, skip the start or pick a new time, rather than starting late by itself.
+   */
+  startMissed: z.boolean(),
   /** From when the rows whose outcome is unknown may be sent again, if no report settles them first. */
   unknownResendableAt: z.string().nullable(),
   testSend: TestSendView.nullable(),
@@ -624,6 +637,7 @@ export const calls = {
   /** Drops and opens the service's tunnel again. */
   'tunnels.reconnect': call(z.object({ serviceId: Id }), TunnelStatus),
   'receiver.stats': call(empty, ReceiverStats),
+  'power.status': call(empty, PowerStatus),
   /** Newest first. */
   'inbox.list': call(
     z.object({
@@ -669,6 +683,7 @@ export const events = {
   }),
   'tunnel.status': TunnelStatus,
   'inbox.received': InboxEntry,
+  'power.status': PowerStatus,
 } as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
 
 export type Calls = typeof calls;

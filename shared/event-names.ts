@@ -6,4 +6,5 @@ export const EVENT_NAMES = [
   'send.progress',
   'tunnel.status',
   'inbox.received',
+  'power.status',
 ] as const;

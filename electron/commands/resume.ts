@@ -1,5 +1,6 @@
 import { resolveDataDir } from '../core/data-dir';
 import { startNodeDesk } from '../core/node-desk';
+import type { CampaignView } from '../../shared/api';
 import type { ResolvedService } from '../core/services';
 import { nonNegativeNumber, positiveInt, UsageError } from './args';
 import { COMMAND_LINE_SERVICE, externalService } from './external-service';
@@ -14,6 +15,9 @@ are never sent again by themselves. On the Send SMS API, unknown rows first sent
 go again with their Idempotency-Key.
 
 Options:
+  --missed-start CHOICE    For a campaign whose scheduled start was missed (the computer slept or the app
+                           was closed): send (now), skip (back to a draft) or a new start time
+                           (ISO 8601 with its offset, e.g. 2026-12-02T09:00:00+01:00; the app starts it).
   --resend-unknown         Waits until the unknown rows' grace window has passed without a delivery
                            report, then sends those still unknown.
   --grace SECONDS          The grace window (default 600).
@@ -41,6 +45,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
       'notify-url': { type: 'string' },
       rate: { type: 'string' },
       batch: { type: 'string' },
+      'missed-start': { type: 'string' },
       'resend-unknown': { type: 'boolean', default: false },
       grace: { type: 'string' },
       wait: { type: 'string', default: '30' },
@@ -89,7 +94,9 @@ export async function resumeCommand(args: string[]): Promise<number> {
         numbersWithPlus: values['without-plus'] ? false : through.numbersWithPlus,
       });
     }
-    const options = { service, rate, batchSize };
+    const missed = await missedStart(desk, campaign, values['missed-start'], out);
+    if (missed === 'done') return 0;
+    const options = { service, rate, batchSize, digest: missed?.digest };
     const ready = campaign.counts.ready ?? 0;
     out.say(`Campaign ${id}: ${campaign.state}, ${ready} ready, ${campaign.counts.unknown ?? 0} unknown`, {
       event: 'campaign',
@@ -126,6 +133,52 @@ export async function resumeCommand(args: string[]): Promise<number> {
   } finally {
     await desk.close();
   }
+}
+
+type NodeDesk = Awaited<ReturnType<typeof startNodeDesk>>;
+
+/**
+ * What becomes of a missed scheduled start, as `--missed-start` says: 'done' when it was skipped or moved;
+ * for `send`, the digest of the plan confirmed for it (checked again before anything is sent).
+ */
+async function missedStart(
+  desk: NodeDesk,
+  campaign: CampaignView,
+  choice: string | undefined,
+  out: Output,
+): Promise<'done' | { digest: string | undefined } | null> {
+  const { id } = campaign;
+  if (!campaign.startMissed) {
+    if (choice === undefined) return null;
+    throw new UsageError(
+      `--missed-start is for a campaign whose scheduled start was missed; campaign ${id} is ${campaign.state}.`,
+    );
+  }
+  const digest = (await desk.campaign(id)).campaign.scheduledDigest ?? undefined;
+  if (choice === undefined)
+    throw new UsageError(
+      `Campaign ${id} was to start at ${campaign.scheduledAt}, but that start was missed (the computer slept or Campaign Desk was closed), so it did not start late by itself. Choose with --missed-start: send (send it now), skip (keep it as a draft) or a new start time.`,
+    );
+  if (choice === 'send') return { digest };
+  if (choice === 'skip') {
+    await desk.schedule(id, null);
+    out.say(`Skipped the missed start: campaign ${id} is a draft again.`, { event: 'skipped', campaign: id });
+    return 'done';
+  }
+  const at = new Date(choice);
+  if (
+    !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(choice) ||
+    Number.isNaN(at.getTime())
+  )
+    throw new UsageError(
+      `--missed-start takes send, skip or a start time in ISO 8601 with its offset (e.g. 2026-12-02T09:00:00+01:00), not "${choice}".`,
+    );
+  const scheduled = await desk.schedule(id, at.toISOString(), digest);
+  out.say(
+    `Campaign ${id} is scheduled for ${scheduled.scheduledAt}: the app starts it then, if it is open.`,
+    { event: 'scheduled', campaign: id, at: scheduled.scheduledAt },
+  );
+  return 'done';
 }
 
 /**

@@ -40,6 +40,8 @@ import { PhoneNormalizer } from './recipients/phone-numbers';
 import { SuppressionList } from './recipients/suppression';
 import type { Vault } from './secrets/vault';
 import { CampaignSchedules } from './sending/campaign-schedules';
+import { KeepAwake } from './power/keep-awake';
+import { WakeWatch } from './power/wake-watch';
 import { CampaignSender, type SendOptions } from './sending/campaign-sender';
 import { checkKey } from './sending/key-check';
 import { previewRequest } from './sending/request-preview';
@@ -123,6 +125,9 @@ export class Desk {
   private readonly schedules: CampaignSchedules;
   private readonly manager: CampaignManager;
   private readonly tunnels: TunnelManager;
+  /** Keeps the computer awake while sending and before a scheduled start, where the shell can. */
+  readonly keepAwake: KeepAwake;
+  private readonly wakeWatch: WakeWatch;
   private readonly viewTimers = new Map<string, NodeJS.Timeout>();
   private allOpen = false;
   private readonly lookups: NodeJS.Timeout | null;
@@ -156,6 +161,7 @@ export class Desk {
         notifyUrl: (serviceId) => this.notifyUrl(serviceId),
         progress: (progress) => this.bus.emit('send.progress', progress),
         optedOut: this.suppression.has,
+        runsChanged: () => this.keepAwake.refresh(),
       },
       join(options.dataDir, 'locks'),
       options.unknownGraceMs ?? DEFAULT_UNKNOWN_GRACE_MS,
@@ -164,6 +170,8 @@ export class Desk {
       {
         ...host,
         send: (id, digest) => this.send(id, { digest }),
+        announce: async (open) => this.bus.emit('campaign.updated', await this.view(open.campaign)),
+        startsChanged: () => this.keepAwake.refresh(),
         checkPlan: (open, digest) =>
           checkConfirmed(
             digest,
@@ -172,6 +180,12 @@ export class Desk {
       },
       options.settings,
     );
+    this.keepAwake = new KeepAwake(
+      { sending: () => this.sender.anySending, nextStart: () => this.schedules.nextStart() },
+      (status) => this.bus.emit('power.status', status),
+    );
+    this.wakeWatch = new WakeWatch(() => this.wake());
+    this.wakeWatch.start();
     this.manager = new CampaignManager(
       {
         campaign: (id) => this.campaign(id),
@@ -244,7 +258,19 @@ export class Desk {
     return ref.desk;
   }
 
+  /**
+   * After the computer woke from sleep or changed networks: tunnels are probed (or dialled) again at once, and
+   * starts due while it slept are looked at now (a missed one waits for the user).
+   */
+  wake(): void {
+    this.tunnels.checkNow();
+    this.schedules.recheck();
+    this.keepAwake.refresh();
+  }
+
   async close(): Promise<void> {
+    this.wakeWatch.stop();
+    this.keepAwake.close();
     if (this.lookups) clearInterval(this.lookups);
     this.closing.abort();
     this.schedules.disarmAll();
@@ -1069,6 +1095,7 @@ export class Desk {
         buildDashboard((await this.campaign(id)).campaign, this.inbox.figuresOf(id)),
       'tunnels.list': async () => this.tunnels.list(),
       'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
+      'power.status': async () => this.keepAwake.status,
       'receiver.stats': async () => ({ ...this.receiver.stats(), unmatched: this.unmatchedReports }),
       'inbox.list': async (query) => {
         const listed = this.inbox.list(query);

@@ -5,6 +5,8 @@ import { CampaignWorkspace } from './CampaignWorkspace';
 import { errorText } from './format';
 import { HistoryPanel } from './HistoryPanel';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
+import { KeepAwakeNote } from './KeepAwakeNote';
+import { MissedStartsBanner } from './MissedStartsBanner';
 import { useFocusRequest } from './hooks/useFocusOnChange';
 import { ImportPanel } from './ImportPanel';
 import { InboxPanel } from './InboxPanel';
@@ -125,6 +127,8 @@ export function App() {
         </div>
       </header>
       <ErrorNote error={error} />
+      <KeepAwakeNote />
+      <MissedStartsBanner shown={tab === 'campaign' ? (campaign?.id ?? null) : null} onOpen={open} />
       <main>
         <section
           role="tabpanel"

@@ -26,6 +26,7 @@ export function HistoryItem({ campaign: c, onOpen, onChanged, onDeleted }: Props
         </p>
         <p className="small">
           <span className={`state state-${c.state}`}>{c.state}</span>
+          {c.startMissed && <span className="state state-missed">start missed</span>}
           {c.archived && <span className="state state-archived">archived</span>}
           {c.startedAt && ` · sent ${formatDate(c.startedAt)}`}
           {c.endedAt && c.state !== 'sending' && ` · ended ${formatDate(c.endedAt)}`}

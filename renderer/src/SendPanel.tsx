@@ -141,14 +141,16 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
             {campaign.receiverWarning}
           </p>
         )}
-        <button
-          type="button"
-          className="button primary"
-          disabled={campaign.problem !== null || busy}
-          onClick={() => void reviewPlan()}
-        >
-          {state === 'scheduled' ? 'Send now' : 'Send campaign'}
-        </button>
+        {!campaign.startMissed && (
+          <button
+            type="button"
+            className="button primary"
+            disabled={campaign.problem !== null || busy}
+            onClick={() => void reviewPlan()}
+          >
+            {state === 'scheduled' ? 'Send now' : 'Send campaign'}
+          </button>
+        )}
         {planOpen && (
           <SendPlanDialog
             campaign={campaign}
@@ -157,7 +159,12 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
             onClose={() => setPlanOpen(false)}
           />
         )}
-        <ScheduleForm campaign={campaign} beforeSend={beforeSend} onDone={onChanged} />
+        <ScheduleForm
+          campaign={campaign}
+          beforeSend={beforeSend}
+          onDone={onChanged}
+          onSendNow={() => void reviewPlan()}
+        />
         <TestSendForm campaign={campaign} row={row} beforeSend={beforeSend} onDone={onChanged} />
         {errorLine}
       </section>

@@ -8,15 +8,18 @@ export interface RunningShell {
   /** The address with the token, as printed for the user. */
   url: string;
   dataDir: string;
-  stop(): Promise<void>;
+  /** Stops the shell; its data folder is removed unless it is kept for another start. */
+  stop(options?: { keepData: boolean }): Promise<void>;
 }
 
 /**
  * Starts the real browser shell, built (dist/node/server.js, rebuilt by the global setup), with a fresh
- * data folder, as `npm start` would.
+ * data folder (or the one of an earlier start), as `npm start` would.
  */
-export async function startShell(args: string[] = []): Promise<RunningShell> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'campaign-desk-e2e-'));
+export async function startShell(
+  args: string[] = [],
+  dataDir: string = mkdtempSync(join(tmpdir(), 'campaign-desk-e2e-')),
+): Promise<RunningShell> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['dist/node/server.js', '--data-dir', dataDir, ...args],
@@ -36,13 +39,13 @@ export async function startShell(args: string[] = []): Promise<RunningShell> {
   return {
     url,
     dataDir,
-    stop: async () => {
+    stop: async (options) => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options?.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

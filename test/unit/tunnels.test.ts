@@ -229,6 +229,36 @@ describe('a public URL the user set up', () => {
     expect(campaign.problem).toBeNull();
   });
 
+  it('is probed again at once when the computer wakes or changes networks, not a minute later', async () => {
+    const desk = await home.start();
+    const { port } = receiverRoot(desk);
+    const proxy = await reverseProxy(port);
+    // What the network lets through: the tunnel's URL leads to the receiver, or to nothing.
+    let connected = true;
+    const gate = await listen(
+      createServer((req, res) => {
+        if (!connected) return res.writeHead(502).end('Bad gateway');
+        const upstream = httpRequest(`${proxy}${req.url}`, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        upstream.on('error', () => res.writeHead(502).end());
+        upstream.end();
+      }),
+    );
+    const service = await saveService(desk, { name: 'Gated', tunnel: { kind: 'public-url', url: gate } });
+    const first = await waitForStatus(desk, service.id, (s) => s.reachable !== null);
+    expect(first.reachable).toBe(true);
+
+    connected = false;
+    desk.wake();
+    const lost = await waitForStatus(desk, service.id, (s) => s.reachable === false, 3_000);
+    expect(lost.error).toContain('The tunnel is open, but');
+    connected = true;
+    desk.wake();
+    await waitForStatus(desk, service.id, (s) => s.reachable === true, 3_000);
+  });
+
   it('warns about a real service without a tunnel, not about one on this computer', async () => {
     const desk = await home.start();
     const local = await saveService(desk, { name: 'Local', tunnel: { kind: 'none' } });

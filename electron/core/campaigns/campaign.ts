@@ -35,6 +35,7 @@ import { DeliveryHistory } from './delivery-history';
 import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
 import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
+import { isStartMissed } from './missed-start';
 import { senderIdProblem } from '../../../shared/sender-id';
 
 /** An error for the campaign's view: the sentence, and its technical account when there is one. */
@@ -656,6 +657,7 @@ export class Campaign {
       estimatedCost: totalSegments * pricePerSegment,
       ...this.shownError(),
       scheduledAt: this.scheduledAt,
+      startMissed: this.scheduledAt !== null && isStartMissed(this.scheduledAt),
       unknownResendableAt: this.unknownResendableAt(unknownGraceMs),
       testSend: this.tests.at(-1) ?? null,
       startedAt: this.firstStart,

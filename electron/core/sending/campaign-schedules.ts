@@ -1,6 +1,7 @@
 import type { CampaignView } from '../../../shared/api';
 import type { OpenCampaign } from '../campaigns/campaign-store';
 import type { JournalEvent } from '../campaigns/journal-events';
+import { isStartMissed } from '../campaigns/missed-start';
 import { DeskError } from '../errors';
 import type { SettingsStore } from '../settings/settings-store';
 
@@ -8,6 +9,10 @@ export interface SchedulesHost {
   campaign(id: string): Promise<OpenCampaign>;
   record(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
   view(open: OpenCampaign): Promise<CampaignView>;
+  /** Pushes the campaign's view: its start was missed. */
+  announce(open: OpenCampaign): Promise<void>;
+  /** The set of armed starts changed (the computer is kept awake before one). */
+  startsChanged(): void;
   /** Starts sending the confirmed plan; rejects with the reason when the campaign cannot be sent (or changed). */
   send(id: string, digest: string | undefined): Promise<unknown>;
   /** Rejects unless `digest` is the campaign's send plan as it stands. */
@@ -21,11 +26,13 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Scheduled starts. The journal holds each schedule; a small index in the settings names the campaigns
- * to look at when the app starts, so that a schedule survives a restart (a start missed while the app
- * was closed happens as soon as it opens).
+ * to look at when the app starts, so that a schedule survives a restart. A start missed while the app was
+ * closed or the computer slept (missed-start.ts) is not made late: the campaign waits for the user's choice.
  */
 export class CampaignSchedules {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The armed campaigns and their start times (ms since the epoch). */
+  private readonly starts = new Map<string, { open: OpenCampaign; at: number }>();
 
   constructor(
     private readonly host: SchedulesHost,
@@ -39,6 +46,21 @@ export class CampaignSchedules {
       if (open?.campaign.state === 'scheduled') this.arm(open);
       else this.setIndex(this.index().filter((other) => other !== id));
     }
+  }
+
+  /**
+   * Looks at every armed start again at once: after the computer woke, timers that stood still through
+   * the sleep would otherwise fire late.
+   */
+  recheck(): void {
+    for (const { open } of [...this.starts.values()]) this.arm(open);
+  }
+
+  /** The earliest armed start, if any. */
+  nextStart(): number | null {
+    let next: number | null = null;
+    for (const { at } of this.starts.values()) if (next === null || at < next) next = at;
+    return next;
   }
 
   async schedule(id: string, at: string | null, digest?: string): Promise<CampaignView> {
@@ -73,6 +95,7 @@ export class CampaignSchedules {
   disarm(id: string): void {
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
+    if (this.starts.delete(id)) this.host.startsChanged();
   }
 
   disarmAll(): void {
@@ -85,16 +108,28 @@ export class CampaignSchedules {
     const wait = () => {
       const startAt = open.campaign.scheduledAt;
       if (startAt === null) return this.disarm(id);
+      if (isStartMissed(startAt)) {
+        this.disarm(id);
+        void this.host
+          .announce(open)
+          .catch((e: unknown) => console.error(`campaign ${id}: could not show a missed start:`, e));
+        return;
+      }
       const left = Date.parse(startAt) - Date.now();
       if (left > 0) this.timers.set(id, setTimeout(wait, Math.min(left, LONGEST_TIMER_MS)));
       else void this.fire(open);
     };
     wait();
+    const startAt = open.campaign.scheduledAt;
+    if (this.timers.has(id) && startAt !== null) {
+      this.starts.set(id, { open, at: Date.parse(startAt) });
+      this.host.startsChanged();
+    }
   }
 
   private async fire(open: OpenCampaign): Promise<void> {
     const { id } = open.campaign;
-    this.timers.delete(id);
+    this.disarm(id);
     if (open.campaign.state !== 'scheduled') return;
     try {
       await this.host.send(id, open.campaign.scheduledDigest ?? undefined);

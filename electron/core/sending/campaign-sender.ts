@@ -29,6 +29,8 @@ export interface SenderHost {
   notifyUrl(serviceId: string): string;
   progress(progress: SendProgress): void;
   optedOut(msisdn: string): boolean;
+  /** A run began or ended. */
+  runsChanged(): void;
 }
 
 interface Running {
@@ -57,6 +59,11 @@ export class CampaignSender {
 
   isSending(id: string): boolean {
     return this.running.has(id);
+  }
+
+  /** Whether any campaign is being sent by this process. */
+  get anySending(): boolean {
+    return this.running.size > 0;
   }
 
   /** Whether another live process is sending this campaign. */
@@ -144,10 +151,12 @@ export class CampaignSender {
         })
         .finally(async () => {
           this.running.delete(id);
+          this.host.runsChanged();
           this.host.progress(meter.snapshot());
           await lock.release();
         });
       this.running.set(id, { run, finished });
+      this.host.runsChanged();
       started = true;
     } finally {
       if (!started) await lock.release();

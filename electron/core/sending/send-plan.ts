@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PlannedMessage, SendPlan, ServiceView, SkipReason } from '../../../shared/api';
 import type { Campaign } from '../campaigns/campaign';
 import { DeskError } from '../errors';
+import { SANDBOX_ID } from '../services';
 import { validityMinutes } from '../../../shared/smartlinks';
 
 /** Version of the digest's serialization: a change to it must not match plans confirmed under another. */
@@ -24,7 +25,8 @@ export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt:
       campaign.id,
       def.keyNonce,
       service.id,
-      service.baseUrl,
+      // The embedded Sandbox listens on a new port each start: a plan confirmed for it holds across a restart.
+      service.id === SANDBOX_ID ? SANDBOX_ID : service.baseUrl,
       service.api,
       service.numbersWithPlus,
       def.senderId,

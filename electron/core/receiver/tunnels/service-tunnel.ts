@@ -74,6 +74,21 @@ export class ServiceTunnel {
     return this.current;
   }
 
+  /** Probes the open tunnel now, or dials now a failed one waiting to try again; an attempt under way goes on. */
+  checkNow(): void {
+    const { state } = this.current;
+    if (state === 'open') {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      void this.probe(this.generation);
+    } else if (state === 'failed') {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.failures = 0;
+      void this.dial('reconnecting');
+    }
+  }
+
   async close(): Promise<void> {
     await this.takeDown();
     this.set({ state: 'off', publicUrl: null, reachable: null, ...this.local });

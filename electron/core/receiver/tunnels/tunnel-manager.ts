@@ -93,6 +93,11 @@ export class TunnelManager {
     return entry.tunnel.reconnect();
   }
 
+  /** Probes every open tunnel now, and dials at once those waiting to try again (the computer woke). */
+  checkNow(): void {
+    for (const entry of this.entries.values()) entry.tunnel?.checkNow();
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.entries.values()].map((entry) => entry.tunnel?.close()));
     this.entries.clear();
