@@ -9,6 +9,7 @@ import { choosePhoneColumn } from '../core/recipients/phone-column';
 import { readRecipientFile as readRecipients } from '../core/recipients/recipient-file';
 import { SuppressionList } from '../core/recipients/suppression';
 import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
+import { ChunkedOutput } from './chunked-output';
 import { defaultCountry } from './country-flag';
 import { sendApi } from './external-service';
 import { phoneColumnLine } from './phone-column-line';
@@ -101,25 +102,18 @@ export async function previewCommand(args: string[]): Promise<number> {
     const problem = campaign.problem();
     if (problem && problem !== NO_READY_ROW && problem !== tooLong)
       throw new DeskError('template-invalid', problem);
+    const out = new ChunkedOutput();
     for (let row = 0; row < campaign.size; row++) {
-      const r = campaign.rowView(row);
-      const line = {
-        row: row + 1,
-        msisdn: r.msisdn,
-        status: r.status,
-        reason: r.reason,
-        message: r.message,
-        encoding: r.encoding,
-        segments: r.segments,
-        characters: r.characters,
-        tooLong: r.tooLong,
-      };
-      console.log(
-        values.json
-          ? JSON.stringify(line)
-          : `${String(line.row).padStart(6)}  ${(line.msisdn ?? '-').padEnd(16)} ${line.status.padEnd(7)} ${(line.reason ?? '').padEnd(14)} ${line.encoding} ${String(line.segments).padStart(2)}  ${JSON.stringify(line.message)}${line.tooLong ? `  too long: ${describeLength(line.characters, limit)}` : ''}`,
-      );
+      const r = campaign.prepared(row);
+      const status = campaign.statusOf(row);
+      const tooLong = campaign.isTooLong(row);
+      // The same object JSON.stringify would write, built by hand: only the message needs escaping.
+      const text = values.json
+        ? `{"row":${row + 1},"msisdn":${r.msisdn === null ? 'null' : `"${r.msisdn}"`},"status":"${status}","reason":${r.reason === null ? 'null' : `"${r.reason}"`},"message":${JSON.stringify(r.message)},"encoding":"${r.encoding}","segments":${r.segments},"characters":${r.characters},"tooLong":${tooLong}}`
+        : `${String(row + 1).padStart(6)}  ${(r.msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(r.reason ?? '').padEnd(14)} ${r.encoding} ${String(r.segments).padStart(2)}  ${JSON.stringify(r.message)}${tooLong ? `  too long: ${describeLength(r.characters, limit)}` : ''}`;
+      await out.line(text);
     }
+    await out.flush();
     const view = campaign.view(0, 0);
     const summary = {
       rows: view.rowCount,

@@ -248,7 +248,7 @@ export class Campaign {
 
   /** The exact text sent to a row. */
   message(row: number): string {
-    return renderMessage(this.compiled, this.table.values(row)).text;
+    return renderMessage(this.compiled, (column) => this.table.cell(row, column)).text;
   }
 
   /** The request options sent with a row's message. */
