@@ -199,7 +199,7 @@ export class ServiceRegistry {
   }
 }
 
-/** The host a key is bound to; a stored base URL that cannot be read binds none, and so opens no key. */
+/** The host a key is bound to; a stored base URL that cannot be read matches no host a save gives. */
 function hostOf(baseUrl: string): string {
   return keyHost(baseUrl) ?? '(unreadable address)';
 }
