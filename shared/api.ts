@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EVENT_NAMES } from './event-names';
 import { PRIORITIES } from './request-options';
 import { MAX_VALIDITY_MINUTES, VALIDITY_UNITS, validityMinutes } from './smartlinks';
+import { INSECURE_URL, keySafeUrl } from './service-url';
 import { ROW_STATUSES } from './status';
 
 const Id = z.string().min(1).max(200);
@@ -142,9 +143,14 @@ export type PowerStatus = z.infer<typeof PowerStatus>;
 export const ServiceInput = z.object({
   id: Id.optional(),
   name: z.string().trim().min(1).max(100),
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  /** Omitted: keep the stored key. */
+  baseUrl: z.url({ protocol: /^https?$/ }).refine(keySafeUrl, INSECURE_URL),
+  /** Omitted: keep the stored key, which is bound to the host it was entered for. */
   key: z.string().trim().min(1).max(500).optional(),
+  /**
+   * With no key and a base URL on another host than before: the new host (see `keyHost`), confirming that
+   * the stored key may be sent there. Without it such a save is refused.
+   */
+  keepKeyForHost: z.string().max(300).optional(),
   rate: z.number().int().min(1).max(10_000).default(10),
   pricePerSegment: z.number().min(0).max(100).default(0),
   /** Omitted: keep the stored one (US dollars for a new service). */

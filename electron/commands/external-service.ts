@@ -1,4 +1,5 @@
 import { DEFAULT_CURRENCY, SEND_APIS, type SendApi } from '../../shared/api';
+import { INSECURE_URL, keySafeUrl } from '../../shared/service-url';
 import type { ResolvedService } from '../core/services';
 import { MESSAGING_PATH } from '../core/sending/messaging-api';
 import { SMS_PATH } from '../core/sending/sms-api';
@@ -29,6 +30,8 @@ export function externalService(args: ExternalServiceArgs): ResolvedService {
   } catch {
     throw new UsageError(`--api-url is not a URL: ${args.apiUrl}`);
   }
+  if (!keySafeUrl(url.href))
+    throw new UsageError(`--api-url ${INSECURE_URL}, so that the key is sent encrypted.`);
   const path = url.pathname.replace(/\/+$/, '');
   const named: SendApi | undefined = path.endsWith(SMS_PATH)
     ? 'sms'

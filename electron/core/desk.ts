@@ -881,6 +881,10 @@ export class Desk {
         });
         continue;
       }
+      if (!target.open.campaign.acceptsReport(target.row, report.transid)) {
+        unmatched.push({ at, raw: report.raw, reason: 'names its row without the transid of its reports' });
+        continue;
+      }
       const events = byCampaign.get(target.open) ?? [];
       events.push({
         t: 'dr',

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_CURRENCY, SendApi, type ServiceView } from '../../shared/api';
+import { keyHost, keySafeUrl } from '../../shared/service-url';
 import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
 import type { ServiceTunnelConfig } from './receiver/tunnels/tunnel-manager';
 import { NO_TUNNEL, StoredTunnel, storedTunnel, tunnelView } from './receiver/tunnels/tunnel-settings';
+import { openKeyFor, sealKeyFor } from './secrets/host-bound-key';
 import { maskSecret, type Vault } from './secrets/vault';
 import type { SettingsStore } from './settings/settings-store';
 
@@ -72,11 +74,17 @@ export class ServiceRegistry {
     const existing = input.id ? services.find((s) => s.id === input.id) : undefined;
     if (input.id && !existing)
       throw new DeskError('unknown-service', `There is no service with id "${input.id}".`);
+    const baseUrl = input.baseUrl.replace(/\/+$/, '');
+    const host = hostOf(baseUrl);
     const next: StoredService = {
       id: existing?.id ?? randomUUID(),
       name: input.name,
-      baseUrl: input.baseUrl.replace(/\/+$/, ''),
-      sealedKey: input.key ? this.vault.seal(input.key) : (existing?.sealedKey ?? null),
+      baseUrl,
+      sealedKey: input.key
+        ? sealKeyFor(this.vault, input.key, host)
+        : existing?.sealedKey
+          ? this.keptKey(existing, existing.sealedKey, host, input.keepKeyForHost)
+          : null,
       keyHint: input.key ? maskSecret(input.key) : (existing?.keyHint ?? null),
       rate: input.rate,
       pricePerSegment: input.pricePerSegment,
@@ -92,6 +100,24 @@ export class ServiceRegistry {
       existing ? services.map((s) => (s.id === next.id ? next : s)) : [...services, next],
     );
     return toView(next);
+  }
+
+  /** The stored key, sealed for `host`: moved to another host only when the save confirms that host. */
+  private keptKey(
+    existing: StoredService,
+    sealed: string,
+    host: string,
+    confirmed: string | undefined,
+  ): string {
+    const before = hostOf(existing.baseUrl);
+    if (before === host) return sealed;
+    if (confirmed !== host) {
+      throw new DeskError(
+        'key-for-other-host',
+        `The key of "${existing.name}" was entered for ${before}. To send to ${host}, enter the key again, or confirm that the same key is for ${host}.`,
+      );
+    }
+    return sealKeyFor(this.vault, openKeyFor(this.vault, sealed, before, existing.name), host);
   }
 
   remove(id: string): void {
@@ -135,7 +161,14 @@ export class ServiceRegistry {
     if (!stored) throw new DeskError('unknown-service', `There is no service with id "${id}".`);
     if (!stored.sealedKey)
       throw new DeskError('missing-key', `The service "${stored.name}" has no key; set it first.`);
-    return { view: toView(stored), baseUrl: stored.baseUrl, key: this.vault.open(stored.sealedKey) };
+    if (!keySafeUrl(stored.baseUrl)) {
+      throw new DeskError(
+        'insecure-url',
+        `The service "${stored.name}" would send its key unencrypted to ${stored.baseUrl}; change its base URL to one starting with https://.`,
+      );
+    }
+    const key = openKeyFor(this.vault, stored.sealedKey, hostOf(stored.baseUrl), stored.name);
+    return { view: toView(stored), baseUrl: stored.baseUrl, key };
   }
 
   private sandboxView(): ServiceView {
@@ -164,6 +197,11 @@ export class ServiceRegistry {
     }
     return parsed.data;
   }
+}
+
+/** The host a key is bound to; a stored base URL that cannot be read matches no host a save gives. */
+function hostOf(baseUrl: string): string {
+  return keyHost(baseUrl) ?? '(unreadable address)';
 }
 
 function toView(s: StoredService): ServiceView {

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { DEFAULT_CURRENCY, type SendApi, type ServiceView } from '../../shared/api';
 import { hostLabel, knownHost, PLATFORM_HOSTS } from '../../shared/platform-hosts';
+import { keyHost } from '../../shared/service-url';
 import { Field } from './Field';
 import { errorText } from './format';
 import { useDesk } from './hooks/useDesk';
@@ -38,6 +39,15 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
   const [baseUrl, setBaseUrl] = useState(service?.baseUrl ?? '');
   const [api, setApi] = useState<SendApi>(service?.api ?? 'messaging');
   const [numbersWithPlus, setNumbersWithPlus] = useState(service?.numbersWithPlus ?? true);
+  const [keyTyped, setKeyTyped] = useState(false);
+  const [keepKey, setKeepKey] = useState(false);
+  const savedUrl = knownHost(baseUrl)?.baseUrl ?? baseUrl.trim();
+  // The stored key was entered for the service's host: another host needs it again, or a confirmation.
+  const newHost = keyHost(savedUrl);
+  const movedTo =
+    service?.keyHint && !keyTyped && newHost !== null && newHost !== keyHost(service.baseUrl)
+      ? newHost
+      : null;
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -49,8 +59,9 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
       await desk.call('services.save', {
         id: service?.id,
         name: text('name'),
-        baseUrl: knownHost(baseUrl)?.baseUrl ?? baseUrl.trim(),
+        baseUrl: savedUrl,
         key: text('key') || undefined,
+        keepKeyForHost: movedTo !== null && keepKey ? movedTo : undefined,
         rate: Number(text('rate')),
         pricePerSegment: Number(text('price')),
         currency: text('currency'),
@@ -85,9 +96,11 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
       <Field
         label="Service key"
         hint={
-          service?.keyHint
-            ? `A key (${service.keyHint}) is stored. Leave this empty to keep it.`
-            : 'The key of your IMIconnect messaging service. It is stored encrypted and never shown again.'
+          service?.keyHint && movedTo !== null
+            ? `A key (${service.keyHint}) is stored for ${keyHost(service.baseUrl)}. Enter it again for ${movedTo}.`
+            : service?.keyHint
+              ? `A key (${service.keyHint}) is stored. Leave this empty to keep it.`
+              : 'The key of your IMIconnect messaging service. It is stored encrypted and never shown again.'
         }
       >
         {(control) => (
@@ -96,11 +109,15 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
             name="key"
             type="password"
             autoComplete="off"
-            required={!service?.keyHint}
+            required={!service?.keyHint || (movedTo !== null && !keepKey)}
             maxLength={500}
+            onChange={(e) => setKeyTyped(e.target.value.trim() !== '')}
           />
         )}
       </Field>
+      {movedTo !== null && service?.keyHint && (
+        <KeepKeyField host={movedTo} keyHint={service.keyHint} checked={keepKey} onChange={setKeepKey} />
+      )}
       <div className="field-row">
         <Field label="Rate (messages per second)">
           {(control) => (
@@ -158,6 +175,35 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
         </button>
       </div>
     </form>
+  );
+}
+
+interface KeepKeyProps {
+  host: string;
+  keyHint: string;
+  checked: boolean;
+  onChange: (on: boolean) => void;
+}
+
+function KeepKeyField({ host, keyHint, checked, onChange }: KeepKeyProps) {
+  const hintId = useId();
+  return (
+    <div className="field">
+      <label className="choice">
+        <input
+          type="checkbox"
+          name="keepKeyForHost"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-describedby={hintId}
+        />
+        Send the stored key ({keyHint}) to <strong>{host}</strong>
+      </label>
+      <p className="warning small" id={hintId}>
+        The base URL is now on another host than the one the key was entered for. Enter the key again, or tick
+        this only if {host} is yours: whoever runs it receives the key.
+      </p>
+    </div>
   );
 }
 

@@ -107,3 +107,38 @@ test('the Send SMS API on an older host or an unlisted address is warned about',
     'https://api.us.webexconnect.io',
   );
 });
+
+test('a stored key goes to another host only when it is entered again or that host is confirmed', async ({
+  page,
+}) => {
+  await openNewServiceForm(page);
+  await page.getByLabel('Name', { exact: true }).fill('Moving shop');
+  // Plain http would carry the key unencrypted: refused unless the address is on this computer.
+  await page.getByLabel('Base URL').fill('http://sms.example.com');
+  await page.getByLabel('Service key').fill('e2e-form-key-71fe');
+  await page.getByRole('button', { name: 'Save service' }).click();
+  await expect(page.getByText(/must start with https:\/\//)).toBeVisible();
+  await page.getByLabel('Base URL').fill('https://api.imiconnect.io');
+  await page.getByRole('button', { name: 'Save service' }).click();
+  const card = page.getByRole('listitem', { name: 'Moving shop' });
+  await expect(card).toContainText('https://api.imiconnect.io');
+
+  await card.getByRole('button', { name: 'Edit' }).click();
+  const keep = page.getByRole('checkbox', { name: /^Send the stored key/ });
+  const key = page.getByLabel('Service key');
+  await expect(keep).toHaveCount(0);
+  await page.getByLabel('Base URL').fill('https://sms.example.com:8443');
+  await expect(keep).toHaveAccessibleName('Send the stored key (••••71fe) to sms.example.com:8443');
+  await expect(key).toHaveAccessibleDescription(
+    'A key (••••71fe) is stored for api.imiconnect.io. Enter it again for sms.example.com:8443.',
+  );
+  // Neither the key again nor the confirmation: the form does not go.
+  await page.getByRole('button', { name: 'Save service' }).click();
+  await expect(key).toHaveAttribute('required', '');
+  await expect(card).toContainText('https://api.imiconnect.io');
+  await keep.check();
+  await page.screenshot({ path: '/tmp/service-form-keep-key.png', fullPage: true });
+  await page.getByRole('button', { name: 'Save service' }).click();
+  await expect(card).toContainText('https://sms.example.com:8443');
+  await expect(card).toContainText('••••71fe');
+});

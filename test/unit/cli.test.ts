@@ -154,6 +154,18 @@ describe.concurrent('campaign-desk send', () => {
     );
   });
 
+  it('exits 2 without sending the key when --api-url is plain http to another computer', async () => {
+    const run = await cli(
+      ['send', FIXTURE, '--text', 'Hi', '--sender', 'ACME', '--api-url', 'http://api.imiconnect.com'],
+      { CAMPAIGN_DESK_KEY: 'live-key-7c1e9b2a4d6f8e0a', CAMPAIGN_DESK_HOME: dir('plain-http') },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      '--api-url must start with https:// (http:// only for an address on this computer, such as localhost or 127.0.0.1), so that the key is sent encrypted.',
+    );
+    expect(run.stdout).toBe('');
+  });
+
   it('sends through an external service given by --api-url with the key from the environment, and prints JSON lines', async () => {
     const sim = await externalSimulator();
     const home = dir('external');

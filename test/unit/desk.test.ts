@@ -404,7 +404,7 @@ describe('Desk: delivery reports', () => {
     expect((await rowsOf(again, id))[0]).toMatchObject({ status: 'delivered', code: '7500' });
   });
 
-  it('settles a row from a report that arrives with its correlation id', async () => {
+  it('settles a row from a report that arrives with its correlation id and the transid of its reports', async () => {
     // Final reports are held back so that the rows stay submitted until a report is posted by hand.
     const desk = await startDesk({ failureShare: 0, submittedDelayMs: 1, finalDelayMs: 60_000 });
     const campaign = await importReady(desk);
@@ -413,8 +413,20 @@ describe('Desk: delivery reports', () => {
     await waitFor(
       async () => (await rowsOf(desk, campaign.id)).filter((r) => r.status === 'submitted').length === 4,
     );
+    const transid = (await rowsOf(desk, campaign.id))[5]?.transid ?? '';
+    // The row's "submitted" came with its transid: a report naming the row without it is kept as unmatched.
     expect(
       await postDr(desk, dr({ correlationid: `${campaign.id}.5`, status: 'Un-Delivered', code: '7208' })),
+    ).toBe(200);
+    expect((await rowsOf(desk, campaign.id))[5]).toMatchObject({ status: 'submitted' });
+    expect(await readLines(join(dataDir, 'unmatched-reports.ndjson'))).toEqual([
+      expect.objectContaining({ reason: 'names its row without the transid of its reports' }),
+    ]);
+    expect(
+      await postDr(
+        desk,
+        dr({ correlationid: `${campaign.id}.5`, transid, status: 'Un-Delivered', code: '7208' }),
+      ),
     ).toBe(200);
     expect((await rowsOf(desk, campaign.id))[5]).toMatchObject({ status: 'expired', code: '7208' });
     expect(await desk.settled(campaign.id, 20)).toBe(false);

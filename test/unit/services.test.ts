@@ -139,16 +139,75 @@ describe('ServiceRegistry', () => {
     );
 
     const edited = services.save(
-      input({ id: saved.id, name: 'Prod EU', baseUrl: 'https://api.eu.webexconnect.io', rate: 50 }),
+      input({ id: saved.id, name: 'Prod EU', baseUrl: 'https://API.imiconnect.com:443/', rate: 50 }),
     );
     expect(edited).toMatchObject({ id: saved.id, name: 'Prod EU', keyHint: '••••8e0a', rate: 50 });
     expect(services.resolve(saved.id).key).toBe(KEY);
-    expect(services.resolve(saved.id).baseUrl).toBe('https://api.eu.webexconnect.io');
     const sealedAfter = await settingsText().then(
       (t) => (JSON.parse(t) as { services: { sealedKey: string }[] }).services[0]?.sealedKey,
     );
     expect(sealedAfter).toBe(sealedBefore);
     expect(services.list()).toHaveLength(2);
+  });
+
+  it('asks for the key again when the base URL moves to another host, unless that host is confirmed', async () => {
+    const services = registry();
+    const saved = services.save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
+    const moved = { id: saved.id, name: 'Prod', baseUrl: 'https://collector.example.net:8443/v1' };
+
+    const refused = await expectDeskError(() => services.save(input(moved)), 'key-for-other-host');
+    expect(refused.message).toBe(
+      'The key of "Prod" was entered for api.imiconnect.com. To send to collector.example.net:8443, enter the key again, or confirm that the same key is for collector.example.net:8443.',
+    );
+    // A confirmation naming another host than the new one confirms nothing.
+    await expectDeskError(
+      () => services.save(input({ ...moved, keepKeyForHost: 'collector.example.net' })),
+      'key-for-other-host',
+    );
+    expect(registry().resolve(saved.id)).toMatchObject({ baseUrl: 'https://api.imiconnect.com', key: KEY });
+
+    const kept = services.save(input({ ...moved, keepKeyForHost: 'collector.example.net:8443' }));
+    expect(kept).toMatchObject({ baseUrl: 'https://collector.example.net:8443/v1', keyHint: '••••8e0a' });
+    expect(registry().resolve(saved.id).key).toBe(KEY);
+
+    const typedAgain = services.save(
+      input({ ...saved, baseUrl: 'https://api.eu.webexconnect.io', key: OTHER_KEY }),
+    );
+    expect(registry().resolve(typedAgain.id)).toMatchObject({
+      baseUrl: 'https://api.eu.webexconnect.io',
+      key: OTHER_KEY,
+    });
+  });
+
+  it('does not open a key whose service was moved to another host in the settings file', async () => {
+    const saved = registry().save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
+    await writeFile(
+      join(dir, 'settings.json'),
+      (await settingsText()).replace('https://api.imiconnect.com', 'https://attacker.example.org'),
+    );
+    const error = await expectDeskError(() => registry().resolve(saved.id), 'key-for-other-host');
+    expect(error.message).toBe(
+      'The key of "Prod" was entered for api.imiconnect.com, not for attacker.example.org; enter the key again to send there.',
+    );
+  });
+
+  it('takes plain http base URLs only for this computer, and sends no key to one stored before', async () => {
+    expect(() => input({ name: 'Plain', baseUrl: 'http://api.imiconnect.com', key: KEY })).toThrow(
+      /must start with https:\/\//,
+    );
+    for (const baseUrl of ['http://127.0.0.1:4010', 'http://localhost:8080', 'http://[::1]:9000']) {
+      expect(registry().save(input({ name: 'Local', baseUrl, key: KEY })).baseUrl).toBe(baseUrl);
+    }
+
+    const saved = registry().save(input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }));
+    await writeFile(
+      join(dir, 'settings.json'),
+      (await settingsText()).replace('https://api.imiconnect.com', 'http://api.imiconnect.com'),
+    );
+    const error = await expectDeskError(() => registry().resolve(saved.id), 'insecure-url');
+    expect(error.message).toBe(
+      'The service "Prod" would send its key unencrypted to http://api.imiconnect.com; change its base URL to one starting with https://.',
+    );
   });
 
   it('replaces the key when an edit carries a new one', async () => {

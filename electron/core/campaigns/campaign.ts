@@ -32,6 +32,7 @@ import { choosePhoneColumn } from '../recipients/phone-column';
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
+import { ReportTrust } from './report-trust';
 import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
 import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
@@ -141,6 +142,7 @@ export class Campaign {
   private linksUsed: readonly Smartlink[] | null = null;
   /** Every delivery report of every row. */
   readonly history: DeliveryHistory;
+  private readonly trust: ReportTrust;
   /** Grows with every change to the rows, so that derived lists (filters) know when to refresh. */
   revision = 0;
 
@@ -155,6 +157,7 @@ export class Campaign {
     this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.status = this.initialStatuses();
     this.history = new DeliveryHistory(table.size);
+    this.trust = new ReportTrust(table.size);
   }
 
   get id(): string {
@@ -418,6 +421,11 @@ export class Campaign {
     return this.details[row]?.transid ?? null;
   }
 
+  /** Whether a report naming the row, with this transid or none, may set its status (see ReportTrust). */
+  acceptsReport(row: number, transid: string | null): boolean {
+    return this.trust.accepts(row, transid !== null && transid === this.transidOf(row));
+  }
+
   rowOfTransid(transid: string): number | undefined {
     return this.byTransid.get(transid);
   }
@@ -518,12 +526,20 @@ export class Campaign {
           this.byTransid.set(event.transid, row);
         }
         this.details[row] = details;
+        // The status lookup asks by the row's own transid or Idempotency-Key.
+        const own =
+          event.t === 'dr' &&
+          (event.via === 'lookup' || (event.transid !== null && event.transid === details.transid));
+        if (event.t === 'dr' && !this.trust.accepts(row, own)) return [];
+        const overrules = this.trust.overrules(row, own);
         const report = event.t === 'dr' ? this.history.add(row, event) : null;
-        if (!canAdvance(this.statusOf(row), event.status)) return [];
+        const applies = overrules || canAdvance(this.statusOf(row), event.status);
+        if (event.t === 'dr') this.trust.note(row, own, applies);
+        if (!applies) return [];
         if (report !== null && isFinal(event.status)) {
           this.history.settle(row, report);
           if (event.t === 'dr' && event.via === 'lookup') this.lookedUp.add(row);
-        }
+        } else if (overrules) this.history.unsettle(row);
         this.set(row, event.status, {
           ...details,
           code: event.code,

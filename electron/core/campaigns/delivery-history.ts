@@ -145,6 +145,11 @@ export class DeliveryHistory {
     this.final[row] = entry;
   }
 
+  /** The row has no final report after all: the one it had was overruled. */
+  unsettle(row: number): void {
+    this.final[row] = NONE;
+  }
+
   /** When the row's final report was made (the platform's time stamp, else the time received); null before. */
   deliveredAtMs(row: number): number | null {
     const e = this.final[row] as number;
