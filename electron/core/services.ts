@@ -6,7 +6,7 @@ import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
 import type { ServiceTunnelConfig } from './receiver/tunnels/tunnel-manager';
 import { NO_TUNNEL, StoredTunnel, storedTunnel, tunnelView } from './receiver/tunnels/tunnel-settings';
-import { openKeyFor, sealKeyFor } from './secrets/host-bound-key';
+import { bindUnboundKey, openKeyFor, sealKeyFor } from './secrets/host-bound-key';
 import { maskSecret, type Vault } from './secrets/vault';
 import type { SettingsStore } from './settings/settings-store';
 
@@ -55,7 +55,27 @@ export class ServiceRegistry {
     private readonly store: SettingsStore,
     private readonly vault: Vault,
     private readonly sandbox: Sandbox,
-  ) {}
+  ) {
+    this.bindUnboundKeys();
+  }
+
+  /** Keys saved before keys were bound to hosts are bound to their service's host as it stands now. */
+  private bindUnboundKeys(): void {
+    let services: StoredService[];
+    try {
+      services = this.stored();
+    } catch {
+      return; // Damaged settings are reported where services are listed.
+    }
+    let changed = false;
+    const bound = services.map((s) => {
+      const sealed = s.sealedKey && bindUnboundKey(this.vault, s.sealedKey, hostOf(s.baseUrl));
+      if (!sealed) return s;
+      changed = true;
+      return { ...s, sealedKey: sealed };
+    });
+    if (changed) this.store.set('services', bound);
+  }
 
   list(): ServiceView[] {
     return [this.sandboxView(), ...this.stored().map(toView)];

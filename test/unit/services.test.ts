@@ -191,6 +191,24 @@ describe('ServiceRegistry', () => {
     );
   });
 
+  it('binds a key saved before keys had hosts to its service host, so that moving the host later does not take it along', async () => {
+    const vault = NodeVault.create(dir);
+    const saved = registry(vault).save(
+      input({ name: 'Prod', baseUrl: 'https://api.imiconnect.com', key: KEY }),
+    );
+    // As settings were written before: the key sealed alone.
+    const settings = JSON.parse(await settingsText()) as { services: { sealedKey: string }[] };
+    settings.services[0]!.sealedKey = vault.seal(KEY);
+    await writeFile(join(dir, 'settings.json'), JSON.stringify(settings));
+
+    expect(registry(vault).resolve(saved.id).key).toBe(KEY);
+    await writeFile(
+      join(dir, 'settings.json'),
+      (await settingsText()).replace('https://api.imiconnect.com', 'https://attacker.example.org'),
+    );
+    await expectDeskError(() => registry(vault).resolve(saved.id), 'key-for-other-host');
+  });
+
   it('takes plain http base URLs only for this computer, and sends no key to one stored before', async () => {
     expect(() => input({ name: 'Plain', baseUrl: 'http://api.imiconnect.com', key: KEY })).toThrow(
       /must start with https:\/\//,

@@ -9,8 +9,22 @@ export function sealKeyFor(vault: Vault, key: string, host: string): string {
 }
 
 /**
+ * A key sealed before keys were bound to hosts, sealed again for `host` (its service's host when this runs:
+ * the nearest known to the one it was entered for); null for a key already bound, or one that does not open.
+ */
+export function bindUnboundKey(vault: Vault, sealed: string, host: string): string | null {
+  try {
+    const plain = vault.open(sealed);
+    return plain.startsWith(BOUND) ? null : sealKeyFor(vault, plain, host);
+  } catch {
+    // A key that does not open says so when it is used; one that cannot be sealed again stays as it was.
+    return null;
+  }
+}
+
+/**
  * The key sealed by `sealKeyFor`, when it was entered for `host`. A key sealed before keys were bound carries
- * no host and opens for its service's current one: which host it was entered for is not known.
+ * no host and opens for its service's current one, until the registry binds it (`bindUnboundKey`).
  */
 export function openKeyFor(vault: Vault, sealed: string, host: string, serviceName: string): string {
   const plain = vault.open(sealed);
