@@ -452,11 +452,12 @@ export class Campaign {
     const notes = damaged.map((d): JournalDamage => ({ line: d.line, sent: [], unknown: [] }));
     let altered: JournalDamage | null = null;
     const suspects = new Map<number, JournalDamage>();
+    const batchSize = Math.max(0, ...events.map((e) => (e.t === 'batch' ? e.rows.length : 0)));
     let next = 0;
     for (let i = 0; i <= events.length; i++) {
       for (; next < damaged.length && (damaged[next] as DamagedLine).after === i; next++) {
         const at = events[i - 1]?.at ?? events[i]?.at ?? null;
-        for (const row of this.doubt(damaged[next] as DamagedLine, at))
+        for (const row of this.doubt(damaged[next] as DamagedLine, at, batchSize))
           suspects.set(row, notes[next] as JournalDamage);
       }
       const event = events[i];
@@ -477,14 +478,21 @@ export class Campaign {
     this.damage = altered ? [...notes, altered] : notes;
   }
 
-  /** Marks unknown the ready rows a damaged line may name; returns them. */
-  private doubt(line: DamagedLine, at: string | null): number[] {
+  /**
+   * Marks unknown the ready rows a damaged line may name; returns them. A list of rows cut short may have named the
+   * ready rows after it too, as many as make a batch of `batchSize` (the largest readable batch).
+   */
+  private doubt(line: DamagedLine, at: string | null, batchSize: number): number[] {
     const named = rowsNamedIn(line.text, this.size);
     if (named === null) return [];
+    let more = named.cut ? batchSize - (named.to - named.from + 1) : 0;
     const rows: number[] = [];
-    for (let row = named.from; row <= named.to; row++) {
+    for (let row = named.from; row < this.size && (row <= named.to || more-- > 0); row++) {
       if (this.reasonOf(row) === 'opted-out') this.status[row] = STATUS_INDEX.get('ready') as number;
-      if (this.statusOf(row) !== 'ready') continue;
+      if (this.statusOf(row) !== 'ready') {
+        if (row > named.to) more++;
+        continue;
+      }
       this.attempted.add(row);
       this.doubted.add(row);
       this.set(row, 'unknown', {

@@ -19,13 +19,18 @@ const ANY_LIST = /\[([^\]]*)/;
 /**
  * The rows a damaged line may name: those of its list of rows (a batch's), read as far as it goes. A batch carries a
  * run of the rows ready at its time, so every row between the first and last read is taken as named: a garbled
- * number in the middle of the list loses none.
+ * number in the middle of the list loses none. `cut` when the list does not end: it may have named more rows.
  */
-export function rowsNamedIn(text: string, rowCount: number): { from: number; to: number } | null {
+export function rowsNamedIn(
+  text: string,
+  rowCount: number,
+): { from: number; to: number; cut: boolean } | null {
   const list = ROWS_LIST.exec(text) ?? (text.includes('batch') ? ANY_LIST.exec(text) : null);
-  const numbers = (list?.[1]?.match(/\d{1,9}/g) ?? []).map(Number).filter((row) => row < rowCount);
+  if (!list) return null;
+  const numbers = (list[1]?.match(/\d{1,9}/g) ?? []).map(Number).filter((row) => row < rowCount);
   if (numbers.length === 0) return null;
-  return { from: Math.min(...numbers), to: Math.max(...numbers) };
+  const cut = text[list.index + list[0].length] !== ']';
+  return { from: Math.min(...numbers), to: Math.max(...numbers), cut };
 }
 
 /** Plain sentences for the campaign's view and the command line: which line, which rows, what was assumed. */
@@ -44,7 +49,7 @@ export function describeJournalDamage(damage: readonly JournalDamage[]): string[
       said.push(
         `${describeRows(d.unknown)} may have been sent, so ${d.unknown.length === 1 ? 'it is' : 'they are'} marked unknown and will not be sent again unless you choose to`,
       );
-    if (said.length === 0) return `${where}; no row's outcome depends on it.`;
+    if (said.length === 0) return `${where}; no row was found to depend on it.`;
     return `${where}: ${said.join('; ')}.`;
   });
   const more = damage.length - SHOWN_LINES;
