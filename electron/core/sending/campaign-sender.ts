@@ -79,7 +79,9 @@ export class CampaignSender {
     const service = options.service ?? this.host.resolveService(campaign.definition.serviceId);
     // A service given for this send only (the CLI's) may use another API than the campaign's own.
     campaign.limitTextTo(TEXT_LIMITS[service.view.api]);
-    const lock = await SendLock.acquire(this.locksDir, id);
+    const lock = await SendLock.acquire(this.locksDir, id).catch((error: unknown) => {
+      throw beforeSending(error);
+    });
     let started = false;
     try {
       await this.recordOwed(open);
