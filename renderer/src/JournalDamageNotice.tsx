@@ -4,10 +4,10 @@ import type { CampaignView } from '../../shared/api';
 export function JournalDamageNotice({ campaign }: { campaign: CampaignView }) {
   if (campaign.journalDamage.length === 0) return null;
   return (
-    <div className="warning" role="status" data-testid="journal-damage">
+    <div className="warning journal-damage" role="status" data-testid="journal-damage">
       <p>
-        Part of this campaign&apos;s record on disk is damaged. No message was sent twice for it; this is what
-        was assumed:
+        Part of this campaign&apos;s record on disk is damaged. No message is sent twice because of it; this
+        is what was assumed:
       </p>
       <ul>
         {campaign.journalDamage.map((note) => (

@@ -13,10 +13,12 @@ export interface RunningShell {
 
 /**
  * Starts the real browser shell, built (dist/node/server.js, rebuilt by the global setup), with a fresh
- * data folder, as `npm start` would.
+ * data folder (or the one given, which it removes when stopped), as `npm start` would.
  */
-export async function startShell(args: string[] = []): Promise<RunningShell> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'campaign-desk-e2e-'));
+export async function startShell(
+  args: string[] = [],
+  dataDir = mkdtempSync(join(tmpdir(), 'campaign-desk-e2e-')),
+): Promise<RunningShell> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['dist/node/server.js', '--data-dir', dataDir, ...args],
