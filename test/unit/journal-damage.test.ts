@@ -123,6 +123,22 @@ describe('a damaged journal line', () => {
     for (const row of sent) expect(accepted.has(row)).toBe(false);
   });
 
+  it('keeps a campaign sent, and its rows, when the line of its start is damaged', async () => {
+    const text = original.toString('utf8').split('\n');
+    const n = firstLine('start');
+    // The run's end is gone too, as after a crash: without its start the campaign would read as a draft.
+    const kept = text
+      .map((line, i) => (i === n ? line.replace('"start"', '"st@rt"') : line))
+      .filter((line) => !line.startsWith('{"t":"end"'));
+    const id = await copyWithJournal(Buffer.from(kept.join('\n')));
+    const shown = await view(desk, id);
+    expect(shown.state).toBe('stopped');
+    expect(shown.counts.ready).toBe(ROWS - accepted.size);
+    const sent = await resume(id);
+    expect(sent.size).toBe(ROWS - accepted.size);
+    for (const row of sent) expect(accepted.has(row)).toBe(false);
+  });
+
   it('reads a report glued onto what a failed write left of a line, and sends its row no second time', async () => {
     const text = original.toString('utf8').split('\n');
     const n = text.findIndex((line) => line.startsWith('{"t":"dr"'));

@@ -462,6 +462,9 @@ export class Campaign {
       }
       const event = events[i];
       if (event === undefined) break;
+      // Rows went out, so sending had begun although its start is unreadable: the campaign stays sent.
+      if (!this.started && ['batch', 'result', 'dr'].includes(event.t))
+        this.apply({ t: 'start', at: event.at, notifyUrl: '' });
       if ((event.t === 'result' || event.t === 'dr') && event.row < this.size && !this.wasSent(event.row)) {
         this.apply({ t: 'batch', at: event.at, rows: [event.row] });
         const note =
