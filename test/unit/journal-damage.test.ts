@@ -2,8 +2,11 @@
  * A campaign's journal damaged on disk (a line cut, a byte flipped, bytes added) never makes resume send a row the
  * platform already took; what was assumed is shown in the campaign's view.
  */
+import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Desk } from '../../electron/core/desk';
@@ -96,6 +99,21 @@ describe('a damaged journal line', () => {
     expect(shown.journalDamage).toEqual([
       `Line ${n + 1} of this campaign's journal was damaged: rows ${rows[0]! + 1}–${rows.at(-1)! + 1} were counted as sent (answers or reports for them were found).`,
     ]);
+    // The command line's report says it too.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        'bin/campaign-desk.js',
+        'report',
+        id,
+        '--out',
+        join(home.dir, 'report.csv'),
+        '--data-dir',
+        join(home.dir, 'home'),
+      ],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 30_000 },
+    );
+    expect(stdout.split('\n')).toContain(shown.journalDamage[0]);
     const sent = await resume(id);
     for (const row of sent) expect(accepted.has(row), `row ${row} sent twice`).toBe(false);
     expect(sent.size).toBe(ROWS - accepted.size);
