@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -197,6 +197,31 @@ describe('Journal', () => {
         const again = await openJournal(at);
         expect(again.events.map((e) => e.n)).toEqual([1, 3]);
         expect(again.damaged).toEqual([]);
+      } finally {
+        disk.unmount();
+      }
+    });
+
+    it('never cuts what another process appended: the next append then starts with a newline', async () => {
+      const disk = mountSmallDisk('64k');
+      try {
+        const at = join(disk.dir, 'journal.ndjson');
+        const { journal } = await openJournal(at);
+        await journal.append({ n: 1 });
+        await disk.fill();
+        // The command line, say, appends to the same journal (into the room left in its last block).
+        await appendFile(at, '{"n":9}\n');
+        await expect(journal.append({ n: 2, text: 'x'.repeat(9000) })).rejects.toMatchObject({
+          code: 'ENOSPC',
+        });
+        await disk.free();
+        await journal.append({ n: 3 });
+        await closeJournal(journal);
+        const again = await openJournal(at);
+        expect(again.events.map((e) => e.n)).toEqual([1, 9, 3]);
+        // What the failed write left is a line of its own, reported as damaged.
+        expect(again.damaged).toMatchObject([{ line: 3 }]);
+        expect(again.damaged[0]?.text).toMatch(/^\{"n":2,"text":"x+$/);
       } finally {
         disk.unmount();
       }

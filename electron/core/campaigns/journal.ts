@@ -81,7 +81,8 @@ export class Journal<E> {
     }
     if (goodBytes < bytes.length) await truncate(path, goodBytes);
     await mkdir(dirname(path), { recursive: true });
-    return { journal: new Journal<E>(await open(path, 'a'), goodBytes), events, damaged };
+    // Readable too: after a failed write, what it left is read back before it is cut off.
+    return { journal: new Journal<E>(await open(path, 'a+'), goodBytes), events, damaged };
   }
 
   append(event: E): Promise<void> {
@@ -112,10 +113,11 @@ export class Journal<E> {
       try {
         await this.file.appendFile(text);
         await this.file.datasync();
-        this.size = this.size === null ? (await this.file.stat()).size : this.size + Buffer.byteLength(text);
+        // Read from the file, not counted: another process (the command line) may append to the same journal.
+        this.size = (await this.file.stat()).size;
         for (const p of group) p.resolve();
       } catch (error) {
-        await this.cutFailedGroup();
+        await this.cutFailedGroup(text);
         for (const p of group) p.reject(error);
       }
     }
@@ -124,15 +126,27 @@ export class Journal<E> {
 
   /**
    * A group that failed (a full disk) may have left part of its text in the file: it is cut off, so that the
-   * file holds only what was acknowledged and the next group starts on a line of its own.
+   * file holds only what was acknowledged and the next group starts on a line of its own. Only when the file ends
+   * in exactly that part: bytes another process appended are never cut; the next group then starts with a newline.
    */
-  private async cutFailedGroup(): Promise<void> {
+  private async cutFailedGroup(text: string): Promise<void> {
     if (this.size === null) return;
     try {
-      await this.file.truncate(this.size);
+      const left = (await this.file.stat()).size - this.size;
+      if (left === 0) return;
+      const ours = Buffer.from(text);
+      if (left > 0 && left <= ours.length) {
+        const tail = Buffer.alloc(left);
+        await this.file.read(tail, 0, left, this.size);
+        if (tail.equals(ours.subarray(0, left))) {
+          await this.file.truncate(this.size);
+          return;
+        }
+      }
     } catch {
-      this.size = null;
+      // Fall through: the file's end is unknown.
     }
+    this.size = null;
   }
 }
 
