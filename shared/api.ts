@@ -323,6 +323,8 @@ export const CampaignView = z.object({
   endedAt: z.string().nullable(),
   /** Set when delivery reports could not reach this laptop for the campaign's service (no tunnel, tunnel down). */
   receiverWarning: z.string().nullable(),
+  /** What was assumed about rows where the campaign's journal is damaged, a sentence per damaged line (a few). */
+  journalDamage: z.array(z.string()).max(6),
 });
 export type CampaignView = z.infer<typeof CampaignView>;
 

@@ -119,6 +119,7 @@ export async function finish(
     .join(', ');
   const lines = [`${headline(final.state)}: ${counts}`];
   if (final.error) lines.push(`Error: ${final.error}`);
+  lines.push(...final.journalDamage);
   if (final.state === 'paused') lines.push(`Resume with: campaign-desk resume ${id}`);
   if ((final.counts.unknown ?? 0) > 0) {
     lines.push(
@@ -135,6 +136,7 @@ export async function finish(
     settled: args.settled,
     counts: final.counts,
     error: final.error,
+    journalDamage: final.journalDamage,
     report: args.reportPath ?? null,
   });
   return exitCode(final.state);

@@ -160,6 +160,7 @@ export class Desk {
         resolveService: (id) => this.services.resolve(id),
         notifyUrl: (serviceId) => this.notifyUrl(serviceId),
         progress: (progress) => this.bus.emit('send.progress', progress),
+        showUnrecorded: (open, events) => this.applyEvents(open, events),
         optedOut: this.suppression.has,
         runsChanged: () => this.keepAwake.refresh(),
       },
@@ -726,7 +727,7 @@ export class Desk {
       await checker.check(stored.def),
       this.textLimitOf(stored.def.serviceId),
     );
-    for (const event of stored.events) campaign.apply(event);
+    campaign.replay(stored.events, stored.damaged);
     // A row sent, then released unsent, may have a number that opted out since.
     campaign.followOptOuts(this.suppression.has);
     const loaded: Loaded = {
@@ -822,6 +823,11 @@ export class Desk {
 
   private async record(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
     await open.journal.appendAll(events);
+    await this.applyEvents(open, events);
+  }
+
+  /** Applies events to the open campaign and tells the renderer; `record` journals them first. */
+  private async applyEvents(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
     const patches: RowPatch[] = [];
     let stateChanged = false;
     for (const event of events) {

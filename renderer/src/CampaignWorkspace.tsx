@@ -15,6 +15,7 @@ import { RequestPreview } from './RequestPreview';
 import { RowDetailsDialog } from './RowDetailsDialog';
 import { SendPanel } from './SendPanel';
 import { SheetChooser } from './SheetChooser';
+import { JournalDamageNotice } from './JournalDamageNotice';
 
 // The chart library is loaded only for campaigns that have been sent.
 const DeliveryDashboard = lazy(() =>
@@ -102,6 +103,7 @@ export function CampaignWorkspace({
             : 'This campaign has been sent, so its recipients and message can no longer change.'}
         </p>
       )}
+      <JournalDamageNotice campaign={campaign} />
       {editor.error && (
         <p className="error" role="alert">
           Your last change was not saved: {editor.error}

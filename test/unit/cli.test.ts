@@ -221,6 +221,7 @@ describe.concurrent('campaign-desk send', () => {
       settled: true,
       counts: { delivered: 2, skipped: 2 },
       error: null,
+      journalDamage: [],
       report,
     });
     // The campaign and its journal live in the data directory.

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../electron/core/campaigns/journal';
+import { canMountSmallDisk, mountSmallDisk } from '../support/small-disk';
 
 interface Entry {
   n: number;
@@ -29,8 +30,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function openJournal(): Promise<{ journal: Journal<Entry>; events: Entry[] }> {
-  const result = await Journal.open(path, parseEntry);
+async function openJournal(at = path) {
+  const result = await Journal.open(at, parseEntry);
   opened.push(result.journal);
   return result;
 }
@@ -107,11 +108,22 @@ describe('Journal', () => {
     expect(await readFile(path, 'utf8')).toBe('{"n":1}\n');
   });
 
-  it('skips complete lines it cannot read without dropping the ones after them', async () => {
+  it('reports complete lines it cannot read, by number and byte, without dropping the ones after them', async () => {
     await writeFile(path, '{"n":1}\nnot json\n{"other":true}\n\n{"n":2}\n');
-    const { events } = await openJournal();
+    const { events, damaged } = await openJournal();
     expect(events).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(damaged).toEqual([
+      { line: 2, offset: 8, after: 1, text: 'not json' },
+      { line: 3, offset: 17, after: 1, text: '{"other":true}' },
+    ]);
     expect(await readFile(path, 'utf8')).toBe('{"n":1}\nnot json\n{"other":true}\n\n{"n":2}\n');
+  });
+
+  it('still reads an event glued onto the part of a line a failed write left', async () => {
+    await writeFile(path, '{"n":1}\n{"n":2,"text":"cut h{"n":3,"text":"{x}"}\n{"n":4}\n');
+    const { events, damaged } = await openJournal();
+    expect(events).toEqual([{ n: 1 }, { n: 3, text: '{x}' }, { n: 4 }]);
+    expect(damaged).toMatchObject([{ line: 2, offset: 8, after: 1 }]);
   });
 
   it('resolves each append only once its line is in the file', async () => {
@@ -164,5 +176,55 @@ describe('Journal', () => {
     const { journal } = await openJournal();
     await closeJournal(journal);
     await expect(journal.append({ n: 1 })).rejects.toThrow();
+  });
+
+  describe.skipIf(!canMountSmallDisk)('on a disk that fills up', () => {
+    it('cuts off what a failed write left, so that the next append starts on a line of its own', async () => {
+      const disk = mountSmallDisk('64k');
+      try {
+        const at = join(disk.dir, 'journal.ndjson');
+        const { journal } = await openJournal(at);
+        await journal.append({ n: 1 });
+        await disk.fill();
+        // Longer than the free end of the file's last page: part of it is written before the disk refuses the rest.
+        const refused = journal.append({ n: 2, text: 'x'.repeat(9000) });
+        await expect(refused).rejects.toMatchObject({ code: 'ENOSPC' });
+        expect(await readFile(at, 'utf8')).toBe('{"n":1}\n');
+        await disk.free();
+        await journal.append({ n: 3 });
+        await closeJournal(journal);
+        expect(await readFile(at, 'utf8')).toBe('{"n":1}\n{"n":3}\n');
+        const again = await openJournal(at);
+        expect(again.events.map((e) => e.n)).toEqual([1, 3]);
+        expect(again.damaged).toEqual([]);
+      } finally {
+        disk.unmount();
+      }
+    });
+
+    it('never cuts what another process appended: the next append then starts with a newline', async () => {
+      const disk = mountSmallDisk('64k');
+      try {
+        const at = join(disk.dir, 'journal.ndjson');
+        const { journal } = await openJournal(at);
+        await journal.append({ n: 1 });
+        await disk.fill();
+        // The command line, say, appends to the same journal (into the room left in its last block).
+        await appendFile(at, '{"n":9}\n');
+        await expect(journal.append({ n: 2, text: 'x'.repeat(9000) })).rejects.toMatchObject({
+          code: 'ENOSPC',
+        });
+        await disk.free();
+        await journal.append({ n: 3 });
+        await closeJournal(journal);
+        const again = await openJournal(at);
+        expect(again.events.map((e) => e.n)).toEqual([1, 9, 3]);
+        // What the failed write left is a line of its own, reported as damaged.
+        expect(again.damaged).toMatchObject([{ line: 3 }]);
+        expect(again.damaged[0]?.text).toMatch(/^\{"n":2,"text":"x+$/);
+      } finally {
+        disk.unmount();
+      }
+    });
   });
 });

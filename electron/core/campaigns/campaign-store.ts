@@ -6,7 +6,7 @@ import { DeskError } from '../errors';
 import { RecipientTable } from '../recipients/recipient-table';
 import type { Campaign } from './campaign';
 import { CampaignDefinition } from './definition';
-import { Journal } from './journal';
+import { Journal, type DamagedLine, type OpenedJournal } from './journal';
 import { parseJournalEvent, type JournalEvent } from './journal-events';
 
 const ID = /^[a-z0-9-]{1,64}$/;
@@ -18,6 +18,7 @@ export interface StoredCampaign {
   table: RecipientTable;
   journal: Journal<JournalEvent>;
   events: JournalEvent[];
+  damaged: DamagedLine[];
 }
 
 /** One folder per campaign: campaign.json (definition), recipients.ndjson, journal.ndjson. */
@@ -61,7 +62,7 @@ export class CampaignStore {
     return { def, table, ...(await this.openJournal(id)) };
   }
 
-  openJournal(id: string): Promise<{ journal: Journal<JournalEvent>; events: JournalEvent[] }> {
+  openJournal(id: string): Promise<OpenedJournal<JournalEvent>> {
     return Journal.open(join(this.dir(id), 'journal.ndjson'), parseJournalEvent);
   }
 

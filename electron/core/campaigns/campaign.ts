@@ -33,6 +33,8 @@ import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
 import { ReportTrust } from './report-trust';
+import type { DamagedLine } from './journal';
+import { describeJournalDamage, rowsNamedIn, type JournalDamage } from './journal-damage';
 import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
 import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
@@ -135,6 +137,10 @@ export class Campaign {
   private readonly keySentAt = new Map<number, string>();
   /** Rows whose final status came from the platform's status lookup rather than a report it posted. */
   private readonly lookedUp = new Set<number>();
+  /** What replaying a damaged journal assumed, line by line. */
+  private damage: JournalDamage[] = [];
+  /** Rows marked unknown because a damaged line may name them: only the user's word sends them again. */
+  private readonly doubted = new Set<number>();
   /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
   private readonly lateOptOuts = new Set<number>();
   private compiled: CompiledTemplate;
@@ -405,7 +411,9 @@ export class Campaign {
 
   /** Unknown rows first sent after `since`: their Idempotency-Key is still fresh enough to send them again with. */
   unknownSentSince(since: number): number[] {
-    return this.rowsIn('unknown').filter((row) => Date.parse(this.details[row]?.sentAt ?? '') >= since);
+    return this.rowsIn('unknown').filter(
+      (row) => !this.doubted.has(row) && Date.parse(this.details[row]?.sentAt ?? '') >= since,
+    );
   }
 
   /** Rows accepted (queued or submitted, with the platform's id) before `cutoff` whose final status has not come. */
@@ -444,6 +452,72 @@ export class Campaign {
     return this.details[row];
   }
 
+  /**
+   * Rebuilds the rows from the journal. Where lines are damaged, nothing is sent twice for it: a row with an answer
+   * or a report counts as sent although no readable batch names it, and the rows a damaged line names with nothing
+   * else said of them are unknown, sent again only on the user's word.
+   */
+  replay(events: readonly JournalEvent[], damaged: readonly DamagedLine[]): void {
+    const notes = damaged.map((d): JournalDamage => ({ line: d.line, sent: [], unknown: [] }));
+    let altered: JournalDamage | null = null;
+    const suspects = new Map<number, JournalDamage>();
+    const batchSize = Math.max(0, ...events.map((e) => (e.t === 'batch' ? e.rows.length : 0)));
+    let next = 0;
+    for (let i = 0; i <= events.length; i++) {
+      for (; next < damaged.length && (damaged[next] as DamagedLine).after === i; next++) {
+        const at = events[i - 1]?.at ?? events[i]?.at ?? null;
+        for (const row of this.doubt(damaged[next] as DamagedLine, at, batchSize))
+          suspects.set(row, notes[next] as JournalDamage);
+      }
+      const event = events[i];
+      if (event === undefined) break;
+      // Rows went out, so sending had begun although its start is unreadable: the campaign stays sent.
+      if (!this.started && ['batch', 'result', 'dr'].includes(event.t))
+        this.apply({ t: 'start', at: event.at, notifyUrl: '' });
+      if ((event.t === 'result' || event.t === 'dr') && event.row < this.size && !this.wasSent(event.row)) {
+        this.apply({ t: 'batch', at: event.at, rows: [event.row] });
+        const note =
+          next > 0 ? (notes[next - 1] as JournalDamage) : (altered ??= { line: null, sent: [], unknown: [] });
+        note.sent.push(event.row);
+      }
+      this.apply(event);
+    }
+    for (const [row, note] of suspects) {
+      const status = this.statusOf(row);
+      if (status === 'unknown' && this.doubted.has(row)) note.unknown.push(row);
+      else if (status !== 'ready') note.sent.push(row);
+    }
+    this.damage = altered ? [...notes, altered] : notes;
+  }
+
+  /**
+   * Marks unknown the ready rows a damaged line may name; returns them. A list of rows cut short may have named the
+   * ready rows after it too, as many as make a batch of `batchSize` (the largest readable batch).
+   */
+  private doubt(line: DamagedLine, at: string | null, batchSize: number): number[] {
+    const named = rowsNamedIn(line.text, this.size);
+    if (named === null) return [];
+    let more = named.cut ? batchSize - (named.to - named.from + 1) : 0;
+    const rows: number[] = [];
+    for (let row = named.from; row < this.size && (row <= named.to || more-- > 0); row++) {
+      if (this.reasonOf(row) === 'opted-out') this.status[row] = STATUS_INDEX.get('ready') as number;
+      if (this.statusOf(row) !== 'ready') {
+        if (row > named.to) more++;
+        continue;
+      }
+      this.attempted.add(row);
+      this.doubted.add(row);
+      this.set(row, 'unknown', {
+        ...NO_DETAILS,
+        description: 'Its line in the journal is damaged: it may have been sent',
+        sentAt: at,
+        updatedAt: at,
+      });
+      rows.push(row);
+    }
+    return rows;
+  }
+
   /** Applies one journal event; returns the rows it changed. */
   apply(event: JournalEvent): RowPatch[] {
     this.revision++;
@@ -474,6 +548,7 @@ export class Campaign {
       case 'retry':
         return event.rows.flatMap((row) => {
           if (this.statusOf(row) !== 'unknown') return [];
+          this.doubted.delete(row);
           if (event.t === 'resend') this.resends.set(row, this.attemptOf(row) + 1);
           else this.keySentAt.set(row, this.details[row]?.sentAt ?? event.at);
           this.set(row, 'ready', {
@@ -587,9 +662,16 @@ export class Campaign {
     return { error: shown?.error ?? null, errorDetail: shown?.detail ?? null };
   }
 
-  /** No row was ever answered for nor is in flight: every request of every run was released unsent. */
+  /**
+   * No row was ever answered for nor is in flight, nor named by a damaged line: every request of every run was
+   * released unsent.
+   */
   private sentNothing(): boolean {
-    return !this.answered && !this.status.includes(STATUS_INDEX.get('sending') as number);
+    return (
+      !this.answered &&
+      this.doubted.size === 0 &&
+      !this.status.includes(STATUS_INDEX.get('sending') as number)
+    );
   }
 
   /** Back to a draft as it was before its first start, but for its test messages, the service tried and the error. */
@@ -679,6 +761,7 @@ export class Campaign {
       startedAt: this.firstStart,
       endedAt: this.lastEnd,
       receiverWarning: null,
+      journalDamage: describeJournalDamage(this.damage),
     };
   }
 

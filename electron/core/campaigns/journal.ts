@@ -2,6 +2,28 @@ import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promis
 import { dirname } from 'node:path';
 
 const NEWLINE = 0x0a;
+/** How much of a damaged line is kept for its reader: a batch of 1000 rows takes about 6 KB. */
+const MAX_DAMAGED_TEXT = 64 * 1024;
+/** How many places of a damaged line are tried as the start of an event glued onto it. */
+const MAX_GLUE_TRIES = 64;
+
+/** A complete line that could not be read as an event. */
+export interface DamagedLine {
+  /** Its number in the file, from 1. */
+  line: number;
+  /** Where it starts, in bytes. */
+  offset: number;
+  /** How many events were read before it: it stood between events[after - 1] and events[after]. */
+  after: number;
+  /** Its text (at most MAX_DAMAGED_TEXT characters), for what can still be read of it. */
+  text: string;
+}
+
+export interface OpenedJournal<E> {
+  journal: Journal<E>;
+  events: E[];
+  damaged: DamagedLine[];
+}
 
 interface Pending {
   line: string;
@@ -16,33 +38,51 @@ interface Pending {
 export class Journal<E> {
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** The file's length after the last group written whole; null when a failed group could not be cut off. */
+  private size: number | null;
 
-  private constructor(private readonly file: FileHandle) {}
+  private constructor(
+    private readonly file: FileHandle,
+    size: number,
+  ) {
+    this.size = size;
+  }
 
-  /** Opens (creating if needed) and replays the journal; a torn last line is dropped from the file. */
-  static async open<E>(
-    path: string,
-    parse: (value: unknown) => E | null,
-  ): Promise<{ journal: Journal<E>; events: E[] }> {
+  /**
+   * Opens (creating if needed) and replays the journal; a torn last line is dropped from the file. A complete
+   * line that cannot be read is returned in `damaged`, and an event glued onto its end (written after a failed
+   * write, before appends began on a fresh line) is still read.
+   */
+  static async open<E>(path: string, parse: (value: unknown) => E | null): Promise<OpenedJournal<E>> {
     const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return Buffer.alloc(0);
       throw error;
     });
     const events: E[] = [];
+    const damaged: DamagedLine[] = [];
     // Lines are found in the bytes, not in decoded text: offsets stay exact whatever the bytes hold, and
     // the replay costs one pass over the file.
     let goodBytes = 0;
+    let lineNumber = 0;
     for (let newline = bytes.indexOf(NEWLINE); newline !== -1; newline = bytes.indexOf(NEWLINE, goodBytes)) {
-      const line = bytes.toString('utf8', goodBytes, newline);
+      const offset = goodBytes;
+      const line = bytes.toString('utf8', offset, newline);
       goodBytes = newline + 1;
-      if (line.trim() !== '') {
-        const event = parse(parseJson(line));
-        if (event !== null) events.push(event);
+      lineNumber++;
+      if (line.trim() === '') continue;
+      const event = parse(parseJson(line));
+      if (event !== null) {
+        events.push(event);
+        continue;
       }
+      damaged.push({ line: lineNumber, offset, after: events.length, text: line.slice(0, MAX_DAMAGED_TEXT) });
+      const glued = gluedEvent(line, parse);
+      if (glued !== null) events.push(glued);
     }
     if (goodBytes < bytes.length) await truncate(path, goodBytes);
     await mkdir(dirname(path), { recursive: true });
-    return { journal: new Journal<E>(await open(path, 'a')), events };
+    // Readable too: after a failed write, what it left is read back before it is cut off.
+    return { journal: new Journal<E>(await open(path, 'a+'), goodBytes), events, damaged };
   }
 
   append(event: E): Promise<void> {
@@ -68,15 +108,45 @@ export class Journal<E> {
     while ((await new Promise(setImmediate), this.pending.length > 0)) {
       const group = this.pending;
       this.pending = [];
+      // After a group that failed and could not be cut off, the file may end in the middle of a line.
+      const text = (this.size === null ? '\n' : '') + group.map((p) => p.line).join('');
       try {
-        await this.file.appendFile(group.map((p) => p.line).join(''));
+        await this.file.appendFile(text);
         await this.file.datasync();
+        // Read from the file, not counted: another process (the command line) may append to the same journal.
+        this.size = (await this.file.stat()).size;
         for (const p of group) p.resolve();
       } catch (error) {
+        await this.cutFailedGroup(text);
         for (const p of group) p.reject(error);
       }
     }
     this.flushing = null;
+  }
+
+  /**
+   * A group that failed (a full disk) may have left part of its text in the file: it is cut off, so that the
+   * file holds only what was acknowledged and the next group starts on a line of its own. Only when the file ends
+   * in exactly that part: bytes another process appended are never cut; the next group then starts with a newline.
+   */
+  private async cutFailedGroup(text: string): Promise<void> {
+    if (this.size === null) return;
+    try {
+      const left = (await this.file.stat()).size - this.size;
+      if (left === 0) return;
+      const ours = Buffer.from(text);
+      if (left > 0 && left <= ours.length) {
+        const tail = Buffer.alloc(left);
+        await this.file.read(tail, 0, left, this.size);
+        if (tail.equals(ours.subarray(0, left))) {
+          await this.file.truncate(this.size);
+          return;
+        }
+      }
+    } catch {
+      // Fall through: the file's end is unknown.
+    }
+    this.size = null;
   }
 }
 
@@ -86,4 +156,17 @@ function parseJson(line: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** The whole event that ends a damaged line, if one does: the line's start is what a failed write left. */
+function gluedEvent<E>(line: string, parse: (value: unknown) => E | null): E | null {
+  let tries = 0;
+  for (let at = line.indexOf('{', 1); at !== -1 && tries < MAX_GLUE_TRIES; at = line.indexOf('{', at + 1)) {
+    tries++;
+    const value = parseJson(line.slice(at));
+    if (value === null) continue;
+    const event = parse(value);
+    if (event !== null) return event;
+  }
+  return null;
 }

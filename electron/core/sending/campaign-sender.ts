@@ -5,6 +5,7 @@ import { TEXT_LIMITS } from '../../../shared/text-limits';
 import { DeskError } from '../errors';
 import type { ResolvedService } from '../services';
 import { clientFor } from './client-for';
+import { beforeSending, DISK_FULL_WHILE_SENDING, isDiskFull } from './disk-full';
 import { ProgressMeter, type SendProgress } from './progress-meter';
 import { startSending, type SendRun } from './send-campaign';
 import { checkConfirmed, buildSendPlan } from './send-plan';
@@ -23,6 +24,8 @@ export interface SendOptions extends SendTuning {
 export interface SenderHost {
   campaign(id: string): Promise<OpenCampaign>;
   record(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
+  /** Applies events the journal could not take (a full disk), so that the campaign shows how sending ended. */
+  showUnrecorded(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
   view(open: OpenCampaign): Promise<CampaignView>;
   resolveService(id: string): ResolvedService;
   /** Where the service's delivery reports should go now; asked again for every batch. */
@@ -49,6 +52,8 @@ const KEY_REUSE_MS = 30 * 60_000;
 /** Starts, pauses, cancels and resumes campaigns; one run per campaign across processes (a lock file). */
 export class CampaignSender {
   private readonly running = new Map<string, Running>();
+  /** How runs that failed on a full disk ended, shown but not yet journaled: journaled before the next run. */
+  private readonly owed = new Map<string, JournalEvent[]>();
 
   constructor(
     private readonly host: SenderHost,
@@ -81,9 +86,12 @@ export class CampaignSender {
     const service = options.service ?? this.host.resolveService(campaign.definition.serviceId);
     // A service given for this send only (the CLI's) may use another API than the campaign's own.
     campaign.limitTextTo(TEXT_LIMITS[service.view.api]);
-    const lock = await SendLock.acquire(this.locksDir, id);
+    const lock = await SendLock.acquire(this.locksDir, id).catch((error: unknown) => {
+      throw beforeSending(error);
+    });
     let started = false;
     try {
+      await this.recordOwed(open);
       const retried = await this.retryWithSameKey(open, service);
       const problem = campaign.problem() ?? sendProblem(campaign, service.view);
       if (problem !== null) {
@@ -98,7 +106,7 @@ export class CampaignSender {
       if (options.digest !== undefined) checkConfirmed(options.digest, plan);
       const notifyUrl = () => this.host.notifyUrl(service.view.id);
       const settings = sendSettings(service.view.rate, options, service.view.api === 'sms' ? 1 : MAX_BATCH);
-      await this.host.record(open, [
+      const start: JournalEvent[] = [
         {
           t: 'start',
           at: new Date().toISOString(),
@@ -110,7 +118,10 @@ export class CampaignSender {
           rate: Number.isFinite(settings.rate) ? settings.rate : null,
           digest: plan.digest,
         },
-      ]);
+      ];
+      await this.host.record(open, start).catch((error: unknown) => {
+        throw beforeSending(error);
+      });
       const { counts, rowCount } = campaign.view(0, 0);
       const total = rowCount - (counts.skipped ?? 0);
       const meter = new ProgressMeter(id, total, total - (counts.ready ?? 0), settings.rate);
@@ -135,19 +146,11 @@ export class CampaignSender {
         .then(() => undefined)
         .catch(async (error: unknown) => {
           console.error(`campaign ${id}: sending failed:`, error);
-          const message = error instanceof Error ? error.message : String(error);
-          await this.host
-            .record(open, [
-              {
-                t: 'end',
-                at: new Date().toISOString(),
-                state: 'stopped',
-                error:
-                  'Sending stopped on a fault of this computer (the details say which). Rows not yet sent stay ready; resume to go on.',
-                detail: message,
-              },
-            ])
-            .catch(() => undefined);
+          const events = failedRunEvents(open, error);
+          await this.host.record(open, events).catch(async () => {
+            this.owed.set(id, events);
+            await this.host.showUnrecorded(open, events);
+          });
         })
         .finally(async () => {
           this.running.delete(id);
@@ -185,6 +188,16 @@ export class CampaignSender {
     return rows;
   }
 
+  /** Journals how a run that failed on a full disk ended, so that the journal says what the campaign shows. */
+  private async recordOwed(open: OpenCampaign): Promise<void> {
+    const owed = this.owed.get(open.campaign.id);
+    if (!owed) return;
+    await this.host.record(open, owed).catch((error: unknown) => {
+      throw beforeSending(error);
+    });
+    this.owed.delete(open.campaign.id);
+  }
+
   /** Resolves when the campaign's current run (if any) has ended and been recorded. */
   finished(id: string): Promise<void> {
     return this.running.get(id)?.finished ?? Promise.resolve();
@@ -207,6 +220,7 @@ export class CampaignSender {
       return this.host.view(await this.host.campaign(id));
     }
     const open = await this.host.campaign(id);
+    await this.recordOwed(open);
     if (!['paused', 'stopped'].includes(open.campaign.state))
       throw new DeskError(
         'campaign-not-sending',
@@ -247,4 +261,36 @@ export class CampaignSender {
     for (const { run } of this.running.values()) run.pause();
     await Promise.allSettled([...this.running.values()].map((r) => r.finished));
   }
+}
+
+/**
+ * How a run that failed on this computer ends: stopped, with rows whose answer could not be recorded (a full disk)
+ * unknown, as a restart would find them.
+ */
+function failedRunEvents(open: OpenCampaign, error: unknown): JournalEvent[] {
+  const at = new Date().toISOString();
+  const detail = error instanceof Error ? error.message : String(error);
+  if (!isDiskFull(error))
+    return [
+      {
+        t: 'end',
+        at,
+        state: 'stopped',
+        error:
+          'Sending stopped on a fault of this computer (the details say which). Rows not yet sent stay ready; resume to go on.',
+        detail,
+      },
+    ];
+  return [
+    ...open.campaign.settleInterrupted().map((row): JournalEvent => ({
+      t: 'result',
+      at,
+      row,
+      status: 'unknown',
+      code: null,
+      description: 'Sending stopped on a full disk before its answer was recorded: it may have been sent',
+      transid: null,
+    })),
+    { t: 'end', at, state: 'stopped', error: DISK_FULL_WHILE_SENDING, detail },
+  ];
 }

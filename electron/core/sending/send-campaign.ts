@@ -248,17 +248,22 @@ export function startSending(ctx: SendContext): SendRun {
     }
   }
 
-  const done = Promise.allSettled(Array.from({ length: settings.maxInFlight }, worker)).then(
-    async (results) => {
-      await Promise.all(pendingAnswers);
-      const failed = results.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      if (answerFailure) throw answerFailure;
-      const end: SendEnd = { t: 'end', at: now(), ...(stop ?? { state: 'completed', error: null }) };
-      await ctx.record([end]);
-      return end;
-    },
+  // A worker that fails (its journal write failed) stops the others: their writes would fail alike.
+  const workers = Array.from({ length: settings.maxInFlight }, () =>
+    worker().catch((error: unknown) => {
+      stopping.abort();
+      throw error;
+    }),
   );
+  const done = Promise.allSettled(workers).then(async (results) => {
+    await Promise.all(pendingAnswers);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (answerFailure) throw answerFailure;
+    const end: SendEnd = { t: 'end', at: now(), ...(stop ?? { state: 'completed', error: null }) };
+    await ctx.record([end]);
+    return end;
+  });
   return {
     done,
     pause: () => halt({ state: 'paused', error: null }),
