@@ -21,6 +21,7 @@ import { Journal } from './campaigns/journal';
 import type { JournalEvent } from './campaigns/journal-events';
 import { buildReportCsv, buildSkippedCsv } from './campaigns/report';
 import { buildRowDetails } from './campaigns/row-details';
+import { RowPatchBuffer } from './campaigns/row-patch-buffer';
 import { RowQuery } from './campaigns/row-query';
 import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
@@ -96,7 +97,7 @@ const TEST_CORRELATION = /^([a-z0-9-]{1,64})\.t(\d{1,9})$/;
 /** `<campaign>.<row>`: a row's correlation id, also sent as its callbackData. */
 const ROW_REF = /^([a-z0-9-]{1,64})\.(\d{1,9})$/;
 const DEFAULT_UNKNOWN_GRACE_MS = 10 * 60_000;
-/** While a campaign is being sent, its view is pushed at most this often (it counts every row). */
+/** While a campaign is being sent, its view (it counts every row) and row changes go out at most this often. */
 const VIEW_EVERY_MS = 250;
 const TUNNEL_PROBE_EVERY_MS = 60_000;
 const DEFAULT_LOOKUP_AFTER_MS = 5 * 60_000;
@@ -129,6 +130,9 @@ export class Desk {
   readonly keepAwake: KeepAwake;
   private readonly wakeWatch: WakeWatch;
   private readonly viewTimers = new Map<string, NodeJS.Timeout>();
+  private readonly rowPatches = new RowPatchBuffer(VIEW_EVERY_MS, (campaignId, rows) =>
+    this.bus.emit('rows.updated', { campaignId, rows }),
+  );
   private allOpen = false;
   private readonly lookups: NodeJS.Timeout | null;
   private lookingUp = false;
@@ -278,6 +282,7 @@ export class Desk {
     await this.sender.pauseAll();
     await this.tunnels.close();
     for (const timer of this.viewTimers.values()) clearTimeout(timer);
+    this.rowPatches.drop();
     await this.simulator.close();
     await this.receiver.close();
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
@@ -480,7 +485,7 @@ export class Desk {
   private followOptOuts(open: OpenCampaign): void {
     const patches = open.campaign.followOptOuts(this.suppression.has);
     if (patches.length === 0) return;
-    this.bus.emit('rows.updated', { campaignId: open.campaign.id, rows: patches });
+    this.rowPatches.add(open.campaign.id, patches);
     this.pushViewSoon(open);
   }
 
@@ -763,6 +768,7 @@ export class Desk {
     this.schedules.disarm(id);
     clearTimeout(this.viewTimers.get(id));
     this.viewTimers.delete(id);
+    this.rowPatches.drop(id);
     loaded?.rechecking?.abort();
     await loaded?.journal.close();
   }
@@ -834,7 +840,7 @@ export class Desk {
       patches.push(...open.campaign.apply(event));
       stateChanged ||= !['batch', 'result', 'released', 'dr'].includes(event.t);
     }
-    if (patches.length > 0) this.bus.emit('rows.updated', { campaignId: open.campaign.id, rows: patches });
+    this.rowPatches.add(open.campaign.id, patches);
     if (stateChanged) await this.pushView(open);
     else if (patches.length > 0) this.pushViewSoon(open);
   }
@@ -842,7 +848,9 @@ export class Desk {
   private async pushView(open: OpenCampaign): Promise<void> {
     clearTimeout(this.viewTimers.get(open.campaign.id));
     this.viewTimers.delete(open.campaign.id);
-    this.bus.emit('campaign.updated', await this.view(open.campaign));
+    const view = await this.view(open.campaign);
+    this.rowPatches.flush(open.campaign.id);
+    this.bus.emit('campaign.updated', view);
   }
 
   /** Row changes come by the thousand while sending; the campaign's view follows them a few times a second. */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { CampaignView, ServiceView } from '../../shared/api';
 import type { ChosenFile } from './api/desk-client';
 import { CampaignWorkspace } from './CampaignWorkspace';
@@ -14,6 +14,7 @@ import { ReceiverStatsView } from './ReceiverStatsView';
 import { ServicesPanel } from './ServicesPanel';
 import { SuppressionPanel } from './SuppressionPanel';
 import { ErrorNote } from './ErrorNote';
+import { CampaignsStore } from './stores/campaigns-store';
 
 const TABS = [
   { id: 'campaign', label: 'Campaign' },
@@ -35,7 +36,10 @@ function tabAfterKey(key: string, current: Tab): Tab | null {
 export function App() {
   const desk = useDesk();
   const [tab, setTab] = useState<Tab>('campaign');
-  const [campaign, setCampaign] = useState<CampaignView | null>(null);
+  const [campaigns] = useState(() => new CampaignsStore());
+  // The campaign of the Campaign tab, by id; its view is the store's.
+  const [openId, setOpenId] = useState<string | null>(null);
+  const campaign = useSyncExternalStore(campaigns.subscribe, () => campaigns.get(openId));
   // The workbook just imported, kept so that another of its sheets can be imported instead.
   const [workbook, setWorkbook] = useState<{ campaignId: string; file: ChosenFile } | null>(null);
   const [services, setServices] = useState<ServiceView[]>([]);
@@ -49,15 +53,13 @@ export function App() {
   }, [desk]);
   useEffect(loadServices, [loadServices]);
 
-  const applyView = useCallback(
-    (view: CampaignView) => setCampaign((current) => (current?.id === view.id ? view : current)),
-    [],
-  );
+  const applyView = campaigns.put;
   // The answer to `campaigns.send` can arrive after the first progress events; it must not undo them.
   const applySent = useCallback(
-    (view: CampaignView) =>
-      setCampaign((current) => (current?.id === view.id && current.state === 'draft' ? view : current)),
-    [],
+    (view: CampaignView) => {
+      if (campaigns.get(view.id)?.state === 'draft') campaigns.put(view);
+    },
+    [campaigns],
   );
   useDeskEvent('campaign.updated', applyView);
 
@@ -86,7 +88,8 @@ export function App() {
   }
 
   function open(view: CampaignView, file?: ChosenFile) {
-    setCampaign(view);
+    campaigns.put(view);
+    setOpenId(view.id);
     setWorkbook(file && view.sheets.length > 1 ? { campaignId: view.id, file } : null);
     setTab('campaign');
     requestArrivalFocus();
@@ -145,7 +148,7 @@ export function App() {
               onSent={applySent}
               focusKey={arrival}
               onNew={() => {
-                setCampaign(null);
+                setOpenId(null);
                 requestArrivalFocus();
               }}
               workbook={workbook?.campaignId === campaign.id ? workbook.file : undefined}
@@ -158,9 +161,12 @@ export function App() {
         <section role="tabpanel" id="panel-history" aria-labelledby="tab-history" hidden={tab !== 'history'}>
           {tab === 'history' && (
             <HistoryPanel
+              campaigns={campaigns}
               onOpen={open}
-              onChanged={applyView}
-              onDeleted={(id) => setCampaign((current) => (current?.id === id ? null : current))}
+              onDeleted={(id) => {
+                campaigns.remove(id);
+                setOpenId((current) => (current === id ? null : current));
+              }}
             />
           )}
         </section>

@@ -1,28 +1,30 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { errorText } from './format';
 import { HistoryItem } from './HistoryItem';
 import { useDesk } from './hooks/useDesk';
 import { ErrorNote } from './ErrorNote';
+import type { CampaignsStore } from './stores/campaigns-store';
 
 interface Props {
+  /** The campaigns by id: the list shows them as they change. */
+  campaigns: CampaignsStore;
   onOpen: (campaign: CampaignView) => void;
-  /** A campaign renamed or archived here. */
-  onChanged: (campaign: CampaignView) => void;
   onDeleted: (id: string) => void;
 }
 
-export function HistoryPanel({ onOpen, onChanged, onDeleted }: Props) {
+export function HistoryPanel({ campaigns: store, onOpen, onDeleted }: Props) {
   const desk = useDesk();
-  const [campaigns, setCampaigns] = useState<CampaignView[] | null>(null);
   const [showArchived, setShowArchived] = useState(false);
+  const campaigns = useSyncExternalStore(store.subscribe, () => store.list(showArchived));
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
-    desk
-      .call('campaigns.list', { includeArchived: showArchived })
-      .then(setCampaigns, (e: unknown) => setError(errorText(e)));
-  }, [desk, showArchived]);
+    desk.call('campaigns.list', { includeArchived: showArchived }).then(
+      (list) => store.setList(list, showArchived),
+      (e: unknown) => setError(errorText(e)),
+    );
+  }, [desk, store, showArchived]);
   useEffect(load, [load]);
 
   return (
@@ -48,7 +50,7 @@ export function HistoryPanel({ onOpen, onChanged, onDeleted }: Props) {
             campaign={c}
             onOpen={onOpen}
             onChanged={(view) => {
-              onChanged(view);
+              store.put(view);
               load();
             }}
             onDeleted={() => {

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RowFilter, RowPatch, RowView } from '../../../shared/api';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import type { RowFilter, RowView } from '../../../shared/api';
+import { RowsStore } from '../stores/rows-store';
 import { errorText } from '../format';
 import { useDesk, useDeskEvent } from './useDesk';
 
@@ -17,20 +18,6 @@ const PAGE_SIZE = 200;
 /** Pages kept around the last one fetched; farther ones are dropped and fetched again if needed. */
 const MAX_PAGES = 40;
 
-interface Page {
-  revision: number;
-  rows: readonly RowView[];
-}
-
-interface Cache {
-  /** The filter the pages are a list of. */
-  key: string;
-  pages: ReadonlyMap<number, Page>;
-  total: number | null;
-  /** The revision `total` was counted at. */
-  totalRevision: number;
-}
-
 export function filterKey(filter: RowFilter): string {
   return JSON.stringify([filter.status ?? null, filter.reason ?? null, filter.search?.trim() ?? '']);
 }
@@ -39,25 +26,16 @@ export function isFiltered(filter: RowFilter): boolean {
   return Boolean(filter.status || filter.reason || filter.search?.trim());
 }
 
-/** Patches received from `rows.updated`, by row index; whichever is newer, patch or fetched row, wins. */
-function usePatches(campaignId: string) {
-  const [patches, setPatches] = useState<ReadonlyMap<number, RowPatch>>(new Map());
+/** A campaign's rows store for as long as `key` stays the same, patched live; a new one when it changes. */
+function useRowsStore(campaignId: string, key: string, make: () => RowsStore): RowsStore {
+  const [held, setHeld] = useState(() => ({ key, store: make() }));
+  const current = held.key === key ? held : { key, store: make() };
+  if (current !== held) setHeld(current);
+  useSyncExternalStore(current.store.subscribe, current.store.version);
   useDeskEvent('rows.updated', (update) => {
-    if (update.campaignId !== campaignId) return;
-    setPatches((current) => {
-      const next = new Map(current);
-      for (const patch of update.rows) next.set(patch.index, patch);
-      return next;
-    });
+    if (update.campaignId === campaignId) current.store.patch(update.rows);
   });
-  return useCallback(
-    (row: RowView | undefined) => {
-      const patch = row && patches.get(row.index);
-      if (!row || !patch || (patch.updatedAt ?? '') < (row.updatedAt ?? '')) return row;
-      return { ...row, ...patch };
-    },
-    [patches],
-  );
+  return current.store;
 }
 
 /**
@@ -68,25 +46,17 @@ export function useRows(campaignId: string, revision: number, filter: RowFilter,
   const desk = useDesk();
   const key = filterKey(filter);
   const unfiltered = !isFiltered(filter);
-  const fresh = (): Cache => ({
-    key,
-    pages: new Map(),
-    total: unfiltered ? rowCount : null,
-    totalRevision: revision,
-  });
-  const [cache, setCache] = useState<Cache>(fresh);
   const [error, setError] = useState<string | null>(null);
-  const requested = useRef(new Set<string>());
-  const patched = usePatches(campaignId);
-  const current = cache.key === key ? cache : fresh();
-  if (cache.key !== key) setCache(current);
+  const store = useRowsStore(
+    campaignId,
+    `${campaignId}:${key}`,
+    () => new RowsStore(PAGE_SIZE, MAX_PAGES, unfiltered ? rowCount : null, revision),
+  );
 
   const ensure = useCallback(
     (first: number, last: number) => {
       for (let page = Math.floor(first / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) {
-        const tag = `${key}:${revision}:${page}`;
-        if (current.pages.get(page)?.revision === revision || requested.current.has(tag)) continue;
-        requested.current.add(tag);
+        if (!store.claim(page, revision)) continue;
         desk
           .call('campaigns.rows', {
             id: campaignId,
@@ -96,48 +66,29 @@ export function useRows(campaignId: string, revision: number, filter: RowFilter,
           })
           .then(
             ({ total, rows }) => {
-              requested.current.delete(tag);
               setError(null);
-              setCache((c) => {
-                if (c.key !== key) return c;
-                // Until it arrives the older page stays on screen, so edits don't blank the table.
-                if ((c.pages.get(page)?.revision ?? -1) > revision) return c;
-                const pages = new Map(c.pages).set(page, { revision, rows });
-                for (const p of [...pages.keys()].sort((a, b) => Math.abs(b - page) - Math.abs(a - page))) {
-                  if (pages.size <= MAX_PAGES) break;
-                  pages.delete(p);
-                }
-                const newer = revision >= c.totalRevision;
-                return {
-                  ...c,
-                  pages,
-                  total: newer ? total : c.total,
-                  totalRevision: newer ? revision : c.totalRevision,
-                };
-              });
+              store.receive(page, revision, rows, total);
             },
             (e: unknown) => {
-              requested.current.delete(tag);
               setError(errorText(e));
+              store.fail(page, revision);
             },
           );
       }
     },
-    [desk, campaignId, revision, key, unfiltered, filter, current.pages],
+    [desk, campaignId, revision, unfiltered, filter, store],
   );
 
   // A filtered list's length is only known from its pages; an empty list shows none to fetch, so its
   // first page is asked for again at each revision in case rows joined it.
-  const total = current.total;
+  const total = store.total;
   useEffect(() => {
     if (total === null || total === 0) ensure(0, 0);
   }, [total, ensure]);
 
-  const rowAt = useCallback(
-    (position: number) =>
-      patched(current.pages.get(Math.floor(position / PAGE_SIZE))?.rows[position % PAGE_SIZE]),
-    [current.pages, patched],
-  );
+  const version = store.version();
+  // A new function for each change of the store, so that what is drawn from it is drawn again.
+  const rowAt = useCallback((position: number) => store.rowAt(position), [store, version]);
 
   return { total, rowAt, ensure, error };
 }
@@ -145,22 +96,16 @@ export function useRows(campaignId: string, revision: number, filter: RowFilter,
 /** One row by its index in the file, refetched per revision and patched live: the previewed row. */
 export function useRow(campaignId: string, index: number, revision: number): RowView | undefined {
   const desk = useDesk();
-  const [fetched, setFetched] = useState<{ index: number; revision: number; row: RowView } | null>(null);
-  const patched = usePatches(campaignId);
+  // A list of one-row pages, holding the one row.
+  const store = useRowsStore(campaignId, `${campaignId}:${index}`, () => new RowsStore(1, 1, null, revision));
 
   useEffect(() => {
-    let live = true;
+    if (!store.claim(index, revision)) return;
     desk.call('campaigns.rows', { id: campaignId, offset: index, limit: 1 }).then(
-      ({ rows }) => {
-        const row = rows[0];
-        if (live && row) setFetched({ index, revision, row });
-      },
-      () => undefined,
+      ({ total, rows }) => store.receive(index, revision, rows, total),
+      () => store.fail(index, revision),
     );
-    return () => {
-      live = false;
-    };
-  }, [desk, campaignId, index, revision]);
+  }, [desk, store, campaignId, index, revision]);
 
-  return patched(fetched?.index === index ? fetched.row : undefined);
+  return store.rowAt(index);
 }
