@@ -490,7 +490,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       );
       server.closeAllConnections();
       await closed;
-      await deliveryReports.idle();
+      await deliveryReports.close();
     },
   };
 }
