@@ -764,7 +764,10 @@ export class Campaign {
 }
 
 /** Row numbers, longest message first and, among equals, the earlier row first; and each row's place in that order. */
-function rowsByLength(characters: ArrayLike<number>, rows: number): { order: Uint32Array; place: Uint32Array } {
+function rowsByLength(
+  characters: ArrayLike<number>,
+  rows: number,
+): { order: Uint32Array; place: Uint32Array } {
   // Packed into one number each (length above, row below), a typed array sorts them without a comparator.
   const keys = new Float64Array(rows);
   for (let row = 0; row < rows; row++) keys[row] = -(characters[row] ?? 0) * ROW_SPAN + row;

@@ -146,7 +146,11 @@ export class DrScheduler {
     if (this.cancellation.signal.aborted) return;
     // The outcome is drawn now so that a given seed gives the same outcomes regardless of network timing.
     const final = this.drawFinalOutcome();
-    this.first.push({ job, reports: this.order(final), due: performance.now() + this.options.submittedDelayMs });
+    this.first.push({
+      job,
+      reports: this.order(final),
+      due: performance.now() + this.options.submittedDelayMs,
+    });
     this.pump();
   }
 
@@ -264,7 +268,8 @@ export class DrScheduler {
       }
       if (attempt >= (this.options.retries ?? 0)) {
         this.failedCount++;
-        if (this.failedPosts.length < FAILED_POSTS_KEPT) this.failedPosts.push({ url: job.notifyurl, reason });
+        if (this.failedPosts.length < FAILED_POSTS_KEPT)
+          this.failedPosts.push({ url: job.notifyurl, reason });
         return;
       }
       const pause = Math.min(MAX_RETRY_PAUSE_MS, FIRST_RETRY_MS * 2 ** attempt);
