@@ -59,9 +59,9 @@ export interface ReportFaults {
 const FIRST_RETRY_MS = 200;
 const MAX_RETRY_PAUSE_MS = 3000;
 /**
- * Reports being posted at once, each over its own kept-alive connection: enough to keep up with two reports
- * per message at 10,000 messages a second against a receiver that answers once the report is on disk, and
- * few enough that neither side runs out of sockets. The rest wait in order.
+ * Reports being posted at once, each over its own kept-alive connection: enough that a receiver answering only
+ * once a report is on disk (posts arriving together share a write) is not kept waiting, and few enough that
+ * neither side runs out of sockets. The rest wait in order.
  */
 export const MAX_POSTS_IN_FLIGHT = 128;
 /** Failed posts remembered in `failedPosts`; later ones are only counted. */
@@ -70,7 +70,7 @@ const FAILED_POSTS_KEPT = 1000;
 /** What is left to post for one destination, due at `due` (performance.now()). */
 interface Due {
   job: DeliveryJob;
-  /** The reports still to post, in order; each is posted `copies` times. */
+  /** The reports still to post, in order (each twice when reports are duplicated). */
   reports: DeliveryOutcome[];
   due: number;
 }
@@ -176,6 +176,7 @@ export class DrScheduler {
     this.second.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.timerAt = Infinity;
     this.settle(0);
   }
 
