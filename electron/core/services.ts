@@ -51,6 +51,9 @@ export interface Sandbox {
 
 /** The Sandbox service (the embedded simulator) plus the user's IMIconnect services, keys sealed. */
 export class ServiceRegistry {
+  /** The stored services as last read or written: the settings file is read once, not on every view pushed. */
+  private cached: StoredService[] | null = null;
+
   constructor(
     private readonly store: SettingsStore,
     private readonly vault: Vault,
@@ -119,6 +122,7 @@ export class ServiceRegistry {
       'services',
       existing ? services.map((s) => (s.id === next.id ? next : s)) : [...services, next],
     );
+    this.cached = null;
     return toView(next);
   }
 
@@ -147,6 +151,7 @@ export class ServiceRegistry {
       'services',
       this.stored().filter((s) => s.id !== id),
     );
+    this.cached = null;
     const countries = this.lastCountries();
     delete countries[id];
     this.store.set(LAST_COUNTRIES, countries);
@@ -208,6 +213,7 @@ export class ServiceRegistry {
   }
 
   private stored(): StoredService[] {
+    if (this.cached) return this.cached;
     const parsed = z.array(StoredService).safeParse(this.store.get('services') ?? []);
     if (!parsed.success) {
       throw new DeskError(
@@ -215,6 +221,7 @@ export class ServiceRegistry {
         'The saved services cannot be read; the settings file is damaged.',
       );
     }
+    this.cached = parsed.data;
     return parsed.data;
   }
 }

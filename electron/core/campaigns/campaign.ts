@@ -102,6 +102,16 @@ const NO_DETAILS: SendDetails = {
  */
 export class Campaign {
   private status: Uint8Array;
+  /** How many rows are in each status (by index in ROW_STATUSES), kept as rows change. */
+  private counts = new Uint32Array(ROW_STATUSES.length);
+  /** Ready rows whose message is over the service's limit, kept as rows change. */
+  private tooLong = 0;
+  /** What depends only on which rows are skipped; dropped when a row is skipped or comes back. */
+  private skipShape: { skipCounts: Partial<Record<SkipReason, number>>; totalSegments: number } | null = null;
+  /** Rows longest message first (earlier row first among equals), built when first asked while rows are ready. */
+  private byLength: { order: Uint32Array; place: Uint32Array } | null = null;
+  /** In `byLength`, no ready row comes before this place. */
+  private longestFrom = 0;
   private readonly details: (SendDetails | undefined)[] = [];
   private started = false;
   /** When sending first began, and when it last ended (null while it runs again). */
@@ -161,7 +171,7 @@ export class Campaign {
   ) {
     this.compiled = compileTemplate(def.template, def.columns);
     this.options = compileRequestOptions(def.requestOptions, def.columns);
-    this.status = this.initialStatuses();
+    this.status = this.resetStatuses();
     this.history = new DeliveryHistory(table.size);
     this.trust = new ReportTrust(table.size);
   }
@@ -226,7 +236,8 @@ export class Campaign {
     this.linksUsed = null;
     this.compiled = compileTemplate(def.template, def.columns);
     this.options = compileRequestOptions(def.requestOptions, def.columns);
-    this.status = this.initialStatuses();
+    this.byLength = null;
+    this.status = this.resetStatuses();
   }
 
   /** Follows the API of the campaign's service; true when the limit changed. */
@@ -234,6 +245,7 @@ export class Campaign {
     if (limit.api === this.limit.api) return false;
     this.revision++;
     this.limit = limit;
+    this.tooLong = this.countTooLong();
     return true;
   }
 
@@ -311,7 +323,7 @@ export class Campaign {
       );
     const sender = senderIdProblem(this.def.senderId);
     if (sender) return sender;
-    if (!this.status.includes(STATUS_INDEX.get('ready') as number)) return NO_READY_ROW;
+    if (this.count('ready') === 0) return NO_READY_ROW;
     return this.tooLongProblem();
   }
 
@@ -325,11 +337,7 @@ export class Campaign {
   /** Nothing is in flight and every sent row has a final status. */
   isSettled(): boolean {
     if (this.state === 'sending') return false;
-    for (let row = 0; row < this.status.length; row++) {
-      const status = this.statusOf(row);
-      if (status !== 'ready' && !isFinal(status)) return false;
-    }
-    return true;
+    return ROW_STATUSES.every((status) => status === 'ready' || isFinal(status) || this.count(status) === 0);
   }
 
   statusOf(row: number): RowStatus {
@@ -362,10 +370,10 @@ export class Campaign {
         const msisdn = this.msisdn(row);
         if (msisdn === null || !isOptedOut(msisdn)) continue;
         this.lateOptOuts.add(row);
-        this.status[row] = skipped;
+        this.write(row, skipped);
       } else if (this.lateOptOuts.has(row) && !isOptedOut(this.msisdn(row) as string)) {
         this.lateOptOuts.delete(row);
-        this.status[row] = ready;
+        this.write(row, ready);
       } else continue;
       patches.push(this.patchOf(row));
     }
@@ -386,6 +394,7 @@ export class Campaign {
 
   /** When every unknown row's grace window will have passed; null when no row is unknown. */
   unknownResendableAt(graceMs: number): string | null {
+    if (this.count('unknown') === 0) return null;
     let latest = -Infinity;
     for (const row of this.rowsIn('unknown'))
       latest = Math.max(latest, Date.parse(this.details[row]?.sentAt ?? '') || 0);
@@ -500,7 +509,7 @@ export class Campaign {
     let more = named.cut ? batchSize - (named.to - named.from + 1) : 0;
     const rows: number[] = [];
     for (let row = named.from; row < this.size && (row <= named.to || more-- > 0); row++) {
-      if (this.reasonOf(row) === 'opted-out') this.status[row] = STATUS_INDEX.get('ready') as number;
+      if (this.reasonOf(row) === 'opted-out') this.write(row, STATUS_INDEX.get('ready') as number);
       if (this.statusOf(row) !== 'ready') {
         if (row > named.to) more++;
         continue;
@@ -564,7 +573,7 @@ export class Campaign {
         return event.rows.flatMap((row) => {
           this.attempted.add(row);
           // Replayed after the number opted out: the journal, not today's list, says the row was sent.
-          if (this.reasonOf(row) === 'opted-out') this.status[row] = STATUS_INDEX.get('ready') as number;
+          if (this.reasonOf(row) === 'opted-out') this.write(row, STATUS_INDEX.get('ready') as number);
           if (!canAdvance(this.statusOf(row), 'sending')) return [];
           // A row sent again with the same key was sent when that key was first used.
           const sentAt = this.keySentAt.get(row) ?? event.at;
@@ -667,11 +676,7 @@ export class Campaign {
    * released unsent.
    */
   private sentNothing(): boolean {
-    return (
-      !this.answered &&
-      this.doubted.size === 0 &&
-      !this.status.includes(STATUS_INDEX.get('sending') as number)
-    );
+    return !this.answered && this.doubted.size === 0 && this.count('sending') === 0;
   }
 
   /** Back to a draft as it was before its first start, but for its test messages, the service tried and the error. */
@@ -685,7 +690,7 @@ export class Campaign {
     this.attempted.clear();
     this.details.length = 0;
     this.lateOptOuts.clear();
-    this.status = this.initialStatuses();
+    this.status = this.resetStatuses();
     // The released rows were already patched back to ready; the campaign's new view makes the table read them again.
     return [];
   }
@@ -717,27 +722,16 @@ export class Campaign {
     return this.columnChoice.choice;
   }
 
+  /** Costs what changed since the last view, not a pass over the rows (it is pushed while rows change). */
   view(pricePerSegment: number, unknownGraceMs: number): CampaignView {
     const counts: StatusCounts = {};
-    const skipCounts: Partial<Record<SkipReason, number>> = {};
-    let totalSegments = 0;
-    let longestRow = -1;
-    let tooLong = 0;
-    const { segments, characters } = this.checks.messages;
-    for (let row = 0; row < this.status.length; row++) {
-      const status = this.statusOf(row);
-      counts[status] = (counts[status] ?? 0) + 1;
-      if (status === 'skipped') {
-        const reason = this.reasonOf(row) as SkipReason;
-        skipCounts[reason] = (skipCounts[reason] ?? 0) + 1;
-        continue;
-      }
-      totalSegments += segments[row] ?? 0;
-      if (status !== 'ready') continue;
-      const length = characters[row] as number;
-      if (length > this.limit.max) tooLong++;
-      if (longestRow < 0 || length > (characters[longestRow] as number)) longestRow = row;
-    }
+    ROW_STATUSES.forEach((status, code) => {
+      if (this.counts[code]) counts[status] = this.counts[code];
+    });
+    const { skipCounts, totalSegments } = this.skipShaped();
+    const longestRow = this.longestReadyRow();
+    const { characters } = this.checks.messages;
+    const tooLong = this.tooLong;
     const longest = longestRow < 0 ? null : { row: longestRow, characters: characters[longestRow] as number };
     return {
       ...this.def,
@@ -746,7 +740,7 @@ export class Campaign {
       state: this.state,
       problem: SENDABLE_STATES.includes(this.state) ? this.problem() : null,
       counts,
-      skipCounts,
+      skipCounts: { ...skipCounts },
       emptyValueRows: this.checks.messages.emptyPlaceholders.size,
       numbersWithoutPlus: this.fileCountries().withoutPlus,
       plusCountry: this.fileCountries().plusCountry,
@@ -779,6 +773,72 @@ export class Campaign {
     };
   }
 
+  private count(status: RowStatus): number {
+    return this.counts[STATUS_INDEX.get(status) as number] as number;
+  }
+
+  /** Every status written goes through here, which keeps the counts. */
+  private write(row: number, code: number): void {
+    const old = this.status[row] as number;
+    if (old === code) return;
+    this.status[row] = code;
+    (this.counts[old] as number)--;
+    (this.counts[code] as number)++;
+    const skipped = STATUS_INDEX.get('skipped') as number;
+    if (old === skipped || code === skipped) this.skipShape = null;
+    const ready = STATUS_INDEX.get('ready') as number;
+    const over = (this.checks.messages.characters[row] ?? 0) > this.limit.max;
+    if (old === ready && over) this.tooLong--;
+    if (code !== ready) return;
+    if (over) this.tooLong++;
+    if (this.byLength) this.longestFrom = Math.min(this.longestFrom, this.byLength.place[row] as number);
+  }
+
+  /** Every row back to ready or skipped as its checks say, and the counts made again. */
+  private resetStatuses(): Uint8Array {
+    const status = this.initialStatuses();
+    this.status = status;
+    this.counts = new Uint32Array(ROW_STATUSES.length);
+    for (const code of status) (this.counts[code] as number)++;
+    this.tooLong = this.countTooLong();
+    this.skipShape = null;
+    this.longestFrom = 0;
+    return status;
+  }
+
+  private countTooLong(): number {
+    const ready = STATUS_INDEX.get('ready') as number;
+    const { characters } = this.checks.messages;
+    let over = 0;
+    for (let row = 0; row < this.status.length; row++)
+      if (this.status[row] === ready && (characters[row] as number) > this.limit.max) over++;
+    return over;
+  }
+
+  private skipShaped(): NonNullable<Campaign['skipShape']> {
+    if (this.skipShape) return this.skipShape;
+    const skipCounts: Partial<Record<SkipReason, number>> = {};
+    let totalSegments = 0;
+    const { segments } = this.checks.messages;
+    for (let row = 0; row < this.status.length; row++) {
+      const reason = this.reasonOf(row);
+      if (reason === null) totalSegments += segments[row] ?? 0;
+      else skipCounts[reason] = (skipCounts[reason] ?? 0) + 1;
+    }
+    this.skipShape = { skipCounts, totalSegments };
+    return this.skipShape;
+  }
+
+  /** The ready row with the longest message (the first of equals), -1 when none is ready. */
+  private longestReadyRow(): number {
+    if (this.count('ready') === 0) return -1;
+    const { order } = (this.byLength ??= rowsByLength(this.checks.messages.characters, this.status.length));
+    const ready = STATUS_INDEX.get('ready') as number;
+    while (this.longestFrom < order.length && this.status[order[this.longestFrom] as number] !== ready)
+      this.longestFrom++;
+    return (order[this.longestFrom] as number | undefined) ?? -1;
+  }
+
   private initialStatuses(): Uint8Array {
     const { numbers, messages } = this.checks;
     const ready = STATUS_INDEX.get('ready') as number;
@@ -789,7 +849,7 @@ export class Campaign {
   }
 
   private set(row: number, status: RowStatus, details: SendDetails): void {
-    this.status[row] = STATUS_INDEX.get(status) as number;
+    this.write(row, STATUS_INDEX.get(status) as number);
     this.details[row] = details;
   }
 
@@ -797,3 +857,20 @@ export class Campaign {
     return { index: row, ...(this.outcome(row) as RowOutcome) };
   }
 }
+
+/** Row numbers, longest message first and, among equals, the earlier row first; and each row's place in that order. */
+function rowsByLength(
+  characters: ArrayLike<number>,
+  rows: number,
+): { order: Uint32Array; place: Uint32Array } {
+  // Packed into one number each (length above, row below), a typed array sorts them without a comparator.
+  const keys = new Float64Array(rows);
+  for (let row = 0; row < rows; row++) keys[row] = -(characters[row] ?? 0) * ROW_SPAN + row;
+  keys.sort();
+  const order = Uint32Array.from(keys, (key) => ((key % ROW_SPAN) + ROW_SPAN) % ROW_SPAN);
+  const place = new Uint32Array(rows);
+  order.forEach((row, i) => (place[row] = i));
+  return { order, place };
+}
+
+const ROW_SPAN = 2 ** 32;

@@ -49,6 +49,7 @@ export interface Receiver {
 type Refusal = { status: 400 | 413 | 422; message: string };
 
 const MAX_DEPTH = 32;
+const MAX_CONNECTIONS = 1024;
 
 /** The webhook endpoint for delivery reports and replies, on loopback only. */
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
@@ -66,6 +67,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       answer(res, 500, 'not recorded');
     });
   });
+  // Posts come over kept-alive connections (the Sandbox's pool holds MAX_POSTS_IN_FLIGHT); beyond this many open
+  // at once, new ones are closed on arrival, so that a flood of connections cannot exhaust the descriptors.
+  server.maxConnections = MAX_CONNECTIONS;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 

@@ -115,11 +115,15 @@ export interface InjectedMo {
 export interface Simulator {
   /** Base URL; Messaging API v1 is at `${url}/resources/v1/messaging`, the Send SMS API at `${url}/v1/sms/messages`. */
   readonly url: string;
-  /** Every destination the simulator queued, in order. */
+  /** The destinations the simulator queued, in order: the first KEPT_RECORDS of them. */
   readonly accepted: readonly AcceptedMessage[];
-  /** Delivery reports that could not be posted, or were answered with a non-2xx status. */
+  /** How many destinations the simulator queued, including those beyond the ones kept in `accepted`. */
+  readonly acceptedCount: number;
+  /** Delivery reports that could not be posted, or were answered with a non-2xx status (the first thousand). */
   readonly failedPosts: readonly FailedPost[];
-  /** Every messaging request whose body was read, with what became of it. */
+  /** How many delivery reports could not be posted, including those beyond `failedPosts`. */
+  readonly failedPostCount: number;
+  /** The messaging requests whose body was read, with what became of them: the first KEPT_RECORDS of them. */
   readonly requests: readonly RequestRecord[];
   /** The most messaging requests that were being handled at one time. */
   readonly maxConcurrent: number;
@@ -140,6 +144,11 @@ export const MO_HOOK_PATH = '/simulator/mo';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_MO_HOOK_BODY_BYTES = 64 * 1024;
 const DEFAULT_SHORT_CODE = '56263';
+/**
+ * Destinations and requests remembered for inspection; a long-running Sandbox or a large campaign only counts
+ * the rest, so that its memory stays bounded.
+ */
+export const KEPT_RECORDS = 20_000;
 
 const injectedMoSchema = z.object({
   from: z.string().min(1),
@@ -150,7 +159,15 @@ const injectedMoSchema = z.object({
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const keys = new Set(options.keys);
   const accepted: AcceptedMessage[] = [];
+  let acceptedCount = 0;
   const requests: RequestRecord[] = [];
+  const logRequest = (record: RequestRecord) => {
+    if (requests.length < KEPT_RECORDS) requests.push(record);
+  };
+  const keep = (message: AcceptedMessage) => {
+    acceptedCount++;
+    if (accepted.length < KEPT_RECORDS) accepted.push(message);
+  };
   let moNotifyUrl = options.moNotifyUrl;
   const seed = options.seed ?? randomInt(2 ** 32);
   const deliveryReports = new DrScheduler({
@@ -208,7 +225,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     reports: DeliveryJob[],
   ) {
     const { msisdn, correlationid, message } = outcome;
-    accepted.push({
+    keep({
       transid,
       correlationid,
       msisdn,
@@ -260,7 +277,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       checkMessage(m, { requirePlus: options.requirePlus === true, maxTextLength: f.maxTextLength }),
     );
     const log = (answer: RequestAnswer, throttled = 0) =>
-      requests.push({ at: Date.now(), destinations: outcomes.length, answer, throttled });
+      logRequest({ at: Date.now(), destinations: outcomes.length, answer, throttled });
     if (outcomes.length > MAX_DESTINATIONS_PER_REQUEST) {
       log('refused');
       sendRefusal(res, API_ERRORS.tooManyDestinations);
@@ -325,7 +342,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   async function answerSms(req: IncomingMessage, res: ServerResponse, f: SimulatorFaults): Promise<void> {
     const raw = await readBody(req, MAX_BODY_BYTES);
     const log = (answer: RequestAnswer) =>
-      requests.push({ at: Date.now(), destinations: 1, answer, throttled: 0 });
+      logRequest({ at: Date.now(), destinations: 1, answer, throttled: 0 });
     let value: unknown;
     try {
       value = raw === undefined ? undefined : JSON.parse(raw.toString('utf8'));
@@ -365,7 +382,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const { request } = checked;
     const messageId = randomUUID();
     const answer = smsMessages.accept(messageId, idempotencyKey, request);
-    accepted.push({
+    keep({
       transid: messageId,
       correlationid: request.correlationId ?? '',
       msisdn: request.to,
@@ -472,7 +489,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     url: `http://127.0.0.1:${port}`,
     accepted,
+    get acceptedCount() {
+      return acceptedCount;
+    },
     failedPosts: deliveryReports.failedPosts,
+    get failedPostCount() {
+      return deliveryReports.failedPostCount;
+    },
     requests,
     get maxConcurrent() {
       return maxConcurrent;
@@ -490,7 +513,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       );
       server.closeAllConnections();
       await closed;
-      await deliveryReports.idle();
+      await deliveryReports.close();
     },
   };
 }
