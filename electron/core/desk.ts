@@ -25,6 +25,7 @@ import { RowQuery } from './campaigns/row-query';
 import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
 import { EventBus } from './event-bus';
+import { ReportRepeats } from './campaigns/report-repeats';
 import { Inbox } from './inbox/inbox';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/receiver';
 import { receiverWarning } from './receiver/tunnels/receiver-warning';
@@ -52,6 +53,7 @@ import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry, type ResolvedService } from 
 import { lookUpOpenRows } from './sending/status-lookup';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
+import { droppedNote, type Rotation } from './storage/rotating-files';
 import { Uploads } from './uploads';
 
 export interface DeskOptions {
@@ -87,7 +89,12 @@ export interface DeskOptions {
    * (default 5 minutes, checked every minute); null: only when asked (`settleByLookup`), as the CLI does.
    */
   statusLookupAfterMs?: number | null;
+  /** How the inbox, unmatched reports and refused posts are bounded (defaults: INBOX_ROTATION and beside it). */
+  rotations?: { inbox?: Rotation; unmatched?: Rotation; rejected?: Rotation };
 }
+
+/** Up to 48 MB of reports that named no row. */
+const UNMATCHED_ROTATION: Rotation = { maxBytes: 16 * 1024 * 1024, keep: 2 };
 
 export type { SendOptions };
 
@@ -136,6 +143,7 @@ export class Desk {
   private readonly closing = new AbortController();
   /** Reports since the start that named no row (the receiver counts the rest of ReceiverStats). */
   private unmatchedReports = 0;
+  private readonly repeats = new ReportRepeats();
 
   private constructor(
     private readonly options: DeskOptions,
@@ -231,6 +239,7 @@ export class Desk {
     const receiver = await startStableReceiver(options.settings, {
       secret,
       rejectedLog: join(options.dataDir, 'rejected-posts.ndjson'),
+      rejectedRotation: options.rotations?.rejected,
       handlers: {
         onDeliveryReports: (reports) => (ref.desk as Desk).recordDeliveryReports(reports),
         onIncomingMessage: (message, serviceId) =>
@@ -239,8 +248,13 @@ export class Desk {
     });
     simulator.setMoNotifyUrl(`${receiver.url}/mo/${SANDBOX_ID}`);
     const keep = (v: unknown) => v as never;
-    const inbox = await Inbox.open(join(options.dataDir, 'inbox.ndjson'), options.settings);
-    const unmatched = await Journal.open(join(options.dataDir, 'unmatched-reports.ndjson'), keep);
+    const { rotations } = options;
+    const inbox = await Inbox.open(join(options.dataDir, 'inbox.ndjson'), options.settings, rotations?.inbox);
+    const unmatched = await Journal.open(
+      join(options.dataDir, 'unmatched-reports.ndjson'),
+      keep,
+      rotations?.unmatched ?? UNMATCHED_ROTATION,
+    );
     const suppression = await SuppressionList.open(join(options.dataDir, 'suppression.ndjson'));
     const uploads = new Uploads(join(options.dataDir, 'uploads'));
     await uploads.clearLeftovers();
@@ -862,6 +876,7 @@ export class Desk {
     const at = new Date().toISOString();
     const byCampaign = new Map<OpenCampaign, JournalEvent[]>();
     const unmatched: (Logged & { reason: string })[] = [];
+    const claimed: string[] = [];
     for (const report of reports) {
       const test = report.status ? await this.locateTest(report) : null;
       if (test && report.status) {
@@ -891,6 +906,7 @@ export class Desk {
         unmatched.push({ at, raw: report.raw, reason: 'names its row without the transid of its reports' });
         continue;
       }
+      if (!this.repeats.claim(target.open.campaign, target.row, report, claimed)) continue;
       const events = byCampaign.get(target.open) ?? [];
       events.push({
         t: 'dr',
@@ -909,7 +925,7 @@ export class Desk {
     await Promise.all([
       ...(unmatched.length > 0 ? [this.unmatched.appendAll(unmatched)] : []),
       ...[...byCampaign].map(([open, events]) => this.record(open, events)),
-    ]);
+    ]).finally(() => this.repeats.release(claimed));
     this.unmatchedReports += unmatched.length;
   }
 
@@ -1106,14 +1122,21 @@ export class Desk {
       'tunnels.list': async () => this.tunnels.list(),
       'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
       'power.status': async () => this.keepAwake.status,
-      'receiver.stats': async () => ({ ...this.receiver.stats(), unmatched: this.unmatchedReports }),
+      'receiver.stats': async () => ({
+        ...this.receiver.stats(),
+        unmatched: this.unmatchedReports,
+        unmatchedDropped: droppedNote(
+          this.unmatched.dropped,
+          this.options.rotations?.unmatched ?? UNMATCHED_ROTATION,
+        ),
+      }),
       'inbox.list': async (query) => {
         const listed = this.inbox.list(query);
         const kept = new Set(await this.store.ids());
         const entries = listed.entries.map((e) =>
           e.match && !kept.has(e.match.campaignId) ? { ...e, match: { ...e.match, deleted: true } } : e,
         );
-        return { ...listed, entries };
+        return { ...listed, entries, dropped: this.inbox.dropped() };
       },
       'inbox.export': async ({ serviceId }) => {
         const names = this.serviceNames();

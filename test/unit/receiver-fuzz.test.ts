@@ -40,7 +40,15 @@ let campaigns: string[];
 /** The rows as the fuzzing of reports began: the transids to borrow. */
 let campaignsRows: Snapshot;
 /** What every post so far should have added up to. */
-const expected: ReceiverStats = { deliveryReports: 0, replies: 0, unmatched: 0, rejected: 0, rateLimited: 0 };
+const expected: ReceiverStats = {
+  deliveryReports: 0,
+  replies: 0,
+  unmatched: 0,
+  rejected: 0,
+  rateLimited: 0,
+  unmatchedDropped: null,
+  rejectedDropped: null,
+};
 let matchedReports = 0;
 /**
  * Per row (`<campaign>.<row>`), whether a report with its own transid came (`transid`), or one naming it by

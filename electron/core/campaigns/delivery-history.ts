@@ -48,6 +48,11 @@ class StringPool {
     return id;
   }
 
+  /** The value's id, or -1 for a value not in the pool. */
+  known(value: string | null): number {
+    return value === null ? 0 : (this.ids.get(value) ?? -1);
+  }
+
   value(id: number): string | null {
     return this.values[id] ?? null;
   }
@@ -100,27 +105,20 @@ export class DeliveryHistory {
     ].reduce((sum, a) => sum + a.byteLength, 0);
   }
 
+  /** Whether the row's history holds this report already (a report posted again). */
+  has(row: number, report: Omit<ReportEntry, 'at'>): boolean {
+    return this.find(row, report, NaN).same !== NONE;
+  }
+
   /** Adds a report to the row's history; returns its entry, or the entry it repeats. */
   add(row: number, report: ReportEntry): number {
     const received = Date.parse(report.at);
-    const reported = parseReportTime(report.reportedAt) ?? NaN;
     const status = STATUS_INDEX.get(report.status) as number;
     const code = this.strings.id(report.code);
     const description = this.strings.id(report.description);
     const carrier = this.strings.id(report.carrier);
-    const time = Number.isNaN(reported) ? received : reported;
-
-    let before = NONE;
-    for (let e = this.head[row] as number; e !== NONE; e = this.next[e] as number) {
-      const same =
-        this.status[e] === status &&
-        this.code[e] === code &&
-        this.description[e] === description &&
-        this.carrier[e] === carrier &&
-        Object.is(this.reported[e], reported);
-      if (same) return e;
-      if (this.timeOf(e) <= time) before = e;
-    }
+    const { same, before, reported } = this.find(row, report, received);
+    if (same !== NONE) return same;
 
     if (this.count === this.next.length) this.grow();
     const e = this.count++;
@@ -189,6 +187,33 @@ export class DeliveryHistory {
       });
     }
     return events;
+  }
+
+  /** The entry the report repeats, else NONE and the entry it goes after (by time; NONE: first). */
+  private find(
+    row: number,
+    report: Omit<ReportEntry, 'at'>,
+    received: number,
+  ): { same: number; before: number; reported: number } {
+    const reported = parseReportTime(report.reportedAt) ?? NaN;
+    const status = STATUS_INDEX.get(report.status) as number;
+    // Looked up, not added: a string never seen matches no entry.
+    const code = this.strings.known(report.code);
+    const description = this.strings.known(report.description);
+    const carrier = this.strings.known(report.carrier);
+    const time = Number.isNaN(reported) ? received : reported;
+    let before = NONE;
+    for (let e = this.head[row] as number; e !== NONE; e = this.next[e] as number) {
+      const same =
+        this.status[e] === status &&
+        this.code[e] === code &&
+        this.description[e] === description &&
+        this.carrier[e] === carrier &&
+        Object.is(this.reported[e], reported);
+      if (same) return { same: e, before, reported };
+      if (this.timeOf(e) <= time) before = e;
+    }
+    return { same: NONE, before, reported };
   }
 
   private timeOf(entry: number): number {
