@@ -145,6 +145,8 @@ export const ReceiverStats = z.object({
   rateLimited: z.number(),
   /** The oldest unmatched reports deleted to keep their file bounded; null while none were. */
   unmatchedDropped: DroppedNote.nullable(),
+  /** The payloads of the oldest reports deleted (what each report said stays in its campaign). */
+  payloadsDropped: DroppedNote.nullable(),
   /** The oldest refused posts deleted (or, under a flood, not kept) to keep their file bounded. */
   rejectedDropped: DroppedNote.nullable(),
 });

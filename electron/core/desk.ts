@@ -17,7 +17,6 @@ import { CampaignManager } from './campaigns/campaign-manager';
 import { CampaignChecker } from './campaigns/checks';
 import { buildDashboard } from './campaigns/dashboard';
 import type { CampaignDefinition } from './campaigns/definition';
-import { Journal } from './campaigns/journal';
 import type { JournalEvent } from './campaigns/journal-events';
 import { buildReportCsv, buildSkippedCsv } from './campaigns/report';
 import { buildRowDetails } from './campaigns/row-details';
@@ -28,6 +27,12 @@ import { EventBus } from './event-bus';
 import { ReportRepeats } from './campaigns/report-repeats';
 import { Inbox } from './inbox/inbox';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/receiver';
+import {
+  ReportLogs,
+  type ReportLogRotations,
+  type ReportPayload,
+  type UnmatchedReport,
+} from './receiver/report-logs';
 import { receiverWarning } from './receiver/tunnels/receiver-warning';
 import { TunnelManager } from './receiver/tunnels/tunnel-manager';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
@@ -53,7 +58,7 @@ import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry, type ResolvedService } from 
 import { lookUpOpenRows } from './sending/status-lookup';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
-import { droppedNote, type Rotation } from './storage/rotating-files';
+import type { Rotation } from './storage/rotating-files';
 import { Uploads } from './uploads';
 
 export interface DeskOptions {
@@ -89,12 +94,9 @@ export interface DeskOptions {
    * (default 5 minutes, checked every minute); null: only when asked (`settleByLookup`), as the CLI does.
    */
   statusLookupAfterMs?: number | null;
-  /** How the inbox, unmatched reports and refused posts are bounded (defaults: INBOX_ROTATION and beside it). */
-  rotations?: { inbox?: Rotation; unmatched?: Rotation; rejected?: Rotation };
+  /** How the inbox, reports kept beside the campaigns and refused posts are bounded (defaults beside each). */
+  rotations?: ReportLogRotations & { inbox?: Rotation; rejected?: Rotation };
 }
-
-/** Up to 48 MB of reports that named no row. */
-const UNMATCHED_ROTATION: Rotation = { maxBytes: 16 * 1024 * 1024, keep: 2 };
 
 export type { SendOptions };
 
@@ -108,8 +110,6 @@ const VIEW_EVERY_MS = 250;
 const TUNNEL_PROBE_EVERY_MS = 60_000;
 const DEFAULT_LOOKUP_AFTER_MS = 5 * 60_000;
 const LOOKUP_EVERY_MS = 60_000;
-
-type Logged = { at: string; raw: unknown };
 
 export type ImportSource = { uploadId: string } | { text: string } | { bytes: Uint8Array };
 
@@ -152,7 +152,7 @@ export class Desk {
     readonly simulator: Simulator,
     readonly receiver: Receiver,
     private readonly inbox: Inbox,
-    private readonly unmatched: Journal<Logged & { reason: string }>,
+    private readonly reportLogs: ReportLogs,
     readonly suppression: SuppressionList,
     readonly uploads: Uploads,
   ) {
@@ -247,14 +247,9 @@ export class Desk {
       },
     });
     simulator.setMoNotifyUrl(`${receiver.url}/mo/${SANDBOX_ID}`);
-    const keep = (v: unknown) => v as never;
     const { rotations } = options;
     const inbox = await Inbox.open(join(options.dataDir, 'inbox.ndjson'), options.settings, rotations?.inbox);
-    const unmatched = await Journal.open(
-      join(options.dataDir, 'unmatched-reports.ndjson'),
-      keep,
-      rotations?.unmatched ?? UNMATCHED_ROTATION,
-    );
+    const reportLogs = await ReportLogs.open(options.dataDir, rotations);
     const suppression = await SuppressionList.open(join(options.dataDir, 'suppression.ndjson'));
     const uploads = new Uploads(join(options.dataDir, 'uploads'));
     await uploads.clearLeftovers();
@@ -265,7 +260,7 @@ export class Desk {
       simulator,
       receiver,
       inbox,
-      unmatched.journal,
+      reportLogs,
       suppression,
       uploads,
     );
@@ -296,7 +291,7 @@ export class Desk {
     await this.receiver.close();
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
     await this.inbox.close();
-    await this.unmatched.close();
+    await this.reportLogs.close();
     await this.suppression.close();
   }
 
@@ -875,7 +870,8 @@ export class Desk {
   private async recordDeliveryReports(reports: DeliveryReport[]): Promise<void> {
     const at = new Date().toISOString();
     const byCampaign = new Map<OpenCampaign, JournalEvent[]>();
-    const unmatched: (Logged & { reason: string })[] = [];
+    const unmatched: UnmatchedReport[] = [];
+    const payloads: ReportPayload[] = [];
     const claimed: string[] = [];
     for (const report of reports) {
       const test = report.status ? await this.locateTest(report) : null;
@@ -888,9 +884,9 @@ export class Desk {
           status: report.status,
           code: report.code,
           description: report.description,
-          raw: report.raw,
         });
         byCampaign.set(test.open, events);
+        payloads.push({ at, campaignId: test.open.campaign.id, test: test.test, raw: report.raw });
         continue;
       }
       const target = report.status ? await this.locate(report) : null;
@@ -918,12 +914,13 @@ export class Desk {
         transid: report.transid,
         carrier: report.carrier,
         reportedAt: report.timestamp,
-        raw: report.raw,
       });
       byCampaign.set(target.open, events);
+      payloads.push({ at, campaignId: target.open.campaign.id, row: target.row, raw: report.raw });
     }
     await Promise.all([
-      ...(unmatched.length > 0 ? [this.unmatched.appendAll(unmatched)] : []),
+      this.reportLogs.unmatched(unmatched),
+      this.reportLogs.payloads(payloads),
       ...[...byCampaign].map(([open, events]) => this.record(open, events)),
     ]).finally(() => this.repeats.release(claimed));
     this.unmatchedReports += unmatched.length;
@@ -1125,10 +1122,8 @@ export class Desk {
       'receiver.stats': async () => ({
         ...this.receiver.stats(),
         unmatched: this.unmatchedReports,
-        unmatchedDropped: droppedNote(
-          this.unmatched.dropped,
-          this.options.rotations?.unmatched ?? UNMATCHED_ROTATION,
-        ),
+        unmatchedDropped: this.reportLogs.unmatchedDropped,
+        payloadsDropped: this.reportLogs.payloadsDropped,
       }),
       'inbox.list': async (query) => {
         const listed = this.inbox.list(query);

@@ -56,6 +56,13 @@ export function ReceiverStatsView() {
           under {formatSize(stats.unmatchedDropped.limitBytes)}.
         </p>
       )}
+      {stats?.payloadsDropped && (
+        <p className="notice small" data-testid="payloads-dropped">
+          The platform&apos;s payloads of the oldest {plural(stats.payloadsDropped.count, 'delivery report')}{' '}
+          were deleted to keep them under {formatSize(stats.payloadsDropped.limitBytes)}; what each report
+          said stays with its campaign.
+        </p>
+      )}
       {stats?.rejectedDropped && (
         <p className="notice small" data-testid="rejected-dropped">
           {plural(stats.rejectedDropped.count, 'refused post')} were deleted or not kept, to keep them under{' '}

@@ -160,6 +160,45 @@ describe('a report the platform posts again', () => {
     expect(await postDr(desk, report(`${id}.0`, transid, ''))).toBe(200);
     expect(await postDr(desk, report(`${id}.0`, transid, ''))).toBe(200);
     expect(await drsAt(null as unknown as string)).toBe(2);
+
+    // The payloads are kept beside the campaign, once each, not in its journal.
+    const events = await journal(home.dir, id);
+    expect(events.filter((e) => e.t === 'dr' && 'raw' in e)).toEqual([]);
+    const payloads = (await readFile(join(home.dir, 'home', 'report-payloads.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { campaignId: string; row: number; raw: typeof dr });
+    expect(payloads).toHaveLength(events.filter((e) => e.t === 'dr').length);
+    expect(payloads.filter((p) => p.raw.deliveryInfoNotification.deliveryInfo.timeStamp === stamp)).toEqual([
+      { at: expect.any(String), campaignId: id, row: 0, raw: dr },
+    ]);
+  });
+});
+
+describe('report payloads are bounded', () => {
+  it('drops the oldest past the cap and counts them; the campaign keeps every report', async () => {
+    const cap = { maxBytes: 3_000, keep: 1 };
+    const desk = await home.start({ rotations: { payloads: cap } });
+    const id = await importCampaign(desk, 20);
+    await desk.send(id);
+    await desk.finished(id);
+    await waitFor(async () => (await rowsOf(desk, id)).every((r) => r.status === 'delivered'));
+    const reports = (await journal(home.dir, id)).filter((e) => e.t === 'dr').length;
+    expect(reports).toBe(40);
+    const dir = join(home.dir, 'home');
+    const files = ['report-payloads.ndjson.1', 'report-payloads.ndjson'];
+    const keptLines = async () => {
+      const texts = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8').catch(() => '')));
+      return texts
+        .join('')
+        .split('\n')
+        .filter((line) => line !== '').length;
+    };
+    // Every payload is written or counted as deleted.
+    const dropped = async () => (await desk.handlers['receiver.stats']({})).payloadsDropped;
+    await waitFor(async () => (await keptLines()) + ((await dropped())?.count ?? 0) === reports);
+    for (const f of files) expect((await stat(join(dir, f))).size).toBeLessThanOrEqual(cap.maxBytes);
+    expect(await dropped()).toEqual({ count: reports - (await keptLines()), limitBytes: 6_000 });
   });
 });
 

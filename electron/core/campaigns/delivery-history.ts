@@ -77,6 +77,8 @@ export class DeliveryHistory {
   private code = new Uint32Array(FIRST_CAPACITY);
   private description = new Uint32Array(FIRST_CAPACITY);
   private carrier = new Uint32Array(FIRST_CAPACITY);
+  /** 1: the report came with the row's own transid (or from the status lookup). */
+  private own = new Uint8Array(FIRST_CAPACITY);
   private count = 0;
   private readonly strings = new StringPool();
 
@@ -102,23 +104,28 @@ export class DeliveryHistory {
       this.code,
       this.description,
       this.carrier,
+      this.own,
     ].reduce((sum, a) => sum + a.byteLength, 0);
   }
 
-  /** Whether the row's history holds this report already (a report posted again). */
-  has(row: number, report: Omit<ReportEntry, 'at'>): boolean {
-    return this.find(row, report, NaN).same !== NONE;
+  /** Whether the row's history holds this report already, come with the row's own transid (a report posted again). */
+  hasOwn(row: number, report: Omit<ReportEntry, 'at'>): boolean {
+    const { same } = this.find(row, report, NaN);
+    return same !== NONE && this.own[same] === 1;
   }
 
   /** Adds a report to the row's history; returns its entry, or the entry it repeats. */
-  add(row: number, report: ReportEntry): number {
+  add(row: number, report: ReportEntry, own = false): number {
     const received = Date.parse(report.at);
     const status = STATUS_INDEX.get(report.status) as number;
     const code = this.strings.id(report.code);
     const description = this.strings.id(report.description);
     const carrier = this.strings.id(report.carrier);
     const { same, before, reported } = this.find(row, report, received);
-    if (same !== NONE) return same;
+    if (same !== NONE) {
+      if (own) this.own[same] = 1;
+      return same;
+    }
 
     if (this.count === this.next.length) this.grow();
     const e = this.count++;
@@ -128,6 +135,7 @@ export class DeliveryHistory {
     this.code[e] = code;
     this.description[e] = description;
     this.carrier[e] = carrier;
+    this.own[e] = own ? 1 : 0;
     if (before === NONE) {
       this.next[e] = this.head[row] as number;
       this.head[row] = e;
@@ -238,5 +246,6 @@ export class DeliveryHistory {
     this.code = grown(this.code, (n) => new Uint32Array(n));
     this.description = grown(this.description, (n) => new Uint32Array(n));
     this.carrier = grown(this.carrier, (n) => new Uint32Array(n));
+    this.own = grown(this.own, (n) => new Uint8Array(n));
   }
 }

@@ -119,7 +119,7 @@ export class Journal<E> {
     // Each group waits for the end of the event loop's turn, so that everything arriving in that turn (a burst
     // of webhook posts, several workers' batches) shares one synced write.
     while ((await new Promise(setImmediate), this.pending.length > 0)) {
-      const group = this.pending;
+      let group = this.pending;
       this.pending = [];
       try {
         await this.rotateBefore(group);
@@ -127,6 +127,7 @@ export class Journal<E> {
         for (const p of group) p.reject(error);
         continue;
       }
+      group = this.fitting(group);
       // After a group that failed and could not be cut off, the file may end in the middle of a line.
       const text = (this.size === null ? '\n' : '') + group.map((p) => p.line).join('');
       try {
@@ -155,6 +156,23 @@ export class Journal<E> {
       this.file = await open(this.path, 'a+');
       this.size = (await this.file.stat()).size;
     }
+  }
+
+  /**
+   * For a rotated log, the part of the group that fits in the file (at least its first append); the rest is written
+   * next, after another rotation, so that no file passes the bound unless one append alone does.
+   */
+  private fitting(group: Pending[]): Pending[] {
+    if (!this.rotation || this.size === null) return group;
+    let bytes = this.size;
+    let count = 0;
+    for (const p of group) {
+      bytes += Buffer.byteLength(p.line);
+      if (bytes > this.rotation.maxBytes && count > 0) break;
+      count++;
+    }
+    this.pending = [...group.slice(count), ...this.pending];
+    return group.slice(0, count);
   }
 
   /**

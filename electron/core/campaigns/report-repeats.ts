@@ -33,7 +33,7 @@ export class ReportRepeats {
       carrier: report.carrier,
       reportedAt: report.timestamp,
     };
-    if (campaign.history.has(row, entry)) return false;
+    if (campaign.history.hasOwn(row, entry)) return false;
     this.inFlight.add(key);
     claimed.push(key);
     return true;

@@ -45,7 +45,7 @@ export interface Receiver {
   /** What `GET ${url}/probe` answers, new each run: a request through a tunnel that gets it reached this receiver. */
   readonly probeNonce: string;
   /** What was taken in and refused since the receiver started; unmatched reports are the desk's to count. */
-  stats(): Omit<ReceiverStats, 'unmatched' | 'unmatchedDropped'>;
+  stats(): Omit<ReceiverStats, 'unmatched' | 'unmatchedDropped' | 'payloadsDropped'>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import type { DroppedNote } from '../../../shared/api';
 /**
  * How an append-only log that is not a campaign's record is bounded: once the file would pass `maxBytes`, it is
  * renamed `<name>.1` (the older ones move up to `<name>.<keep>`; the one beyond is deleted) and a fresh file begins.
- * On disk: at most (keep + 1) × maxBytes, and a little more for the group that started the fresh file.
+ * On disk: at most (keep + 1) × maxBytes, unless a single entry is larger than maxBytes.
  */
 export interface Rotation {
   maxBytes: number;
