@@ -19,12 +19,12 @@ import { buildDashboard } from './campaigns/dashboard';
 import type { CampaignDefinition } from './campaigns/definition';
 import type { JournalEvent } from './campaigns/journal-events';
 import { buildReportCsv, buildSkippedCsv } from './campaigns/report';
+import { ReportRepeats } from './campaigns/report-repeats';
 import { buildRowDetails } from './campaigns/row-details';
 import { RowQuery } from './campaigns/row-query';
 import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
 import { EventBus } from './event-bus';
-import { ReportRepeats } from './campaigns/report-repeats';
 import { Inbox } from './inbox/inbox';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/receiver';
 import {

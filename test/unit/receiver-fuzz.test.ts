@@ -487,7 +487,6 @@ describe('receiver fuzz: every post is answered, and only a valid report changes
       campaigns.map((id) => lines(join(dataDir, 'campaigns', id, 'journal.ndjson'))),
     );
     const reports = journals.flat().filter((e) => (e as { t: string }).t === 'dr');
-    expect(repeatedReports).toBeGreaterThan(0);
     expect(reports).toHaveLength(matchedReports - repeatedReports);
     const payloads = (await lines(join(dataDir, 'report-payloads.ndjson'))) as { raw?: unknown }[];
     expect(payloads).toHaveLength(reports.length);
