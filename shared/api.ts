@@ -120,6 +120,20 @@ export const TunnelStatus = z.object({
 export type TunnelStatus = z.infer<typeof TunnelStatus>;
 
 /** What the receiver has taken in since the app started. */
+/** What a bounded file deleted to stay within its bound, over its whole life. */
+export const DroppedNote = z.object({
+  count: z.number(),
+  /** The bound, in bytes, on the file and the older files kept beside it. */
+  limitBytes: z.number(),
+});
+export type DroppedNote = z.infer<typeof DroppedNote>;
+
+export const InboxDropped = DroppedNote.extend({
+  /** When the oldest reply still kept was received (ISO); null when none is. */
+  keptSince: z.string().nullable(),
+});
+export type InboxDropped = z.infer<typeof InboxDropped>;
+
 export const ReceiverStats = z.object({
   deliveryReports: z.number(),
   replies: z.number(),
@@ -129,6 +143,12 @@ export const ReceiverStats = z.object({
   rejected: z.number(),
   /** Posts refused because their source sent too many. */
   rateLimited: z.number(),
+  /** The oldest unmatched reports deleted to keep their file bounded; null while none were. */
+  unmatchedDropped: DroppedNote.nullable(),
+  /** The payloads of the oldest reports deleted (what each report said stays in its campaign). */
+  payloadsDropped: DroppedNote.nullable(),
+  /** The oldest refused posts deleted (or, under a flood, not kept) to keep their file bounded. */
+  rejectedDropped: DroppedNote.nullable(),
 });
 export type ReceiverStats = z.infer<typeof ReceiverStats>;
 
@@ -654,7 +674,7 @@ export const calls = {
       offset: z.number().int().min(0),
       limit: z.number().int().min(1).max(1000),
     }),
-    z.object({ total: z.number(), entries: z.array(InboxEntry) }),
+    z.object({ total: z.number(), entries: z.array(InboxEntry), dropped: InboxDropped.nullable() }),
   ),
   'inbox.export': call(
     z.object({ serviceId: Id.optional() }),

@@ -17,9 +17,9 @@ import { CampaignManager } from './campaigns/campaign-manager';
 import { CampaignChecker } from './campaigns/checks';
 import { buildDashboard } from './campaigns/dashboard';
 import type { CampaignDefinition } from './campaigns/definition';
-import { Journal } from './campaigns/journal';
 import type { JournalEvent } from './campaigns/journal-events';
 import { buildReportCsv, buildSkippedCsv } from './campaigns/report';
+import { ReportRepeats } from './campaigns/report-repeats';
 import { buildRowDetails } from './campaigns/row-details';
 import { RowPatchBuffer } from './campaigns/row-patch-buffer';
 import { RowQuery } from './campaigns/row-query';
@@ -28,6 +28,12 @@ import { DeskError } from './errors';
 import { EventBus } from './event-bus';
 import { Inbox } from './inbox/inbox';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/receiver';
+import {
+  ReportLogs,
+  type ReportLogRotations,
+  type ReportPayload,
+  type UnmatchedReport,
+} from './receiver/report-logs';
 import { receiverWarning } from './receiver/tunnels/receiver-warning';
 import { TunnelManager } from './receiver/tunnels/tunnel-manager';
 import type { DeliveryReport, IncomingMessage } from './receiver/webhook-schemas';
@@ -53,6 +59,7 @@ import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry, type ResolvedService } from 
 import { lookUpOpenRows } from './sending/status-lookup';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
+import type { Rotation } from './storage/rotating-files';
 import { Uploads } from './uploads';
 
 export interface DeskOptions {
@@ -88,6 +95,8 @@ export interface DeskOptions {
    * (default 5 minutes, checked every minute); null: only when asked (`settleByLookup`), as the CLI does.
    */
   statusLookupAfterMs?: number | null;
+  /** How the inbox, reports kept beside the campaigns and refused posts are bounded (defaults beside each). */
+  rotations?: ReportLogRotations & { inbox?: Rotation; rejected?: Rotation };
 }
 
 export type { SendOptions };
@@ -102,8 +111,6 @@ const VIEW_EVERY_MS = 250;
 const TUNNEL_PROBE_EVERY_MS = 60_000;
 const DEFAULT_LOOKUP_AFTER_MS = 5 * 60_000;
 const LOOKUP_EVERY_MS = 60_000;
-
-type Logged = { at: string; raw: unknown };
 
 export type ImportSource = { uploadId: string } | { text: string } | { bytes: Uint8Array };
 
@@ -140,6 +147,7 @@ export class Desk {
   private readonly closing = new AbortController();
   /** Reports since the start that named no row (the receiver counts the rest of ReceiverStats). */
   private unmatchedReports = 0;
+  private readonly repeats = new ReportRepeats();
 
   private constructor(
     private readonly options: DeskOptions,
@@ -148,7 +156,7 @@ export class Desk {
     readonly simulator: Simulator,
     readonly receiver: Receiver,
     private readonly inbox: Inbox,
-    private readonly unmatched: Journal<Logged & { reason: string }>,
+    private readonly reportLogs: ReportLogs,
     readonly suppression: SuppressionList,
     readonly uploads: Uploads,
   ) {
@@ -235,6 +243,7 @@ export class Desk {
     const receiver = await startStableReceiver(options.settings, {
       secret,
       rejectedLog: join(options.dataDir, 'rejected-posts.ndjson'),
+      rejectedRotation: options.rotations?.rejected,
       handlers: {
         onDeliveryReports: (reports) => (ref.desk as Desk).recordDeliveryReports(reports),
         onIncomingMessage: (message, serviceId) =>
@@ -242,9 +251,9 @@ export class Desk {
       },
     });
     simulator.setMoNotifyUrl(`${receiver.url}/mo/${SANDBOX_ID}`);
-    const keep = (v: unknown) => v as never;
-    const inbox = await Inbox.open(join(options.dataDir, 'inbox.ndjson'), options.settings);
-    const unmatched = await Journal.open(join(options.dataDir, 'unmatched-reports.ndjson'), keep);
+    const { rotations } = options;
+    const inbox = await Inbox.open(join(options.dataDir, 'inbox.ndjson'), options.settings, rotations?.inbox);
+    const reportLogs = await ReportLogs.open(options.dataDir, rotations);
     const suppression = await SuppressionList.open(join(options.dataDir, 'suppression.ndjson'));
     const uploads = new Uploads(join(options.dataDir, 'uploads'));
     await uploads.clearLeftovers();
@@ -255,7 +264,7 @@ export class Desk {
       simulator,
       receiver,
       inbox,
-      unmatched.journal,
+      reportLogs,
       suppression,
       uploads,
     );
@@ -287,7 +296,7 @@ export class Desk {
     await this.receiver.close();
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
     await this.inbox.close();
-    await this.unmatched.close();
+    await this.reportLogs.close();
     await this.suppression.close();
   }
 
@@ -869,7 +878,9 @@ export class Desk {
   private async recordDeliveryReports(reports: DeliveryReport[]): Promise<void> {
     const at = new Date().toISOString();
     const byCampaign = new Map<OpenCampaign, JournalEvent[]>();
-    const unmatched: (Logged & { reason: string })[] = [];
+    const unmatched: UnmatchedReport[] = [];
+    const payloads: ReportPayload[] = [];
+    const claimed: string[] = [];
     for (const report of reports) {
       const test = report.status ? await this.locateTest(report) : null;
       if (test && report.status) {
@@ -881,9 +892,9 @@ export class Desk {
           status: report.status,
           code: report.code,
           description: report.description,
-          raw: report.raw,
         });
         byCampaign.set(test.open, events);
+        payloads.push({ at, campaignId: test.open.campaign.id, test: test.test, raw: report.raw });
         continue;
       }
       const target = report.status ? await this.locate(report) : null;
@@ -899,6 +910,7 @@ export class Desk {
         unmatched.push({ at, raw: report.raw, reason: 'names its row without the transid of its reports' });
         continue;
       }
+      if (!this.repeats.claim(target.open.campaign, target.row, report, claimed)) continue;
       const events = byCampaign.get(target.open) ?? [];
       events.push({
         t: 'dr',
@@ -910,14 +922,15 @@ export class Desk {
         transid: report.transid,
         carrier: report.carrier,
         reportedAt: report.timestamp,
-        raw: report.raw,
       });
       byCampaign.set(target.open, events);
+      payloads.push({ at, campaignId: target.open.campaign.id, row: target.row, raw: report.raw });
     }
     await Promise.all([
-      ...(unmatched.length > 0 ? [this.unmatched.appendAll(unmatched)] : []),
+      this.reportLogs.unmatched(unmatched),
+      this.reportLogs.payloads(payloads),
       ...[...byCampaign].map(([open, events]) => this.record(open, events)),
-    ]);
+    ]).finally(() => this.repeats.release(claimed));
     this.unmatchedReports += unmatched.length;
   }
 
@@ -1114,14 +1127,19 @@ export class Desk {
       'tunnels.list': async () => this.tunnels.list(),
       'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
       'power.status': async () => this.keepAwake.status,
-      'receiver.stats': async () => ({ ...this.receiver.stats(), unmatched: this.unmatchedReports }),
+      'receiver.stats': async () => ({
+        ...this.receiver.stats(),
+        unmatched: this.unmatchedReports,
+        unmatchedDropped: this.reportLogs.unmatchedDropped,
+        payloadsDropped: this.reportLogs.payloadsDropped,
+      }),
       'inbox.list': async (query) => {
         const listed = this.inbox.list(query);
         const kept = new Set(await this.store.ids());
         const entries = listed.entries.map((e) =>
           e.match && !kept.has(e.match.campaignId) ? { ...e, match: { ...e.match, deleted: true } } : e,
         );
-        return { ...listed, entries };
+        return { ...listed, entries, dropped: this.inbox.dropped() };
       },
       'inbox.export': async ({ serviceId }) => {
         const names = this.serviceNames();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { CampaignView, ServiceView } from '../../shared/api';
-import { downloadCsv, formatDate, plural } from './format';
+import { downloadCsv, formatDate, formatSize, plural } from './format';
 import { useAction } from './hooks/useAction';
 import { usePagedList, type PageQuery } from './hooks/usePagedList';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
@@ -58,6 +58,7 @@ export function InboxPanel({ services, onOpen }: Props) {
     run(async () => onOpen(await desk.call('campaigns.get', { id: campaignId })));
 
   const total = list?.total ?? 0;
+  const dropped = list?.dropped ?? null;
 
   return (
     <div className="inbox">
@@ -77,6 +78,16 @@ export function InboxPanel({ services, onOpen }: Props) {
             {list === null ? 'Loading…' : plural(total, 'reply', 'replies')}
           </span>
         </div>
+        {dropped && (
+          <p className="notice small" data-testid="inbox-dropped">
+            {dropped.keptSince
+              ? `Replies received before ${formatDate(dropped.keptSince)}`
+              : 'The oldest replies'}{' '}
+            ({dropped.count.toLocaleString()}) were deleted to keep the inbox under{' '}
+            {formatSize(dropped.limitBytes)} on this computer. Export the replies to CSV now and then to keep
+            them all.
+          </p>
+        )}
         <div className="inbox-tools">
           <select
             aria-label="Service"

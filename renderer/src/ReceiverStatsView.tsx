@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ReceiverStats } from '../../shared/api';
-import { errorText } from './format';
+import { errorText, formatSize, plural } from './format';
 import { useDesk } from './hooks/useDesk';
 import { ErrorNote } from './ErrorNote';
 
@@ -33,7 +33,7 @@ export function ReceiverStatsView() {
       <p className="muted small">
         Delivery reports and replies taken in since the app started. Reports that match no message sent from
         here, and posts refused as not being reports, are kept in Campaign Desk&apos;s data folder on this
-        computer, so nothing the platform sent is lost.
+        computer, the oldest deleted past a size limit.
       </p>
       <ErrorNote error={error} />
       {stats && (
@@ -49,6 +49,25 @@ export function ReceiverStatsView() {
           <dt>Rate-limited</dt>
           <dd>{stats.rateLimited.toLocaleString()}</dd>
         </dl>
+      )}
+      {stats?.unmatchedDropped && (
+        <p className="notice small" data-testid="unmatched-dropped">
+          The oldest {plural(stats.unmatchedDropped.count, 'unmatched report')} were deleted to keep them
+          under {formatSize(stats.unmatchedDropped.limitBytes)}.
+        </p>
+      )}
+      {stats?.payloadsDropped && (
+        <p className="notice small" data-testid="payloads-dropped">
+          The platform&apos;s payloads of the oldest {plural(stats.payloadsDropped.count, 'delivery report')}{' '}
+          were deleted to keep them under {formatSize(stats.payloadsDropped.limitBytes)}; what each report
+          said stays with its campaign.
+        </p>
+      )}
+      {stats?.rejectedDropped && (
+        <p className="notice small" data-testid="rejected-dropped">
+          {plural(stats.rejectedDropped.count, 'refused post')} were deleted or not kept, to keep them under{' '}
+          {formatSize(stats.rejectedDropped.limitBytes)}.
+        </p>
       )}
     </section>
   );

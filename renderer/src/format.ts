@@ -28,6 +28,12 @@ export function plural(count: number, singular: string, pluralForm = `${singular
   return `${count.toLocaleString()} ${count === 1 ? singular : pluralForm}`;
 }
 
+/** A file size as people read one: `64 MB`, `512 KB`. */
+export function formatSize(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return mb >= 1 ? `${Math.round(mb).toLocaleString()} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
 export function formatMoney(amount: number): string {
   return amount.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 4 });
 }

@@ -14,7 +14,16 @@ import { statusOfLookup } from '../../electron/core/sending/status-lookup';
 import { parseDeliveryReports, parseIncomingMessage } from '../../electron/core/receiver/webhook-schemas';
 import { customerSide } from '../../electron/core/inbox/customer-side';
 import { MESSAGING_PATH, startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
-import { importCampaign, journal, postDr, rowsOf, tempHome, waitFor, type Home } from './sending-support';
+import {
+  importCampaign,
+  journal,
+  postDr,
+  reportPayloads,
+  rowsOf,
+  tempHome,
+  waitFor,
+  type Home,
+} from './sending-support';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'platform');
 const KEY = 'contract-key';
@@ -341,8 +350,10 @@ describe('pages "sms-outbound-webhooks" and "delivery-and-read-receipt-notificat
     await desk.send(id, { rate: 10 });
     await desk.finished(id);
     await waitFor(async () => (await rowsOf(desk, id))[0]?.status === 'delivered');
-    const reports = (await journal(home.dir, id)).filter((e) => e.t === 'dr') as { raw: unknown }[];
-    expect(reports.length).toBe(2);
+    expect((await journal(home.dir, id)).filter((e) => e.t === 'dr').length).toBe(2);
+    // Written beside the journal, in the same turn; the row may show its status a moment before.
+    await waitFor(async () => (await reportPayloads(home.dir).catch(() => [])).length === 2);
+    const reports = await reportPayloads(home.dir);
     const documented = keyPaths(fixture('sms-outbound-webhooks', 'dr-delivered-7500')).sort();
     for (const { raw } of reports) expect(keyPaths(raw).sort()).toEqual(documented);
   });

@@ -95,7 +95,13 @@ describe('receiver: rate limits per source', () => {
     expect((await post(receiver.drUrl, body, from('198.51.100.1, 198.51.100.4'))).status).toBe(200);
 
     expect(reports).toHaveLength(8);
-    expect(receiver.stats()).toEqual({ deliveryReports: 8, replies: 0, rejected: 0, rateLimited: 2 });
+    expect(receiver.stats()).toEqual({
+      deliveryReports: 8,
+      replies: 0,
+      rejected: 0,
+      rateLimited: 2,
+      rejectedDropped: null,
+    });
   });
 
   it('lets a platform burst of thousands of reports through with the default limits', async () => {
@@ -151,7 +157,13 @@ describe('receiver: rate limits per source', () => {
     // A path without the secret: one, and the source's reports wait too.
     expect(await statuses(`${origin}/dr`, '192.0.2.4', 2)).toEqual([404, 429]);
     expect(await statuses(receiver.drUrl, '192.0.2.4', 1)).toEqual([429]);
-    expect(receiver.stats()).toEqual({ deliveryReports: 100, replies: 0, rejected: 5, rateLimited: 5 });
+    expect(receiver.stats()).toEqual({
+      deliveryReports: 100,
+      replies: 0,
+      rejected: 5,
+      rateLimited: 5,
+      rejectedDropped: null,
+    });
   });
 });
 
@@ -323,9 +335,10 @@ describe('receiver: refused posts are kept', () => {
     expect(await readFile(path, 'utf8')).not.toContain(SECRET);
   });
 
-  it('never lets the file grow past its cap, dropping the oldest posts', async () => {
+  it('never lets its files grow past their cap, dropping the oldest posts and counting them', async () => {
     const path = join(root, 'capped.ndjson');
-    let log = await RejectedLog.open(path, 20_000);
+    const rotation = { maxBytes: 10_000, keep: 1 };
+    let log = await RejectedLog.open(path, rotation);
     const add = async (i: number) => {
       log.add(
         {
@@ -344,20 +357,26 @@ describe('receiver: refused posts are kept', () => {
     // Each in its own write, as posts arriving one by one are.
     for (let i = 0; i < 30; i++) await add(i);
     await log.close();
-    // Reopened, it knows its size and keeps to the cap.
-    log = await RejectedLog.open(path, 20_000);
+    // Reopened, it knows its size and what it dropped, and keeps to the cap.
+    log = await RejectedLog.open(path, rotation);
     for (let i = 30; i < 60; i++) await add(i);
     await log.close();
-    expect((await stat(path)).size).toBeLessThanOrEqual(20_000);
-    const reasons = (await readFile(path, 'utf8'))
+    expect((await stat(path)).size).toBeLessThanOrEqual(10_000);
+    expect((await stat(`${path}.1`)).size).toBeLessThanOrEqual(10_000);
+    await expect(stat(`${path}.2`)).rejects.toThrow();
+    const text = (await readFile(`${path}.1`, 'utf8')) + (await readFile(path, 'utf8'));
+    const reasons = text
       .trim()
       .split('\n')
       .map((line) => (JSON.parse(line) as RejectedPost).reason);
     expect(reasons.at(-1)).toBe('post 59');
     expect(reasons).not.toContain('post 0');
-    // What is kept is the newest run, in order.
+    // What is kept is the newest run, in order; what is not is counted, across the restart.
     const numbers = reasons.map((r) => Number(r.slice(5)));
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => 60 - numbers.length + i));
+    log = await RejectedLog.open(path, rotation);
+    expect(log.dropped).toEqual({ count: 60 - numbers.length, limitBytes: 20_000 });
+    await log.close();
   });
 });
 

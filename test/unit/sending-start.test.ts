@@ -3,6 +3,7 @@ import {
   acceptedRows,
   importCampaign,
   journal,
+  reportPayloads,
   rowsOf,
   tempHome,
   view,
@@ -43,8 +44,12 @@ describe('test message', () => {
     // Its reports are journaled as they came.
     const reports = (await journal(home.dir, id)).filter((e) => e.t === 'test-dr');
     expect(reports.length).toBeGreaterThan(0);
-    for (const report of reports) {
-      expect(report.raw).toMatchObject({ deliveryInfoNotification: { callbackData: `${id}.t0` } });
+    // Their payloads beside the campaign, as they came.
+    await waitFor(async () => (await reportPayloads(home.dir).catch(() => [])).length === reports.length);
+    const payloads = await reportPayloads(home.dir);
+    for (const payload of payloads) {
+      expect(payload).toMatchObject({ campaignId: id, test: 0 });
+      expect(payload.raw).toMatchObject({ deliveryInfoNotification: { callbackData: `${id}.t0` } });
     }
 
     expect((await deskErrorOf(desk.testSend(id, 0, 'not a number'))).code).toBe('invalid-number');

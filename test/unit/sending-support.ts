@@ -119,6 +119,17 @@ export async function journal(dir: string, id: string): Promise<JournalEvent[]> 
     .map((line) => JSON.parse(line) as JournalEvent);
 }
 
+/** The platform's payloads of the reports journaled in the campaigns, as kept beside them. */
+export async function reportPayloads(
+  dir: string,
+): Promise<{ campaignId: string; row?: number; test?: number; raw: unknown }[]> {
+  const text = await readFile(join(dir, 'home', 'report-payloads.ndjson'), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { campaignId: string; row?: number; test?: number; raw: unknown });
+}
+
 export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

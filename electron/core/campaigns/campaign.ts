@@ -616,7 +616,7 @@ export class Campaign {
           (event.via === 'lookup' || (event.transid !== null && event.transid === details.transid));
         if (event.t === 'dr' && !this.trust.accepts(row, own)) return [];
         const overrules = this.trust.overrules(row, own);
-        const report = event.t === 'dr' ? this.history.add(row, event) : null;
+        const report = event.t === 'dr' ? this.history.add(row, event, own) : null;
         const applies = overrules || canAdvance(this.statusOf(row), event.status);
         if (event.t === 'dr') this.trust.note(row, own, applies);
         if (!applies) return [];

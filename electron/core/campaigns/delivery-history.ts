@@ -48,6 +48,11 @@ class StringPool {
     return id;
   }
 
+  /** The value's id, or -1 for a value not in the pool. */
+  known(value: string | null): number {
+    return value === null ? 0 : (this.ids.get(value) ?? -1);
+  }
+
   value(id: number): string | null {
     return this.values[id] ?? null;
   }
@@ -72,6 +77,8 @@ export class DeliveryHistory {
   private code = new Uint32Array(FIRST_CAPACITY);
   private description = new Uint32Array(FIRST_CAPACITY);
   private carrier = new Uint32Array(FIRST_CAPACITY);
+  /** 1: the report came with the row's own transid (or from the status lookup). */
+  private own = new Uint8Array(FIRST_CAPACITY);
   private count = 0;
   private readonly strings = new StringPool();
 
@@ -97,29 +104,27 @@ export class DeliveryHistory {
       this.code,
       this.description,
       this.carrier,
+      this.own,
     ].reduce((sum, a) => sum + a.byteLength, 0);
   }
 
+  /** Whether the row's history holds this report already, come with the row's own transid (a report posted again). */
+  hasOwn(row: number, report: Omit<ReportEntry, 'at'>): boolean {
+    const { same } = this.find(row, report, NaN);
+    return same !== NONE && this.own[same] === 1;
+  }
+
   /** Adds a report to the row's history; returns its entry, or the entry it repeats. */
-  add(row: number, report: ReportEntry): number {
+  add(row: number, report: ReportEntry, own = false): number {
     const received = Date.parse(report.at);
-    const reported = parseReportTime(report.reportedAt) ?? NaN;
     const status = STATUS_INDEX.get(report.status) as number;
     const code = this.strings.id(report.code);
     const description = this.strings.id(report.description);
     const carrier = this.strings.id(report.carrier);
-    const time = Number.isNaN(reported) ? received : reported;
-
-    let before = NONE;
-    for (let e = this.head[row] as number; e !== NONE; e = this.next[e] as number) {
-      const same =
-        this.status[e] === status &&
-        this.code[e] === code &&
-        this.description[e] === description &&
-        this.carrier[e] === carrier &&
-        Object.is(this.reported[e], reported);
-      if (same) return e;
-      if (this.timeOf(e) <= time) before = e;
+    const { same, before, reported } = this.find(row, report, received);
+    if (same !== NONE) {
+      if (own) this.own[same] = 1;
+      return same;
     }
 
     if (this.count === this.next.length) this.grow();
@@ -130,6 +135,7 @@ export class DeliveryHistory {
     this.code[e] = code;
     this.description[e] = description;
     this.carrier[e] = carrier;
+    this.own[e] = own ? 1 : 0;
     if (before === NONE) {
       this.next[e] = this.head[row] as number;
       this.head[row] = e;
@@ -191,6 +197,33 @@ export class DeliveryHistory {
     return events;
   }
 
+  /** The entry the report repeats, else NONE and the entry it goes after (by time; NONE: first). */
+  private find(
+    row: number,
+    report: Omit<ReportEntry, 'at'>,
+    received: number,
+  ): { same: number; before: number; reported: number } {
+    const reported = parseReportTime(report.reportedAt) ?? NaN;
+    const status = STATUS_INDEX.get(report.status) as number;
+    // Looked up, not added: a string never seen matches no entry.
+    const code = this.strings.known(report.code);
+    const description = this.strings.known(report.description);
+    const carrier = this.strings.known(report.carrier);
+    const time = Number.isNaN(reported) ? received : reported;
+    let before = NONE;
+    for (let e = this.head[row] as number; e !== NONE; e = this.next[e] as number) {
+      const same =
+        this.status[e] === status &&
+        this.code[e] === code &&
+        this.description[e] === description &&
+        this.carrier[e] === carrier &&
+        Object.is(this.reported[e], reported);
+      if (same) return { same: e, before, reported };
+      if (this.timeOf(e) <= time) before = e;
+    }
+    return { same: NONE, before, reported };
+  }
+
   private timeOf(entry: number): number {
     const reported = this.reported[entry] as number;
     return Number.isNaN(reported) ? (this.received[entry] as number) : reported;
@@ -213,5 +246,6 @@ export class DeliveryHistory {
     this.code = grown(this.code, (n) => new Uint32Array(n));
     this.description = grown(this.description, (n) => new Uint32Array(n));
     this.carrier = grown(this.carrier, (n) => new Uint32Array(n));
+    this.own = grown(this.own, (n) => new Uint8Array(n));
   }
 }

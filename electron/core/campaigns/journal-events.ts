@@ -63,7 +63,8 @@ export const JournalEvent = z.discriminatedUnion('t', [
     reportedAt: Nullable.optional(),
     /** `lookup`: not a report the platform posted but its status lookup's answer (Send SMS API). */
     via: z.enum(['report', 'lookup']).optional(),
-    raw: z.unknown(),
+    /** The status lookup's answer; a posted report's payload is kept in report-payloads.ndjson (in older journals, here). */
+    raw: z.unknown().optional(),
   }),
   /**
    * A run ended. A run that ends `stopped` before the service answered for any row of the campaign and with none in
@@ -99,7 +100,8 @@ export const JournalEvent = z.discriminatedUnion('t', [
     status: z.enum(['submitted', 'delivered', 'undelivered', 'failed', 'expired']),
     code: Nullable,
     description: Nullable,
-    raw: z.unknown(),
+    /** In journals written before payloads had a file of their own (report-payloads.ndjson). */
+    raw: z.unknown().optional(),
   }),
 ]);
 export type JournalEvent = z.infer<typeof JournalEvent>;

@@ -1,5 +1,13 @@
 import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import {
+  cutToBound,
+  keptFiles,
+  readDroppedLines,
+  rotate,
+  type DroppedLines,
+  type Rotation,
+} from '../storage/rotating-files';
 
 const NEWLINE = 0x0a;
 /** How much of a damaged line is kept for its reader: a batch of 1000 rows takes about 6 KB. */
@@ -17,6 +25,8 @@ export interface DamagedLine {
   after: number;
   /** Its text (at most MAX_DAMAGED_TEXT characters), for what can still be read of it. */
   text: string;
+  /** The older file it is in (`<name>.1`, …), for a rotated log; absent for the journal's own file. */
+  file?: string;
 }
 
 export interface OpenedJournal<E> {
@@ -33,56 +43,59 @@ interface Pending {
 
 /**
  * An append-only file of JSON lines. Appends issued together are written and fsynced as one group;
- * each append resolves only once its line is on disk.
+ * each append resolves only once its line is on disk. A campaign's journal is its record and grows as it
+ * must; a log opened with a `Rotation` (the inbox, unmatched reports) is bounded, and notes what it dropped.
  */
 export class Journal<E> {
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
   /** The file's length after the last group written whole; null when a failed group could not be cut off. */
   private size: number | null;
+  private droppedNote: DroppedLines | null;
 
   private constructor(
-    private readonly file: FileHandle,
+    private readonly path: string,
+    private file: FileHandle,
     size: number,
+    private readonly rotation: Rotation | null,
+    dropped: DroppedLines | null,
   ) {
     this.size = size;
+    this.droppedNote = dropped;
+  }
+
+  /** What a rotated log has deleted to stay within its bound; null while nothing was. */
+  get dropped(): DroppedLines | null {
+    return this.droppedNote;
   }
 
   /**
    * Opens (creating if needed) and replays the journal; a torn last line is dropped from the file. A complete
    * line that cannot be read is returned in `damaged`, and an event glued onto its end (written after a failed
-   * write, before appends began on a fresh line) is still read.
+   * write, before appends began on a fresh line) is still read. A rotated log is read from its oldest kept file on.
    */
-  static async open<E>(path: string, parse: (value: unknown) => E | null): Promise<OpenedJournal<E>> {
-    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return Buffer.alloc(0);
-      throw error;
-    });
+  static async open<E>(
+    path: string,
+    parse: (value: unknown) => E | null,
+    rotation: Rotation | null = null,
+  ): Promise<OpenedJournal<E>> {
     const events: E[] = [];
     const damaged: DamagedLine[] = [];
-    // Lines are found in the bytes, not in decoded text: offsets stay exact whatever the bytes hold, and
-    // the replay costs one pass over the file.
     let goodBytes = 0;
-    let lineNumber = 0;
-    for (let newline = bytes.indexOf(NEWLINE); newline !== -1; newline = bytes.indexOf(NEWLINE, goodBytes)) {
-      const offset = goodBytes;
-      const line = bytes.toString('utf8', offset, newline);
-      goodBytes = newline + 1;
-      lineNumber++;
-      if (line.trim() === '') continue;
-      const event = parse(parseJson(line));
-      if (event !== null) {
-        events.push(event);
-        continue;
-      }
-      damaged.push({ line: lineNumber, offset, after: events.length, text: line.slice(0, MAX_DAMAGED_TEXT) });
-      const glued = gluedEvent(line, parse);
-      if (glued !== null) events.push(glued);
+    for (const file of rotation ? keptFiles(path, rotation.keep) : [path]) {
+      if (rotation) await cutToBound(file, rotation.maxBytes, path);
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return Buffer.alloc(0);
+        throw error;
+      });
+      goodBytes = readLines(bytes, parse, events, damaged, file === path ? undefined : file);
+      if (file === path && goodBytes < bytes.length) await truncate(path, goodBytes);
     }
-    if (goodBytes < bytes.length) await truncate(path, goodBytes);
     await mkdir(dirname(path), { recursive: true });
+    const dropped = rotation ? await readDroppedLines(path) : null;
     // Readable too: after a failed write, what it left is read back before it is cut off.
-    return { journal: new Journal<E>(await open(path, 'a+'), goodBytes), events, damaged };
+    const file = await open(path, 'a+');
+    return { journal: new Journal<E>(path, file, goodBytes, rotation, dropped), events, damaged };
   }
 
   append(event: E): Promise<void> {
@@ -106,8 +119,15 @@ export class Journal<E> {
     // Each group waits for the end of the event loop's turn, so that everything arriving in that turn (a burst
     // of webhook posts, several workers' batches) shares one synced write.
     while ((await new Promise(setImmediate), this.pending.length > 0)) {
-      const group = this.pending;
+      let group = this.pending;
       this.pending = [];
+      try {
+        await this.rotateBefore(group);
+      } catch (error) {
+        for (const p of group) p.reject(error);
+        continue;
+      }
+      group = this.fitting(group);
       // After a group that failed and could not be cut off, the file may end in the middle of a line.
       const text = (this.size === null ? '\n' : '') + group.map((p) => p.line).join('');
       try {
@@ -122,6 +142,37 @@ export class Journal<E> {
       }
     }
     this.flushing = null;
+  }
+
+  /** Starts a fresh file first when the group would take the current one past its bound. */
+  private async rotateBefore(group: readonly Pending[]): Promise<void> {
+    if (!this.rotation || this.size === 0) return;
+    const bytes = group.reduce((sum, p) => sum + Buffer.byteLength(p.line), 0);
+    if (this.size !== null && this.size + bytes <= this.rotation.maxBytes) return;
+    await this.file.close();
+    try {
+      this.droppedNote = await rotate(this.path, this.rotation.keep);
+    } finally {
+      this.file = await open(this.path, 'a+');
+      this.size = (await this.file.stat()).size;
+    }
+  }
+
+  /**
+   * For a rotated log, the part of the group that fits in the file (at least its first append); the rest is written
+   * next, after another rotation, so that no file passes the bound unless one append alone does.
+   */
+  private fitting(group: Pending[]): Pending[] {
+    if (!this.rotation || this.size === null) return group;
+    let bytes = this.size;
+    let count = 0;
+    for (const p of group) {
+      bytes += Buffer.byteLength(p.line);
+      if (bytes > this.rotation.maxBytes && count > 0) break;
+      count++;
+    }
+    this.pending = [...group.slice(count), ...this.pending];
+    return group.slice(0, count);
   }
 
   /**
@@ -148,6 +199,39 @@ export class Journal<E> {
     }
     this.size = null;
   }
+}
+
+/**
+ * Reads the complete lines of `bytes` into `events` and `damaged`; returns where the last complete line ends.
+ * Lines are found in the bytes, not in decoded text: offsets stay exact whatever the bytes hold, and the replay
+ * costs one pass over the file.
+ */
+function readLines<E>(
+  bytes: Buffer,
+  parse: (value: unknown) => E | null,
+  events: E[],
+  damaged: DamagedLine[],
+  file: string | undefined,
+): number {
+  let goodBytes = 0;
+  let lineNumber = 0;
+  for (let newline = bytes.indexOf(NEWLINE); newline !== -1; newline = bytes.indexOf(NEWLINE, goodBytes)) {
+    const offset = goodBytes;
+    const line = bytes.toString('utf8', offset, newline);
+    goodBytes = newline + 1;
+    lineNumber++;
+    if (line.trim() === '') continue;
+    const event = parse(parseJson(line));
+    if (event !== null) {
+      events.push(event);
+      continue;
+    }
+    const text = line.slice(0, MAX_DAMAGED_TEXT);
+    damaged.push({ line: lineNumber, offset, after: events.length, text, ...(file ? { file } : {}) });
+    const glued = gluedEvent(line, parse);
+    if (glued !== null) events.push(glued);
+  }
+  return goodBytes;
 }
 
 function parseJson(line: string): unknown {

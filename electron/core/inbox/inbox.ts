@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { InboxEntry } from '../../../shared/api';
+import { InboxEntry, type InboxDropped } from '../../../shared/api';
 import type { Campaign } from '../campaigns/campaign';
 import type { InboxFigures } from '../campaigns/dashboard';
 import { Journal } from '../campaigns/journal';
@@ -9,6 +9,7 @@ import type { IncomingMessage } from '../receiver/webhook-schemas';
 import { PhoneNormalizer } from '../recipients/phone-numbers';
 import { SANDBOX_ID } from '../services';
 import type { SettingsStore } from '../settings/settings-store';
+import { droppedNote, type Rotation } from '../storage/rotating-files';
 import { customerSide, digitsOrId } from './customer-side';
 import { OptOutKeywords } from './opt-out-keywords';
 import { ReplyMatcher, sentThrough } from './reply-matcher';
@@ -53,7 +54,13 @@ export const INBOX_CSV_COLUMNS = [
   'action',
 ] as const;
 
-/** Every reply received, journaled with its raw payload, linked to the campaign row it answers. */
+/** Up to 192 MB of replies on disk, and what of them is shown held in memory. */
+export const INBOX_ROTATION: Rotation = { maxBytes: 64 * 1024 * 1024, keep: 2 };
+
+/**
+ * Every reply received, journaled with its raw payload, linked to the campaign row it answers. The oldest are
+ * dropped to keep the file within its bound (a flood of long replies cannot stop the app from starting).
+ */
 export class Inbox {
   private readonly matcher = new ReplyMatcher();
 
@@ -61,38 +68,47 @@ export class Inbox {
     private readonly journal: Journal<Stored>,
     /** Oldest first. */
     private readonly entries: InboxEntry[],
+    /** Each entry's key in `taken`, null for a reply without a `tid`. */
+    private readonly keys: (string | null)[],
     /** Each reply's service and platform id (`tid`), so that a post the platform retries is taken once. */
     private readonly taken: Set<string>,
     readonly keywords: OptOutKeywords,
+    private readonly rotation: Rotation,
   ) {}
 
-  static async open(path: string, settings: SettingsStore): Promise<Inbox> {
+  static async open(path: string, settings: SettingsStore, rotation = INBOX_ROTATION): Promise<Inbox> {
     let earlier = 0;
-    const { journal, events } = await Journal.open(path, (value): Stored | null => {
-      const stored = Stored.safeParse(value);
-      if (stored.success) return stored.data;
-      const old = Earlier.safeParse(value);
-      if (!old.success) return null;
-      return {
-        id: `earlier-${earlier++}`,
-        serviceId: SANDBOX_ID,
-        from: old.data.from,
-        msisdn: senderNumber(old.data.from, null),
-        to: old.data.to,
-        text: old.data.text,
-        receivedAt: old.data.at,
-        match: null,
-        action: null,
-        tid: null,
-        raw: old.data.raw,
-      };
-    });
-    const taken = new Set(events.flatMap((e) => (e.tid === null ? [] : [takenKey(e.serviceId, e.tid)])));
+    const { journal, events } = await Journal.open(
+      path,
+      (value): Stored | null => {
+        const stored = Stored.safeParse(value);
+        if (stored.success) return stored.data;
+        const old = Earlier.safeParse(value);
+        if (!old.success) return null;
+        return {
+          id: `earlier-${earlier++}`,
+          serviceId: SANDBOX_ID,
+          from: old.data.from,
+          msisdn: senderNumber(old.data.from, null),
+          to: old.data.to,
+          text: old.data.text,
+          receivedAt: old.data.at,
+          match: null,
+          action: null,
+          tid: null,
+          raw: old.data.raw,
+        };
+      },
+      rotation,
+    );
+    const keys = events.map((e) => (e.tid === null ? null : takenKey(e.serviceId, e.tid)));
     return new Inbox(
       journal,
       events.map(({ raw: _raw, tid: _tid, ...entry }) => entry),
-      taken,
+      keys,
+      new Set(keys.filter((k) => k !== null)),
       new OptOutKeywords(settings),
+      rotation,
     );
   }
 
@@ -113,7 +129,7 @@ export class Inbox {
       this.taken.add(key);
     }
     try {
-      return await this.take(serviceId, message, context);
+      return await this.take(serviceId, message, context, key);
     } catch (error) {
       if (key !== null) this.taken.delete(key);
       throw error;
@@ -124,6 +140,7 @@ export class Inbox {
     serviceId: string,
     message: IncomingMessage,
     context: ReplyContext,
+    key: string | null,
   ): Promise<InboxEntry> {
     const receivedAt = new Date().toISOString();
     const candidates = sentThrough(context.campaigns, serviceId);
@@ -150,9 +167,25 @@ export class Inbox {
       },
       action: keyword ? 'opted-out' : null,
     };
+    const before = this.journal.dropped?.lines ?? 0;
     await this.journal.append({ ...entry, tid: message.tid, raw: message.raw });
+    this.forget((this.journal.dropped?.lines ?? 0) - before);
     this.entries.push(entry);
+    this.keys.push(key);
     return entry;
+  }
+
+  /** What was dropped to keep the inbox within its bound; null while nothing was. */
+  dropped(): InboxDropped | null {
+    const note = droppedNote(this.journal.dropped, this.rotation);
+    return note && { ...note, keptSince: this.entries[0]?.receivedAt ?? null };
+  }
+
+  /** The oldest file was just deleted: its replies leave memory too, as they would at the next start. */
+  private forget(count: number): void {
+    if (count <= 0) return;
+    this.entries.splice(0, count);
+    for (const key of this.keys.splice(0, count)) if (key !== null) this.taken.delete(key);
   }
 
   /** Newest first. `search` is looked for in the numbers (digits alone match however they are written) and the text. */

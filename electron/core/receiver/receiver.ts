@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage as HttpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReceiverStats } from '../../../shared/api';
+import type { Rotation } from '../storage/rotating-files';
 import { KEPT_BODY_BYTES, RejectedLog } from './rejected-log';
 import { DEFAULT_RATE_LIMITS, SourceLimiter, sourceOf, type RateLimits } from './source-limiter';
 import {
@@ -31,6 +32,8 @@ export interface ReceiverOptions {
   rateLimits?: Partial<RateLimits>;
   /** Where refused posts are kept (see RejectedLog); none are kept without it. */
   rejectedLog?: string;
+  /** How that file is bounded (default REJECTED_ROTATION). */
+  rejectedRotation?: Rotation;
   handlers: ReceiverHandlers;
 }
 
@@ -42,7 +45,7 @@ export interface Receiver {
   /** What `GET ${url}/probe` answers, new each run: a request through a tunnel that gets it reached this receiver. */
   readonly probeNonce: string;
   /** What was taken in and refused since the receiver started; unmatched reports are the desk's to count. */
-  stats(): Omit<ReceiverStats, 'unmatched'>;
+  stats(): Omit<ReceiverStats, 'unmatched' | 'unmatchedDropped' | 'payloadsDropped'>;
   close(): Promise<void>;
 }
 
@@ -57,7 +60,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const maxReports = options.maxReportsPerPost ?? 100;
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const limiter = new SourceLimiter(limits);
-  const rejected = options.rejectedLog ? await RejectedLog.open(options.rejectedLog) : null;
+  const rejected = options.rejectedLog
+    ? await RejectedLog.open(options.rejectedLog, options.rejectedRotation)
+    : null;
   const stats = { deliveryReports: 0, replies: 0, rejected: 0, rateLimited: 0 };
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -158,7 +163,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     drUrl: `${url}/dr`,
     moUrl: `${url}/mo`,
     probeNonce,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, rejectedDropped: rejected?.dropped ?? null }),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

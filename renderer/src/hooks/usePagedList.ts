@@ -17,15 +17,15 @@ export interface PageQuery {
  * A list fetched a page at a time with a debounced search: going back a page when the one shown emptied,
  * fetching again on `refresh()` and whenever `fetchPage` changes (a new filter: pass it from useCallback).
  */
-export function usePagedList<T>(
-  fetchPage: (query: PageQuery) => Promise<Page<T>>,
+export function usePagedList<P extends Page<unknown>>(
+  fetchPage: (query: PageQuery) => Promise<P>,
   pageSize: number,
   onError: (message: string) => void,
 ) {
   const [searchInput, setSearchInput] = useState('');
   const search = useDebounced(searchInput.trim(), 300);
   const [offset, setOffset] = useState(0);
-  const [list, setList] = useState<Page<T> | null>(null);
+  const [list, setList] = useState<P | null>(null);
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
