@@ -94,6 +94,8 @@ export async function resumeCommand(args: string[]): Promise<number> {
         numbersWithPlus: values['without-plus'] ? false : through.numbersWithPlus,
       });
     }
+    // What a damaged journal made of its rows is said before anything is sent.
+    for (const note of campaign.journalDamage) out.say(note, { event: 'journal-damage', note });
     const missed = await missedStart(desk, campaign, values['missed-start'], out);
     if (missed === 'done') return 0;
     const options = { service, rate, batchSize, digest: missed?.digest };

@@ -114,6 +114,22 @@ describe('a damaged journal line', () => {
       { cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 30_000 },
     );
     expect(stdout.split('\n')).toContain(shown.journalDamage[0]);
+    // `resume` on the command line says it before it sends anything (on a copy: the rows here stay unsent).
+    const copy = await copyWithJournal(withLine(n, (line) => line.replace('"batch"', '"bat\u00e7h"')));
+    const resumed = await promisify(execFile)(
+      process.execPath,
+      ['bin/campaign-desk.js', 'resume', copy, '--json', '--wait', '0', '--data-dir', join(home.dir, 'home')],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 30_000 },
+    );
+    const events = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; note?: string });
+    const firstSend = events.findIndex((e) => e.event === 'progress' || e.event === 'sent');
+    const said = events.findIndex((e) => e.event === 'journal-damage');
+    expect(events[said]?.note).toBe(shown.journalDamage[0]);
+    expect(said).toBeLessThan(firstSend === -1 ? events.length : firstSend);
+    expect(said).toBe(0);
     const sent = await resume(id);
     for (const row of sent) expect(accepted.has(row), `row ${row} sent twice`).toBe(false);
     expect(sent.size).toBe(ROWS - accepted.size);
