@@ -54,10 +54,11 @@ export function App() {
   useEffect(loadServices, [loadServices]);
 
   const applyView = campaigns.put;
-  // The answer to `campaigns.send` can arrive after the first progress events; it must not undo them.
+  // The answer to `campaigns.send` can arrive after views pushed since (progress, or a start that was withdrawn
+  // at once): it is taken only while the campaign shown is still the one the send was asked from.
   const applySent = useCallback(
-    (view: CampaignView) => {
-      if (campaigns.get(view.id)?.state === 'draft') campaigns.put(view);
+    (view: CampaignView, before: CampaignView) => {
+      if (campaigns.get(view.id) === before) campaigns.put(view);
     },
     [campaigns],
   );

@@ -26,7 +26,7 @@ interface Props {
   campaign: CampaignView;
   services: readonly ServiceView[];
   onSaved: (campaign: CampaignView) => void;
-  onSent: (campaign: CampaignView) => void;
+  onSent: (campaign: CampaignView, before: CampaignView) => void;
   onNew: () => void;
   /** Changes each time the user opens this campaign (or imports it): focus goes to its title. */
   focusKey: number;

@@ -23,8 +23,11 @@ interface Props {
   row: number;
   /** Saves pending edits, so that what is sent is what is on screen; false when they could not be. */
   beforeSend: () => Promise<boolean>;
-  /** A run started: its progress events are newer than this answer. */
-  onSent: (campaign: CampaignView) => void;
+  /**
+   * A run started: `campaign` is the core's answer, `before` the campaign shown when it was asked. A view
+   * pushed meanwhile (the run may even have ended) is newer than the answer.
+   */
+  onSent: (campaign: CampaignView, before: CampaignView) => void;
   /** The campaign as it now stands (paused, cancelled, scheduled, tested). */
   onChanged: (campaign: CampaignView) => void;
 }
@@ -92,14 +95,16 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
       if (await beforeSend()) setPlanOpen(true);
     });
   const sendPlan = async (digest: string) => {
+    const before = campaign;
     const sending = await desk.call('campaigns.send', { id: campaign.id, digest });
     setPlanOpen(false);
-    onSent(sending);
+    onSent(sending, before);
     requestHeadingFocus();
   };
   const resume = () =>
     run(async () => {
-      onSent(await desk.call('campaigns.send', { id: campaign.id }));
+      const before = campaign;
+      onSent(await desk.call('campaigns.send', { id: campaign.id }), before);
       requestHeadingFocus();
     });
   const pause = () => run(async () => onChanged(await desk.call('campaigns.pause', { id: campaign.id })));
@@ -116,7 +121,8 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     });
   const resendUnknown = () =>
     run(async () => {
-      onSent(await desk.call('campaigns.resendUnknown', { id: campaign.id }));
+      const before = campaign;
+      onSent(await desk.call('campaigns.resendUnknown', { id: campaign.id }), before);
       requestHeadingFocus();
     });
 
