@@ -7,8 +7,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noElectron = {
   name: 'electron',
-  message:
-    "Only the Electron shell's own files (electron/main.ts, preload.ts, power.ts) may import 'electron'.",
+  message: "Only electron/main.ts and electron/preload.ts may import 'electron'.",
 };
 
 export default tseslint.config(
@@ -24,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/main.ts', 'electron/preload.ts', 'electron/power.ts'],
+    files: ['electron/main.ts', 'electron/preload.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

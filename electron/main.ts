@@ -4,6 +4,8 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  powerMonitor,
+  powerSaveBlocker,
   safeStorage,
   session,
   shell,
@@ -17,7 +19,6 @@ import { Desk } from './core/desk';
 import { dispatch } from './core/dispatch';
 import { DeskError } from './core/errors';
 import type { Vault } from './core/secrets/vault';
-import { keepAwakeWithElectron } from './power';
 import { isAppFrame, isAppPage } from './shell-guards/app-frame';
 import { ChosenFiles } from './shell-guards/chosen-files';
 import { keyStorageRefusal } from './shell-guards/key-storage';
@@ -59,6 +60,24 @@ const FORBIDDEN = {
 function fromAppPage(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
   return isAppFrame(frame && { url: frame.url, isTopFrame: frame.parent === null }, APP_PAGE);
+}
+
+/**
+ * Keeps the computer awake while the desk needs it (powerSaveBlocker lets the screen sleep, not the system),
+ * and tells the desk when the system resumes, so that tunnels and schedules are looked at again at once.
+ */
+function keepAwakeWithElectron(desk: Desk): void {
+  let blocker: number | null = null;
+  desk.keepAwake.useBlocker({
+    start() {
+      blocker ??= powerSaveBlocker.start('prevent-app-suspension');
+    },
+    stop() {
+      if (blocker !== null) powerSaveBlocker.stop(blocker);
+      blocker = null;
+    },
+  });
+  powerMonitor.on('resume', () => desk.wake());
 }
 
 function dataDirFromArgs(): string {
