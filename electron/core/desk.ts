@@ -799,15 +799,7 @@ export class Desk {
   private async markInterrupted(open: OpenCampaign): Promise<void> {
     const at = new Date().toISOString();
     await this.record(open, [
-      ...open.campaign.settleInterrupted().map((row): JournalEvent => ({
-        t: 'result',
-        at,
-        row,
-        status: 'unknown',
-        code: null,
-        description: 'The app closed while this message was being sent',
-        transid: null,
-      })),
+      ...open.campaign.interruptedResults(at, 'The app closed while this message was being sent'),
       { t: 'end', at, state: 'stopped', error: 'Sending was interrupted when the app closed.' },
     ]);
   }

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { DEFAULT_CURRENCY, type SendApi, type ServiceView } from '../../shared/api';
 import { hostLabel, knownHost, PLATFORM_HOSTS } from '../../shared/platform-hosts';
 import { keyHost } from '../../shared/service-url';
@@ -116,7 +116,18 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
         )}
       </Field>
       {movedTo !== null && service?.keyHint && (
-        <KeepKeyField host={movedTo} keyHint={service.keyHint} checked={keepKey} onChange={setKeepKey} />
+        <CheckboxField
+          name="keepKeyForHost"
+          checked={keepKey}
+          onChange={setKeepKey}
+          label={
+            <>
+              Send the stored key ({service.keyHint}) to <strong>{movedTo}</strong>
+            </>
+          }
+          hint={`The base URL is now on another host than the one the key was entered for. Enter the key again, or tick this only if ${movedTo} is yours: whoever runs it receives the key.`}
+          warning
+        />
       )}
       <div className="field-row">
         <Field label="Rate (messages per second)">
@@ -163,7 +174,20 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
         </Field>
       </div>
       <SendApiFields api={api} baseUrl={baseUrl} onChange={setApi} />
-      <NumbersWithPlusField checked={numbersWithPlus} onChange={setNumbersWithPlus} />
+      <CheckboxField
+        name="numbersWithPlus"
+        checked={numbersWithPlus}
+        onChange={setNumbersWithPlus}
+        label="Send numbers with +"
+        hint={
+          <>
+            Ticked, a UK number goes out as <code>{EXAMPLE_NUMBER.withPlus}</code>; unticked, as{' '}
+            <code>{EXAMPLE_NUMBER.withoutPlus}</code>. If &ldquo;+E.164 format&rdquo; is turned on for your
+            account, the platform requires the +. This is for Messaging API v1: the Send SMS API always takes
+            numbers with their +.
+          </>
+        }
+      />
       <TunnelFields tunnel={service?.tunnel ?? null} />
       <ErrorNote error={error} />
       <div className="actions">
@@ -178,30 +202,32 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
   );
 }
 
-interface KeepKeyProps {
-  host: string;
-  keyHint: string;
+interface CheckboxFieldProps {
+  name: string;
   checked: boolean;
   onChange: (on: boolean) => void;
+  label: ReactNode;
+  /** What ticking it does, read with the box; `warning` for a tick that has a cost. */
+  hint: ReactNode;
+  warning?: boolean;
 }
 
-function KeepKeyField({ host, keyHint, checked, onChange }: KeepKeyProps) {
+function CheckboxField({ name, checked, onChange, label, hint, warning = false }: CheckboxFieldProps) {
   const hintId = useId();
   return (
     <div className="field">
       <label className="choice">
         <input
           type="checkbox"
-          name="keepKeyForHost"
+          name={name}
           checked={checked}
           onChange={(e) => onChange(e.target.checked)}
           aria-describedby={hintId}
         />
-        Send the stored key ({keyHint}) to <strong>{host}</strong>
+        {label}
       </label>
-      <p className="warning small" id={hintId}>
-        The base URL is now on another host than the one the key was entered for. Enter the key again, or tick
-        this only if {host} is yours: whoever runs it receives the key.
+      <p className={`${warning ? 'warning' : 'muted'} small`} id={hintId}>
+        {hint}
       </p>
     </div>
   );
@@ -285,28 +311,4 @@ function sendSmsWarning(baseUrl: string): string | null {
   if (host?.apis.includes('sms')) return null;
   const which = host ? `${host.baseUrl} is an older one` : 'this is not one of them';
   return `The Send SMS API is documented only for the https://api.<region>.webexconnect.io addresses, and ${which}: sending may fail. Pick your region’s webexconnect.io address, or Messaging API v1.`;
-}
-
-function NumbersWithPlusField({ checked, onChange }: { checked: boolean; onChange: (on: boolean) => void }) {
-  const hintId = useId();
-  return (
-    <div className="field">
-      <label className="choice">
-        <input
-          type="checkbox"
-          name="numbersWithPlus"
-          checked={checked}
-          onChange={(e) => onChange(e.target.checked)}
-          aria-describedby={hintId}
-        />
-        Send numbers with +
-      </label>
-      <p className="muted small" id={hintId}>
-        Ticked, a UK number goes out as <code>{EXAMPLE_NUMBER.withPlus}</code>; unticked, as{' '}
-        <code>{EXAMPLE_NUMBER.withoutPlus}</code>. If &ldquo;+E.164 format&rdquo; is turned on for your
-        account, the platform requires the +. This is for Messaging API v1: the Send SMS API always takes
-        numbers with their +.
-      </p>
-    </div>
-  );
 }

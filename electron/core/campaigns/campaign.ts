@@ -695,11 +695,17 @@ export class Campaign {
     return [];
   }
 
-  /** Rows whose send was interrupted before the API answered can no longer be known to be unsent. */
-  settleInterrupted(): number[] {
-    const rows: number[] = [];
-    for (let row = 0; row < this.status.length; row++) if (this.statusOf(row) === 'sending') rows.push(row);
-    return rows;
+  /**
+   * Rows whose send was interrupted before the API answered can no longer be known to be unsent: the results
+   * that make them unknown, saying why (`description`).
+   */
+  interruptedResults(at: string, description: string): JournalEvent[] {
+    const results: JournalEvent[] = [];
+    for (let row = 0; row < this.status.length; row++) {
+      if (this.statusOf(row) !== 'sending') continue;
+      results.push({ t: 'result', at, row, status: 'unknown', code: null, description, transid: null });
+    }
+    return results;
   }
 
   /** What the phone column's numbers say about the file's country, read again when the column changes. */

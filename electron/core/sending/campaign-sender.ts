@@ -282,15 +282,10 @@ function failedRunEvents(open: OpenCampaign, error: unknown): JournalEvent[] {
       },
     ];
   return [
-    ...open.campaign.settleInterrupted().map((row): JournalEvent => ({
-      t: 'result',
+    ...open.campaign.interruptedResults(
       at,
-      row,
-      status: 'unknown',
-      code: null,
-      description: 'Sending stopped on a full disk before its answer was recorded: it may have been sent',
-      transid: null,
-    })),
+      'Sending stopped on a full disk before its answer was recorded: it may have been sent',
+    ),
     { t: 'end', at, state: 'stopped', error: DISK_FULL_WHILE_SENDING, detail },
   ];
 }
