@@ -55,6 +55,7 @@ import { previewRequest } from './sending/request-preview';
 import { buildSendPlan, checkConfirmed } from './sending/send-plan';
 import { sendProblem } from './sending/send-problem';
 import { sendTestMessage } from './sending/test-send';
+import { parseRef } from './sending/correlation-id';
 import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry, type ResolvedService } from './services';
 import { lookUpOpenRows } from './sending/status-lookup';
 import type { SettingsStore } from './settings/settings-store';
@@ -101,10 +102,6 @@ export interface DeskOptions {
 
 export type { SendOptions };
 
-/** `<campaign>.t<test>`: the correlation id of a test message. */
-const TEST_CORRELATION = /^([a-z0-9-]{1,64})\.t(\d{1,9})$/;
-/** `<campaign>.<row>`: a row's correlation id, also sent as its callbackData. */
-const ROW_REF = /^([a-z0-9-]{1,64})\.(\d{1,9})$/;
 const DEFAULT_UNKNOWN_GRACE_MS = 10 * 60_000;
 /** While a campaign is being sent, its view (it counts every row) and row changes go out at most this often. */
 const VIEW_EVERY_MS = 250;
@@ -942,11 +939,10 @@ export class Desk {
 
   /** Finds the test message a report is about, by its reference (`<campaign>.t<test>`) in either field. */
   private async locateTest(report: DeliveryReport): Promise<{ open: OpenCampaign; test: number } | null> {
-    const match = (report.correlationid ?? report.callbackData)?.match(TEST_CORRELATION);
-    if (!match) return null;
-    const id = match[1] as string;
-    const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
-    const test = Number(match[2]);
+    const ref = parseRef(report.correlationid ?? report.callbackData);
+    if (ref?.kind !== 'test') return null;
+    const { campaignId, test } = ref;
+    const open = this.open.get(campaignId) ?? (await this.campaign(campaignId).catch(() => null));
     return open && test < open.campaign.testCount ? { open, test } : null;
   }
 
@@ -971,11 +967,12 @@ export class Desk {
 
   /** Whether `ref` names a sent row of an open campaign other than `row`. */
   private namesOtherRow(ref: string | null, row: { open: OpenCampaign; row: number }): boolean {
-    const match = ref?.match(ROW_REF);
-    if (!match) return false;
-    const open = this.open.get(match[1] as string);
-    const named = Number(match[2]);
-    return open !== undefined && open.campaign.wasSent(named) && (open !== row.open || named !== row.row);
+    const named = parseRef(ref);
+    if (named?.kind !== 'row') return false;
+    const open = this.open.get(named.campaignId);
+    return (
+      open !== undefined && open.campaign.wasSent(named.row) && (open !== row.open || named.row !== row.row)
+    );
   }
 
   /** The sent row a reference names; null when its transid contradicts it; undefined when it names none. */
@@ -983,11 +980,10 @@ export class Desk {
     ref: string | null,
     report: DeliveryReport,
   ): Promise<{ open: OpenCampaign; row: number } | null | undefined> {
-    const match = ref?.match(ROW_REF);
-    if (!match) return undefined;
-    const id = match[1] as string;
-    const open = this.open.get(id) ?? (await this.campaign(id).catch(() => null));
-    const row = Number(match[2]);
+    const named = parseRef(ref);
+    if (named?.kind !== 'row') return undefined;
+    const { campaignId, row } = named;
+    const open = this.open.get(campaignId) ?? (await this.campaign(campaignId).catch(() => null));
     if (!open?.campaign.wasSent(row)) return undefined;
     if (!report.transid || open.campaign.transidOf(row) === report.transid) return { open, row };
     // A transid already known for another row contradicts the reference: neither is trusted.

@@ -3,6 +3,7 @@ import type { JournalEvent } from '../campaigns/journal-events';
 import { deliveryCodeMeaning } from '../../../shared/delivery-codes';
 import { classifyCode, QUEUED, THROTTLED } from '../../../shared/platform-codes';
 import { validityMinutes } from '../../../shared/smartlinks';
+import { rowRef } from './correlation-id';
 import type { DestinationResult, OutgoingMessage, PlatformClient, SendOutcome } from './platform-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendSettings } from './send-settings';
@@ -41,10 +42,6 @@ export interface SendRun {
 /** After this many requests in a row without a readable answer, sending stops rather than guess on. */
 const MAX_AMBIGUOUS_IN_A_ROW = 5;
 
-export function correlationId(campaignId: string, row: number): string {
-  return `${campaignId}.${row}`;
-}
-
 /** `<reference>-<the campaign's nonce>`: stable for a row's attempt, unique across data folders. */
 export function idempotencyKey(campaign: Campaign, reference: string): string {
   const { keyNonce } = campaign.definition;
@@ -55,7 +52,7 @@ export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string
   const to = msisdn ?? campaign.msisdn(row);
   if (!to) throw new Error(`row ${row} has no number to send to`);
   return {
-    ref: correlationId(campaign.id, row),
+    ref: rowRef(campaign.id, row),
     msisdn: to,
     text: campaign.message(row),
     encoding: campaign.encodingOf(row),
@@ -65,7 +62,7 @@ export function outgoingMessage(campaign: Campaign, row: number, msisdn?: string
       validityMinutes: validityMinutes(l),
     })),
     options: campaign.requestOptions(row),
-    idempotencyKey: idempotencyKey(campaign, `${correlationId(campaign.id, row)}.${campaign.attemptOf(row)}`),
+    idempotencyKey: idempotencyKey(campaign, `${rowRef(campaign.id, row)}.${campaign.attemptOf(row)}`),
   };
 }
 

@@ -4,11 +4,8 @@ import { DeskError } from '../errors';
 import type { ResolvedService } from '../services';
 import { QUEUED } from '../../../shared/platform-codes';
 import { clientFor } from './client-for';
+import { testRef } from './correlation-id';
 import { idempotencyKey, outgoingMessage, refusalMessage } from './send-campaign';
-
-export function testCorrelationId(campaignId: string, test: number): string {
-  return `${campaignId}.t${test}`;
-}
 
 /**
  * Sends row `row`'s message, exactly as it would go out, to one number of the user's choosing, and
@@ -23,7 +20,7 @@ export async function sendTestMessage(args: {
 }): Promise<Extract<JournalEvent, { t: 'test' }>> {
   const { campaign } = args.open;
   const test = campaign.testCount;
-  const ref = testCorrelationId(campaign.id, test);
+  const ref = testRef(campaign.id, test);
   // Its own key: the row's would make the platform take the row's real message later for a repeat of the test.
   const message = {
     ...outgoingMessage(campaign, args.row, args.msisdn),
