@@ -33,3 +33,20 @@ export function errorBody(error: DeskError): ApiErrorBody {
   const body = { code: error.code, message: error.message };
   return error.detail === null ? body : { ...body, detail: error.detail };
 }
+
+type Slice = Partial<Handlers>;
+type Twice<S, Seen = never> = S extends readonly [infer H, ...infer R]
+  ? (keyof H & Seen) | Twice<R, Seen | keyof H>
+  : never;
+type Covered<S> = S extends readonly [infer H, ...infer R] ? keyof H | Covered<R> : never;
+/** The slices, unless a call is implemented twice or by none of them: then what is wrong, as a type error. */
+type Complete<S> = [Twice<S>] extends [never]
+  ? [Exclude<CallName, Covered<S>>] extends [never]
+    ? S
+    : { missing: Exclude<CallName, Covered<S>> }
+  : { implementedTwice: Twice<S> };
+
+/** Joins the rooms' slices into the handler table; a call implemented twice, or not at all, does not compile. */
+export function joinHandlers<const S extends readonly Slice[]>(...slices: S & Complete<S>): Handlers {
+  return Object.assign({}, ...slices) as Handlers;
+}

@@ -1,0 +1,394 @@
+import { join } from 'node:path';
+import type { CampaignPatch, CampaignView, RowFilter, RowPatch, ServiceView } from '../../../shared/api';
+import { expiryPassed } from '../../../shared/request-options';
+import { TEXT_LIMITS, type TextLimit } from '../../../shared/text-limits';
+import type { Handlers } from '../dispatch';
+import { DeskError } from '../errors';
+import type { EventBus } from '../event-bus';
+import { choosePhoneColumn } from '../recipients/phone-column';
+import type { RecipientTable } from '../recipients/recipient-table';
+import type { SuppressionList } from '../recipients/suppression';
+import type { ServiceRegistry } from '../services';
+import { Campaign, SENDABLE_STATES, type Checks } from './campaign';
+import { CampaignManager } from './campaign-manager';
+import type { CampaignStore, OpenCampaign } from './campaign-store';
+import { CampaignChecker } from './checks';
+import type { CampaignDefinition } from './definition';
+import type { JournalEvent } from './journal-events';
+import { RowPatchBuffer } from './row-patch-buffer';
+import { RowQuery } from './row-query';
+
+/** While a campaign is being sent, its view (it counts every row) and row changes go out at most this often. */
+const VIEW_EVERY_MS = 250;
+
+export interface Loaded extends OpenCampaign {
+  checker: CampaignChecker;
+  query: RowQuery;
+  /** Aborts the check running for an earlier edit when a newer one arrives. */
+  rechecking: AbortController | null;
+}
+
+/** What the registry needs from sending and tunnels. */
+export interface RegistryHost {
+  /** Whether this process is sending the campaign now. */
+  isSending(id: string): boolean;
+  /** Whether another process holds the campaign's send lock. */
+  sendingElsewhere(id: string): Promise<boolean>;
+  unknownGraceMs(): number;
+  receiverWarning(service: ServiceView): string | null;
+  /** The campaign is going away: its scheduled start with it. */
+  disarm(id: string): void;
+  /** The country a new campaign takes by default through the service: the last one sent through it, else the system's. */
+  countryOf(serviceId: string): string;
+}
+
+/**
+ * The open campaigns: loads each once, edits and manages drafts, journals events and tells the renderer what
+ * changed. Every other room reaches a campaign through here.
+ */
+export class CampaignRegistry {
+  private readonly open = new Map<string, Loaded>();
+  private allOpen = false;
+  private readonly manager: CampaignManager;
+  private readonly viewTimers = new Map<string, NodeJS.Timeout>();
+  private readonly rowPatches: RowPatchBuffer;
+
+  constructor(
+    private readonly host: RegistryHost,
+    private readonly store: CampaignStore,
+    private readonly services: ServiceRegistry,
+    private readonly suppression: SuppressionList,
+    private readonly bus: EventBus,
+    dataDir: string,
+  ) {
+    this.rowPatches = new RowPatchBuffer(VIEW_EVERY_MS, (campaignId, rows) =>
+      this.bus.emit('rows.updated', { campaignId, rows }),
+    );
+    this.manager = new CampaignManager(
+      {
+        campaign: (id) => this.campaign(id),
+        view: (campaign) => this.view(campaign),
+        create: (def, table) => this.createCampaign(def, table),
+        isSending: (id) => host.isSending(id),
+        forget: (id) => this.forget(id),
+      },
+      store,
+      join(dataDir, 'locks'),
+    );
+  }
+
+  readonly handlers: Pick<
+    Handlers,
+    | 'campaigns.list'
+    | 'campaigns.get'
+    | 'campaigns.update'
+    | 'campaigns.rename'
+    | 'campaigns.duplicate'
+    | 'campaigns.archive'
+    | 'campaigns.delete'
+    | 'campaigns.sendAgainFailed'
+    | 'campaigns.rows'
+    | 'campaigns.nextProblem'
+  > = {
+    'campaigns.list': async ({ includeArchived }) => {
+      const shown = (await this.openAll()).filter((o) => includeArchived || !o.campaign.definition.archived);
+      const views = await Promise.all(shown.map((open) => this.view(open.campaign)));
+      return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+    'campaigns.get': async ({ id }) => this.view((await this.campaign(id)).campaign),
+    'campaigns.update': ({ id, patch }) => this.update(id, patch),
+    'campaigns.rename': ({ id, name }) => this.manager.rename(id, name),
+    'campaigns.duplicate': ({ id }) => this.manager.duplicate(id),
+    'campaigns.archive': ({ id, archived }) => this.manager.archive(id, archived),
+    'campaigns.delete': async ({ id }) => {
+      await this.manager.delete(id);
+      return {};
+    },
+    'campaigns.sendAgainFailed': ({ id }) => this.manager.sendAgainFailed(id),
+    'campaigns.rows': async ({ id, offset, limit, filter }) => {
+      const { campaign, query } = await this.campaign(id);
+      const matching = query.rows(filter as RowFilter | undefined);
+      const total = matching ? matching.length : campaign.size;
+      const rows = [];
+      for (let i = offset; i < Math.min(total, offset + limit); i++) {
+        rows.push(campaign.rowView(matching ? (matching[i] as number) : i));
+      }
+      return { total, rows };
+    },
+    'campaigns.nextProblem': async ({ id, after }) => ({
+      index: (await this.campaign(id)).query.nextProblem(after),
+    }),
+  };
+
+  async update(id: string, patch: CampaignPatch): Promise<CampaignView> {
+    const loaded = await this.campaign(id);
+    const { campaign } = loaded;
+    if (campaign.isStarted)
+      throw new DeskError('campaign-started', 'This campaign has been sent; it can no longer change.');
+    if (campaign.state === 'scheduled')
+      throw new DeskError(
+        'campaign-scheduled',
+        'This campaign is scheduled; cancel the schedule to change it.',
+      );
+    if (patch.phoneColumn !== undefined && patch.phoneColumn >= campaign.table.columns.length) {
+      throw new DeskError('invalid-column', 'That phone column does not exist in the file.');
+    }
+    if (patch.serviceId !== undefined) this.services.get(patch.serviceId);
+    const expiry = patch.requestOptions?.expiry;
+    if (expiry !== undefined && expiryPassed(expiry))
+      throw new DeskError('expiry-passed', `The expiry (${expiry}, UTC) has passed; choose a later one.`);
+    const def = { ...campaign.definition, ...patch };
+    const followed = this.countryOfNewService(campaign.definition, patch);
+    if (followed) def.defaultCountry = followed;
+    // No column held numbers of the old country: one may hold the new country's.
+    if (def.phoneColumn === null && patch.phoneColumn === undefined)
+      def.phoneColumn = choosePhoneColumn(campaign.table, def.defaultCountry)?.column ?? null;
+    loaded.rechecking?.abort();
+    const abort = new AbortController();
+    loaded.rechecking = abort;
+    const checks = await loaded.checker.check(def, { signal: abort.signal });
+    // A rename or an archive made during the check stands.
+    def.archived = campaign.definition.archived;
+    def.name = patch.name ?? campaign.definition.name;
+    await this.store.saveDefinition(def);
+    campaign.redefine(def, checks);
+    campaign.limitTextTo(this.textLimitOf(def.serviceId));
+    loaded.rechecking = null;
+    return this.view(campaign);
+  }
+
+  /**
+   * A draft moved to another service takes the default a new campaign there would get (the country last
+   * sent through it, else the system's), unless its country was chosen by hand: one that differs from the
+   * default the old service gave it.
+   */
+  private countryOfNewService(def: CampaignDefinition, patch: CampaignPatch): string | null {
+    if (patch.serviceId === undefined || patch.serviceId === def.serviceId) return null;
+    if (patch.defaultCountry !== undefined) return null;
+    if (def.defaultCountry !== this.host.countryOf(def.serviceId)) return null;
+    return this.host.countryOf(patch.serviceId);
+  }
+
+  /**
+   * The text limit of the API a campaign's service uses. A removed service, or saved services that cannot be
+   * read (said where services are listed), leave Messaging API v1's: the default API, and the stricter.
+   */
+  private textLimitOf(serviceId: string): TextLimit {
+    let services: ServiceView[] = [];
+    try {
+      services = this.services.list();
+    } catch (error) {
+      if (!(error instanceof DeskError)) throw error;
+    }
+    return TEXT_LIMITS[services.find((s) => s.id === serviceId)?.api ?? 'messaging'];
+  }
+
+  /** After a service was saved or removed: its campaigns check their rows against its API's text limit. */
+  async followServices(): Promise<void> {
+    for (const { campaign } of this.open.values()) {
+      if (campaign.limitTextTo(this.textLimitOf(campaign.definition.serviceId)))
+        this.bus.emit('campaign.updated', await this.view(campaign));
+    }
+  }
+
+  async view(campaign: Campaign): Promise<CampaignView> {
+    const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
+    const view = {
+      ...campaign.view(service?.pricePerSegment ?? 0, this.host.unknownGraceMs()),
+      receiverWarning: service ? this.host.receiverWarning(service) : null,
+    };
+    if (view.problem !== null || !SENDABLE_STATES.includes(view.state)) return view;
+    if (!service) return { ...view, problem: 'The chosen service no longer exists; choose another.' };
+    if (service.keyHint === null) {
+      return { ...view, problem: `The service "${service.name}" has no key; set it under Services.` };
+    }
+    return view;
+  }
+
+  /** Pushes the campaign's view to the renderer. */
+  async announce(campaign: Campaign): Promise<void> {
+    this.bus.emit('campaign.updated', await this.view(campaign));
+  }
+
+  async campaign(id: string): Promise<Loaded> {
+    const cached = this.open.get(id);
+    if (cached) return cached;
+    let stored;
+    try {
+      stored = await this.store.load(id);
+    } catch (error) {
+      if (error instanceof DeskError) throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new DeskError('unknown-campaign', `There is no campaign with id "${id}".`);
+      }
+      throw error;
+    }
+    const again = this.open.get(id);
+    if (again) {
+      await stored.journal.close();
+      return again;
+    }
+    const checker = new CampaignChecker(stored.table, this.suppression);
+    const campaign = new Campaign(
+      stored.def,
+      stored.table,
+      await checker.check(stored.def),
+      this.textLimitOf(stored.def.serviceId),
+    );
+    campaign.replay(stored.events, stored.damaged);
+    // A row sent, then released unsent, may have a number that opted out since.
+    campaign.followOptOuts(this.suppression.has);
+    const loaded: Loaded = {
+      campaign,
+      journal: stored.journal,
+      checker,
+      query: new RowQuery(campaign),
+      rechecking: null,
+    };
+    this.open.set(id, loaded);
+    if (campaign.state === 'sending' && !this.host.isSending(id) && !(await this.host.sendingElsewhere(id))) {
+      await this.markInterrupted(loaded);
+    }
+    return loaded;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    try {
+      await this.campaign(id);
+      return true;
+    } catch (error) {
+      if (error instanceof DeskError && error.code === 'unknown-campaign') return false;
+      throw error;
+    }
+  }
+
+  /** The campaign if it is open, without reading it. */
+  opened(id: string): Loaded | undefined {
+    return this.open.get(id);
+  }
+
+  openCampaigns(): IterableIterator<Loaded> {
+    return this.open.values();
+  }
+
+  /** Whether every stored campaign has been opened once. */
+  get everyOpen(): boolean {
+    return this.allOpen;
+  }
+
+  /** The ids of the campaigns on disk. */
+  storedIds(): Promise<string[]> {
+    return this.store.ids();
+  }
+
+  /** Opens every stored campaign once, so that reports naming only a transid find theirs after a restart. */
+  async openAll(): Promise<OpenCampaign[]> {
+    const opened: OpenCampaign[] = [];
+    for (const id of await this.store.ids()) {
+      const open = await this.campaign(id).catch((error: unknown) => {
+        console.error(`campaign ${id} cannot be opened:`, error instanceof Error ? error.message : error);
+        return null;
+      });
+      if (open) opened.push(open);
+    }
+    this.allOpen = true;
+    return opened;
+  }
+
+  /** Saves a new draft made from another campaign, checks its rows and opens it. */
+  private async createCampaign(def: CampaignDefinition, table: RecipientTable): Promise<Loaded> {
+    const checker = new CampaignChecker(table, this.suppression);
+    const checks = await checker.check(def);
+    await this.store.create(def, table);
+    return this.adopt(def, table, checks, checker);
+  }
+
+  /** Closes a campaign about to be deleted; reports for it are unmatched from now on. */
+  private async forget(id: string): Promise<void> {
+    const loaded = this.open.get(id);
+    this.open.delete(id);
+    this.host.disarm(id);
+    clearTimeout(this.viewTimers.get(id));
+    this.viewTimers.delete(id);
+    this.rowPatches.drop(id);
+    loaded?.rechecking?.abort();
+    await loaded?.journal.close();
+  }
+
+  /** Takes a campaign just created (its table and checks in hand) into the open set, without reading it back. */
+  async adopt(
+    def: CampaignDefinition,
+    table: RecipientTable,
+    checks: Checks,
+    checker: CampaignChecker,
+  ): Promise<Loaded> {
+    const { journal } = await this.store.openJournal(def.id);
+    const campaign = new Campaign(def, table, checks, this.textLimitOf(def.serviceId));
+    const loaded: Loaded = { campaign, journal, checker, query: new RowQuery(campaign), rechecking: null };
+    this.open.set(def.id, loaded);
+    return loaded;
+  }
+
+  private async markInterrupted(open: OpenCampaign): Promise<void> {
+    const at = new Date().toISOString();
+    await this.record(open, [
+      ...open.campaign.interruptedResults(at, 'The app closed while this message was being sent'),
+      { t: 'end', at, state: 'stopped', error: 'Sending was interrupted when the app closed.' },
+    ]);
+  }
+
+  async record(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
+    await open.journal.appendAll(events);
+    await this.applyEvents(open, events);
+  }
+
+  /** Applies events to the open campaign and tells the renderer; `record` journals them first. */
+  async applyEvents(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
+    const patches: RowPatch[] = [];
+    let stateChanged = false;
+    for (const event of events) {
+      patches.push(...open.campaign.apply(event));
+      stateChanged ||= !['batch', 'result', 'released', 'dr'].includes(event.t);
+    }
+    this.rowPatches.add(open.campaign.id, patches);
+    if (stateChanged) await this.pushView(open);
+    else if (patches.length > 0) this.pushViewSoon(open);
+  }
+
+  /** Row changes made outside the journal (an opt-out followed), shown with the next push. */
+  showPatches(open: OpenCampaign, patches: RowPatch[]): void {
+    this.rowPatches.add(open.campaign.id, patches);
+    this.pushViewSoon(open);
+  }
+
+  private async pushView(open: OpenCampaign): Promise<void> {
+    clearTimeout(this.viewTimers.get(open.campaign.id));
+    this.viewTimers.delete(open.campaign.id);
+    const view = await this.view(open.campaign);
+    this.rowPatches.flush(open.campaign.id);
+    this.bus.emit('campaign.updated', view);
+  }
+
+  /** Row changes come by the thousand while sending; the campaign's view follows them a few times a second. */
+  private pushViewSoon(open: OpenCampaign): void {
+    const { id } = open.campaign;
+    if (this.viewTimers.has(id)) return;
+    this.viewTimers.set(
+      id,
+      setTimeout(() => {
+        this.viewTimers.delete(id);
+        void this.pushView(open);
+      }, VIEW_EVERY_MS),
+    );
+  }
+
+  /** Stops pushing views; pending row changes are dropped. */
+  stopPushing(): void {
+    for (const timer of this.viewTimers.values()) clearTimeout(timer);
+    this.rowPatches.drop();
+  }
+
+  async closeJournals(): Promise<void> {
+    await Promise.all([...this.open.values()].map((o) => o.journal.close()));
+  }
+}
