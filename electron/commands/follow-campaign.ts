@@ -71,7 +71,7 @@ export async function followRun(desk: Desk, id: string, out: Output): Promise<Ca
   });
   const stopListening = onInterrupt(() => {
     out.say('Pausing: waiting for the requests already sent to be answered…', { event: 'pausing' });
-    desk.pause(id).catch(() => undefined);
+    desk.call('campaigns.pause', { id }).catch(() => undefined);
   });
   try {
     await desk.finished(id);
@@ -79,7 +79,7 @@ export async function followRun(desk: Desk, id: string, out: Output): Promise<Ca
     stopListening();
     unsubscribe();
   }
-  return desk.handlers['campaigns.get']({ id });
+  return desk.call('campaigns.get', { id });
 }
 
 /**
@@ -112,7 +112,7 @@ export async function finish(
   out: Output,
   args: { settled: boolean; reportPath: string | undefined },
 ): Promise<number> {
-  const final = await desk.handlers['campaigns.get']({ id });
+  const final = await desk.call('campaigns.get', { id });
   if (args.reportPath) await writeReport(desk, id, args.reportPath);
   const counts = Object.entries(final.counts)
     .map(([status, n]) => `${status} ${n}`)

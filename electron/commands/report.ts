@@ -37,7 +37,7 @@ export async function reportCommand(args: string[]): Promise<number> {
   try {
     await writeReport(desk, id, values.out, { format, timeZone: values['time-zone'] });
     console.log(`Report written to ${values.out}`);
-    for (const note of (await desk.handlers['campaigns.get']({ id })).journalDamage) console.log(note);
+    for (const note of (await desk.call('campaigns.get', { id })).journalDamage) console.log(note);
     return 0;
   } finally {
     await desk.close();

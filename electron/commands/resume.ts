@@ -69,7 +69,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
   });
   try {
     const out = new Output(values.json);
-    const campaign = await desk.handlers['campaigns.get']({ id });
+    const campaign = await desk.call('campaigns.get', { id });
     const through = await desk.sentThrough(id);
     let service: ResolvedService | undefined;
     // The rate it was sent at, unless --rate says otherwise.
@@ -118,7 +118,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
     if (values['resend-unknown']) {
       const waited = await waitForGraceWindow(desk, id, out);
       if (!waited) return await finish(desk, id, out, { settled: false, reportPath: values.report });
-      const unknown = (await desk.handlers['campaigns.get']({ id })).counts.unknown ?? 0;
+      const unknown = (await desk.call('campaigns.get', { id })).counts.unknown ?? 0;
       if (unknown > 0) {
         out.say(`Sending again ${unknown} messages that no report shows as sent`, {
           event: 'resend',
@@ -163,7 +163,7 @@ async function missedStart(
     );
   if (choice === 'send') return { digest };
   if (choice === 'skip') {
-    await desk.schedule(id, null);
+    await desk.call('campaigns.schedule', { id, at: null });
     out.say(`Skipped the missed start: campaign ${id} is a draft again.`, { event: 'skipped', campaign: id });
     return 'done';
   }
@@ -175,7 +175,7 @@ async function missedStart(
     throw new UsageError(
       `--missed-start takes send, skip or a start time in ISO 8601 with its offset (e.g. 2026-12-02T09:00:00+01:00), not "${choice}".`,
     );
-  const scheduled = await desk.schedule(id, at.toISOString(), digest);
+  const scheduled = await desk.call('campaigns.schedule', { id, at: at.toISOString(), digest });
   out.say(
     `Campaign ${id} is scheduled for ${scheduled.scheduledAt}: the app starts it then, if it is open.`,
     { event: 'scheduled', campaign: id, at: scheduled.scheduledAt },
@@ -192,7 +192,7 @@ async function waitForGraceWindow(
   id: string,
   out: Output,
 ): Promise<boolean> {
-  const view = await desk.handlers['campaigns.get']({ id });
+  const view = await desk.call('campaigns.get', { id });
   if (!view.unknownResendableAt) return true;
   const left = Date.parse(view.unknownResendableAt) - Date.now();
   if (left <= 0) return true;

@@ -139,12 +139,9 @@ export async function sendCommand(args: string[]): Promise<number> {
       ? columnIndex(imported.columns, values['phone-column'] as string)
       : imported.phoneColumn;
     if (phoneColumn === null) throw noPhoneColumn(basename(file), country.country);
-    const campaign = await desk.update(imported.id, {
-      phoneColumn,
-      template: values.text,
-      senderId: values.sender,
-      smartlinks,
-      requestOptions,
+    const campaign = await desk.call('campaigns.update', {
+      id: imported.id,
+      patch: { phoneColumn, template: values.text, senderId: values.sender, smartlinks, requestOptions },
     });
     const ready = campaign.counts.ready ?? 0;
     const skipped = campaign.counts.skipped ?? 0;

@@ -30,7 +30,7 @@ export async function writeReport(
   options: { format?: ReportFormat; timeZone?: string } = {},
 ): Promise<void> {
   if ((options.format ?? reportFormat(path, undefined)) === 'csv') {
-    await writeFile(path, (await desk.report(id)).csv);
+    await writeFile(path, (await desk.call('campaigns.report', { id })).csv);
     return;
   }
   const part = `${path}.part`;

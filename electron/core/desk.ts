@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { CampaignRegistry } from './campaigns/campaign-registry';
 import { CampaignReports } from './campaigns/campaign-reports';
 import { CampaignStore } from './campaigns/campaign-store';
-import { joinHandlers, type Handlers } from './dispatch';
+import type { CallInput, CallName, CallOutput } from '../../shared/api';
+import { call, joinHandlers, type Handlers } from './dispatch';
 import { EventBus } from './event-bus';
 import { Inbox } from './inbox/inbox';
 import { Replies } from './inbox/replies';
@@ -228,6 +229,11 @@ export class Desk {
     });
     if (options.restoreSchedules !== false) await ref.desk.sending.restoreSchedules();
     return ref.desk;
+  }
+
+  /** A call of the contract, validated as the app's and the browser's are (the command line's way in). */
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+    return call(this.handlers, name, input);
   }
 
   /**

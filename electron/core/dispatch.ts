@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { calls, isCallName, type ApiErrorBody, type CallName, type Calls } from '../../shared/api';
+import {
+  calls,
+  isCallName,
+  type ApiErrorBody,
+  type CallInput,
+  type CallName,
+  type CallOutput,
+  type Calls,
+} from '../../shared/api';
 import { DeskError } from './errors';
 
 export type Handlers = {
@@ -27,6 +35,17 @@ export async function dispatch(handlers: Handlers, name: string, payload: unknow
       error: { code: 'internal', message: `${name} failed unexpectedly; see the app log.` },
     };
   }
+}
+
+/** A call validated as the other shells' calls are; its output, or a DeskError carrying the error body. */
+export async function call<N extends CallName>(
+  handlers: Handlers,
+  name: N,
+  input: CallInput<N>,
+): Promise<CallOutput<N>> {
+  const result = await dispatch(handlers, name, input);
+  if (!result.ok) throw new DeskError(result.error.code, result.error.message, result.error.detail ?? null);
+  return result.value as CallOutput<N>;
 }
 
 export function errorBody(error: DeskError): ApiErrorBody {
