@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../../shared/api';
+
 /**
  * An error whose message is written for the user; `code` lets shells and tests tell errors apart. `detail` is the
  * technical account behind the sentence (a network error's code, the raw answer), shown only on request; it never
@@ -5,7 +7,7 @@
  */
 export class DeskError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly detail: string | null = null,
   ) {

@@ -1,4 +1,4 @@
-import type { ApiErrorBody, DeskApi } from '../../../shared/api';
+import type { ApiErrorBody, DeskApi, ErrorCode } from '../../../shared/api';
 import { EVENT_NAMES } from '../../../shared/event-names';
 import type { FileKind } from '../../../shared/file-kinds';
 
@@ -29,7 +29,7 @@ declare global {
 
 export class DeskCallError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     /** The technical account behind the message, for the Details toggle. */
     readonly detail: string | null = null,
@@ -69,7 +69,7 @@ export interface DeskClient extends DeskApi {
   readonly files: FilePicking;
 }
 
-export const UPLOAD_CANCELLED = 'upload-cancelled';
+export const UPLOAD_CANCELLED: ErrorCode = 'upload-cancelled';
 
 function valueOf<T>(result: Result<T>): T {
   if (!result.ok) throw callError(result.error);
