@@ -739,8 +739,10 @@ export class Campaign {
     const { characters } = this.checks.messages;
     const tooLong = this.tooLong;
     const longest = longestRow < 0 ? null : { row: longestRow, characters: characters[longestRow] as number };
+    // The nonce of the campaign's Idempotency-Keys stays in the core.
+    const { keyNonce, ...def } = this.def;
     return {
-      ...this.def,
+      ...def,
       rowCount: this.table.size,
       phoneColumnChoice: this.phoneColumnChoice(),
       state: this.state,

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { ApiErrorBody, calls, type CallInput, type CallName, type CallOutput } from '../../shared/api';
+import type { Desk } from '../../electron/core/desk';
+import { dispatch } from '../../electron/core/dispatch';
+import { QUIET_SANDBOX, recipientsCsv, tempHome, waitFor, type Home } from './sending-support';
+
+/**
+ * Every call of the contract, made through dispatch as the shells make them, answers what its schema declares:
+ * nothing missing, nothing of another shape, and nothing more (a field the schema does not name would be dropped
+ * by the renderer's parse, or leak what should stay in the core).
+ */
+describe('the API contract', () => {
+  let home: Home;
+  let desk: Desk;
+  const exercised = new Set<CallName>();
+
+  beforeAll(async () => {
+    home = await tempHome();
+    desk = await home.start({
+      sandbox: { ...QUIET_SANDBOX, failureShare: 0.5 },
+      unknownGraceMs: 0,
+      statusLookupAfterMs: null,
+    });
+  });
+  afterAll(() => home.cleanup());
+
+  async function exercise<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+    const result = await dispatch(desk.handlers, name, input);
+    if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
+    const schema = calls[name].output as z.ZodType;
+    expect(schema.parse(result.value), name).toEqual(result.value);
+    exercised.add(name);
+    return result.value as CallOutput<N>;
+  }
+
+  /** A draft of `rows` recipients, ready to send through the Sandbox. */
+  async function draft(rows: number, name: string): Promise<string> {
+    const { id } = await exercise('campaigns.import', {
+      fileName: `${name}.csv`,
+      source: { text: recipientsCsv(rows) },
+    });
+    const view = await exercise('campaigns.update', {
+      id,
+      patch: {
+        phoneColumn: 1,
+        defaultCountry: 'US',
+        template: 'Hi $(name), your order is ready.',
+        senderId: 'ACME',
+      },
+    });
+    expect(view.problem).toBeNull();
+    return id;
+  }
+
+  async function sendConfirmed(id: string): Promise<void> {
+    const { digest } = await exercise('campaigns.plan', { id });
+    await exercise('campaigns.send', { id, digest });
+  }
+
+  it('answers every call as its schema declares', async () => {
+    await exercise('app.info', {});
+    await exercise('power.status', {});
+    await exercise('optOut.setKeywords', { keywords: ['stop', 'unsubscribe'] });
+    expect((await exercise('optOut.keywords', {})).keywords).toEqual(['STOP', 'UNSUBSCRIBE']);
+
+    const origin = new URL(desk.receiver.url).origin;
+    const saved = await exercise('services.save', {
+      name: 'Acme SMS',
+      baseUrl: 'https://api.example.com',
+      key: 'a-key-of-the-tenant',
+      tunnel: { kind: 'public-url', url: origin },
+    });
+    expect(saved).not.toHaveProperty('key');
+    expect((await exercise('services.list', {})).map((s) => s.id)).toContain(saved.id);
+    expect((await exercise('tunnels.list', {})).some((t) => t.serviceId === saved.id)).toBe(true);
+    expect((await exercise('tunnels.reconnect', { serviceId: saved.id })).serviceId).toBe(saved.id);
+    await exercise('services.remove', { id: saved.id });
+    expect((await exercise('services.checkKey', { id: 'sandbox' })).kind).toBe('valid');
+
+    await exercise('imports.cancel', { importId: 'never-started' });
+    const sent = await draft(20, 'sent');
+    expect((await exercise('campaigns.rows', { id: sent, offset: 0, limit: 5 })).rows).toHaveLength(5);
+    await exercise('campaigns.nextProblem', { id: sent, after: -1 });
+    expect(JSON.stringify((await exercise('campaigns.requestPreview', { id: sent, row: 0 })).body)).toContain(
+      'Person 0',
+    );
+    await exercise('campaigns.exportSkipped', { id: sent });
+    await exercise('campaigns.testSend', { id: sent, row: 0, msisdn: '+14155550100' });
+    await sendConfirmed(sent);
+    await desk.finished(sent);
+    expect(await desk.settled(sent, 10_000)).toBe(true);
+    expect((await exercise('campaigns.get', { id: sent })).state).toBe('completed');
+    await exercise('campaigns.report', { id: sent });
+    await exercise('campaigns.reportXlsx', { id: sent, timeZone: 'Europe/Paris' });
+    await exercise('campaigns.row', { id: sent, row: 0 });
+    await exercise('campaigns.dashboard', { id: sent });
+
+    await desk.simulator.injectMo({ from: '+14155000001', text: 'Thanks!' });
+    await waitFor(async () => (await exercise('inbox.list', { offset: 0, limit: 10 })).total === 1);
+    expect((await exercise('inbox.export', {})).csv).toContain('Thanks!');
+
+    const again = await exercise('campaigns.sendAgainFailed', { id: sent });
+    await exercise('campaigns.rename', { id: again.id, name: 'Second try' });
+    const copy = await exercise('campaigns.duplicate', { id: again.id });
+    await exercise('campaigns.archive', { id: copy.id, archived: true });
+    expect((await exercise('campaigns.list', { includeArchived: true })).map((c) => c.id)).toContain(copy.id);
+    await exercise('campaigns.delete', { id: copy.id });
+
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const { digest } = await exercise('campaigns.plan', { id: again.id, at: later });
+    expect((await exercise('campaigns.schedule', { id: again.id, at: later, digest })).state).toBe(
+      'scheduled',
+    );
+    expect((await exercise('campaigns.schedule', { id: again.id, at: null })).state).toBe('draft');
+
+    const long = await draft(1000, 'long');
+    await sendConfirmed(long);
+    await exercise('campaigns.pause', { id: long });
+    expect((await exercise('campaigns.cancel', { id: long })).state).toBe('cancelled');
+
+    // Every request answered 503: the rows' outcome is unknown, sent again once the service answers.
+    const unknown = await draft(20, 'unknown');
+    desk.simulator.setFaults({ serverErrorShare: 1 });
+    await sendConfirmed(unknown);
+    await desk.finished(unknown);
+    desk.simulator.setFaults({});
+    expect((await exercise('campaigns.get', { id: unknown })).counts.unknown).toBe(20);
+    await exercise('campaigns.resendUnknown', { id: unknown });
+    await desk.finished(unknown);
+
+    await exercise('suppression.add', { numbers: ['+14155000002', 'not a number'], defaultCountry: 'US' });
+    await exercise('suppression.import', {
+      fileName: 'optouts.csv',
+      source: { text: 'phone\n+14155000003\n' },
+      defaultCountry: 'US',
+    });
+    expect((await exercise('suppression.list', { offset: 0, limit: 10 })).total).toBe(2);
+    expect(await exercise('suppression.remove', { numbers: ['+14155000003'] })).toEqual({ removed: 1 });
+    expect((await exercise('receiver.stats', {})).replies).toBe(1);
+
+    expect([...exercised].sort()).toEqual(Object.keys(calls).sort());
+  });
+
+  it('fails with a body whose code is one of the contract', async () => {
+    const answers = await Promise.all([
+      dispatch(desk.handlers, 'campaigns.get', { id: 'no-such-campaign' }),
+      dispatch(desk.handlers, 'campaigns.get', { id: 42 }),
+      dispatch(desk.handlers, 'no.such.call', {}),
+    ]);
+    const codes = answers.map((a) => (a.ok ? null : ApiErrorBody.parse(a.error).code));
+    expect(codes).toEqual(['unknown-campaign', 'invalid-input', 'unknown-call']);
+  });
+});
