@@ -126,7 +126,7 @@ export class Desk {
     this.connections.receiverWarning(s);
 
   private constructor(
-    private readonly options: DeskOptions,
+    options: DeskOptions,
     private readonly parts: Parts,
   ) {
     const { store, services, receiver, inbox, suppression, uploads } = parts;
