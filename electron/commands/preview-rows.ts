@@ -3,6 +3,7 @@ import { withShownLinks } from '../../shared/smartlinks';
 import { renderMessage, type CompiledTemplate } from '../../shared/template';
 import { describeLength, type TextLimit } from '../../shared/text-limits';
 import { TooLongTally } from '../core/campaigns/too-long';
+import { NumberSet } from '../core/recipients/number-set';
 import { PhoneNormalizer } from '../core/recipients/phone-numbers';
 import { checkNumber, measureMessage, reasonCode, reasonOf } from '../core/recipients/prepare';
 
@@ -32,7 +33,7 @@ export class PreviewRows {
   readonly tooLong = new TooLongTally();
   /** Phone cells written without a leading +, read as the default country's. */
   withoutPlus = 0;
-  private readonly seen = new Set<string>();
+  private readonly seen = new NumberSet();
   private readonly normalizer: PhoneNormalizer;
 
   constructor(private readonly setup: PreviewRowsSetup) {
@@ -47,10 +48,7 @@ export class PreviewRows {
     const number = checkNumber(phone, this.normalizer, this.setup.optedOut);
     const msisdn = number.msisdn;
     let code = number.reason;
-    if (code === 0) {
-      if (this.seen.has(msisdn as string)) code = DUPLICATE;
-      else this.seen.add(msisdn as string);
-    }
+    if (code === 0 && !this.seen.add(msisdn as string)) code = DUPLICATE;
     if (code !== MISSING && phone.trimStart().charCodeAt(0) !== PLUS) this.withoutPlus++;
     const rendered = renderMessage(this.setup.template, cells);
     const { encoding, segments, characters } = measureMessage(rendered.text);

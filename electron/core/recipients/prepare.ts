@@ -1,6 +1,6 @@
 import type { SkipReason } from '../../../shared/api';
 import { SKIP_REASONS } from '../../../shared/api';
-import { countSegments, type Encoding } from '../../../shared/segments';
+import { segmentCost, type Encoding } from '../../../shared/segments';
 import { withStandInLinks } from '../../../shared/smartlinks';
 import { characterCount } from '../../../shared/text-limits';
 import { renderMessage, type CompiledTemplate } from '../../../shared/template';
@@ -124,7 +124,7 @@ export async function checkMessages(
 
 /** What one rendered message costs: its encoding, segments (links at their sent length) and characters. */
 export function measureMessage(text: string): { encoding: Encoding; segments: number; characters: number } {
-  const info = countSegments(withStandInLinks(text));
+  const info = segmentCost(withStandInLinks(text));
   return {
     encoding: info.encoding,
     segments: Math.min(info.segments, 0xffff),
