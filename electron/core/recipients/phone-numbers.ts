@@ -113,12 +113,14 @@ function fastInternational(digits: string): boolean | null {
     const plans = plansFor(digits.slice(0, length));
     if (!plans) continue;
     const nsn = digits.slice(length);
-    const plan =
-      plans.length === 1
-        ? plans[0]
-        : plans.find((p) => (p.leadingDigits ? p.leadingDigits.test(nsn) : isValidFor(p, nsn)));
+    if (plans.length === 1) {
+      const [plan] = plans as [Plan];
+      return plan.nationalPrefixForParsing?.test(nsn) ? null : isValidFor(plan, nsn);
+    }
+    const plan = plans.find((p) => (p.leadingDigits ? p.leadingDigits.test(nsn) : isValidFor(p, nsn)));
     if (!plan || plans.some((p) => p.nationalPrefixForParsing?.test(nsn))) return null;
-    return isValidFor(plan, nsn);
+    // A plan without leading digits was chosen by the number being valid for it.
+    return plan.leadingDigits ? isValidFor(plan, nsn) : true;
   }
   return null;
 }
