@@ -61,13 +61,12 @@ export class PreviewRun {
     const columns = [...start.columns];
     const template = compileTemplate(request.template, columns);
     const given = request.phoneColumn;
-    let phoneColumn: number | null;
+    this.choice = choosePhoneColumn(start.sample, request.country.country);
+    let phoneColumn = this.choice?.column ?? null;
     try {
-      this.choice = choosePhoneColumn(start.sample, request.country.country);
-      phoneColumn = given !== undefined ? columnIndex(columns, given) : (this.choice?.column ?? null);
+      if (given !== undefined) phoneColumn = columnIndex(columns, given);
     } catch (error) {
-      if (!start.columnsFinal) throw new ColumnsNeeded();
-      throw error;
+      throw start.columnsFinal ? error : new ColumnsNeeded();
     }
     if (template.unknown.length > 0 && !start.columnsFinal) throw new ColumnsNeeded();
     const def: CampaignDefinition = {
