@@ -28,6 +28,14 @@ function septetsOf(code: number): number {
 }
 
 export function countSegments(text: string): SegmentInfo {
+  const cost = segmentCost(text);
+  return cost.encoding === 'GSM-7'
+    ? { ...cost, ucs2Characters: [] }
+    : { ...cost, ucs2Characters: [...new Set(text.match(OUTSIDE_GSM7))] };
+}
+
+/** countSegments without the characters that force UCS-2: what a million rows' check needs. */
+export function segmentCost(text: string): Omit<SegmentInfo, 'ucs2Characters'> {
   let septets = 0;
   let escapes = false;
   for (let i = 0; i < text.length; i++) {
@@ -44,17 +52,12 @@ export function countSegments(text: string): SegmentInfo {
         : septets <= 160
           ? 1
           : Math.ceil(septets / 153);
-  return { encoding: 'GSM-7', units: septets, segments, ucs2Characters: [] };
+  return { encoding: 'GSM-7', units: septets, segments };
 }
 
-function ucs2(text: string): SegmentInfo {
+function ucs2(text: string): Omit<SegmentInfo, 'ucs2Characters'> {
   const units = text.length;
-  return {
-    encoding: 'UCS-2',
-    units,
-    segments: segmentsOf(text, units, 70, 67, (ch) => ch.length),
-    ucs2Characters: [...new Set(text.match(OUTSIDE_GSM7))],
-  };
+  return { encoding: 'UCS-2', units, segments: segmentsOf(text, units, 70, 67, (ch) => ch.length) };
 }
 
 /**

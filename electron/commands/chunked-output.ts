@@ -1,27 +1,49 @@
 import { once } from 'node:events';
 
-/** About how much text is gathered before one write. */
-const CHUNK_CHARS = 1 << 20;
+/** The bytes gathered before one write. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Gathers output lines and writes them to stdout in large chunks, waiting while a pipe is full: a million
- * rows cost a few hundred writes instead of a million console.log calls, and memory stays bounded.
+ * rows cost a few hundred writes instead of a million console.log calls, and memory stays bounded. Each line
+ * is encoded into the chunk as it comes, so no line outlives its call (a million-row run then collects its
+ * garbage young).
  */
 export class ChunkedOutput {
-  private pending = '';
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
 
   constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
 
   /** Adds a line; resolves at once unless a chunk was written to a full pipe. */
   line(text: string): Promise<void> | undefined {
-    this.pending += `${text}\n`;
-    return this.pending.length >= CHUNK_CHARS ? this.flush() : undefined;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, and the line break 1.
+    const most = text.length * 3 + 1;
+    if (this.used + most > this.chunk.length) {
+      if (most > CHUNK_BYTES) return this.flush().then(() => this.send(Buffer.from(`${text}\n`)));
+      const flushed = this.flush();
+      this.append(text);
+      return flushed;
+    }
+    this.append(text);
+    return undefined;
   }
 
   async flush(): Promise<void> {
-    if (this.pending === '') return;
-    const chunk = this.pending;
-    this.pending = '';
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    if (this.used === 0) return;
+    const full = this.chunk.subarray(0, this.used);
+    // The stream keeps the bytes it was given until they are out: the next lines go to a new chunk.
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    await this.send(full);
+  }
+
+  private append(text: string): void {
+    this.used += this.chunk.write(text, this.used);
+    this.chunk[this.used++] = 0x0a;
+  }
+
+  private async send(bytes: Buffer): Promise<void> {
+    if (!this.out.write(bytes)) await once(this.out, 'drain');
   }
 }

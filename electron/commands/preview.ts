@@ -1,19 +1,18 @@
 import { join } from 'node:path';
-import { describeLength, TEXT_LIMITS } from '../../shared/text-limits';
-import { Campaign, NO_READY_ROW } from '../core/campaigns/campaign';
-import { CampaignChecker } from '../core/campaigns/checks';
-import type { CampaignDefinition } from '../core/campaigns/definition';
-import { DeskError } from '../core/errors';
+import { TEXT_LIMITS } from '../../shared/text-limits';
 import { resolveDataDir } from '../core/data-dir';
-import { choosePhoneColumn } from '../core/recipients/phone-column';
-import { readRecipientFile as readRecipients } from '../core/recipients/recipient-file';
+import { uniqueColumnNames } from '../core/recipients/column-names';
+import { streamRecipientsCsv } from '../core/recipients/csv-import';
+import { SAMPLE_ROWS } from '../core/recipients/phone-column';
+import { openRecipientFile } from '../core/recipients/recipient-file';
+import { RecipientTable } from '../core/recipients/recipient-table';
 import { SuppressionList } from '../core/recipients/suppression';
-import { columnIndex, parseSmartlink, readRecipientFile, UsageError } from './args';
-import { ChunkedOutput } from './chunked-output';
+import { parseSmartlink, readRecipientFile, UsageError } from './args';
 import { defaultCountry } from './country-flag';
 import { sendApi } from './external-service';
-import { phoneColumnLine } from './phone-column-line';
 import { parseCommandArgs } from './parse-command-args';
+import { ColumnsNeeded, PreviewRun } from './preview-run';
+import { ProgressLine } from './progress-line';
 
 export const PREVIEW_HELP = `Usage: campaign-desk preview <recipients.csv|.xlsx> --text <template> [options]
 
@@ -59,88 +58,85 @@ export async function previewCommand(args: string[]): Promise<number> {
     throw new UsageError('preview takes exactly one recipients file (CSV or .xlsx).');
   if (values.text === undefined) throw new UsageError('preview needs --text <template>.');
   const country = defaultCountry(values.country);
-
-  // The API `send` would use: its text limit applies.
-  const api = sendApi(values.api) ?? 'messaging';
-  const { table, sheet, sheets } = await readRecipients(await readRecipientFile(file), {
-    sheet: values.sheet,
-  });
-  if (values.sheet !== undefined && sheet === null)
-    throw new UsageError('--sheet applies to Excel workbooks; this file is text (CSV).');
-  const given = values['phone-column'] !== undefined;
-  const def: CampaignDefinition = {
-    id: 'preview',
-    name: file,
-    createdAt: new Date().toISOString(),
-    fileName: file,
-    sheet,
-    sheets,
-    columns: [...table.columns],
-    phoneColumn: given
-      ? columnIndex([...table.columns], values['phone-column'] as string)
-      : (choosePhoneColumn(table, country.country)?.column ?? null),
-    defaultCountry: country.country,
-    template: values.text,
-    senderId: 'preview',
-    serviceId: 'sandbox',
-    smartlinks: values.smartlink.map(parseSmartlink),
-    keyNonce: '',
-    requestOptions: {},
-    archived: false,
-    origin: null,
-  };
+  // The file's bytes are not kept: once decoded, only its text is.
+  const opened = await openRecipientFile(await readRecipientFile(file), { sheet: values.sheet });
   const suppression = await SuppressionList.open(
     join(resolveDataDir(values['data-dir']), 'suppression.ndjson'),
   );
   try {
-    const checks = await new CampaignChecker(table, suppression).check(def);
-    const limit = TEXT_LIMITS[api];
-    const campaign = new Campaign(def, table, checks, limit);
-    if (country.source && campaign.view(0, 0).numbersWithoutPlus > 0)
-      process.stderr.write(`${country.source}\n`);
-    const tooLong = campaign.tooLongProblem();
-    const problem = campaign.problem();
-    if (problem && problem !== NO_READY_ROW && problem !== tooLong)
-      throw new DeskError('template-invalid', problem);
-    const out = new ChunkedOutput();
-    for (let row = 0; row < campaign.size; row++) {
-      const r = campaign.prepared(row);
-      const status = campaign.statusOf(row);
-      const tooLong = campaign.isTooLong(row);
-      // The same object JSON.stringify would write, built by hand: only the message needs escaping.
-      const text = values.json
-        ? `{"row":${row + 1},"msisdn":${r.msisdn === null ? 'null' : `"${r.msisdn}"`},"status":"${status}","reason":${r.reason === null ? 'null' : `"${r.reason}"`},"message":${JSON.stringify(r.message)},"encoding":"${r.encoding}","segments":${r.segments},"characters":${r.characters},"tooLong":${tooLong}}`
-        : `${String(row + 1).padStart(6)}  ${(r.msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(r.reason ?? '').padEnd(14)} ${r.encoding} ${String(r.segments).padStart(2)}  ${JSON.stringify(r.message)}${tooLong ? `  too long: ${describeLength(r.characters, limit)}` : ''}`;
-      await out.line(text);
+    const run = new PreviewRun({
+      file,
+      template: values.text,
+      country,
+      phoneColumn: values['phone-column'],
+      sheet: values.sheet,
+      smartlinks: values.smartlink.map(parseSmartlink),
+      // The API `send` would use: its text limit applies.
+      limit: TEXT_LIMITS[sendApi(values.api) ?? 'messaging'],
+      json: values.json,
+      optedOut: suppression,
+    });
+    if (opened.kind === 'workbook') {
+      const { table, sheet, sheets } = opened;
+      run.begin({ columns: table.columns, sample: table, sheet, sheets, columnsFinal: true });
+      for (let row = 0; row < table.size; row++) await run.take(table.values(row));
+    } else {
+      await previewCsv(opened.text, run).catch(async (error: unknown) => {
+        if (!(error instanceof ColumnsNeeded)) throw error;
+        const { width } = await streamRecipientsCsv(opened.text, { header: () => {}, rows: () => {} });
+        await previewCsv(opened.text, run, width);
+      });
     }
-    await out.flush();
-    const view = campaign.view(0, 0);
-    const summary = {
-      rows: view.rowCount,
-      ready: view.counts.ready ?? 0,
-      skipped: view.counts.skipped ?? 0,
-      skippedBy: view.skipCounts,
-      segments: view.totalSegments,
-      tooLong: view.messageLength.tooLong,
-      phoneColumn: def.phoneColumn === null ? null : def.columns[def.phoneColumn],
-      phoneColumnGiven: given,
-      phoneColumnChoice: view.phoneColumnChoice,
-    };
-    if (values.json) console.log(JSON.stringify({ summary }));
-    else {
-      const reasons = Object.entries(summary.skippedBy).map(([reason, n]) => `${reason} ${n}`);
-      console.log(
-        def.phoneColumn === null
-          ? `\nNo column holds phone numbers (numbers without a country code read as ${country.country} numbers).`
-          : `\n${phoneColumnLine(def.columns, def.phoneColumn, view.phoneColumnChoice, given)}`,
-      );
-      console.log(
-        `${summary.rows} rows: ${summary.ready} ready, ${summary.skipped} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${summary.segments} segments to send.`,
-      );
-    }
-    if (tooLong) throw new DeskError('message-too-long', tooLong);
-    return 0;
+    return await run.finish();
   } finally {
     await suppression.close();
   }
+}
+
+/**
+ * Streams a CSV's rows through the preview: the first SAMPLE_ROWS are held to choose the phone column by,
+ * then every row goes straight through. `width`: the widest row's cells, when a first pass found it.
+ */
+async function previewCsv(text: string, run: PreviewRun, width: number | null = null): Promise<void> {
+  let header: string[] = [];
+  let sample: string[][] | null = [];
+  let widest = width ?? 0;
+  const begin = (columnsFinal: boolean) => {
+    const held = sample as string[][];
+    const columns = uniqueColumnNames(header, widest);
+    run.begin({
+      columns,
+      sample: RecipientTable.fromRows(columns, held),
+      sheet: null,
+      sheets: [],
+      columnsFinal,
+    });
+    sample = null;
+    return held;
+  };
+  const progress = new ProgressLine(process.stderr);
+  await streamRecipientsCsv(
+    text,
+    {
+      header: (cells) => (header = cells),
+      rows: async (rows) => {
+        let next = 0;
+        if (sample !== null) {
+          for (; next < rows.length && sample.length < SAMPLE_ROWS; next++) {
+            const cells = rows[next] as string[];
+            sample.push(cells);
+            if (cells.length > widest) widest = cells.length;
+          }
+          if (sample.length < SAMPLE_ROWS) return;
+          for (const cells of begin(width !== null)) await run.take(cells);
+        }
+        for (; next < rows.length; next++) {
+          const waiting = run.take(rows[next] as string[]);
+          if (waiting) await waiting;
+        }
+      },
+    },
+    { onProgress: ({ fraction }) => progress.show(fraction) },
+  ).finally(() => progress.clear());
+  if (sample !== null) for (const cells of begin(true)) await run.take(cells);
 }

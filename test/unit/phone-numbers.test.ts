@@ -201,6 +201,36 @@ describe('PhoneNormalizer agrees with libphonenumber-js', () => {
     );
   });
 
+  it('for UK numbers in the shapes shop exports hold them, +44 and its Crown Dependencies included', () => {
+    const digits = (n: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+    const shaped = fc
+      .tuple(fc.integer({ min: 1, max: 9 }), digits(8), digits(5))
+      .chain(([first, rest, short]) =>
+        fc.constantFrom(
+          `+447${first}${rest}`,
+          `+44 7${first}${rest.slice(0, 2)} ${rest.slice(2)}`,
+          `07${first}${rest.slice(0, 2)} ${rest.slice(2)}`,
+          `07${first}${rest}`,
+          `07${short}`,
+          `+44${first}${rest}${short[0]}`,
+          `0${first}${rest}${short[0]}`,
+          `+44 (0)7${first}${rest}`,
+        ),
+      );
+    fc.assert(
+      fc.property(fc.array(shaped, { minLength: 1, maxLength: 60 }), (raws) => {
+        const normalizer = new PhoneNormalizer('GB');
+        const disagreements = raws.flatMap((raw) => {
+          const [ours, library] = [normalizer.normalize(raw), reference(raw, 'GB')];
+          return ours === library ? [] : [{ raw, ours, library }];
+        });
+        expect(disagreements).toEqual([]);
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
   it('for many numbers through one normalizer, as an import does', () => {
     // A normalizer remembers how it turned earlier numbers into E.164; that must never change a later answer.
     fc.assert(

@@ -11,19 +11,9 @@ import type {
   StatusCounts,
   TestSendView,
 } from '../../../shared/api';
-import {
-  smartlinkIds,
-  smartlinksNeedMessagingApi,
-  unknownSmartlinks,
-  withShownLinks,
-} from '../../../shared/smartlinks';
+import { withShownLinks } from '../../../shared/smartlinks';
 import { canAdvance, isFinal, ROW_STATUSES, STATUS_INDEX, type RowStatus } from '../../../shared/status';
-import {
-  compileTemplate,
-  describeUnknownPlaceholders,
-  renderMessage,
-  type CompiledTemplate,
-} from '../../../shared/template';
+import { compileTemplate, renderMessage, type CompiledTemplate } from '../../../shared/template';
 import type { Encoding } from '../../../shared/segments';
 import type { TextLimit } from '../../../shared/text-limits';
 import { fileCountries, type FileCountries } from '../recipients/file-countries';
@@ -31,6 +21,7 @@ import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../re
 import { choosePhoneColumn } from '../recipients/phone-column';
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
+import { definitionProblem, smartlinksUsedBy } from './definition-problem';
 import { DeliveryHistory } from './delivery-history';
 import { ReportTrust } from './report-trust';
 import type { DamagedLine } from './journal';
@@ -39,7 +30,6 @@ import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
 import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
 import { isStartMissed } from './missed-start';
-import { senderIdProblem } from '../../../shared/sender-id';
 
 /** An error for the campaign's view: the sentence, and its technical account when there is one. */
 type ShownError = { error: string; detail: string | null };
@@ -261,9 +251,7 @@ export class Campaign {
 
   /** The smartlinks the message uses: those sent with every message. */
   get smartlinksUsed(): readonly Smartlink[] {
-    this.linksUsed ??= ((used) => this.def.smartlinks.filter((l) => used.has(l.linkid)))(
-      new Set(smartlinkIds(this.def.template)),
-    );
+    this.linksUsed ??= smartlinksUsedBy(this.def);
     return this.linksUsed;
   }
 
@@ -301,28 +289,8 @@ export class Campaign {
 
   /** Why the campaign cannot be sent as defined, or null. */
   problem(): string | null {
-    if (this.def.phoneColumn === null) return 'Choose the column that holds the phone numbers.';
-    if (this.def.template.trim() === '') return 'Write the message.';
-    if (this.compiled.unknown.length > 0)
-      return describeUnknownPlaceholders(this.compiled.unknown, this.def.columns);
-    const links = unknownSmartlinks(this.def.template, this.def.smartlinks);
-    if (links.length > 0) {
-      return `The message uses ${links.map((id) => `{{link_${id}}}`).join(', ')}, but no such smartlink is set up for this campaign.`;
-    }
-    if (this.limit.api === 'sms' && this.smartlinksUsed.length > 0)
-      return smartlinksNeedMessagingApi(
-        this.smartlinksUsed.map((l) => l.linkid),
-        "this campaign's service",
-      );
-    const [parameter] = this.options.unknown;
-    if (parameter)
-      return describeUnknownPlaceholders(
-        parameter.names,
-        this.def.columns,
-        `The template parameter "${parameter.parameter}"`,
-      );
-    const sender = senderIdProblem(this.def.senderId);
-    if (sender) return sender;
+    const problem = definitionProblem(this.def, this.compiled, this.options, this.limit);
+    if (problem) return problem;
     if (this.count('ready') === 0) return NO_READY_ROW;
     return this.tooLongProblem();
   }

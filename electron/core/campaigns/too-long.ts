@@ -13,20 +13,32 @@ export function findTooLong(
   max: number,
   isReady: (row: number) => boolean,
 ): TooLongRows {
-  const first: number[] = [];
-  let count = 0;
+  const tally = new TooLongTally();
   for (let row = 0; row < characters.length; row++) {
-    if ((characters[row] as number) <= max || !isReady(row)) continue;
-    count++;
-    if (first.length < NAMED) first.push(row);
+    if ((characters[row] as number) > max && isReady(row)) tally.add(row, characters[row] as number);
   }
-  return { count, first };
+  return tally;
+}
+
+/** The too-long ready rows counted as they come, in row order, keeping only those describeTooLong names. */
+export class TooLongTally implements TooLongRows {
+  count = 0;
+  readonly first: number[] = [];
+  /** By row, the characters of the rows in `first` (the others are holes). */
+  readonly characters: number[] = [];
+
+  add(row: number, characters: number): void {
+    this.count++;
+    if (this.first.length === NAMED) return;
+    this.first.push(row);
+    this.characters[row] = characters;
+  }
 }
 
 /** Names the first row too long by its number in the file, and how many there are; null when none is. */
 export function describeTooLong(
   found: TooLongRows,
-  characters: Uint32Array,
+  characters: ArrayLike<number>,
   limit: TextLimit,
 ): string | null {
   const [row] = found.first;

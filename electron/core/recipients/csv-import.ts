@@ -14,20 +14,57 @@ export interface ParseOptions {
   signal?: AbortSignal;
 }
 
+/** Where a streamed parse hands its rows: the header first, then the rows in slices, in file order. */
+export interface CsvRowSink {
+  header(cells: string[]): void;
+  /** The next slice of rows; the parse waits while the promise returned is pending. */
+  rows(rows: string[][]): void | Promise<void>;
+}
+
+/** What a streamed parse saw: the header, how many rows came under it, and the widest row's cells. */
+export interface CsvShape {
+  header: string[];
+  rows: number;
+  width: number;
+}
+
 const CHUNK_CHARS = 256 * 1024;
 
 /**
  * Parses a recipient CSV (first line the header; delimiter `,` `;` tab or `|` detected; CRLF, LF or CR;
- * blank lines skipped) in slices, yielding to the event loop between them so that progress can be
- * reported and the import cancelled. Short rows read as padded; cells beyond the header get columns of
+ * blank lines skipped) into a table. Short rows read as padded; cells beyond the header get columns of
  * their own, so no cell is dropped.
  */
-export function parseRecipientsCsv(text: string, options: ParseOptions = {}): Promise<RecipientTable> {
+export async function parseRecipientsCsv(text: string, options: ParseOptions = {}): Promise<RecipientTable> {
+  const packed: string[] = [];
+  const shape = await streamRecipientsCsv(
+    text,
+    {
+      header: () => {},
+      rows: (rows) => {
+        for (const cells of rows) packed.push(packRow(cells));
+      },
+    },
+    options,
+  );
+  return RecipientTable.fromPacked(uniqueColumnNames(shape.header, shape.width), packed);
+}
+
+/**
+ * Parses a recipient CSV as parseRecipientsCsv does, handing its rows to `sink` slice by slice instead of
+ * keeping them, and yielding to the event loop between slices so that progress can be reported and the
+ * parse cancelled. The errors are parseRecipientsCsv's; a quote error is found when the parse reaches it.
+ */
+export function streamRecipientsCsv(
+  text: string,
+  sink: CsvRowSink,
+  options: ParseOptions = {},
+): Promise<CsvShape> {
   const body = text.replace(/^\uFEFF/, '');
   return new Promise((resolve, reject) => {
     let header: string[] | null = null;
     let width = 0;
-    const packed: string[] = [];
+    let rows = 0;
     let chunkStart = 0;
     let settled = false;
     const fail = (error: unknown, parser?: Papa.Parser) => {
@@ -45,21 +82,30 @@ export function parseRecipientsCsv(text: string, options: ParseOptions = {}): Pr
         if (quoteError) {
           return fail(malformed(body, chunkStart + (quoteError.index ?? 0), quoteError.code), parser);
         }
-        for (const cells of result.data) {
-          if (header === null) {
-            header = cells;
-            continue;
-          }
-          width = Math.max(width, cells.length);
-          packed.push(packRow(cells));
+        let data = result.data;
+        if (header === null && data.length > 0) {
+          header = data[0] as string[];
+          sink.header(header);
+          data = data.slice(1);
         }
+        for (const cells of data) if (cells.length > width) width = cells.length;
+        rows += data.length;
         chunkStart = result.meta.cursor;
-        options.onProgress?.({ rows: packed.length, fraction: body.length ? chunkStart / body.length : 1 });
         parser.pause();
-        setImmediate(() => {
-          if (options.signal?.aborted) fail(cancelled(), parser);
-          else parser.resume();
-        });
+        const resume = () => {
+          options.onProgress?.({ rows, fraction: body.length ? chunkStart / body.length : 1 });
+          setImmediate(() => {
+            if (options.signal?.aborted) fail(cancelled(), parser);
+            else parser.resume();
+          });
+        };
+        try {
+          const taken = data.length > 0 ? sink.rows(data) : undefined;
+          if (taken) taken.then(resume, (error: unknown) => fail(error, parser));
+          else resume();
+        } catch (error) {
+          fail(error, parser);
+        }
       },
       complete: () => {
         if (settled) return;
@@ -69,11 +115,10 @@ export function parseRecipientsCsv(text: string, options: ParseOptions = {}): Pr
             new DeskError('csv-empty', 'The file is empty: it needs a header line and recipients.'),
           );
         }
-        if (packed.length === 0) {
+        if (rows === 0) {
           return reject(new DeskError('csv-no-rows', 'The file has a header line but no recipients.'));
         }
-        const columns = uniqueColumnNames(header, width);
-        resolve(RecipientTable.fromPacked(columns, packed));
+        resolve({ header, rows, width });
       },
       error: (error: Error) =>
         fail(

@@ -24,9 +24,10 @@ interface Plan {
   nationalPrefixForParsing: RegExp | null;
 }
 
+/** Mobiles first, as most numbers texted are: a number is valid when any type matches, whatever the order. */
 const TYPES = [
-  'FIXED_LINE',
   'MOBILE',
+  'FIXED_LINE',
   'TOLL_FREE',
   'PREMIUM_RATE',
   'PERSONAL_NUMBER',
@@ -53,14 +54,18 @@ interface MetadataReader {
   };
 }
 
-const plansByCallingCode = new Map<string, Plan[]>();
+/** Null: no country has this calling code (remembered too: every +44 number first asks about +4). */
+const plansByCallingCode = new Map<string, Plan[] | null>();
 
-function plansFor(callingCode: string): Plan[] | undefined {
+function plansFor(callingCode: string): Plan[] | null {
   const cached = plansByCallingCode.get(callingCode);
-  if (cached) return cached;
+  if (cached !== undefined) return cached;
   const m = new Metadata(metadata) as unknown as MetadataReader;
   const countries = m.getCountryCodesForCallingCode(callingCode);
-  if (!countries) return undefined;
+  if (!countries) {
+    plansByCallingCode.set(callingCode, null);
+    return null;
+  }
   const plans = countries.map((country): Plan => {
     m.selectNumberingPlan(country);
     const plan = m.numberingPlan;
@@ -108,12 +113,14 @@ function fastInternational(digits: string): boolean | null {
     const plans = plansFor(digits.slice(0, length));
     if (!plans) continue;
     const nsn = digits.slice(length);
-    const plan =
-      plans.length === 1
-        ? plans[0]
-        : plans.find((p) => (p.leadingDigits ? p.leadingDigits.test(nsn) : isValidFor(p, nsn)));
+    if (plans.length === 1) {
+      const [plan] = plans as [Plan];
+      return plan.nationalPrefixForParsing?.test(nsn) ? null : isValidFor(plan, nsn);
+    }
+    const plan = plans.find((p) => (p.leadingDigits ? p.leadingDigits.test(nsn) : isValidFor(p, nsn)));
     if (!plan || plans.some((p) => p.nationalPrefixForParsing?.test(nsn))) return null;
-    return isValidFor(plan, nsn);
+    // A plan without leading digits was chosen by the number being valid for it.
+    return plan.leadingDigits ? isValidFor(plan, nsn) : true;
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import type { SkipReason } from '../../../shared/api';
 import { SKIP_REASONS } from '../../../shared/api';
-import { countSegments, type Encoding } from '../../../shared/segments';
+import { segmentCost, type Encoding } from '../../../shared/segments';
 import { withStandInLinks } from '../../../shared/smartlinks';
 import { characterCount } from '../../../shared/text-limits';
 import { renderMessage, type CompiledTemplate } from '../../../shared/template';
@@ -53,19 +53,36 @@ export async function checkNumbers(
   const reason = new Uint8Array(table.size);
   // E.164 has at most 15 digits, so each number is also an exact float key (NaN: no number).
   const keys = new Float64Array(table.size).fill(NaN);
-  const anyOptedOut = optedOut.size > 0;
   await inSlices(table.size, hooks, (row) => {
-    const raw = phoneColumn === null ? '' : table.cell(row, phoneColumn).trim();
-    if (raw === '') return void (reason[row] = reasonCode('missing-number'));
-    const number = normalizer.normalize(raw);
-    msisdn[row] = number;
-    if (number === null) reason[row] = reasonCode('invalid-number');
-    else if (anyOptedOut && optedOut.has(number)) reason[row] = reasonCode('opted-out');
-    else keys[row] = Number(number.slice(1));
+    const checked = checkNumber(
+      phoneColumn === null ? '' : table.cell(row, phoneColumn),
+      normalizer,
+      optedOut,
+    );
+    msisdn[row] = checked.msisdn;
+    reason[row] = checked.reason;
+    if (checked.reason === 0) keys[row] = Number((checked.msisdn as string).slice(1));
   });
   markRepeats(keys, reason);
   return { msisdn, reason };
 }
+
+/** One phone cell's number and reason code, repeats aside (they take the other rows: see markRepeats). */
+export function checkNumber(
+  cell: string,
+  normalizer: PhoneNormalizer,
+  optedOut: { has(msisdn: string): boolean; readonly size: number },
+): { msisdn: string | null; reason: number } {
+  const raw = cell.trim();
+  if (raw === '') return { msisdn: null, reason: MISSING };
+  const msisdn = normalizer.normalize(raw);
+  if (msisdn === null) return { msisdn, reason: INVALID };
+  return { msisdn, reason: optedOut.size > 0 && optedOut.has(msisdn) ? OPTED_OUT : 0 };
+}
+
+const MISSING = reasonCode('missing-number');
+const INVALID = reasonCode('invalid-number');
+const OPTED_OUT = reasonCode('opted-out');
 
 /** Marks every occurrence of a key after its first as a duplicate; sorting finds the repeated keys. */
 function markRepeats(keys: Float64Array, reason: Uint8Array): void {
@@ -96,14 +113,24 @@ export async function checkMessages(
   const emptyPlaceholders = new Map<number, string[]>();
   await inSlices(table.size, hooks, (row) => {
     const rendered = renderMessage(template, (column) => table.cell(row, column));
-    const info = countSegments(withStandInLinks(rendered.text));
-    segments[row] = Math.min(info.segments, 0xffff);
-    ucs2[row] = info.encoding === 'UCS-2' ? 1 : 0;
-    // GSM-7 text holds no surrogate pair, so its length is its count; stand-in links never change the encoding.
-    characters[row] = info.encoding === 'GSM-7' ? rendered.text.length : characterCount(rendered.text);
+    const measured = measureMessage(rendered.text);
+    segments[row] = measured.segments;
+    ucs2[row] = measured.encoding === 'UCS-2' ? 1 : 0;
+    characters[row] = measured.characters;
     if (rendered.emptyPlaceholders.length > 0) emptyPlaceholders.set(row, rendered.emptyPlaceholders);
   });
   return { segments, characters, ucs2, emptyPlaceholders };
+}
+
+/** What one rendered message costs: its encoding, segments (links at their sent length) and characters. */
+export function measureMessage(text: string): { encoding: Encoding; segments: number; characters: number } {
+  const info = segmentCost(withStandInLinks(text));
+  return {
+    encoding: info.encoding,
+    segments: Math.min(info.segments, 0xffff),
+    // GSM-7 text holds no surrogate pair, so its length is its count; stand-in links never change the encoding.
+    characters: info.encoding === 'GSM-7' ? text.length : characterCount(text),
+  };
 }
 
 export function encodingOf(check: MessageCheck, row: number): Encoding {

@@ -26,6 +26,20 @@ export async function readRecipientFile(
   return readRecipientText(decodeText(bytes).text, options);
 }
 
+/** A recipient file opened to be read row by row: a CSV's text, to stream; a workbook, read whole. */
+export type OpenedRecipientFile = { kind: 'text'; text: string } | ({ kind: 'workbook' } & RecipientFile);
+
+/** As readRecipientFile, but a CSV is only decoded (and refused when it is not text), not parsed. */
+export async function openRecipientFile(
+  bytes: Uint8Array,
+  options: WorkbookOptions = {},
+): Promise<OpenedRecipientFile> {
+  if (fileKind(bytes) === 'xlsx') return { kind: 'workbook', ...(await readRecipientFile(bytes, options)) };
+  const { text } = decodeText(bytes);
+  refuseBinary(text);
+  return { kind: 'text', text };
+}
+
 /** Recipients written as text (a CSV's contents); text that is not text, such as a binary file's bytes, is refused. */
 export async function readRecipientText(text: string, options: WorkbookOptions = {}): Promise<RecipientFile> {
   refuseBinary(text);

@@ -1,0 +1,151 @@
+import type { PhoneColumnChoice, Smartlink } from '../../shared/api';
+import { compileTemplate } from '../../shared/template';
+import type { TextLimit } from '../../shared/text-limits';
+import type { CampaignDefinition } from '../core/campaigns/definition';
+import { definitionProblem } from '../core/campaigns/definition-problem';
+import { compileRequestOptions } from '../core/campaigns/request-options';
+import { describeTooLong } from '../core/campaigns/too-long';
+import { DeskError } from '../core/errors';
+import { choosePhoneColumn } from '../core/recipients/phone-column';
+import type { RecipientTable } from '../core/recipients/recipient-table';
+import { columnIndex, UsageError } from './args';
+import { ChunkedOutput } from './chunked-output';
+import { phoneColumnLine } from './phone-column-line';
+import { PreviewRows } from './preview-rows';
+
+export interface PreviewRequest {
+  file: string;
+  template: string;
+  country: { country: string; source: string | null };
+  /** --phone-column as given. */
+  phoneColumn: string | undefined;
+  sheet: string | undefined;
+  smartlinks: Smartlink[];
+  limit: TextLimit;
+  json: boolean;
+  optedOut: { has(msisdn: string): boolean; readonly size: number };
+}
+
+/** What the first rows of a file tell: its columns, the rows to choose the phone column by, its sheet. */
+export interface PreviewStart {
+  columns: readonly string[];
+  /** The file's first rows, at least those choosePhoneColumn reads. */
+  sample: RecipientTable;
+  sheet: string | null;
+  sheets: string[];
+  /** False while later rows may still add columns (cells beyond the header). */
+  columnsFinal: boolean;
+}
+
+/** The columns are not final and the definition names one that is not among them yet: read the width first. */
+export class ColumnsNeeded extends Error {}
+
+/**
+ * One `preview`: begun with the file's first rows, then given every row in order, each written out as it
+ * is checked; finished with the summary. Holds the numbers seen and the output's current chunk, not the rows.
+ */
+export class PreviewRun {
+  private rows: PreviewRows | null = null;
+  private def: CampaignDefinition | null = null;
+  private choice: PhoneColumnChoice | null = null;
+  /** A problem of the definition, told once every row was read for the note on numbers without a +. */
+  private problem: string | null = null;
+  private readonly out = new ChunkedOutput();
+
+  constructor(private readonly request: PreviewRequest) {}
+
+  begin(start: PreviewStart): void {
+    const { request } = this;
+    if (request.sheet !== undefined && start.sheet === null)
+      throw new UsageError('--sheet applies to Excel workbooks; this file is text (CSV).');
+    const columns = [...start.columns];
+    const template = compileTemplate(request.template, columns);
+    const given = request.phoneColumn;
+    this.choice = choosePhoneColumn(start.sample, request.country.country);
+    let phoneColumn = this.choice?.column ?? null;
+    try {
+      if (given !== undefined) phoneColumn = columnIndex(columns, given);
+    } catch (error) {
+      throw start.columnsFinal ? error : new ColumnsNeeded();
+    }
+    if (template.unknown.length > 0 && !start.columnsFinal) throw new ColumnsNeeded();
+    const def: CampaignDefinition = {
+      id: 'preview',
+      name: request.file,
+      createdAt: new Date().toISOString(),
+      fileName: request.file,
+      sheet: start.sheet,
+      sheets: start.sheets,
+      columns,
+      phoneColumn,
+      defaultCountry: request.country.country,
+      template: request.template,
+      senderId: 'preview',
+      serviceId: 'sandbox',
+      smartlinks: request.smartlinks,
+      keyNonce: '',
+      requestOptions: {},
+      archived: false,
+      origin: null,
+    };
+    const options = compileRequestOptions(def.requestOptions, columns);
+    this.problem = definitionProblem(def, template, options, request.limit);
+    // Without a phone column or a default country to tell about, nothing is left to read.
+    if (this.problem && (phoneColumn === null || request.country.source === null))
+      throw new DeskError('template-invalid', this.problem);
+    this.def = def;
+    this.rows = new PreviewRows({
+      template,
+      phoneColumn,
+      defaultCountry: request.country.country,
+      optedOut: request.optedOut,
+      limit: request.limit,
+      json: request.json,
+    });
+  }
+
+  /** The next row; resolves at once unless its output waited for a full pipe. */
+  take(cells: readonly string[]): Promise<void> | undefined {
+    const rows = this.rows as PreviewRows;
+    const before = rows.withoutPlus;
+    const line = rows.line(cells);
+    if (before === 0 && rows.withoutPlus === 1 && this.request.country.source)
+      process.stderr.write(`${this.request.country.source}\n`);
+    return this.problem === null ? this.out.line(line) : undefined;
+  }
+
+  /** Writes the summary; throws what stops a send (a ready row's message too long). */
+  async finish(): Promise<number> {
+    if (this.problem) throw new DeskError('template-invalid', this.problem);
+    await this.out.flush();
+    const rows = this.rows as PreviewRows;
+    const def = this.def as CampaignDefinition;
+    const given = this.request.phoneColumn !== undefined;
+    const summary = {
+      rows: rows.rows,
+      ready: rows.ready,
+      skipped: rows.skipped,
+      skippedBy: rows.skippedBy,
+      segments: rows.segments,
+      tooLong: rows.tooLong.count,
+      phoneColumn: def.phoneColumn === null ? null : def.columns[def.phoneColumn],
+      phoneColumnGiven: given,
+      phoneColumnChoice: this.choice,
+    };
+    if (this.request.json) console.log(JSON.stringify({ summary }));
+    else {
+      const reasons = Object.entries(summary.skippedBy).map(([reason, n]) => `${reason} ${n}`);
+      console.log(
+        def.phoneColumn === null
+          ? `\nNo column holds phone numbers (numbers without a country code read as ${def.defaultCountry} numbers).`
+          : `\n${phoneColumnLine(def.columns, def.phoneColumn, this.choice, given)}`,
+      );
+      console.log(
+        `${summary.rows} rows: ${summary.ready} ready, ${summary.skipped} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${summary.segments} segments to send.`,
+      );
+    }
+    const tooLong = describeTooLong(rows.tooLong, rows.tooLong.characters, this.request.limit);
+    if (tooLong) throw new DeskError('message-too-long', tooLong);
+    return 0;
+  }
+}
