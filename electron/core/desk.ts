@@ -14,6 +14,7 @@ import { expiryPassed } from '../../shared/request-options';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignManager } from './campaigns/campaign-manager';
+import { CampaignSummaries, SummaryUpkeep, summaryView } from './campaigns/campaign-summary';
 import { CampaignChecker } from './campaigns/checks';
 import { buildDashboard } from './campaigns/dashboard';
 import type { CampaignDefinition } from './campaigns/definition';
@@ -148,6 +149,8 @@ export class Desk {
   /** Reports since the start that named no row (the receiver counts the rest of ReceiverStats). */
   private unmatchedReports = 0;
   private readonly repeats = new ReportRepeats();
+  private readonly summaries: CampaignSummaries;
+  private readonly summaryUpkeep: SummaryUpkeep;
 
   private constructor(
     private readonly options: DeskOptions,
@@ -161,6 +164,11 @@ export class Desk {
     readonly uploads: Uploads,
   ) {
     this.handlers = this.createHandlers();
+    this.summaries = new CampaignSummaries((id) => store.dir(id), {
+      textApi: (serviceId) => this.textLimitOf(serviceId).api,
+      optOutsPath: join(options.dataDir, 'suppression.ndjson'),
+    });
+    this.summaryUpkeep = new SummaryUpkeep(this.summaries);
     const host = {
       campaign: (id: string) => this.campaign(id),
       record: (open: OpenCampaign, events: JournalEvent[]) => this.record(open, events),
@@ -292,6 +300,7 @@ export class Desk {
     await this.tunnels.close();
     for (const timer of this.viewTimers.values()) clearTimeout(timer);
     this.rowPatches.drop();
+    await this.summaryUpkeep.flushAll();
     await this.simulator.close();
     await this.receiver.close();
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
@@ -702,18 +711,54 @@ export class Desk {
     return { fileName: `${campaign.definition.name}-report.xlsx`, base64: bytes.toString('base64') };
   }
 
+  /**
+   * History's list: open campaigns as they stand, the others from their summaries; a campaign whose summary is
+   * missing, damaged or older than its files is opened (and its summary written again).
+   */
+  private async listCampaigns(includeArchived: boolean): Promise<CampaignView[]> {
+    const views: CampaignView[] = [];
+    for (const id of await this.store.ids()) {
+      const summarized = this.open.has(id) ? null : await this.summaries.read(id);
+      if (summarized) {
+        if (!includeArchived && summarized.def.archived) continue;
+        const service = this.services.list().find((s) => s.id === summarized.def.serviceId);
+        const price = service?.pricePerSegment ?? 0;
+        views.push(this.serviceView(summaryView(summarized, price, this.sender.unknownGraceMs), service));
+        continue;
+      }
+      const open = await this.campaign(id).catch((error: unknown) => {
+        console.error(`campaign ${id} cannot be opened:`, error instanceof Error ? error.message : error);
+        return null;
+      });
+      if (!open || (!includeArchived && open.campaign.definition.archived)) continue;
+      views.push(await this.view(open.campaign));
+    }
+    return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
   async view(campaign: OpenCampaign['campaign']): Promise<CampaignView> {
+    this.summaryUpkeep.later(campaign);
     const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
-    const view = {
-      ...campaign.view(service?.pricePerSegment ?? 0, this.sender.unknownGraceMs),
-      receiverWarning: service ? this.receiverWarning(service) : null,
-    };
+    return this.serviceView(
+      campaign.view(service?.pricePerSegment ?? 0, this.sender.unknownGraceMs),
+      service,
+    );
+  }
+
+  /** A campaign's view with what its service says of it: where reports go, and what stops it being sent. */
+  private serviceView(campaignView: CampaignView, service: ServiceView | undefined): CampaignView {
+    const view = { ...campaignView, receiverWarning: service ? this.receiverWarning(service) : null };
     if (view.problem !== null || !SENDABLE_STATES.includes(view.state)) return view;
     if (!service) return { ...view, problem: 'The chosen service no longer exists; choose another.' };
     if (service.keyHint === null) {
       return { ...view, problem: `The service "${service.name}" has no key; set it under Services.` };
     }
     return view;
+  }
+
+  /** How many campaigns are open (held in memory). */
+  get openCampaigns(): number {
+    return this.open.size;
   }
 
   async campaign(id: string): Promise<Loaded> {
@@ -778,6 +823,7 @@ export class Desk {
     clearTimeout(this.viewTimers.get(id));
     this.viewTimers.delete(id);
     this.rowPatches.drop(id);
+    this.summaryUpkeep.drop(id);
     loaded?.rechecking?.abort();
     await loaded?.journal.close();
   }
@@ -1034,13 +1080,7 @@ export class Desk {
         return {};
       },
       'services.checkKey': async ({ id }) => checkKey(this.services.resolve(id)),
-      'campaigns.list': async ({ includeArchived }) => {
-        const shown = (await this.openAll()).filter(
-          (o) => includeArchived || !o.campaign.definition.archived,
-        );
-        const views = await Promise.all(shown.map((open) => this.view(open.campaign)));
-        return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      },
+      'campaigns.list': ({ includeArchived }) => this.listCampaigns(includeArchived === true),
       'campaigns.import': ({ fileName, source, importId, sheet }) =>
         this.importRecipients(fileName, source, importId, { sheet }),
       'imports.cancel': async ({ importId }) => {
