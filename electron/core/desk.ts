@@ -14,6 +14,7 @@ import { expiryPassed } from '../../shared/request-options';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignManager } from './campaigns/campaign-manager';
+import { CampaignFinder } from './campaigns/campaign-finder';
 import { CampaignSummaries, SummaryUpkeep, summaryView } from './campaigns/campaign-summary';
 import { CampaignChecker } from './campaigns/checks';
 import { buildDashboard } from './campaigns/dashboard';
@@ -28,6 +29,7 @@ import type { Handlers } from './dispatch';
 import { DeskError } from './errors';
 import { EventBus } from './event-bus';
 import { Inbox } from './inbox/inbox';
+import type { SentCampaign } from './inbox/reply-matcher';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiver/receiver';
 import {
   ReportLogs,
@@ -141,7 +143,6 @@ export class Desk {
   private readonly rowPatches = new RowPatchBuffer(VIEW_EVERY_MS, (campaignId, rows) =>
     this.bus.emit('rows.updated', { campaignId, rows }),
   );
-  private allOpen = false;
   private readonly lookups: NodeJS.Timeout | null;
   private lookingUp = false;
   /** Stops status lookups under way when the desk closes. */
@@ -151,6 +152,7 @@ export class Desk {
   private readonly repeats = new ReportRepeats();
   private readonly summaries: CampaignSummaries;
   private readonly summaryUpkeep: SummaryUpkeep;
+  private readonly finder: CampaignFinder;
 
   private constructor(
     private readonly options: DeskOptions,
@@ -169,6 +171,7 @@ export class Desk {
       optOutsPath: join(options.dataDir, 'suppression.ndjson'),
     });
     this.summaryUpkeep = new SummaryUpkeep(this.summaries);
+    this.finder = new CampaignFinder((id) => store.dir(id), this.summaries);
     const host = {
       campaign: (id: string) => this.campaign(id),
       record: (open: OpenCampaign, events: JournalEvent[]) => this.record(open, events),
@@ -300,9 +303,9 @@ export class Desk {
     await this.tunnels.close();
     for (const timer of this.viewTimers.values()) clearTimeout(timer);
     this.rowPatches.drop();
-    await this.summaryUpkeep.flushAll();
     await this.simulator.close();
     await this.receiver.close();
+    for (const { campaign } of this.open.values()) await this.leaveOnDisk(campaign);
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
     await this.inbox.close();
     await this.reportLogs.close();
@@ -726,10 +729,7 @@ export class Desk {
         views.push(this.serviceView(summaryView(summarized, price, this.sender.unknownGraceMs), service));
         continue;
       }
-      const open = await this.campaign(id).catch((error: unknown) => {
-        console.error(`campaign ${id} cannot be opened:`, error instanceof Error ? error.message : error);
-        return null;
-      });
+      const open = await this.openOrSay(id);
       if (!open || (!includeArchived && open.campaign.definition.archived)) continue;
       views.push(await this.view(open.campaign));
     }
@@ -973,12 +973,32 @@ export class Desk {
   }
 
   private async recordIncomingMessage(message: IncomingMessage, serviceId: string): Promise<void> {
+    // Campaigns not open are known by their summaries; one whose summary cannot say is opened.
+    const closed = (await this.store.ids()).filter((id) => !this.open.has(id));
+    const { sent, unknown } = await this.finder.sentThrough(closed, serviceId);
+    for (const id of unknown) await this.openOrSay(id);
     const entry = await this.inbox.record(serviceId, message, {
-      campaigns: (await this.openAll()).map((open) => open.campaign),
+      campaigns: [
+        ...[...this.open.values()].map((open) => open.campaign),
+        ...sent.filter((c) => !this.open.has(c.id)),
+      ],
+      holding: (candidates, msisdn) => this.openHolding(candidates, msisdn),
       serviceName: this.serviceNames().get(serviceId) ?? removedService(serviceId),
       optOut: async (msisdn, reason) => void (await this.suppress([msisdn], reason)),
     });
     if (entry) this.bus.emit('inbox.received', entry);
+  }
+
+  /** Among campaigns sent, those that may hold a row sent to `msisdn`, opened (an on-disk index tells). */
+  private async openHolding(candidates: readonly SentCampaign[], msisdn: string): Promise<Campaign[]> {
+    const holding: Campaign[] = [];
+    for (const { id } of candidates) {
+      const open =
+        this.open.get(id) ??
+        ((await this.finder.mayHoldNumber(id, msisdn)) ? await this.openOrSay(id) : null);
+      if (open) holding.push(open.campaign);
+    }
+    return holding;
   }
 
   /** Every service's name by id, read once for all the replies that name one. */
@@ -1004,11 +1024,7 @@ export class Desk {
     const byCorrelation = await this.rowOfRef(report.correlationid, report);
     if (byCorrelation !== undefined) return byCorrelation;
     if (report.transid) {
-      let found = this.findTransid(report.transid);
-      if (!found && !this.allOpen) {
-        await this.openAll();
-        found = this.findTransid(report.transid);
-      }
+      const found = this.findTransid(report.transid) ?? (await this.findClosedTransid(report.transid));
       // callbackData naming another sent row contradicts the transid: neither is trusted.
       if (found) return this.namesOtherRow(report.callbackData, found) ? null : found;
     }
@@ -1049,18 +1065,34 @@ export class Desk {
     return null;
   }
 
-  /** Opens every stored campaign once, so that reports naming only a transid find theirs after a restart. */
-  private async openAll(): Promise<OpenCampaign[]> {
-    const opened: OpenCampaign[] = [];
-    for (const id of await this.store.ids()) {
-      const open = await this.campaign(id).catch((error: unknown) => {
-        console.error(`campaign ${id} cannot be opened:`, error instanceof Error ? error.message : error);
-        return null;
-      });
-      if (open) opened.push(open);
+  /** The row of a transid among campaigns not open: those whose on-disk index may hold it are opened. */
+  private async findClosedTransid(transid: string): Promise<{ open: OpenCampaign; row: number } | null> {
+    const closed = (await this.store.ids()).filter((id) => !this.open.has(id));
+    for (const id of await this.finder.mayHoldTransid(closed, transid)) {
+      const open = await this.openOrSay(id);
+      const row = open?.campaign.rowOfTransid(transid);
+      if (open && row !== undefined) return { open, row };
     }
-    this.allOpen = true;
-    return opened;
+    return null;
+  }
+
+  /** Opens a campaign; one that cannot be opened is said on the console and skipped. */
+  private openOrSay(id: string): Promise<Loaded | null> {
+    return this.campaign(id).catch((error: unknown) => {
+      console.error(`campaign ${id} cannot be opened:`, error instanceof Error ? error.message : error);
+      return null;
+    });
+  }
+
+  /** What lets a campaign be found without opening it: its summary and its indexes, brought up to date. */
+  private async leaveOnDisk(campaign: Campaign): Promise<void> {
+    this.summaryUpkeep.drop(campaign.id);
+    await Promise.all([this.summaries.write(campaign), this.finder.writeIndexes(campaign)]).catch(
+      (error: unknown) => {
+        // Only finding it is slower without them: the campaign is opened instead.
+        console.error(`campaign ${campaign.id}:`, error instanceof Error ? error.message : error);
+      },
+    );
   }
 
   private createHandlers(): Handlers {

@@ -168,7 +168,8 @@ function definitionHash(def: CampaignDefinition): string {
   return createHash('sha256').update(JSON.stringify(def)).digest('base64url');
 }
 
-async function fileStamp(path: string): Promise<string> {
+/** A file's size and time of change, or 'none' when it does not exist. */
+export async function fileStamp(path: string): Promise<string> {
   try {
     const { size, mtimeMs } = await stat(path);
     return `${size}:${mtimeMs}`;
@@ -219,10 +220,6 @@ export class SummaryUpkeep {
       // Only the listing is slower without it: the campaign is opened instead.
       console.error(`campaign ${id}: summary not written:`, error instanceof Error ? error.message : error);
     });
-  }
-
-  async flushAll(): Promise<void> {
-    await Promise.all([...this.timers.keys()].map((id) => this.flush(id)));
   }
 
   /** Forgets a change waiting to be written (the campaign is being deleted). */
