@@ -15,6 +15,7 @@ import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './camp
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
 import { CampaignManager } from './campaigns/campaign-manager';
 import { CampaignFinder } from './campaigns/campaign-finder';
+import { IdleEviction } from './campaigns/idle-eviction';
 import { CampaignSummaries, SummaryUpkeep, summaryView } from './campaigns/campaign-summary';
 import { CampaignChecker } from './campaigns/checks';
 import { buildDashboard } from './campaigns/dashboard';
@@ -98,6 +99,8 @@ export interface DeskOptions {
    * (default 5 minutes, checked every minute); null: only when asked (`settleByLookup`), as the CLI does.
    */
   statusLookupAfterMs?: number | null;
+  /** How long an open campaign nobody asks for stays in memory (default 10 minutes; see idle-eviction.ts). */
+  idleCampaignMs?: number;
   /** How the inbox, reports kept beside the campaigns and refused posts are bounded (defaults beside each). */
   rotations?: ReportLogRotations & { inbox?: Rotation; rejected?: Rotation };
 }
@@ -153,6 +156,11 @@ export class Desk {
   private readonly summaries: CampaignSummaries;
   private readonly summaryUpkeep: SummaryUpkeep;
   private readonly finder: CampaignFinder;
+  private readonly eviction: IdleEviction;
+  /** Journal writes under way, by campaign: a campaign is not closed in the middle of one. */
+  private readonly recording = new Map<string, number>();
+  /** Campaigns being closed: opened again only once their journal is closed. */
+  private readonly evicting = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly options: DeskOptions,
@@ -172,6 +180,14 @@ export class Desk {
     });
     this.summaryUpkeep = new SummaryUpkeep(this.summaries);
     this.finder = new CampaignFinder((id) => store.dir(id), this.summaries);
+    this.eviction = new IdleEviction(
+      {
+        openIds: () => this.open.keys(),
+        isBusy: (id) => this.mustStayOpen(id),
+        evict: (id) => this.evict(id),
+      },
+      options.idleCampaignMs,
+    );
     const host = {
       campaign: (id: string) => this.campaign(id),
       record: (open: OpenCampaign, events: JournalEvent[]) => this.record(open, events),
@@ -294,6 +310,7 @@ export class Desk {
   }
 
   async close(): Promise<void> {
+    this.eviction.stop();
     this.wakeWatch.stop();
     this.keepAwake.close();
     if (this.lookups) clearInterval(this.lookups);
@@ -305,6 +322,7 @@ export class Desk {
     this.rowPatches.drop();
     await this.simulator.close();
     await this.receiver.close();
+    await Promise.all(this.evicting.values());
     for (const { campaign } of this.open.values()) await this.leaveOnDisk(campaign);
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
     await this.inbox.close();
@@ -688,7 +706,8 @@ export class Desk {
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
       const unsubscribe = this.bus.subscribe(() => {
-        if (campaign.isSettled()) finish(true);
+        // Closed while idle and opened again: the campaign as it is now.
+        if ((this.open.get(id)?.campaign ?? campaign).isSettled()) finish(true);
       });
     });
   }
@@ -737,7 +756,8 @@ export class Desk {
   }
 
   async view(campaign: OpenCampaign['campaign']): Promise<CampaignView> {
-    this.summaryUpkeep.later(campaign);
+    // A campaign closed since it was found has no say in its summary any more.
+    if (this.open.get(campaign.id)?.campaign === campaign) this.summaryUpkeep.later(campaign);
     const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
     return this.serviceView(
       campaign.view(service?.pricePerSegment ?? 0, this.sender.unknownGraceMs),
@@ -762,8 +782,10 @@ export class Desk {
   }
 
   async campaign(id: string): Promise<Loaded> {
+    this.eviction.touch(id);
     const cached = this.open.get(id);
     if (cached) return cached;
+    await this.evicting.get(id);
     let stored;
     try {
       stored = await this.store.load(id);
@@ -815,10 +837,38 @@ export class Desk {
     return this.adopt(def, table, checks, checker);
   }
 
+  /** Whether an open campaign must stay in memory now: being sent, scheduled or in the middle of a change. */
+  private mustStayOpen(id: string): boolean {
+    const loaded = this.open.get(id);
+    if (!loaded) return false;
+    const { state } = loaded.campaign;
+    return (
+      this.sender.isSending(id) ||
+      state === 'sending' ||
+      state === 'scheduled' ||
+      loaded.rechecking !== null ||
+      this.viewTimers.has(id) ||
+      (this.recording.get(id) ?? 0) > 0
+    );
+  }
+
+  /** Closes an idle campaign, leaving its summary and indexes on disk; whatever asks for it next opens it again. */
+  private evict(id: string): void {
+    const loaded = this.open.get(id);
+    if (!loaded) return;
+    this.open.delete(id);
+    const closing = (async () => {
+      await this.leaveOnDisk(loaded.campaign);
+      await loaded.journal.close();
+    })().finally(() => this.evicting.delete(id));
+    this.evicting.set(id, closing);
+  }
+
   /** Closes a campaign about to be deleted; reports for it are unmatched from now on. */
   private async forget(id: string): Promise<void> {
     const loaded = this.open.get(id);
     this.open.delete(id);
+    this.eviction.forget(id);
     this.schedules.disarm(id);
     clearTimeout(this.viewTimers.get(id));
     this.viewTimers.delete(id);
@@ -875,8 +925,18 @@ export class Desk {
   }
 
   private async record(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
-    await open.journal.appendAll(events);
-    await this.applyEvents(open, events);
+    const { id } = open.campaign;
+    // Closed while idle since it was found (a report waited for others): journaled in the campaign as it is now.
+    const current = this.open.get(id) === open ? open : await this.campaign(id);
+    this.recording.set(id, (this.recording.get(id) ?? 0) + 1);
+    try {
+      await current.journal.appendAll(events);
+      await this.applyEvents(current, events);
+    } finally {
+      const left = (this.recording.get(id) as number) - 1;
+      if (left > 0) this.recording.set(id, left);
+      else this.recording.delete(id);
+    }
   }
 
   /** Applies events to the open campaign and tells the renderer; `record` journals them first. */
