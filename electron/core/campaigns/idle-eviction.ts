@@ -5,7 +5,7 @@
  * again, from its files, by whatever next asks for it.
  */
 
-/** A campaign left alone this long is closed (the app asks again for the one it shows every few seconds). */
+/** A campaign nobody asked for this long is closed: long enough that a campaign in use is rarely read again. */
 export const DEFAULT_IDLE_MS = 10 * 60_000;
 const MAX_CHECK_EVERY_MS = 60_000;
 
