@@ -49,3 +49,17 @@ it('is not used when it was made from another state of the journal, or is missin
   await writeFile(path, Buffer.concat([Buffer.from('XXXX'), bytes.subarray(4)]));
   expect(await searchRowIndex(path, '120:1', numberKey('+14155000003'))).toBeNull();
 });
+
+it('keeps its keys in order across the whole range of keys, equal keys by row', async () => {
+  const path = join(dir, 'keys.idx');
+  // Keys that differ only in high bits, only in low bits, and the largest a key can be.
+  const keys = [2 ** 53 - 1, 2 ** 32, 5, 2 ** 32 + 5, 2 ** 48 + 1, 5, 2 ** 48, 2 ** 32, 0];
+  await writeRowIndex(path, 's', (row) => keys[row] ?? null, keys.length);
+  const bytes = await readFile(path);
+  const sorted = new Float64Array(bytes.buffer.slice(bytes.byteOffset + 17, bytes.byteOffset + 17 + 72));
+  expect([...sorted]).toEqual([...keys].sort((a, b) => a - b));
+  expect(await searchRowIndex(path, 's', 5)).toEqual([2, 5]);
+  expect(await searchRowIndex(path, 's', 2 ** 32)).toEqual([1, 7]);
+  expect(await searchRowIndex(path, 's', 2 ** 53 - 1)).toEqual([0]);
+  expect(await searchRowIndex(path, 's', 2 ** 48 + 1)).toEqual([4]);
+});
