@@ -22,7 +22,11 @@ export interface SentCampaign {
   ready: number[];
 }
 
-export async function sentCampaign(csvPath: string): Promise<SentCampaign> {
+/** `answer` says how the platform answered each row (default: queued). */
+export async function sentCampaign(
+  csvPath: string,
+  answer: (row: number) => 'queued' | 'unknown' = () => 'queued',
+): Promise<SentCampaign> {
   const table = await parseRecipientsCsv(decodeText(readFileSync(csvPath)).text);
   const def: CampaignDefinition = {
     id: 'bench',
@@ -55,10 +59,9 @@ export async function sentCampaign(csvPath: string): Promise<SentCampaign> {
         t: 'result',
         at: at(i),
         row,
-        status: 'queued',
-        code: '1001',
-        description: 'Queued',
-        transid: `t-${row}`,
+        ...(answer(row) === 'queued'
+          ? { status: 'queued', code: '1001', description: 'Queued', transid: `t-${row}` }
+          : { status: 'unknown', code: null, description: 'No answer', transid: null }),
       });
     }
   }

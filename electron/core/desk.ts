@@ -61,6 +61,8 @@ export interface DeskOptions {
    * (default 5 minutes, checked every minute); null: only when asked (`settleByLookup`), as the CLI does.
    */
   statusLookupAfterMs?: number | null;
+  /** How long an open campaign nobody asks for stays in memory (default 10 minutes; see idle-eviction.ts). */
+  idleCampaignMs?: number;
   /** How the inbox, reports kept beside the campaigns and refused posts are bounded (defaults beside each). */
   rotations?: ReportLogRotations & { inbox?: Rotation; rejected?: Rotation };
 }
@@ -151,6 +153,7 @@ export class Desk {
       suppression,
       this.bus,
       options.dataDir,
+      options.idleCampaignMs,
     );
     this.connections = new ServiceConnections(services, receiver, options.vault, this.bus, {
       publicReceiverUrl: options.publicReceiverUrl,
@@ -246,7 +249,13 @@ export class Desk {
     this.keepAwake.refresh();
   }
 
+  /** How many campaigns are open (held in memory). */
+  get openCampaigns(): number {
+    return this.registry.openCount;
+  }
+
   async close(): Promise<void> {
+    this.registry.stopEvicting();
     this.wakeWatch.stop();
     this.keepAwake.close();
     await this.sending.close();
@@ -254,7 +263,7 @@ export class Desk {
     this.registry.stopPushing();
     await this.simulator.close();
     await this.receiver.close();
-    await this.registry.closeJournals();
+    await this.registry.close();
     await this.parts.inbox.close();
     await this.parts.reportLogs.close();
     await this.suppression.close();

@@ -12,8 +12,11 @@ import type { ServiceRegistry } from '../services';
 import { Campaign, SENDABLE_STATES, type Checks } from './campaign';
 import { CampaignManager } from './campaign-manager';
 import type { CampaignStore, OpenCampaign } from './campaign-store';
+import { summaryView } from './campaign-summary';
+import { CampaignsOnDisk } from './campaigns-on-disk';
 import { CampaignChecker } from './checks';
 import type { CampaignDefinition } from './definition';
+import { IdleEviction } from './idle-eviction';
 import type { JournalEvent } from './journal-events';
 import { RowPatchBuffer } from './row-patch-buffer';
 import { RowQuery } from './row-query';
@@ -48,10 +51,15 @@ export interface RegistryHost {
  */
 export class CampaignRegistry {
   private readonly open = new Map<string, Loaded>();
-  private allOpen = false;
   private readonly manager: CampaignManager;
   private readonly viewTimers = new Map<string, NodeJS.Timeout>();
   private readonly rowPatches: RowPatchBuffer;
+  readonly onDisk: CampaignsOnDisk;
+  private readonly eviction: IdleEviction;
+  /** Journal writes under way, by campaign: a campaign is not closed in the middle of one. */
+  private readonly recording = new Map<string, number>();
+  /** Campaigns being closed: opened again only once their journal is closed. */
+  private readonly evicting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly host: RegistryHost,
@@ -60,7 +68,29 @@ export class CampaignRegistry {
     private readonly suppression: SuppressionList,
     private readonly bus: EventBus,
     dataDir: string,
+    /** How long an open campaign nobody asks for stays in memory (default 10 minutes; see idle-eviction.ts). */
+    idleCampaignMs?: number,
   ) {
+    this.onDisk = new CampaignsOnDisk(
+      {
+        folder: (id) => store.dir(id),
+        storedIds: () => store.ids(),
+        opened: (id) => this.open.get(id),
+        openOrSay: (id) => this.openOrSay(id),
+      },
+      {
+        textApi: (serviceId) => this.textLimitOf(serviceId).api,
+        optOutsPath: join(dataDir, 'suppression.ndjson'),
+      },
+    );
+    this.eviction = new IdleEviction(
+      {
+        openIds: () => this.open.keys(),
+        isBusy: (id) => this.mustStayOpen(id),
+        evict: (id) => this.evict(id),
+      },
+      idleCampaignMs,
+    );
     this.rowPatches = new RowPatchBuffer(VIEW_EVERY_MS, (campaignId, rows) =>
       this.bus.emit('rows.updated', { campaignId, rows }),
     );
@@ -90,11 +120,7 @@ export class CampaignRegistry {
     | 'campaigns.rows'
     | 'campaigns.nextProblem'
   > = {
-    'campaigns.list': async ({ includeArchived }) => {
-      const shown = (await this.openAll()).filter((o) => includeArchived || !o.campaign.definition.archived);
-      const views = await Promise.all(shown.map((open) => this.view(open.campaign)));
-      return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    },
+    'campaigns.list': ({ includeArchived }) => this.listCampaigns(includeArchived === true),
     'campaigns.get': async ({ id }) => this.view((await this.campaign(id)).campaign),
     'campaigns.update': ({ id, patch }) => this.update(id, patch),
     'campaigns.rename': ({ id, name }) => this.manager.rename(id, name),
@@ -191,12 +217,41 @@ export class CampaignRegistry {
     }
   }
 
+  /**
+   * History's list: open campaigns as they stand, the others from their summaries; a campaign whose summary is
+   * missing, damaged or older than its files is opened (and its summary written again).
+   */
+  private async listCampaigns(includeArchived: boolean): Promise<CampaignView[]> {
+    const views: CampaignView[] = [];
+    for (const id of await this.store.ids()) {
+      const summarized = this.open.has(id) ? null : await this.onDisk.summarized(id);
+      if (summarized) {
+        if (!includeArchived && summarized.def.archived) continue;
+        const service = this.services.list().find((s) => s.id === summarized.def.serviceId);
+        const price = service?.pricePerSegment ?? 0;
+        views.push(this.serviceView(summaryView(summarized, price, this.host.unknownGraceMs()), service));
+        continue;
+      }
+      const open = await this.openOrSay(id);
+      if (!open || (!includeArchived && open.campaign.definition.archived)) continue;
+      views.push(await this.view(open.campaign));
+    }
+    return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
   async view(campaign: Campaign): Promise<CampaignView> {
+    // A campaign closed since it was found has no say in its summary any more.
+    if (this.open.get(campaign.id)?.campaign === campaign) this.onDisk.changed(campaign);
     const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
-    const view = {
-      ...campaign.view(service?.pricePerSegment ?? 0, this.host.unknownGraceMs()),
-      receiverWarning: service ? this.host.receiverWarning(service) : null,
-    };
+    return this.serviceView(
+      campaign.view(service?.pricePerSegment ?? 0, this.host.unknownGraceMs()),
+      service,
+    );
+  }
+
+  /** A campaign's view with what its service says of it: where reports go, and what stops it being sent. */
+  private serviceView(campaignView: CampaignView, service: ServiceView | undefined): CampaignView {
+    const view = { ...campaignView, receiverWarning: service ? this.host.receiverWarning(service) : null };
     if (view.problem !== null || !SENDABLE_STATES.includes(view.state)) return view;
     if (!service) return { ...view, problem: 'The chosen service no longer exists; choose another.' };
     if (service.keyHint === null) {
@@ -211,8 +266,10 @@ export class CampaignRegistry {
   }
 
   async campaign(id: string): Promise<Loaded> {
+    this.eviction.touch(id);
     const cached = this.open.get(id);
     if (cached) return cached;
+    await this.evicting.get(id);
     let stored;
     try {
       stored = await this.store.load(id);
@@ -271,9 +328,9 @@ export class CampaignRegistry {
     return this.open.values();
   }
 
-  /** Whether every stored campaign has been opened once. */
-  get everyOpen(): boolean {
-    return this.allOpen;
+  /** How many campaigns are open (held in memory). */
+  get openCount(): number {
+    return this.open.size;
   }
 
   /** The ids of the campaigns on disk. */
@@ -281,18 +338,12 @@ export class CampaignRegistry {
     return this.store.ids();
   }
 
-  /** Opens every stored campaign once, so that reports naming only a transid find theirs after a restart. */
-  async openAll(): Promise<OpenCampaign[]> {
-    const opened: OpenCampaign[] = [];
-    for (const id of await this.store.ids()) {
-      const open = await this.campaign(id).catch((error: unknown) => {
-        console.error(`campaign ${id} cannot be opened:`, error instanceof Error ? error.message : error);
-        return null;
-      });
-      if (open) opened.push(open);
-    }
-    this.allOpen = true;
-    return opened;
+  /** Opens a campaign; one that cannot be opened is said on the console and skipped. */
+  openOrSay(id: string): Promise<Loaded | null> {
+    return this.campaign(id).catch((error: unknown) => {
+      console.error(`campaign ${id} cannot be opened:`, error instanceof Error ? error.message : error);
+      return null;
+    });
   }
 
   /** Saves a new draft made from another campaign, checks its rows and opens it. */
@@ -303,14 +354,43 @@ export class CampaignRegistry {
     return this.adopt(def, table, checks, checker);
   }
 
+  /** Whether an open campaign must stay in memory now: being sent, scheduled or in the middle of a change. */
+  private mustStayOpen(id: string): boolean {
+    const loaded = this.open.get(id);
+    if (!loaded) return false;
+    const { state } = loaded.campaign;
+    return (
+      this.host.isSending(id) ||
+      state === 'sending' ||
+      state === 'scheduled' ||
+      loaded.rechecking !== null ||
+      this.viewTimers.has(id) ||
+      (this.recording.get(id) ?? 0) > 0
+    );
+  }
+
+  /** Closes an idle campaign, leaving its summary and indexes on disk; whatever asks for it next opens it again. */
+  private evict(id: string): void {
+    const loaded = this.open.get(id);
+    if (!loaded) return;
+    this.open.delete(id);
+    const closing = (async () => {
+      await this.onDisk.leaveOnDisk(loaded.campaign);
+      await loaded.journal.close();
+    })().finally(() => this.evicting.delete(id));
+    this.evicting.set(id, closing);
+  }
+
   /** Closes a campaign about to be deleted; reports for it are unmatched from now on. */
   private async forget(id: string): Promise<void> {
     const loaded = this.open.get(id);
     this.open.delete(id);
+    this.eviction.forget(id);
     this.host.disarm(id);
     clearTimeout(this.viewTimers.get(id));
     this.viewTimers.delete(id);
     this.rowPatches.drop(id);
+    this.onDisk.drop(id);
     loaded?.rechecking?.abort();
     await loaded?.journal.close();
   }
@@ -338,8 +418,18 @@ export class CampaignRegistry {
   }
 
   async record(open: OpenCampaign, events: JournalEvent[]): Promise<void> {
-    await open.journal.appendAll(events);
-    await this.applyEvents(open, events);
+    const { id } = open.campaign;
+    // Closed while idle since it was found (a report waited for others): journaled in the campaign as it is now.
+    const current = this.open.get(id) === open ? open : await this.campaign(id);
+    this.recording.set(id, (this.recording.get(id) ?? 0) + 1);
+    try {
+      await current.journal.appendAll(events);
+      await this.applyEvents(current, events);
+    } finally {
+      const left = (this.recording.get(id) as number) - 1;
+      if (left > 0) this.recording.set(id, left);
+      else this.recording.delete(id);
+    }
   }
 
   /** Applies events to the open campaign and tells the renderer; `record` journals them first. */
@@ -388,7 +478,15 @@ export class CampaignRegistry {
     this.rowPatches.drop();
   }
 
-  async closeJournals(): Promise<void> {
+  /** Stops closing idle campaigns (the desk is closing). */
+  stopEvicting(): void {
+    this.eviction.stop();
+  }
+
+  /** Leaves every open campaign's summary and indexes on disk and closes the journals. */
+  async close(): Promise<void> {
+    await Promise.all(this.evicting.values());
+    for (const { campaign } of this.open.values()) await this.onDisk.leaveOnDisk(campaign);
     await Promise.all([...this.open.values()].map((o) => o.journal.close()));
   }
 }

@@ -71,7 +71,8 @@ export class CampaignStore {
     return rm(this.dir(id), { recursive: true, force: true });
   }
 
-  private dir(id: string): string {
+  /** The campaign's folder. */
+  dir(id: string): string {
     if (!ID.test(id)) throw new DeskError('unknown-campaign', `There is no campaign with id "${id}".`);
     return join(this.root, id);
   }

@@ -23,6 +23,7 @@ import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import { definitionProblem, smartlinksUsedBy } from './definition-problem';
 import { DeliveryHistory } from './delivery-history';
+import { UnknownRows } from './unknown-rows';
 import { ReportTrust } from './report-trust';
 import type { DamagedLine } from './journal';
 import { describeJournalDamage, rowsNamedIn, type JournalDamage } from './journal-damage';
@@ -94,6 +95,8 @@ export class Campaign {
   private status: Uint8Array;
   /** How many rows are in each status (by index in ROW_STATUSES), kept as rows change. */
   private counts = new Uint32Array(ROW_STATUSES.length);
+  /** The unknown rows and when each was sent, kept as rows change. */
+  private readonly unknown = new UnknownRows();
   /** Ready rows whose message is over the service's limit, kept as rows change. */
   private tooLong = 0;
   /** What depends only on which rows are skipped; dropped when a row is skipped or comes back. */
@@ -355,18 +358,13 @@ export class Campaign {
 
   /** Unknown rows sent at least `graceMs` before `now`: those a report could have settled by now. */
   unknownPastGrace(graceMs: number, now = Date.now()): number[] {
-    return this.rowsIn('unknown').filter(
-      (row) => Date.parse(this.details[row]?.sentAt ?? '') + graceMs <= now,
-    );
+    return this.unknown.rows((sentAt) => sentAt + graceMs <= now);
   }
 
   /** When every unknown row's grace window will have passed; null when no row is unknown. */
   unknownResendableAt(graceMs: number): string | null {
-    if (this.count('unknown') === 0) return null;
-    let latest = -Infinity;
-    for (const row of this.rowsIn('unknown'))
-      latest = Math.max(latest, Date.parse(this.details[row]?.sentAt ?? '') || 0);
-    return latest === -Infinity ? null : new Date(latest + graceMs).toISOString();
+    const latest = this.unknown.latest();
+    return latest === null ? null : new Date(latest + graceMs).toISOString();
   }
 
   private rowsIn(status: RowStatus): number[] {
@@ -388,9 +386,7 @@ export class Campaign {
 
   /** Unknown rows first sent after `since`: their Idempotency-Key is still fresh enough to send them again with. */
   unknownSentSince(since: number): number[] {
-    return this.rowsIn('unknown').filter(
-      (row) => !this.doubted.has(row) && Date.parse(this.details[row]?.sentAt ?? '') >= since,
-    );
+    return this.unknown.rows((sentAt) => sentAt >= since).filter((row) => !this.doubted.has(row));
   }
 
   /** Rows accepted (queued or submitted, with the platform's id) before `cutoff` whose final status has not come. */
@@ -753,13 +749,16 @@ export class Campaign {
     return this.counts[STATUS_INDEX.get(status) as number] as number;
   }
 
-  /** Every status written goes through here, which keeps the counts. */
+  /** Every status written goes through here, which keeps the counts and the unknown rows. */
   private write(row: number, code: number): void {
     const old = this.status[row] as number;
     if (old === code) return;
     this.status[row] = code;
     (this.counts[old] as number)--;
     (this.counts[code] as number)++;
+    const unknown = STATUS_INDEX.get('unknown') as number;
+    if (old === unknown) this.unknown.remove(row);
+    if (code === unknown) this.unknown.add(row, this.details[row]?.sentAt ?? null);
     const skipped = STATUS_INDEX.get('skipped') as number;
     if (old === skipped || code === skipped) this.skipShape = null;
     const ready = STATUS_INDEX.get('ready') as number;
@@ -776,6 +775,8 @@ export class Campaign {
     this.status = status;
     this.counts = new Uint32Array(ROW_STATUSES.length);
     for (const code of status) (this.counts[code] as number)++;
+    // Checks make every row ready or skipped: none is unknown.
+    this.unknown.clear();
     this.tooLong = this.countTooLong();
     this.skipShape = null;
     this.longestFrom = 0;
@@ -825,8 +826,9 @@ export class Campaign {
   }
 
   private set(row: number, status: RowStatus, details: SendDetails): void {
-    this.write(row, STATUS_INDEX.get(status) as number);
     this.details[row] = details;
+    this.write(row, STATUS_INDEX.get(status) as number);
+    if (status === 'unknown') this.unknown.add(row, details.sentAt);
   }
 
   private patchOf(row: number): RowPatch {

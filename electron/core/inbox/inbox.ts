@@ -12,7 +12,7 @@ import type { SettingsStore } from '../settings/settings-store';
 import { droppedNote, type Rotation } from '../storage/rotating-files';
 import { customerSide, digitsOrId } from './customer-side';
 import { OptOutKeywords } from './opt-out-keywords';
-import { ReplyMatcher, sentThrough } from './reply-matcher';
+import { ReplyMatcher, sentThrough, type SentCampaign } from './reply-matcher';
 
 /** A reply as journaled: what the inbox shows, and the platform's payload as it came. */
 const Stored = InboxEntry.extend({ tid: z.string().nullable().default(null), raw: z.unknown() });
@@ -28,8 +28,10 @@ const Earlier = z.object({
 });
 
 export interface ReplyContext {
-  /** Every campaign known: those sent through the reply's service are searched for the sender's number. */
-  campaigns: Iterable<Campaign>;
+  /** Every campaign sent: those sent through the reply's service tell which side of the reply is the customer. */
+  campaigns: Iterable<SentCampaign>;
+  /** Among `candidates`, the campaigns that may hold a row sent to `msisdn`, opened. */
+  holding(candidates: readonly SentCampaign[], msisdn: string): Promise<Campaign[]>;
   serviceName: string;
   /** Adds the number to the opt-out list; resolves once that is recorded. */
   optOut(msisdn: string, reason: string): Promise<void>;
@@ -149,7 +151,7 @@ export class Inbox {
       new Set(candidates.map((c) => digitsOrId(c.definition.senderId))),
     );
     const msisdn = senderNumber(from, candidates[0]?.definition.defaultCountry ?? null);
-    const target = msisdn ? this.matcher.match(candidates, msisdn) : null;
+    const target = msisdn ? this.matcher.match(await context.holding(candidates, msisdn), msisdn) : null;
     const keyword = msisdn ? this.keywords.match(message.text) : null;
     if (msisdn && keyword) await context.optOut(msisdn, `replied "${keyword}" to ${context.serviceName}`);
     const entry: InboxEntry = {

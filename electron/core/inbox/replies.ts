@@ -41,8 +41,15 @@ export class Replies {
   };
 
   async record(message: IncomingMessage, serviceId: string): Promise<void> {
+    // Campaigns not open are known by their summaries; one whose summary cannot say is opened.
+    const { sent, unknown } = await this.registry.onDisk.sentThrough(serviceId);
+    for (const id of unknown) await this.registry.openOrSay(id);
     const entry = await this.inbox.record(serviceId, message, {
-      campaigns: (await this.registry.openAll()).map((open) => open.campaign),
+      campaigns: [
+        ...[...this.registry.openCampaigns()].map((open) => open.campaign),
+        ...sent.filter((c) => !this.registry.opened(c.id)),
+      ],
+      holding: (candidates, msisdn) => this.registry.onDisk.openHolding(candidates, msisdn),
       serviceName: this.serviceNames().get(serviceId) ?? removedService(serviceId),
       optOut: async (msisdn, reason) => void (await this.optOut([msisdn], reason)),
     });

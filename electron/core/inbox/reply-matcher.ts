@@ -1,4 +1,5 @@
 import type { Campaign } from '../campaigns/campaign';
+import type { CampaignDefinition } from '../campaigns/definition';
 import { NumberIndex } from './number-index';
 
 export interface ReplyTarget {
@@ -38,8 +39,16 @@ export class ReplyMatcher {
   }
 }
 
+/** What tells whether, and through which service, a campaign (open or not) was sent. */
+export interface SentCampaign {
+  readonly id: string;
+  readonly definition: CampaignDefinition;
+  readonly isStarted: boolean;
+  readonly sentThrough: { id: string } | null;
+}
+
 /** The campaigns sent (at least in part) through a service, newest first. */
-export function sentThrough(campaigns: Iterable<Campaign>, serviceId: string): Campaign[] {
+export function sentThrough<C extends SentCampaign>(campaigns: Iterable<C>, serviceId: string): C[] {
   return [...campaigns]
     .filter((c) => c.isStarted && (c.sentThrough?.id ?? c.definition.serviceId) === serviceId)
     .sort((a, b) => b.definition.createdAt.localeCompare(a.definition.createdAt));

@@ -107,11 +107,8 @@ export class DeliveryIntake {
     const byCorrelation = await this.rowOfRef(report.correlationid, report);
     if (byCorrelation !== undefined) return byCorrelation;
     if (report.transid) {
-      let found = this.findTransid(report.transid);
-      if (!found && !this.registry.everyOpen) {
-        await this.registry.openAll();
-        found = this.findTransid(report.transid);
-      }
+      const found =
+        this.findTransid(report.transid) ?? (await this.registry.onDisk.findTransid(report.transid));
       // callbackData naming another sent row contradicts the transid: neither is trusted.
       if (found) return this.namesOtherRow(report.callbackData, found) ? null : found;
     }

@@ -308,7 +308,8 @@ export class CampaignSending {
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
       const unsubscribe = this.bus.subscribe(() => {
-        if (campaign.isSettled()) finish(true);
+        // Closed while idle and opened again: the campaign as it is now.
+        if ((this.registry.opened(id)?.campaign ?? campaign).isSettled()) finish(true);
       });
     });
   }
