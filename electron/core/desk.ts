@@ -729,11 +729,6 @@ export class Desk {
       }
       throw error;
     }
-    const again = this.open.get(id);
-    if (again) {
-      await stored.journal.close();
-      return again;
-    }
     const checker = new CampaignChecker(stored.table, this.suppression);
     const campaign = new Campaign(
       stored.def,
@@ -741,12 +736,17 @@ export class Desk {
       await checker.check(stored.def),
       this.textLimitOf(stored.def.serviceId),
     );
-    campaign.replay(stored.events, stored.damaged);
+    const journal = await this.store.replayInto(campaign);
+    const again = this.open.get(id);
+    if (again) {
+      await journal.close();
+      return again;
+    }
     // A row sent, then released unsent, may have a number that opted out since.
     campaign.followOptOuts(this.suppression.has);
     const loaded: Loaded = {
       campaign,
-      journal: stored.journal,
+      journal,
       checker,
       query: new RowQuery(campaign),
       rechecking: null,

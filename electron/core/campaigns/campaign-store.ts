@@ -6,7 +6,7 @@ import { DeskError } from '../errors';
 import { RecipientTable } from '../recipients/recipient-table';
 import type { Campaign } from './campaign';
 import { CampaignDefinition } from './definition';
-import { Journal, type DamagedLine, type OpenedJournal } from './journal';
+import { Journal, type OpenedJournal } from './journal';
 import { parseJournalEvent, type JournalEvent } from './journal-events';
 
 const ID = /^[a-z0-9-]{1,64}$/;
@@ -16,9 +16,6 @@ const WRITE_SLICE = 20_000;
 export interface StoredCampaign {
   def: CampaignDefinition;
   table: RecipientTable;
-  journal: Journal<JournalEvent>;
-  events: JournalEvent[];
-  damaged: DamagedLine[];
 }
 
 /** One folder per campaign: campaign.json (definition), recipients.ndjson, journal.ndjson. */
@@ -59,11 +56,23 @@ export class CampaignStore {
     const dir = this.dir(id);
     const def = CampaignDefinition.parse(JSON.parse(await readFile(join(dir, 'campaign.json'), 'utf8')));
     const table = await readRecipients(join(dir, 'recipients.ndjson'));
-    return { def, table, ...(await this.openJournal(id)) };
+    return { def, table };
+  }
+
+  /** Replays the campaign's journal into `campaign` as it is read, and opens it for appends. */
+  async replayInto(campaign: Campaign): Promise<Journal<JournalEvent>> {
+    const replay = campaign.replayer();
+    const journal = await Journal.stream(this.journalPath(campaign.id), parseJournalEvent, { sink: replay });
+    replay.end();
+    return journal;
   }
 
   openJournal(id: string): Promise<OpenedJournal<JournalEvent>> {
-    return Journal.open(join(this.dir(id), 'journal.ndjson'), parseJournalEvent);
+    return Journal.open(this.journalPath(id), parseJournalEvent);
+  }
+
+  private journalPath(id: string): string {
+    return join(this.dir(id), 'journal.ndjson');
   }
 
   /** Deletes the campaign's folder and every file in it. */

@@ -33,7 +33,7 @@ import type { RecipientTable } from '../recipients/recipient-table';
 import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
 import { ReportTrust } from './report-trust';
-import type { DamagedLine } from './journal';
+import type { DamagedLine, JournalSink } from './journal';
 import { describeJournalDamage, rowsNamedIn, type JournalDamage } from './journal-damage';
 import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
@@ -149,6 +149,12 @@ export class Campaign {
   private readonly lookedUp = new Set<number>();
   /** What replaying a damaged journal assumed, line by line. */
   private damage: JournalDamage[] = [];
+  /** Rows answered for although no readable batch named them, and no damaged line stood before: a line was altered. */
+  private altered: JournalDamage | null = null;
+  /** The largest batch applied: a damaged list of rows cut short is taken to have named as many rows. */
+  private largestBatch = 0;
+  /** The time of the last event applied. */
+  private lastAt: string | null = null;
   /** Rows marked unknown because a damaged line may name them: only the user's word sends them again. */
   private readonly doubted = new Set<number>();
   /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
@@ -467,36 +473,74 @@ export class Campaign {
    * else said of them are unknown, sent again only on the user's word.
    */
   replay(events: readonly JournalEvent[], damaged: readonly DamagedLine[]): void {
-    const notes = damaged.map((d): JournalDamage => ({ line: d.line, sent: [], unknown: [] }));
-    let altered: JournalDamage | null = null;
-    const suspects = new Map<number, JournalDamage>();
-    const batchSize = Math.max(0, ...events.map((e) => (e.t === 'batch' ? e.rows.length : 0)));
+    const replay = this.replayer();
     let next = 0;
-    for (let i = 0; i <= events.length; i++) {
-      for (; next < damaged.length && (damaged[next] as DamagedLine).after === i; next++) {
-        const at = events[i - 1]?.at ?? events[i]?.at ?? null;
-        for (const row of this.doubt(damaged[next] as DamagedLine, at, batchSize))
-          suspects.set(row, notes[next] as JournalDamage);
-      }
-      const event = events[i];
-      if (event === undefined) break;
-      // Rows went out, so sending had begun although its start is unreadable: the campaign stays sent.
-      if (!this.started && ['batch', 'result', 'dr'].includes(event.t))
-        this.apply({ t: 'start', at: event.at, notifyUrl: '' });
-      if ((event.t === 'result' || event.t === 'dr') && event.row < this.size && !this.wasSent(event.row)) {
-        this.apply({ t: 'batch', at: event.at, rows: [event.row] });
-        const note =
-          next > 0 ? (notes[next - 1] as JournalDamage) : (altered ??= { line: null, sent: [], unknown: [] });
-        note.sent.push(event.row);
-      }
-      this.apply(event);
+    events.forEach((event, i) => {
+      for (; next < damaged.length && (damaged[next] as DamagedLine).after === i; next++)
+        replay.damaged(damaged[next] as DamagedLine);
+      replay.event(event);
+    });
+    for (; next < damaged.length; next++) replay.damaged(damaged[next] as DamagedLine);
+    replay.end();
+  }
+
+  /**
+   * `replay`, fed as the journal is read. Events apply as they come until a damaged line does; from there on they
+   * are held to the end, since the rows a list cut short may have named depend on the largest batch of the journal.
+   */
+  replayer(): JournalSink<JournalEvent> & { end(): void } {
+    const lines: DamagedLine[] = [];
+    const held: JournalEvent[] = [];
+    /** How many events were read before the first damaged line. */
+    let applied = 0;
+    return {
+      event: (event) => {
+        if (lines.length > 0) held.push(event);
+        else {
+          this.replayEvent(event, null);
+          applied++;
+        }
+      },
+      damaged: (line) => void lines.push(line),
+      end: () => {
+        if (lines.length === 0) return;
+        const batchSize = held.reduce(
+          (most, e) => (e.t === 'batch' ? Math.max(most, e.rows.length) : most),
+          this.largestBatch,
+        );
+        const notes = lines.map((d): JournalDamage => ({ line: d.line, sent: [], unknown: [] }));
+        const suspects = new Map<number, JournalDamage>();
+        let next = 0;
+        for (let i = 0; i <= held.length; i++) {
+          for (; next < lines.length && (lines[next] as DamagedLine).after === applied + i; next++) {
+            const at = this.lastAt ?? held[i]?.at ?? null;
+            for (const row of this.doubt(lines[next] as DamagedLine, at, batchSize))
+              suspects.set(row, notes[next] as JournalDamage);
+          }
+          const event = held[i];
+          if (event === undefined) break;
+          this.replayEvent(event, next > 0 ? (notes[next - 1] as JournalDamage) : null);
+        }
+        for (const [row, note] of suspects) {
+          const status = this.statusOf(row);
+          if (status === 'unknown' && this.doubted.has(row)) note.unknown.push(row);
+          else if (status !== 'ready') note.sent.push(row);
+        }
+        this.damage = notes;
+      },
+    };
+  }
+
+  /** One event of the journal, read back; `note` the damaged line before it, if any. */
+  private replayEvent(event: JournalEvent, note: JournalDamage | null): void {
+    // Rows went out, so sending had begun although its start is unreadable: the campaign stays sent.
+    if (!this.started && ['batch', 'result', 'dr'].includes(event.t))
+      this.apply({ t: 'start', at: event.at, notifyUrl: '' });
+    if ((event.t === 'result' || event.t === 'dr') && event.row < this.size && !this.wasSent(event.row)) {
+      this.apply({ t: 'batch', at: event.at, rows: [event.row] });
+      (note ?? (this.altered ??= { line: null, sent: [], unknown: [] })).sent.push(event.row);
     }
-    for (const [row, note] of suspects) {
-      const status = this.statusOf(row);
-      if (status === 'unknown' && this.doubted.has(row)) note.unknown.push(row);
-      else if (status !== 'ready') note.sent.push(row);
-    }
-    this.damage = altered ? [...notes, altered] : notes;
+    this.apply(event);
   }
 
   /**
@@ -530,6 +574,7 @@ export class Campaign {
   /** Applies one journal event; returns the rows it changed. */
   apply(event: JournalEvent): RowPatch[] {
     this.revision++;
+    this.lastAt = event.at;
     switch (event.t) {
       case 'start':
         this.started = true;
@@ -570,6 +615,7 @@ export class Campaign {
           return [this.patchOf(row)];
         });
       case 'batch':
+        this.largestBatch = Math.max(this.largestBatch, event.rows.length);
         return event.rows.flatMap((row) => {
           this.attempted.add(row);
           // Replayed after the number opted out: the journal, not today's list, says the row was sent.
@@ -761,7 +807,7 @@ export class Campaign {
       startedAt: this.firstStart,
       endedAt: this.lastEnd,
       receiverWarning: null,
-      journalDamage: describeJournalDamage(this.damage),
+      journalDamage: describeJournalDamage(this.altered ? [...this.damage, this.altered] : this.damage),
     };
   }
 
