@@ -13,6 +13,7 @@ import { TEXT_LIMITS, type TextLimit } from '../../shared/text-limits';
 import { expiryPassed } from '../../shared/request-options';
 import { Campaign, SENDABLE_STATES, type Checks, type SentThrough } from './campaigns/campaign';
 import { CampaignStore, type OpenCampaign } from './campaigns/campaign-store';
+import type { SnapshotKeeper } from './campaigns/snapshot-keeper';
 import { CampaignManager } from './campaigns/campaign-manager';
 import { CampaignChecker } from './campaigns/checks';
 import { buildDashboard } from './campaigns/dashboard';
@@ -115,6 +116,7 @@ const LOOKUP_EVERY_MS = 60_000;
 export type ImportSource = { uploadId: string } | { text: string } | { bytes: Uint8Array };
 
 interface Loaded extends OpenCampaign {
+  snapshots: SnapshotKeeper;
   checker: CampaignChecker;
   query: RowQuery;
   /** Aborts the check running for an earlier edit when a newer one arrives. */
@@ -294,7 +296,12 @@ export class Desk {
     this.rowPatches.drop();
     await this.simulator.close();
     await this.receiver.close();
-    await Promise.all([...this.open.values()].map((o) => o.journal.close()));
+    await Promise.all(
+      [...this.open.values()].map(async (o) => {
+        await o.snapshots.close();
+        await o.journal.close();
+      }),
+    );
     await this.inbox.close();
     await this.reportLogs.close();
     await this.suppression.close();
@@ -736,9 +743,10 @@ export class Desk {
       await checker.check(stored.def),
       this.textLimitOf(stored.def.serviceId),
     );
-    const journal = await this.store.replayInto(campaign);
+    const { journal, snapshots } = await this.store.replayInto(campaign);
     const again = this.open.get(id);
     if (again) {
+      await snapshots.stop();
       await journal.close();
       return again;
     }
@@ -747,6 +755,7 @@ export class Desk {
     const loaded: Loaded = {
       campaign,
       journal,
+      snapshots,
       checker,
       query: new RowQuery(campaign),
       rechecking: null,
@@ -779,6 +788,7 @@ export class Desk {
     this.viewTimers.delete(id);
     this.rowPatches.drop(id);
     loaded?.rechecking?.abort();
+    await loaded?.snapshots.stop();
     await loaded?.journal.close();
   }
 
@@ -789,9 +799,16 @@ export class Desk {
     checks: Checks,
     checker: CampaignChecker,
   ): Promise<Loaded> {
-    const { journal } = await this.store.openJournal(def.id);
     const campaign = new Campaign(def, table, checks, this.textLimitOf(def.serviceId));
-    const loaded: Loaded = { campaign, journal, checker, query: new RowQuery(campaign), rechecking: null };
+    const { journal, snapshots } = await this.store.replayInto(campaign);
+    const loaded: Loaded = {
+      campaign,
+      journal,
+      snapshots,
+      checker,
+      query: new RowQuery(campaign),
+      rechecking: null,
+    };
     this.open.set(def.id, loaded);
     return loaded;
   }

@@ -6,8 +6,10 @@ import { DeskError } from '../errors';
 import { RecipientTable } from '../recipients/recipient-table';
 import type { Campaign } from './campaign';
 import { CampaignDefinition } from './definition';
-import { Journal, type OpenedJournal } from './journal';
+import { Journal } from './journal';
 import { parseJournalEvent, type JournalEvent } from './journal-events';
+import { readSnapshot } from './campaign-snapshot';
+import { SnapshotKeeper } from './snapshot-keeper';
 
 const ID = /^[a-z0-9-]{1,64}$/;
 const Columns = z.array(z.string());
@@ -18,7 +20,7 @@ export interface StoredCampaign {
   table: RecipientTable;
 }
 
-/** One folder per campaign: campaign.json (definition), recipients.ndjson, journal.ndjson. */
+/** One folder per campaign: campaign.json (definition), recipients.ndjson, journal.ndjson, snapshot.bin. */
 export class CampaignStore {
   constructor(private readonly root: string) {}
 
@@ -59,16 +61,22 @@ export class CampaignStore {
     return { def, table };
   }
 
-  /** Replays the campaign's journal into `campaign` as it is read, and opens it for appends. */
-  async replayInto(campaign: Campaign): Promise<Journal<JournalEvent>> {
+  /**
+   * Rebuilds `campaign` from its snapshot, when one matches its journal, and the journal's lines after it (all of
+   * them otherwise), read as a stream; opens the journal for appends, and a keeper of the snapshot.
+   */
+  async replayInto(campaign: Campaign): Promise<OpenedCampaignJournal> {
+    const paths = { snapshot: this.snapshotPath(campaign.id), journal: this.journalPath(campaign.id) };
+    const snapshot = await readSnapshot(paths.snapshot, paths.journal);
+    const from = snapshot && campaign.restore(snapshot.state) ? snapshot.mark : { offset: 0, line: 0 };
     const replay = campaign.replayer();
-    const journal = await Journal.stream(this.journalPath(campaign.id), parseJournalEvent, { sink: replay });
+    const journal = await Journal.stream(paths.journal, parseJournalEvent, { sink: replay, from });
     replay.end();
-    return journal;
+    return { journal, snapshots: new SnapshotKeeper(campaign, journal, paths, from.offset) };
   }
 
-  openJournal(id: string): Promise<OpenedJournal<JournalEvent>> {
-    return Journal.open(this.journalPath(id), parseJournalEvent);
+  private snapshotPath(id: string): string {
+    return join(this.dir(id), 'snapshot.bin');
   }
 
   private journalPath(id: string): string {
@@ -122,6 +130,11 @@ async function writeAtomic(path: string, parts: readonly string[]): Promise<void
     await file.close();
   }
   await rename(tmp, path);
+}
+
+export interface OpenedCampaignJournal {
+  journal: Journal<JournalEvent>;
+  snapshots: SnapshotKeeper;
 }
 
 export interface OpenCampaign {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   SendApi,
   CampaignState,
@@ -34,6 +35,7 @@ import type { CampaignDefinition } from './definition';
 import { DeliveryHistory } from './delivery-history';
 import { ReportTrust } from './report-trust';
 import type { DamagedLine, JournalSink } from './journal';
+import type { ReplayState } from './replay-state';
 import { describeJournalDamage, rowsNamedIn, type JournalDamage } from './journal-damage';
 import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
@@ -541,6 +543,108 @@ export class Campaign {
       (note ?? (this.altered ??= { line: null, sent: [], unknown: [] })).sent.push(event.row);
     }
     this.apply(event);
+  }
+
+  /**
+   * A copy of what replaying the journal built, for a snapshot; null while a damaged line is part of it (what a
+   * damaged line may have named depends on the whole journal: such a campaign is replayed whole each time). Cheap
+   * enough to take between two events: arrays are copied, the details' entries (never changed in place) shared.
+   */
+  replayState(): ReplayState | null {
+    if (this.damage.length > 0) return null;
+    const status = this.status.slice();
+    const ready = STATUS_INDEX.get('ready') as number;
+    for (const row of this.lateOptOuts) status[row] = ready;
+    const formerTransids: [string, number][] = [];
+    for (const [transid, row] of this.byTransid)
+      if (this.details[row]?.transid !== transid) formerTransids.push([transid, row]);
+    return {
+      checks: this.checksDigest(),
+      status,
+      details: this.details.slice(),
+      attempted: Uint32Array.from(this.attempted),
+      lookedUp: Uint32Array.from(this.lookedUp),
+      doubted: Uint32Array.from(this.doubted),
+      trust: this.trust.state(),
+      history: this.history.state(),
+      scalars: {
+        started: this.started,
+        firstStart: this.firstStart,
+        lastEnd: this.lastEnd,
+        ended: this.ended && { ...this.ended },
+        schedule: { ...this.schedule },
+        answered: this.answered,
+        withdrawn: this.withdrawn,
+        tests: this.tests.map((t) => ({ ...t })),
+        service: this.service,
+        altered: this.altered && structuredClone(this.altered),
+        largestBatch: this.largestBatch,
+        lastAt: this.lastAt,
+        resends: [...this.resends],
+        keySentAt: [...this.keySentAt],
+        formerTransids,
+      },
+    };
+  }
+
+  /**
+   * Takes in a state `replayState` copied out, in place of replaying the journal it covers; false (and nothing
+   * changed) when it is not this campaign's as it now stands: other rows, or rows checked otherwise.
+   */
+  restore(state: ReplayState): boolean {
+    const rows = this.size;
+    const inRange = (list: Uint32Array) => list.every((row) => row < rows);
+    if (this.revision !== 0 || state.checks !== this.checksDigest()) return false;
+    if (state.status.length !== rows || !state.status.every((code) => code < ROW_STATUSES.length))
+      return false;
+    if (state.details.length > rows || !inRange(state.attempted)) return false;
+    if (!inRange(state.lookedUp) || !inRange(state.doubted)) return false;
+    const { scalars } = state;
+    const listed = [
+      ...scalars.resends.map(([row]) => row),
+      ...scalars.keySentAt.map(([row]) => row),
+      ...scalars.formerTransids.map(([, row]) => row),
+    ];
+    if (listed.some((row) => row >= rows)) return false;
+    if (!this.trust.restore(state.trust)) return false;
+    if (!this.history.restore(state.history)) return false;
+    this.revision++;
+    this.status = state.status;
+    this.counts = new Uint32Array(ROW_STATUSES.length);
+    for (const code of this.status) (this.counts[code] as number)++;
+    this.tooLong = this.countTooLong();
+    this.skipShape = null;
+    this.byLength = null;
+    this.longestFrom = 0;
+    this.details.length = 0;
+    state.details.forEach((details, row) => {
+      this.details[row] = details;
+      if (details?.transid) this.byTransid.set(details.transid, row);
+    });
+    for (const [transid, row] of scalars.formerTransids) this.byTransid.set(transid, row);
+    for (const row of state.attempted) this.attempted.add(row);
+    for (const row of state.lookedUp) this.lookedUp.add(row);
+    for (const row of state.doubted) this.doubted.add(row);
+    for (const [row, attempt] of scalars.resends) this.resends.set(row, attempt);
+    for (const [row, at] of scalars.keySentAt) this.keySentAt.set(row, at);
+    this.started = scalars.started;
+    this.firstStart = scalars.firstStart;
+    this.lastEnd = scalars.lastEnd;
+    this.ended = scalars.ended;
+    this.schedule = scalars.schedule;
+    this.answered = scalars.answered;
+    this.withdrawn = scalars.withdrawn;
+    this.tests = scalars.tests;
+    this.service = scalars.service;
+    this.altered = scalars.altered;
+    this.largestBatch = scalars.largestBatch;
+    this.lastAt = scalars.lastAt;
+    return true;
+  }
+
+  /** The rows' statuses before any event, as their checks make them, in a digest. */
+  private checksDigest(): string {
+    return createHash('sha256').update(this.initialStatuses()).digest('hex');
   }
 
   /**

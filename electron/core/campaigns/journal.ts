@@ -69,6 +69,8 @@ export class Journal<E> {
   private size: number | null;
   private droppedNote: DroppedLines | null;
   private foreign = false;
+  /** How many lines the file holds, while it holds only lines this process read or wrote. */
+  private lines = 0;
 
   private constructor(
     private readonly path: string,
@@ -113,27 +115,31 @@ export class Journal<E> {
   static async stream<E>(path: string, parse: (value: unknown) => E | null, options: StreamOptions<E>) {
     const { rotation = null, sink, from = { offset: 0, line: 0 }, chunkBytes = CHUNK_BYTES } = options;
     let goodBytes = 0;
+    let lines = 0;
     for (const file of rotation ? keptFiles(path, rotation.keep) : [path]) {
       if (rotation) await cutToBound(file, rotation.maxBytes, path);
       const start = file === path ? from : { offset: 0, line: 0 };
       const read = await readLines(file, start, chunkBytes, parse, sink, file === path ? undefined : file);
-      goodBytes = read.goodBytes;
+      ({ goodBytes, lines } = read);
       if (file === path && goodBytes < read.size) await truncate(path, goodBytes);
     }
     await mkdir(dirname(path), { recursive: true });
     const dropped = rotation ? await readDroppedLines(path) : null;
     // Readable too: after a failed write, what it left is read back before it is cut off.
     const file = await open(path, 'a+');
-    return new Journal<E>(path, file, goodBytes, rotation, dropped);
+    const journal = new Journal<E>(path, file, goodBytes, rotation, dropped);
+    journal.lines = lines;
+    return journal;
   }
 
   /**
    * Where the lines this process read or wrote end; null once the file may hold lines it did not see (another
-   * process appended, a failed group could not be cut off). Read with what was applied of the journal in the same
-   * turn of the event loop: appends resolve in the turn their length is taken.
+   * process appended, a failed group could not be cut off). It matches what was applied of the journal when both are
+   * read at the start of a turn of the event loop (a timer's): an append resolves as its length is taken, and what
+   * awaited it has run by the next turn.
    */
-  get ownEnd(): number | null {
-    return this.foreign ? null : this.size;
+  get ownEnd(): { offset: number; line: number } | null {
+    return this.foreign || this.size === null ? null : { offset: this.size, line: this.lines };
   }
 
   append(event: E): Promise<void> {
@@ -175,6 +181,7 @@ export class Journal<E> {
         // Read from the file, not counted: another process (the command line) may append to the same journal.
         this.size = (await this.file.stat()).size;
         if (before === null || this.size !== before + Buffer.byteLength(text)) this.foreign = true;
+        else this.lines += countLines(text);
         for (const p of group) p.resolve();
       } catch (error) {
         await this.cutFailedGroup(text);
@@ -255,12 +262,12 @@ async function readLines<E>(
   parse: (value: unknown) => E | null,
   sink: JournalSink<E>,
   file: string | undefined,
-): Promise<{ goodBytes: number; size: number }> {
+): Promise<{ goodBytes: number; lines: number; size: number }> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
   });
-  if (!handle) return { goodBytes: 0, size: 0 };
+  if (!handle) return { goodBytes: 0, lines: 0, size: 0 };
   try {
     let buffer = Buffer.alloc(chunkBytes);
     /** Bytes of `buffer` holding a line not yet ended, from the file's `goodBytes` on. */
@@ -271,7 +278,7 @@ async function readLines<E>(
     for (;;) {
       if (held === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
       const { bytesRead } = await handle.read(buffer, held, buffer.length - held, goodBytes + held);
-      if (bytesRead === 0) return { goodBytes, size: goodBytes + held };
+      if (bytesRead === 0) return { goodBytes, lines: lineNumber, size: goodBytes + held };
       const end = held + bytesRead;
       let lineStart = 0;
       for (let newline = buffer.indexOf(NEWLINE, held); newline !== -1 && newline < end;) {
@@ -302,6 +309,12 @@ async function readLines<E>(
   } finally {
     await handle.close();
   }
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
 }
 
 function parseJson(line: string): unknown {
