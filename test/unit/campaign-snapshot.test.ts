@@ -9,6 +9,7 @@ import type { Desk } from '../../electron/core/desk';
 import {
   acceptedRows,
   importCampaign,
+  phone,
   QUIET_SANDBOX,
   rowsOf,
   tempHome,
@@ -48,6 +49,10 @@ beforeAll(async () => {
   await desk.send(id, { rate: 1000, batchSize: 10, maxInFlight: 2 });
   await desk.finished(id);
   expect(await desk.settled(id, 30_000)).toBe(true);
+  // Written while the desk is open, once the campaign has gone idle.
+  const open = await desk.campaign(id);
+  const written = async () => open.snapshots.covers === (await stat(file('journal.ndjson'))).size;
+  await waitFor(written, 10_000);
   await home.close(desk);
   fullSnapshot = await readFile(file('snapshot.bin'));
   fullJournal = await readFile(file('journal.ndjson'));
@@ -151,6 +156,24 @@ describe('a campaign reopened from its snapshot', () => {
       expect(fromSnapshot.shown).toEqual(replayed.shown);
     }, 30_000);
   }
+
+  it('replays the whole journal once a number of the campaign has opted out since the snapshot', async () => {
+    const optOut = async (add: boolean) => {
+      const desk = await home.start({ sandbox: SANDBOX });
+      if (add)
+        await desk.handlers['suppression.add']({ numbers: [phone(7)], defaultCountry: 'US', reason: 'test' });
+      else await desk.handlers['suppression.remove']({ numbers: [phone(7)] });
+      await home.close(desk);
+    };
+    await optOut(true);
+    try {
+      const fromSnapshot = await reopen(fullJournal, fullSnapshot);
+      expect(fromSnapshot.covers).toBe(0);
+      expect(fromSnapshot.shown).toEqual((await reopen(fullJournal, null)).shown);
+    } finally {
+      await optOut(false);
+    }
+  }, 30_000);
 
   it('was sent with reports of every kind, and leaves the journal as it was', async () => {
     const { shown: seen } = await reopen(fullJournal, fullSnapshot);

@@ -606,8 +606,9 @@ export class Campaign {
       ...scalars.formerTransids.map(([, row]) => row),
     ];
     if (listed.some((row) => row >= rows)) return false;
-    if (!this.trust.restore(state.trust)) return false;
-    if (!this.history.restore(state.history)) return false;
+    // The history, checked whole before it takes anything in, is the last check: nothing changes before it passes.
+    if (!this.trust.fits(state.trust) || !this.history.restore(state.history)) return false;
+    this.trust.restore(state.trust);
     this.revision++;
     this.status = state.status;
     this.counts = new Uint32Array(ROW_STATUSES.length);

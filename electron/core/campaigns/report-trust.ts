@@ -38,10 +38,13 @@ export class ReportTrust {
     return this.level.slice();
   }
 
-  /** Takes in what `state` copied out; false when it is not for as many rows. */
-  restore(level: Uint8Array): boolean {
-    if (level.length !== this.level.length || !level.every((l) => l <= BY_TRANSID)) return false;
+  /** Whether `restore` takes `level`: one for as many rows, of levels it knows. */
+  fits(level: Uint8Array): boolean {
+    return level.length === this.level.length && level.every((l) => l <= BY_TRANSID);
+  }
+
+  /** Takes in what `state` copied out (and `fits` took). */
+  restore(level: Uint8Array): void {
     this.level = level;
-    return true;
   }
 }
