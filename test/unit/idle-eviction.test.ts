@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { IdleEviction } from '../../electron/core/campaigns/idle-eviction';
 import type { Desk } from '../../electron/core/desk';
@@ -74,6 +76,9 @@ it('closes an idle sent campaign and still applies its late reports, each journa
   expect(await postDr(desk, deliveryReport('', 'Delivered', rows[3]?.transid ?? ''))).toBe(200);
   await waitFor(async () => (await drsOf(id, 3)).length > 0);
   await waitFor(() => desk.openCampaigns === 0, 5000);
+  // Closed with a snapshot of the journal's end: opened again, it reads no line of the journal.
+  const journalSize = (await stat(join(home.dir, 'home', 'campaigns', id, 'journal.ndjson'))).size;
+  expect((await desk.campaign(id)).snapshots.covers).toBe(journalSize);
 
   expect(await drsOf(id, 2)).toHaveLength(1);
   expect(await drsOf(id, 3)).toHaveLength(1);

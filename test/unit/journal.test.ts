@@ -126,6 +126,41 @@ describe('Journal', () => {
     expect(damaged).toMatchObject([{ line: 2, offset: 8, after: 1 }]);
   });
 
+  it('reads the same lines whatever the size of the chunks it reads the file in', async () => {
+    // Damage, a glued event, multi-byte characters and a torn tail, each straddling some chunk boundary.
+    const text =
+      '{"n":1,"text":"caf\u00e9 \u20ac"}\nnot json at all\n{"n":2,"text":"cut h{"n":3,"text":"{x}"}\n' +
+      `{"n":4,"text":"${'long '.repeat(40)}"}\n{"other":1}\n\n{"n":5}\n{"n":6,"te`;
+    const read = async (chunkBytes: number) => {
+      await writeFile(path, text);
+      const seen: unknown[] = [];
+      const journal = await Journal.stream(path, parseEntry, {
+        chunkBytes,
+        sink: { event: (e) => seen.push(e), damaged: (d) => seen.push(d) },
+      });
+      await journal.close();
+      return { seen, file: await readFile(path, 'utf8') };
+    };
+    const whole = await read(1024 * 1024);
+    expect(whole.seen).toHaveLength(7);
+    expect(whole.file).toBe(text.slice(0, text.lastIndexOf('\n') + 1));
+    for (const chunkBytes of [1, 2, 3, 5, 7, 8, 13, 16, 31, 64, 100, 211]) {
+      expect(await read(chunkBytes)).toEqual(whole);
+    }
+  });
+
+  it('starts reading at a given line, numbering the lines after it from there', async () => {
+    await writeFile(path, '{"n":1}\nnot json\n{"n":2}\nbad\n');
+    const seen: unknown[] = [];
+    const journal = await Journal.stream(path, parseEntry, {
+      from: { offset: 17, line: 2 },
+      chunkBytes: 4,
+      sink: { event: (e) => seen.push(e), damaged: (d) => seen.push(d) },
+    });
+    opened.push(journal);
+    expect(seen).toEqual([{ n: 2 }, { line: 4, offset: 25, after: 1, text: 'bad' }]);
+  });
+
   it('resolves each append only once its line is in the file', async () => {
     const { journal } = await openJournal();
     const seen: boolean[] = [];

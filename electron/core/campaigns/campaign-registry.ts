@@ -20,11 +20,13 @@ import { IdleEviction } from './idle-eviction';
 import type { JournalEvent } from './journal-events';
 import { RowPatchBuffer } from './row-patch-buffer';
 import { RowQuery } from './row-query';
+import type { SnapshotKeeper } from './snapshot-keeper';
 
 /** While a campaign is being sent, its view (it counts every row) and row changes go out at most this often. */
 const VIEW_EVERY_MS = 250;
 
 export interface Loaded extends OpenCampaign {
+  snapshots: SnapshotKeeper;
   checker: CampaignChecker;
   query: RowQuery;
   /** Aborts the check running for an earlier edit when a newer one arrives. */
@@ -280,11 +282,6 @@ export class CampaignRegistry {
       }
       throw error;
     }
-    const again = this.open.get(id);
-    if (again) {
-      await stored.journal.close();
-      return again;
-    }
     const checker = new CampaignChecker(stored.table, this.suppression);
     const campaign = new Campaign(
       stored.def,
@@ -292,12 +289,19 @@ export class CampaignRegistry {
       await checker.check(stored.def),
       this.textLimitOf(stored.def.serviceId),
     );
-    campaign.replay(stored.events, stored.damaged);
+    const { journal, snapshots } = await this.store.replayInto(campaign);
+    const again = this.open.get(id);
+    if (again) {
+      await snapshots.stop();
+      await journal.close();
+      return again;
+    }
     // A row sent, then released unsent, may have a number that opted out since.
     campaign.followOptOuts(this.suppression.has);
     const loaded: Loaded = {
       campaign,
-      journal: stored.journal,
+      journal,
+      snapshots,
       checker,
       query: new RowQuery(campaign),
       rechecking: null,
@@ -369,13 +373,17 @@ export class CampaignRegistry {
     );
   }
 
-  /** Closes an idle campaign, leaving its summary and indexes on disk; whatever asks for it next opens it again. */
+  /**
+   * Closes an idle campaign, leaving its summary, indexes and snapshot on disk; whatever asks for it next opens it
+   * again.
+   */
   private evict(id: string): void {
     const loaded = this.open.get(id);
     if (!loaded) return;
     this.open.delete(id);
     const closing = (async () => {
       await this.onDisk.leaveOnDisk(loaded.campaign);
+      await loaded.snapshots.close();
       await loaded.journal.close();
     })().finally(() => this.evicting.delete(id));
     this.evicting.set(id, closing);
@@ -392,6 +400,7 @@ export class CampaignRegistry {
     this.rowPatches.drop(id);
     this.onDisk.drop(id);
     loaded?.rechecking?.abort();
+    await loaded?.snapshots.stop();
     await loaded?.journal.close();
   }
 
@@ -402,9 +411,16 @@ export class CampaignRegistry {
     checks: Checks,
     checker: CampaignChecker,
   ): Promise<Loaded> {
-    const { journal } = await this.store.openJournal(def.id);
     const campaign = new Campaign(def, table, checks, this.textLimitOf(def.serviceId));
-    const loaded: Loaded = { campaign, journal, checker, query: new RowQuery(campaign), rechecking: null };
+    const { journal, snapshots } = await this.store.replayInto(campaign);
+    const loaded: Loaded = {
+      campaign,
+      journal,
+      snapshots,
+      checker,
+      query: new RowQuery(campaign),
+      rechecking: null,
+    };
     this.open.set(def.id, loaded);
     return loaded;
   }
@@ -483,10 +499,15 @@ export class CampaignRegistry {
     this.eviction.stop();
   }
 
-  /** Leaves every open campaign's summary and indexes on disk and closes the journals. */
+  /** Leaves every open campaign's summary, indexes and snapshot on disk and closes the journals. */
   async close(): Promise<void> {
     await Promise.all(this.evicting.values());
     for (const { campaign } of this.open.values()) await this.onDisk.leaveOnDisk(campaign);
-    await Promise.all([...this.open.values()].map((o) => o.journal.close()));
+    await Promise.all(
+      [...this.open.values()].map(async (o) => {
+        await o.snapshots.close();
+        await o.journal.close();
+      }),
+    );
   }
 }

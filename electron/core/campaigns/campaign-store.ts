@@ -6,8 +6,10 @@ import { DeskError } from '../errors';
 import { RecipientTable } from '../recipients/recipient-table';
 import type { Campaign } from './campaign';
 import { CampaignDefinition } from './definition';
-import { Journal, type DamagedLine, type OpenedJournal } from './journal';
+import { Journal } from './journal';
 import { parseJournalEvent, type JournalEvent } from './journal-events';
+import { readSnapshot } from './campaign-snapshot';
+import { SnapshotKeeper } from './snapshot-keeper';
 
 const ID = /^[a-z0-9-]{1,64}$/;
 const Columns = z.array(z.string());
@@ -16,12 +18,9 @@ const WRITE_SLICE = 20_000;
 export interface StoredCampaign {
   def: CampaignDefinition;
   table: RecipientTable;
-  journal: Journal<JournalEvent>;
-  events: JournalEvent[];
-  damaged: DamagedLine[];
 }
 
-/** One folder per campaign: campaign.json (definition), recipients.ndjson, journal.ndjson. */
+/** One folder per campaign: campaign.json (definition), recipients.ndjson, journal.ndjson, snapshot.bin. */
 export class CampaignStore {
   constructor(private readonly root: string) {}
 
@@ -59,11 +58,29 @@ export class CampaignStore {
     const dir = this.dir(id);
     const def = CampaignDefinition.parse(JSON.parse(await readFile(join(dir, 'campaign.json'), 'utf8')));
     const table = await readRecipients(join(dir, 'recipients.ndjson'));
-    return { def, table, ...(await this.openJournal(id)) };
+    return { def, table };
   }
 
-  openJournal(id: string): Promise<OpenedJournal<JournalEvent>> {
-    return Journal.open(join(this.dir(id), 'journal.ndjson'), parseJournalEvent);
+  /**
+   * Rebuilds `campaign` from its snapshot, when one matches its journal, and the journal's lines after it (all of
+   * them otherwise), read as a stream; opens the journal for appends, and a keeper of the snapshot.
+   */
+  async replayInto(campaign: Campaign): Promise<OpenedCampaignJournal> {
+    const paths = { snapshot: this.snapshotPath(campaign.id), journal: this.journalPath(campaign.id) };
+    const snapshot = await readSnapshot(paths.snapshot, paths.journal);
+    const from = snapshot && campaign.restore(snapshot.state) ? snapshot.mark : { offset: 0, line: 0 };
+    const replay = campaign.replayer();
+    const journal = await Journal.stream(paths.journal, parseJournalEvent, { sink: replay, from });
+    replay.end();
+    return { journal, snapshots: new SnapshotKeeper(campaign, journal, paths, from.offset) };
+  }
+
+  private snapshotPath(id: string): string {
+    return join(this.dir(id), 'snapshot.bin');
+  }
+
+  private journalPath(id: string): string {
+    return join(this.dir(id), 'journal.ndjson');
   }
 
   /** Deletes the campaign's folder and every file in it. */
@@ -114,6 +131,11 @@ async function writeAtomic(path: string, parts: readonly string[]): Promise<void
     await file.close();
   }
   await rename(tmp, path);
+}
+
+export interface OpenedCampaignJournal {
+  journal: Journal<JournalEvent>;
+  snapshots: SnapshotKeeper;
 }
 
 export interface OpenCampaign {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   SendApi,
   CampaignState,
@@ -25,7 +26,8 @@ import { definitionProblem, smartlinksUsedBy } from './definition-problem';
 import { DeliveryHistory } from './delivery-history';
 import { UnknownRows } from './unknown-rows';
 import { ReportTrust } from './report-trust';
-import type { DamagedLine } from './journal';
+import type { DamagedLine, JournalSink } from './journal';
+import type { ReplayState } from './replay-state';
 import { describeJournalDamage, rowsNamedIn, type JournalDamage } from './journal-damage';
 import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
@@ -142,6 +144,12 @@ export class Campaign {
   private readonly lookedUp = new Set<number>();
   /** What replaying a damaged journal assumed, line by line. */
   private damage: JournalDamage[] = [];
+  /** Rows answered for although no readable batch named them, and no damaged line stood before: a line was altered. */
+  private altered: JournalDamage | null = null;
+  /** The largest batch applied: a damaged list of rows cut short is taken to have named as many rows. */
+  private largestBatch = 0;
+  /** The time of the last event applied. */
+  private lastAt: string | null = null;
   /** Rows marked unknown because a damaged line may name them: only the user's word sends them again. */
   private readonly doubted = new Set<number>();
   /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
@@ -431,36 +439,182 @@ export class Campaign {
    * else said of them are unknown, sent again only on the user's word.
    */
   replay(events: readonly JournalEvent[], damaged: readonly DamagedLine[]): void {
-    const notes = damaged.map((d): JournalDamage => ({ line: d.line, sent: [], unknown: [] }));
-    let altered: JournalDamage | null = null;
-    const suspects = new Map<number, JournalDamage>();
-    const batchSize = Math.max(0, ...events.map((e) => (e.t === 'batch' ? e.rows.length : 0)));
+    const replay = this.replayer();
     let next = 0;
-    for (let i = 0; i <= events.length; i++) {
-      for (; next < damaged.length && (damaged[next] as DamagedLine).after === i; next++) {
-        const at = events[i - 1]?.at ?? events[i]?.at ?? null;
-        for (const row of this.doubt(damaged[next] as DamagedLine, at, batchSize))
-          suspects.set(row, notes[next] as JournalDamage);
-      }
-      const event = events[i];
-      if (event === undefined) break;
-      // Rows went out, so sending had begun although its start is unreadable: the campaign stays sent.
-      if (!this.started && ['batch', 'result', 'dr'].includes(event.t))
-        this.apply({ t: 'start', at: event.at, notifyUrl: '' });
-      if ((event.t === 'result' || event.t === 'dr') && event.row < this.size && !this.wasSent(event.row)) {
-        this.apply({ t: 'batch', at: event.at, rows: [event.row] });
-        const note =
-          next > 0 ? (notes[next - 1] as JournalDamage) : (altered ??= { line: null, sent: [], unknown: [] });
-        note.sent.push(event.row);
-      }
-      this.apply(event);
+    events.forEach((event, i) => {
+      for (; next < damaged.length && (damaged[next] as DamagedLine).after === i; next++)
+        replay.damaged(damaged[next] as DamagedLine);
+      replay.event(event);
+    });
+    for (; next < damaged.length; next++) replay.damaged(damaged[next] as DamagedLine);
+    replay.end();
+  }
+
+  /**
+   * `replay`, fed as the journal is read. Events apply as they come until a damaged line does; from there on they
+   * are held to the end, since the rows a list cut short may have named depend on the largest batch of the journal.
+   */
+  replayer(): JournalSink<JournalEvent> & { end(): void } {
+    const lines: DamagedLine[] = [];
+    const held: JournalEvent[] = [];
+    /** How many events were read before the first damaged line. */
+    let applied = 0;
+    return {
+      event: (event) => {
+        if (lines.length > 0) held.push(event);
+        else {
+          this.replayEvent(event, null);
+          applied++;
+        }
+      },
+      damaged: (line) => void lines.push(line),
+      end: () => {
+        if (lines.length === 0) return;
+        const batchSize = held.reduce(
+          (most, e) => (e.t === 'batch' ? Math.max(most, e.rows.length) : most),
+          this.largestBatch,
+        );
+        const notes = lines.map((d): JournalDamage => ({ line: d.line, sent: [], unknown: [] }));
+        const suspects = new Map<number, JournalDamage>();
+        let next = 0;
+        for (let i = 0; i <= held.length; i++) {
+          for (; next < lines.length && (lines[next] as DamagedLine).after === applied + i; next++) {
+            const at = this.lastAt ?? held[i]?.at ?? null;
+            for (const row of this.doubt(lines[next] as DamagedLine, at, batchSize))
+              suspects.set(row, notes[next] as JournalDamage);
+          }
+          const event = held[i];
+          if (event === undefined) break;
+          this.replayEvent(event, next > 0 ? (notes[next - 1] as JournalDamage) : null);
+        }
+        for (const [row, note] of suspects) {
+          const status = this.statusOf(row);
+          if (status === 'unknown' && this.doubted.has(row)) note.unknown.push(row);
+          else if (status !== 'ready') note.sent.push(row);
+        }
+        this.damage = notes;
+      },
+    };
+  }
+
+  /** One event of the journal, read back; `note` the damaged line before it, if any. */
+  private replayEvent(event: JournalEvent, note: JournalDamage | null): void {
+    // Rows went out, so sending had begun although its start is unreadable: the campaign stays sent.
+    if (!this.started && ['batch', 'result', 'dr'].includes(event.t))
+      this.apply({ t: 'start', at: event.at, notifyUrl: '' });
+    if ((event.t === 'result' || event.t === 'dr') && event.row < this.size && !this.wasSent(event.row)) {
+      this.apply({ t: 'batch', at: event.at, rows: [event.row] });
+      (note ?? (this.altered ??= { line: null, sent: [], unknown: [] })).sent.push(event.row);
     }
-    for (const [row, note] of suspects) {
-      const status = this.statusOf(row);
-      if (status === 'unknown' && this.doubted.has(row)) note.unknown.push(row);
-      else if (status !== 'ready') note.sent.push(row);
-    }
-    this.damage = altered ? [...notes, altered] : notes;
+    this.apply(event);
+  }
+
+  /**
+   * A copy of what replaying the journal built, for a snapshot; null while a damaged line is part of it (what a
+   * damaged line may have named depends on the whole journal: such a campaign is replayed whole each time). Cheap
+   * enough to take between two events: arrays are copied, the details' entries (never changed in place) shared.
+   */
+  replayState(): ReplayState | null {
+    if (this.damage.length > 0) return null;
+    const status = this.status.slice();
+    const ready = STATUS_INDEX.get('ready') as number;
+    for (const row of this.lateOptOuts) status[row] = ready;
+    const formerTransids: [string, number][] = [];
+    for (const [transid, row] of this.byTransid)
+      if (this.details[row]?.transid !== transid) formerTransids.push([transid, row]);
+    return {
+      checks: this.checksDigest(),
+      status,
+      details: this.details.slice(),
+      attempted: Uint32Array.from(this.attempted),
+      lookedUp: Uint32Array.from(this.lookedUp),
+      doubted: Uint32Array.from(this.doubted),
+      trust: this.trust.state(),
+      history: this.history.state(),
+      scalars: {
+        started: this.started,
+        firstStart: this.firstStart,
+        lastEnd: this.lastEnd,
+        ended: this.ended && { ...this.ended },
+        schedule: { ...this.schedule },
+        answered: this.answered,
+        withdrawn: this.withdrawn,
+        tests: this.tests.map((t) => ({ ...t })),
+        service: this.service,
+        altered: this.altered && structuredClone(this.altered),
+        largestBatch: this.largestBatch,
+        lastAt: this.lastAt,
+        resends: [...this.resends],
+        keySentAt: [...this.keySentAt],
+        formerTransids,
+      },
+    };
+  }
+
+  /**
+   * Takes in a state `replayState` copied out, in place of replaying the journal it covers; false (and nothing
+   * changed) when it is not this campaign's as it now stands: other rows, or rows checked otherwise.
+   */
+  restore(state: ReplayState): boolean {
+    const rows = this.size;
+    const inRange = (list: Uint32Array) => list.every((row) => row < rows);
+    if (this.revision !== 0 || state.checks !== this.checksDigest()) return false;
+    if (state.status.length !== rows || !state.status.every((code) => code < ROW_STATUSES.length))
+      return false;
+    if (state.details.length > rows || !inRange(state.attempted)) return false;
+    if (!inRange(state.lookedUp) || !inRange(state.doubted)) return false;
+    const { scalars } = state;
+    const listed = [
+      ...scalars.resends.map(([row]) => row),
+      ...scalars.keySentAt.map(([row]) => row),
+      ...scalars.formerTransids.map(([, row]) => row),
+    ];
+    if (listed.some((row) => row >= rows)) return false;
+    // The history, checked whole before it takes anything in, is the last check: nothing changes before it passes.
+    if (!this.trust.fits(state.trust) || !this.history.restore(state.history)) return false;
+    this.trust.restore(state.trust);
+    this.revision++;
+    this.status = state.status;
+    this.counts = new Uint32Array(ROW_STATUSES.length);
+    for (const code of this.status) (this.counts[code] as number)++;
+    this.tooLong = this.countTooLong();
+    this.skipShape = null;
+    this.byLength = null;
+    this.longestFrom = 0;
+    this.details.length = 0;
+    state.details.forEach((details, row) => {
+      this.details[row] = details;
+      if (details?.transid) this.byTransid.set(details.transid, row);
+    });
+    for (const [transid, row] of scalars.formerTransids) this.byTransid.set(transid, row);
+    this.unknown.clear();
+    const unknown = STATUS_INDEX.get('unknown') as number;
+    this.status.forEach((code, row) => {
+      if (code === unknown) this.unknown.add(row, this.details[row]?.sentAt ?? null);
+    });
+    for (const row of state.attempted) this.attempted.add(row);
+    for (const row of state.lookedUp) this.lookedUp.add(row);
+    for (const row of state.doubted) this.doubted.add(row);
+    for (const [row, attempt] of scalars.resends) this.resends.set(row, attempt);
+    for (const [row, at] of scalars.keySentAt) this.keySentAt.set(row, at);
+    this.started = scalars.started;
+    this.firstStart = scalars.firstStart;
+    this.lastEnd = scalars.lastEnd;
+    this.ended = scalars.ended;
+    this.schedule = scalars.schedule;
+    this.answered = scalars.answered;
+    this.withdrawn = scalars.withdrawn;
+    this.tests = scalars.tests;
+    this.service = scalars.service;
+    this.altered = scalars.altered;
+    this.largestBatch = scalars.largestBatch;
+    this.lastAt = scalars.lastAt;
+    return true;
+  }
+
+  /** The rows' statuses before any event, as their checks make them, in a digest. */
+  private checksDigest(): string {
+    return createHash('sha256').update(this.initialStatuses()).digest('hex');
   }
 
   /**
@@ -494,6 +648,7 @@ export class Campaign {
   /** Applies one journal event; returns the rows it changed. */
   apply(event: JournalEvent): RowPatch[] {
     this.revision++;
+    this.lastAt = event.at;
     switch (event.t) {
       case 'start':
         this.started = true;
@@ -534,6 +689,7 @@ export class Campaign {
           return [this.patchOf(row)];
         });
       case 'batch':
+        this.largestBatch = Math.max(this.largestBatch, event.rows.length);
         return event.rows.flatMap((row) => {
           this.attempted.add(row);
           // Replayed after the number opted out: the journal, not today's list, says the row was sent.
@@ -727,7 +883,7 @@ export class Campaign {
       startedAt: this.firstStart,
       endedAt: this.lastEnd,
       receiverWarning: null,
-      journalDamage: describeJournalDamage(this.damage),
+      journalDamage: describeJournalDamage(this.altered ? [...this.damage, this.altered] : this.damage),
     };
   }
 

@@ -56,6 +56,33 @@ class StringPool {
   value(id: number): string | null {
     return this.values[id] ?? null;
   }
+
+  /** Every value from id 1 on. */
+  list(): string[] {
+    return this.values.slice(1) as string[];
+  }
+
+  static of(values: readonly string[]): StringPool {
+    const pool = new StringPool();
+    for (const value of values) pool.id(value);
+    return pool;
+  }
+}
+
+/** A DeliveryHistory's contents, copied out (a snapshot's) or to be taken in. */
+export interface HistoryState {
+  head: Int32Array<ArrayBuffer>;
+  final: Int32Array<ArrayBuffer>;
+  next: Int32Array<ArrayBuffer>;
+  received: Float64Array<ArrayBuffer>;
+  reported: Float64Array<ArrayBuffer>;
+  status: Uint8Array<ArrayBuffer>;
+  code: Uint32Array<ArrayBuffer>;
+  description: Uint32Array<ArrayBuffer>;
+  carrier: Uint32Array<ArrayBuffer>;
+  own: Uint8Array<ArrayBuffer>;
+  /** The pool's strings, from id 1 on. */
+  strings: string[];
 }
 
 /**
@@ -67,8 +94,8 @@ class StringPool {
  */
 export class DeliveryHistory {
   /** Per row: its first report, and the report that gave it its final status. */
-  private readonly head: Int32Array;
-  private readonly final: Int32Array;
+  private head: Int32Array;
+  private final: Int32Array;
   private next = new Int32Array(FIRST_CAPACITY);
   private received = new Float64Array(FIRST_CAPACITY);
   /** NaN when the platform gave no readable time stamp. */
@@ -80,11 +107,63 @@ export class DeliveryHistory {
   /** 1: the report came with the row's own transid (or from the status lookup). */
   private own = new Uint8Array(FIRST_CAPACITY);
   private count = 0;
-  private readonly strings = new StringPool();
+  private strings = new StringPool();
 
   constructor(rows: number) {
     this.head = new Int32Array(rows).fill(NONE);
     this.final = new Int32Array(rows).fill(NONE);
+  }
+
+  /** A copy of what the history holds (its arrays cut to the reports recorded). */
+  state(): HistoryState {
+    const n = this.count;
+    return {
+      head: this.head.slice(),
+      final: this.final.slice(),
+      next: this.next.slice(0, n),
+      received: this.received.slice(0, n),
+      reported: this.reported.slice(0, n),
+      status: this.status.slice(0, n),
+      code: this.code.slice(0, n),
+      description: this.description.slice(0, n),
+      carrier: this.carrier.slice(0, n),
+      own: this.own.slice(0, n),
+      strings: this.strings.list(),
+    };
+  }
+
+  /** Takes in what `state` copied out, for as many rows as this history has; false when it does not fit them. */
+  restore(state: HistoryState): boolean {
+    const n = state.next.length;
+    const columns = [
+      state.received,
+      state.reported,
+      state.status,
+      state.code,
+      state.description,
+      state.carrier,
+    ];
+    if (state.head.length !== this.head.length || state.final.length !== this.final.length) return false;
+    if ([...columns, state.own].some((c) => c.length !== n)) return false;
+    const pool = state.strings.length;
+    const entries = (a: Int32Array) => a.every((e) => e >= NONE && e < n);
+    const strings = (a: Uint32Array) => a.every((id) => id <= pool);
+    if (!entries(state.head) || !entries(state.final) || !entries(state.next)) return false;
+    if (!strings(state.code) || !strings(state.description) || !strings(state.carrier)) return false;
+    if (!state.status.every((s) => s < ROW_STATUSES.length)) return false;
+    this.head = state.head;
+    this.final = state.final;
+    this.next = state.next;
+    this.received = state.received;
+    this.reported = state.reported;
+    this.status = state.status;
+    this.code = state.code;
+    this.description = state.description;
+    this.carrier = state.carrier;
+    this.own = state.own;
+    this.strings = StringPool.of(state.strings);
+    this.count = n;
+    return true;
   }
 
   /** Reports recorded (repeats not counted). */
@@ -230,7 +309,7 @@ export class DeliveryHistory {
   }
 
   private grow(): void {
-    const capacity = this.next.length * 2;
+    const capacity = Math.max(FIRST_CAPACITY, this.next.length * 2);
     const grown = <T extends Int32Array | Float64Array | Uint8Array | Uint32Array>(
       old: T,
       make: (n: number) => T,

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   cutToBound,
@@ -10,6 +10,8 @@ import {
 } from '../storage/rotating-files';
 
 const NEWLINE = 0x0a;
+/** How much of a journal is read at a time. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
 /** How much of a damaged line is kept for its reader: a batch of 1000 rows takes about 6 KB. */
 const MAX_DAMAGED_TEXT = 64 * 1024;
 /** How many places of a damaged line are tried as the start of an event glued onto it. */
@@ -27,6 +29,20 @@ export interface DamagedLine {
   text: string;
   /** The older file it is in (`<name>.1`, …), for a rotated log; absent for the journal's own file. */
   file?: string;
+}
+
+/** Where a journal's events and damaged lines go as they are read. */
+export interface JournalSink<E> {
+  event(event: E): void;
+  damaged(line: DamagedLine): void;
+}
+
+export interface StreamOptions<E> {
+  sink: JournalSink<E>;
+  rotation?: Rotation | null;
+  from?: { offset: number; line: number };
+  /** How much of the file is read at a time; a test makes it small. */
+  chunkBytes?: number;
 }
 
 export interface OpenedJournal<E> {
@@ -52,6 +68,9 @@ export class Journal<E> {
   /** The file's length after the last group written whole; null when a failed group could not be cut off. */
   private size: number | null;
   private droppedNote: DroppedLines | null;
+  private foreign = false;
+  /** How many lines the file holds, while it holds only lines this process read or wrote. */
+  private lines = 0;
 
   private constructor(
     private readonly path: string,
@@ -81,21 +100,46 @@ export class Journal<E> {
   ): Promise<OpenedJournal<E>> {
     const events: E[] = [];
     const damaged: DamagedLine[] = [];
+    const journal = await Journal.stream(path, parse, {
+      rotation,
+      sink: { event: (e) => events.push(e), damaged: (d) => damaged.push(d) },
+    });
+    return { journal, events, damaged };
+  }
+
+  /**
+   * Opens the journal as `open` does, handing each event and damaged line to `sink` as it is read, in file order,
+   * so that memory does not grow with the file. `from` starts the reading at a line's start (a snapshot's end),
+   * its line number given for damaged lines' numbers; `after` then counts from there.
+   */
+  static async stream<E>(path: string, parse: (value: unknown) => E | null, options: StreamOptions<E>) {
+    const { rotation = null, sink, from = { offset: 0, line: 0 }, chunkBytes = CHUNK_BYTES } = options;
     let goodBytes = 0;
+    let lines = 0;
     for (const file of rotation ? keptFiles(path, rotation.keep) : [path]) {
       if (rotation) await cutToBound(file, rotation.maxBytes, path);
-      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return Buffer.alloc(0);
-        throw error;
-      });
-      goodBytes = readLines(bytes, parse, events, damaged, file === path ? undefined : file);
-      if (file === path && goodBytes < bytes.length) await truncate(path, goodBytes);
+      const start = file === path ? from : { offset: 0, line: 0 };
+      const read = await readLines(file, start, chunkBytes, parse, sink, file === path ? undefined : file);
+      ({ goodBytes, lines } = read);
+      if (file === path && goodBytes < read.size) await truncate(path, goodBytes);
     }
     await mkdir(dirname(path), { recursive: true });
     const dropped = rotation ? await readDroppedLines(path) : null;
     // Readable too: after a failed write, what it left is read back before it is cut off.
     const file = await open(path, 'a+');
-    return { journal: new Journal<E>(path, file, goodBytes, rotation, dropped), events, damaged };
+    const journal = new Journal<E>(path, file, goodBytes, rotation, dropped);
+    journal.lines = lines;
+    return journal;
+  }
+
+  /**
+   * Where the lines this process read or wrote end; null once the file may hold lines it did not see (another
+   * process appended, a failed group could not be cut off). It matches what was applied of the journal when both are
+   * read at the start of a turn of the event loop (a timer's): an append resolves as its length is taken, and what
+   * awaited it has run by the next turn.
+   */
+  get ownEnd(): { offset: number; line: number } | null {
+    return this.foreign || this.size === null ? null : { offset: this.size, line: this.lines };
   }
 
   append(event: E): Promise<void> {
@@ -131,10 +175,13 @@ export class Journal<E> {
       // After a group that failed and could not be cut off, the file may end in the middle of a line.
       const text = (this.size === null ? '\n' : '') + group.map((p) => p.line).join('');
       try {
+        const before = this.size;
         await this.file.appendFile(text);
         await this.file.datasync();
         // Read from the file, not counted: another process (the command line) may append to the same journal.
         this.size = (await this.file.stat()).size;
+        if (before === null || this.size !== before + Buffer.byteLength(text)) this.foreign = true;
+        else this.lines += countLines(text);
         for (const p of group) p.resolve();
       } catch (error) {
         await this.cutFailedGroup(text);
@@ -155,6 +202,7 @@ export class Journal<E> {
     } finally {
       this.file = await open(this.path, 'a+');
       this.size = (await this.file.stat()).size;
+      this.foreign = false;
     }
   }
 
@@ -198,40 +246,75 @@ export class Journal<E> {
       // Fall through: the file's end is unknown.
     }
     this.size = null;
+    this.foreign = true;
   }
 }
 
 /**
- * Reads the complete lines of `bytes` into `events` and `damaged`; returns where the last complete line ends.
- * Lines are found in the bytes, not in decoded text: offsets stay exact whatever the bytes hold, and the replay
- * costs one pass over the file.
+ * Reads the complete lines of the file from `from` on, `chunkBytes` at a time, into `sink`; returns where the last
+ * complete line ends and how long the file is. Lines are found in the bytes, not in decoded text: offsets stay exact
+ * whatever the bytes hold, and the replay costs one pass over the file. Only a line longer than a chunk is held whole.
  */
-function readLines<E>(
-  bytes: Buffer,
+async function readLines<E>(
+  path: string,
+  from: { offset: number; line: number },
+  chunkBytes: number,
   parse: (value: unknown) => E | null,
-  events: E[],
-  damaged: DamagedLine[],
+  sink: JournalSink<E>,
   file: string | undefined,
-): number {
-  let goodBytes = 0;
-  let lineNumber = 0;
-  for (let newline = bytes.indexOf(NEWLINE); newline !== -1; newline = bytes.indexOf(NEWLINE, goodBytes)) {
-    const offset = goodBytes;
-    const line = bytes.toString('utf8', offset, newline);
-    goodBytes = newline + 1;
-    lineNumber++;
-    if (line.trim() === '') continue;
-    const event = parse(parseJson(line));
-    if (event !== null) {
-      events.push(event);
-      continue;
+): Promise<{ goodBytes: number; lines: number; size: number }> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (!handle) return { goodBytes: 0, lines: 0, size: 0 };
+  try {
+    let buffer = Buffer.alloc(chunkBytes);
+    /** Bytes of `buffer` holding a line not yet ended, from the file's `goodBytes` on. */
+    let held = 0;
+    let goodBytes = from.offset;
+    let lineNumber = from.line;
+    let events = 0;
+    for (;;) {
+      if (held === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
+      const { bytesRead } = await handle.read(buffer, held, buffer.length - held, goodBytes + held);
+      if (bytesRead === 0) return { goodBytes, lines: lineNumber, size: goodBytes + held };
+      const end = held + bytesRead;
+      let lineStart = 0;
+      for (let newline = buffer.indexOf(NEWLINE, held); newline !== -1 && newline < end;) {
+        const offset = goodBytes + lineStart;
+        const line = buffer.toString('utf8', lineStart, newline);
+        lineStart = newline + 1;
+        newline = buffer.indexOf(NEWLINE, lineStart);
+        lineNumber++;
+        if (line.trim() === '') continue;
+        const event = parse(parseJson(line));
+        if (event !== null) {
+          sink.event(event);
+          events++;
+          continue;
+        }
+        const text = line.slice(0, MAX_DAMAGED_TEXT);
+        sink.damaged({ line: lineNumber, offset, after: events, text, ...(file ? { file } : {}) });
+        const glued = gluedEvent(line, parse);
+        if (glued !== null) {
+          sink.event(glued);
+          events++;
+        }
+      }
+      buffer.copy(buffer, 0, lineStart, end);
+      held = end - lineStart;
+      goodBytes += lineStart;
     }
-    const text = line.slice(0, MAX_DAMAGED_TEXT);
-    damaged.push({ line: lineNumber, offset, after: events.length, text, ...(file ? { file } : {}) });
-    const glued = gluedEvent(line, parse);
-    if (glued !== null) events.push(glued);
+  } finally {
+    await handle.close();
   }
-  return goodBytes;
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
 }
 
 function parseJson(line: string): unknown {

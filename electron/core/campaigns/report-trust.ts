@@ -11,7 +11,7 @@ const BY_TRANSID = 2;
  * and the first report with the transid replaces a status that one by reference alone had set, final or not.
  */
 export class ReportTrust {
-  private readonly level: Uint8Array;
+  private level: Uint8Array;
 
   constructor(rows: number) {
     this.level = new Uint8Array(rows).fill(NONE);
@@ -31,5 +31,20 @@ export class ReportTrust {
   note(row: number, ownTransid: boolean, applied: boolean): void {
     if (ownTransid) this.level[row] = BY_TRANSID;
     else if (applied && this.level[row] === NONE) this.level[row] = BY_REFERENCE;
+  }
+
+  /** A copy of what it holds, per row. */
+  state(): Uint8Array {
+    return this.level.slice();
+  }
+
+  /** Whether `restore` takes `level`: one for as many rows, of levels it knows. */
+  fits(level: Uint8Array): boolean {
+    return level.length === this.level.length && level.every((l) => l <= BY_TRANSID);
+  }
+
+  /** Takes in what `state` copied out (and `fits` took). */
+  restore(level: Uint8Array): void {
+    this.level = level;
   }
 }
