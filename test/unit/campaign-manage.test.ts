@@ -250,6 +250,39 @@ describe('delete', () => {
     expect(await readdir(join(home.dir, 'home', 'campaigns'))).toEqual([other]);
   });
 
+  it('is not undone by calls arriving while its files are removed', async () => {
+    const desk = await home.start();
+    const id = await importCampaign(desk, 50);
+    await sendAndSettle(desk, id);
+    const errors: unknown[] = [];
+    const logged = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      let deleted = false;
+      const deleting = desk.handlers['campaigns.delete']({ id }).finally(() => (deleted = true));
+      // Asked again and again while the delete runs, so that some calls fall between closing and removing.
+      const during: Promise<unknown>[] = [];
+      while (!deleted) {
+        during.push(
+          desk.handlers['campaigns.get']({ id }).catch(() => null),
+          desk.handlers['campaigns.list']({ includeArchived: true }),
+          postDr(desk, deliveryReport(`${id}.3`, 'Delivered')),
+        );
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await deleting;
+      await Promise.all(during);
+      // Past the summary's write delay: a campaign opened again meanwhile would write into its removed folder.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+    } finally {
+      console.error = logged;
+    }
+    expect(errors).toEqual([]);
+    expect(await exists(folderOf(id))).toBe(false);
+    expect((await deskErrorOf(desk.handlers['campaigns.get']({ id }))).code).toBe('unknown-campaign');
+    expect(desk.openCampaigns).toBe(0);
+  });
+
   it('is refused while the campaign is being sent or is scheduled, saying why', async () => {
     const desk = await home.start();
     const id = await importCampaign(desk, 40);

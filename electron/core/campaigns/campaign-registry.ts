@@ -62,6 +62,8 @@ export class CampaignRegistry {
   private readonly recording = new Map<string, number>();
   /** Campaigns being closed: opened again only once their journal is closed. */
   private readonly evicting = new Map<string, Promise<void>>();
+  /** Campaigns deleted (or being deleted) since the start: never opened again from their vanishing folder. */
+  private readonly deleted = new Set<string>();
 
   constructor(
     private readonly host: RegistryHost,
@@ -76,7 +78,7 @@ export class CampaignRegistry {
     this.onDisk = new CampaignsOnDisk(
       {
         folder: (id) => store.dir(id),
-        storedIds: () => store.ids(),
+        storedIds: () => this.storedIds(),
         opened: (id) => this.open.get(id),
         openOrSay: (id) => this.openOrSay(id),
       },
@@ -225,7 +227,7 @@ export class CampaignRegistry {
    */
   private async listCampaigns(includeArchived: boolean): Promise<CampaignView[]> {
     const views: CampaignView[] = [];
-    for (const id of await this.store.ids()) {
+    for (const id of await this.storedIds()) {
       const summarized = this.open.has(id) ? null : await this.onDisk.summarized(id);
       if (summarized) {
         if (!includeArchived && summarized.def.archived) continue;
@@ -272,14 +274,13 @@ export class CampaignRegistry {
     const cached = this.open.get(id);
     if (cached) return cached;
     await this.evicting.get(id);
+    if (this.deleted.has(id)) throw noSuchCampaign(id);
     let stored;
     try {
       stored = await this.store.load(id);
     } catch (error) {
       if (error instanceof DeskError) throw error;
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new DeskError('unknown-campaign', `There is no campaign with id "${id}".`);
-      }
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw noSuchCampaign(id);
       throw error;
     }
     const checker = new CampaignChecker(stored.table, this.suppression);
@@ -291,10 +292,11 @@ export class CampaignRegistry {
     );
     const { journal, snapshots } = await this.store.replayInto(campaign);
     const again = this.open.get(id);
-    if (again) {
+    if (again || this.deleted.has(id)) {
       await snapshots.stop();
       await journal.close();
-      return again;
+      if (again) return again;
+      throw noSuchCampaign(id);
     }
     // A row sent, then released unsent, may have a number that opted out since.
     campaign.followOptOuts(this.suppression.has);
@@ -337,9 +339,9 @@ export class CampaignRegistry {
     return this.open.size;
   }
 
-  /** The ids of the campaigns on disk. */
-  storedIds(): Promise<string[]> {
-    return this.store.ids();
+  /** The ids of the campaigns on disk, less those being deleted. */
+  async storedIds(): Promise<string[]> {
+    return (await this.store.ids()).filter((id) => !this.deleted.has(id));
   }
 
   /** Opens a campaign; one that cannot be opened is said on the console and skipped. */
@@ -391,6 +393,7 @@ export class CampaignRegistry {
 
   /** Closes a campaign about to be deleted; reports for it are unmatched from now on. */
   private async forget(id: string): Promise<void> {
+    this.deleted.add(id);
     const loaded = this.open.get(id);
     this.open.delete(id);
     this.eviction.forget(id);
@@ -510,4 +513,8 @@ export class CampaignRegistry {
       }),
     );
   }
+}
+
+function noSuchCampaign(id: string): DeskError {
+  return new DeskError('unknown-campaign', `There is no campaign with id "${id}".`);
 }
