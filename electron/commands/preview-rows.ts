@@ -4,13 +4,11 @@ import { renderMessage, type CompiledTemplate } from '../../shared/template';
 import { describeLength, type TextLimit } from '../../shared/text-limits';
 import { TooLongTally } from '../core/campaigns/too-long';
 import { NumberSet } from '../core/recipients/number-set';
-import { PhoneNormalizer } from '../core/recipients/phone-numbers';
-import { checkNumber, measureMessage, reasonCode, reasonOf } from '../core/recipients/prepare';
+import { measureMessage, optOutCode, reasonCode, reasonOf } from '../core/recipients/prepare';
 
 export interface PreviewRowsSetup {
   template: CompiledTemplate;
   phoneColumn: number | null;
-  defaultCountry: string;
   optedOut: { has(msisdn: string): boolean; readonly size: number };
   limit: TextLimit;
   json: boolean;
@@ -34,20 +32,24 @@ export class PreviewRows {
   /** Phone cells written without a leading +, read as the default country's. */
   withoutPlus = 0;
   private readonly seen = new NumberSet();
-  private readonly normalizer: PhoneNormalizer;
 
-  constructor(private readonly setup: PreviewRowsSetup) {
-    this.normalizer = new PhoneNormalizer(setup.defaultCountry);
+  constructor(private readonly setup: PreviewRowsSetup) {}
+
+  /** The phone cell of each row, as `line` wants them read. */
+  phones(rows: readonly (readonly string[])[]): string[] {
+    const { phoneColumn } = this.setup;
+    return rows.map((cells) => (phoneColumn === null ? '' : (cells[phoneColumn] ?? '')));
   }
 
-  /** The next row's preview line: a JSON object, or the text mode's columns. */
-  line(cells: readonly string[]): string {
+  /**
+   * The next row's preview line: a JSON object, or the text mode's columns. `msisdn` and `code`: what
+   * readNumber made of its phone cell.
+   */
+  line(cells: readonly string[], msisdn: string | null, code: number): string {
     const row = this.rows++;
     const { phoneColumn, limit } = this.setup;
     const phone = phoneColumn === null ? '' : (cells[phoneColumn] ?? '');
-    const number = checkNumber(phone, this.normalizer, this.setup.optedOut);
-    const msisdn = number.msisdn;
-    let code = number.reason;
+    if (msisdn !== null) code = optOutCode(msisdn, this.setup.optedOut);
     if (code === 0 && !this.seen.add(msisdn as string)) code = DUPLICATE;
     if (code !== MISSING && phone.trimStart().charCodeAt(0) !== PLUS) this.withoutPlus++;
     const rendered = renderMessage(this.setup.template, cells);

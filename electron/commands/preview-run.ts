@@ -10,6 +10,8 @@ import { choosePhoneColumn } from '../core/recipients/phone-column';
 import type { RecipientTable } from '../core/recipients/recipient-table';
 import { columnIndex, UsageError } from './args';
 import { ChunkedOutput } from './chunked-output';
+import type { CheckedBatch } from './number-batch';
+import type { NumberChecks } from './number-checks';
 import { phoneColumnLine } from './phone-column-line';
 import { PreviewRows } from './preview-rows';
 
@@ -24,6 +26,8 @@ export interface PreviewRequest {
   limit: TextLimit;
   json: boolean;
   optedOut: { has(msisdn: string): boolean; readonly size: number };
+  /** Where the rows' numbers are read, started before the file was read. */
+  checks: NumberChecks;
 }
 
 /** What the first rows of a file tell: its columns, the rows to choose the phone column by, its sheet. */
@@ -35,6 +39,11 @@ export interface PreviewStart {
   sheets: string[];
   /** False while later rows may still add columns (cells beyond the header). */
   columnsFinal: boolean;
+}
+
+interface PendingRows {
+  cells: readonly (readonly string[])[];
+  numbers: Promise<CheckedBatch>;
 }
 
 /** The columns are not final and the definition names one that is not among them yet: read the width first. */
@@ -51,6 +60,8 @@ export class PreviewRun {
   /** A problem of the definition, told once every row was read for the note on numbers without a +. */
   private problem: string | null = null;
   private readonly out = new ChunkedOutput();
+  /** The rows last given, whose numbers are being read. */
+  private pending: PendingRows | null = null;
 
   constructor(private readonly request: PreviewRequest) {}
 
@@ -97,25 +108,29 @@ export class PreviewRun {
     this.rows = new PreviewRows({
       template,
       phoneColumn,
-      defaultCountry: request.country.country,
       optedOut: request.optedOut,
       limit: request.limit,
       json: request.json,
     });
   }
 
-  /** The next row; resolves at once unless its output waited for a full pipe. */
-  take(cells: readonly string[]): Promise<void> | undefined {
+  /**
+   * The next rows, in file order. Their numbers are read on another core while the rows given before them
+   * are written out; resolves once those are.
+   */
+  async take(cells: readonly (readonly string[])[]): Promise<void> {
+    if (cells.length === 0) return;
+    const previous = this.pending;
     const rows = this.rows as PreviewRows;
-    const before = rows.withoutPlus;
-    const line = rows.line(cells);
-    if (before === 0 && rows.withoutPlus === 1 && this.request.country.source)
-      process.stderr.write(`${this.request.country.source}\n`);
-    return this.problem === null ? this.out.line(line) : undefined;
+    this.pending = { cells, numbers: this.request.checks.check(rows.phones(cells)) };
+    if (previous) await this.write(previous);
   }
 
   /** Writes the summary; throws what stops a send (a ready row's message too long). */
   async finish(): Promise<number> {
+    const last = this.pending;
+    this.pending = null;
+    if (last) await this.write(last);
     if (this.problem) throw new DeskError('template-invalid', this.problem);
     await this.out.flush();
     const rows = this.rows as PreviewRows;
@@ -147,5 +162,22 @@ export class PreviewRun {
     const tooLong = describeTooLong(rows.tooLong, rows.tooLong.characters, this.request.limit);
     if (tooLong) throw new DeskError('message-too-long', tooLong);
     return 0;
+  }
+
+  private async write({ cells, numbers }: PendingRows): Promise<void> {
+    const rows = this.rows as PreviewRows;
+    const { numbers: joined, reasons } = await numbers;
+    const msisdns = joined.split('\n');
+    const source = this.request.country.source;
+    for (let i = 0; i < cells.length; i++) {
+      const code = reasons[i] as number;
+      const before = rows.withoutPlus;
+      const line = rows.line(cells[i] as string[], code === 0 ? (msisdns[i] as string) : null, code);
+      if (before === 0 && rows.withoutPlus === 1 && source) process.stderr.write(`${source}\n`);
+      if (this.problem === null) {
+        const waiting = this.out.line(line);
+        if (waiting) await waiting;
+      }
+    }
   }
 }
