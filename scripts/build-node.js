@@ -12,11 +12,11 @@ const outdir = `${root}dist/node`;
 rmSync(outdir, { recursive: true, force: true });
 const { metafile } = await build({
   absWorkingDir: root,
-  // The preview's number-check worker is an entry too: a Worker loads it by its path, beside the chunks.
+  // The preview's row-check worker is an entry too: a Worker loads it by its path, beside the chunks.
   entryPoints: {
     cli: 'electron/cli.ts',
     server: 'electron/server.ts',
-    'number-check-worker': 'electron/commands/number-check-worker.ts',
+    'row-check-worker': 'electron/commands/row-check-worker.ts',
   },
   outdir,
   bundle: true,

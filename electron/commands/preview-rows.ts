@@ -1,20 +1,25 @@
 import type { SkipReason } from '../../shared/api';
-import { withShownLinks } from '../../shared/smartlinks';
-import { renderMessage, type CompiledTemplate } from '../../shared/template';
 import { describeLength, type TextLimit } from '../../shared/text-limits';
 import { TooLongTally } from '../core/campaigns/too-long';
 import { NumberSet } from '../core/recipients/number-set';
-import { measureMessage, optOutCode, reasonCode, reasonOf } from '../core/recipients/prepare';
+import { EMPTY, PLUSLESS, UCS2 } from './row-batch';
+import { optOutCode, reasonCode, reasonOf } from '../core/recipients/prepare';
+
+/** What the row checks made of a batch of rows, its strings split. */
+export interface ReadRows {
+  numbers: readonly string[];
+  reasons: Uint8Array;
+  messages: readonly string[];
+  sizes: Uint32Array;
+  flags: Uint8Array;
+}
 
 export interface PreviewRowsSetup {
-  template: CompiledTemplate;
-  phoneColumn: number | null;
   optedOut: { has(msisdn: string): boolean; readonly size: number };
   limit: TextLimit;
   json: boolean;
 }
 
-const MISSING = reasonCode('missing-number');
 const DUPLICATE = reasonCode('duplicate');
 
 /**
@@ -35,27 +40,20 @@ export class PreviewRows {
 
   constructor(private readonly setup: PreviewRowsSetup) {}
 
-  /** The phone cell of each row, as `line` wants them read. */
-  phones(rows: readonly (readonly string[])[]): string[] {
-    const { phoneColumn } = this.setup;
-    return rows.map((cells) => (phoneColumn === null ? '' : (cells[phoneColumn] ?? '')));
-  }
-
-  /**
-   * The next row's preview line: a JSON object, or the text mode's columns. `msisdn` and `code`: what
-   * readNumber made of its phone cell.
-   */
-  line(cells: readonly string[], msisdn: string | null, code: number): string {
+  /** The next row's preview line: a JSON object, or the text mode's columns. `i`: the row's place in `read`. */
+  line(read: ReadRows, i: number): string {
     const row = this.rows++;
-    const { phoneColumn, limit } = this.setup;
-    const phone = phoneColumn === null ? '' : (cells[phoneColumn] ?? '');
+    const { limit } = this.setup;
+    let code = read.reasons[i] as number;
+    const msisdn = code === 0 ? (read.numbers[i] as string) : null;
     if (msisdn !== null) code = optOutCode(msisdn, this.setup.optedOut);
     if (code === 0 && !this.seen.add(msisdn as string)) code = DUPLICATE;
-    if (code !== MISSING && phone.trimStart().charCodeAt(0) !== PLUS) this.withoutPlus++;
-    const rendered = renderMessage(this.setup.template, cells);
-    const { encoding, segments, characters } = measureMessage(rendered.text);
-    const reason =
-      code !== 0 ? reasonOf(code) : rendered.emptyPlaceholders.length > 0 ? 'missing-value' : null;
+    const flags = read.flags[i] as number;
+    if (flags & PLUSLESS) this.withoutPlus++;
+    const segments = read.sizes[i * 2] as number;
+    const characters = read.sizes[i * 2 + 1] as number;
+    const encoding = flags & UCS2 ? 'UCS-2' : 'GSM-7';
+    const reason = code !== 0 ? reasonOf(code) : flags & EMPTY ? 'missing-value' : null;
     let tooLong = false;
     if (reason === null) {
       this.ready++;
@@ -64,16 +62,14 @@ export class PreviewRows {
       if (tooLong) this.tooLong.add(row, characters);
     } else this.skippedBy[reason] = (this.skippedBy[reason] ?? 0) + 1;
     const status = reason === null ? 'ready' : 'skipped';
-    const message = withShownLinks(rendered.text);
-    // The same object JSON.stringify would write, built by hand: only the message needs escaping.
+    // JSON-quoted already (see readBatch). The same object JSON.stringify would write, built by hand.
+    const message = read.messages[i] as string;
     return this.setup.json
-      ? `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":${JSON.stringify(message)},"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`
-      : `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(reason ?? '').padEnd(14)} ${encoding} ${String(segments).padStart(2)}  ${JSON.stringify(message)}${tooLong ? `  too long: ${describeLength(characters, limit)}` : ''}`;
+      ? `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":${message},"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`
+      : `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(reason ?? '').padEnd(14)} ${encoding} ${String(segments).padStart(2)}  ${message}${tooLong ? `  too long: ${describeLength(characters, limit)}` : ''}`;
   }
 
   get skipped(): number {
     return this.rows - this.ready;
   }
 }
-
-const PLUS = 0x2b;

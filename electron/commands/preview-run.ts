@@ -10,10 +10,10 @@ import { choosePhoneColumn } from '../core/recipients/phone-column';
 import type { RecipientTable } from '../core/recipients/recipient-table';
 import { columnIndex, UsageError } from './args';
 import { ChunkedOutput } from './chunked-output';
-import type { CheckedBatch } from './number-batch';
-import type { NumberChecks } from './number-checks';
+import type { ReadBatch } from './row-batch';
+import type { RowChecks } from './row-checks';
 import { phoneColumnLine } from './phone-column-line';
-import { PreviewRows } from './preview-rows';
+import { PreviewRows, type ReadRows } from './preview-rows';
 
 export interface PreviewRequest {
   file: string;
@@ -26,8 +26,8 @@ export interface PreviewRequest {
   limit: TextLimit;
   json: boolean;
   optedOut: { has(msisdn: string): boolean; readonly size: number };
-  /** Where the rows' numbers are read, started before the file was read. */
-  checks: NumberChecks;
+  /** Where the rows are read (number, message, cost), started before the file was read. */
+  checks: RowChecks;
 }
 
 /** What the first rows of a file tell: its columns, the rows to choose the phone column by, its sheet. */
@@ -41,9 +41,12 @@ export interface PreviewStart {
   columnsFinal: boolean;
 }
 
+/** The batches given ahead of the one written: about 3,000 rows each, from a CSV. */
+const AHEAD = 4;
+
 interface PendingRows {
-  cells: readonly (readonly string[])[];
-  numbers: Promise<CheckedBatch>;
+  count: number;
+  read: Promise<ReadBatch>;
 }
 
 /** The columns are not final and the definition names one that is not among them yet: read the width first. */
@@ -60,8 +63,8 @@ export class PreviewRun {
   /** A problem of the definition, told once every row was read for the note on numbers without a +. */
   private problem: string | null = null;
   private readonly out = new ChunkedOutput();
-  /** The rows last given, whose numbers are being read. */
-  private pending: PendingRows | null = null;
+  /** The rows last given, in order, being read. */
+  private readonly pending: PendingRows[] = [];
 
   constructor(private readonly request: PreviewRequest) {}
 
@@ -105,9 +108,8 @@ export class PreviewRun {
     if (this.problem && (phoneColumn === null || request.country.source === null))
       throw new DeskError('template-invalid', this.problem);
     this.def = def;
+    request.checks.use(template, phoneColumn);
     this.rows = new PreviewRows({
-      template,
-      phoneColumn,
       optedOut: request.optedOut,
       limit: request.limit,
       json: request.json,
@@ -120,17 +122,15 @@ export class PreviewRun {
    */
   async take(cells: readonly (readonly string[])[]): Promise<void> {
     if (cells.length === 0) return;
-    const previous = this.pending;
-    const rows = this.rows as PreviewRows;
-    this.pending = { cells, numbers: this.request.checks.check(rows.phones(cells)) };
-    if (previous) await this.write(previous);
+    // The rows themselves are not kept: what the lines need crossed to the checks.
+    this.pending.push({ count: cells.length, read: this.request.checks.check(cells) });
+    // A few batches ahead, so that the worker never waits for the next while this thread writes lines.
+    if (this.pending.length > AHEAD) await this.write(this.pending.shift() as PendingRows);
   }
 
   /** Writes the summary; throws what stops a send (a ready row's message too long). */
   async finish(): Promise<number> {
-    const last = this.pending;
-    this.pending = null;
-    if (last) await this.write(last);
+    for (const rows of this.pending.splice(0)) await this.write(rows);
     if (this.problem) throw new DeskError('template-invalid', this.problem);
     await this.out.flush();
     const rows = this.rows as PreviewRows;
@@ -164,15 +164,18 @@ export class PreviewRun {
     return 0;
   }
 
-  private async write({ cells, numbers }: PendingRows): Promise<void> {
+  private async write({ count, read }: PendingRows): Promise<void> {
     const rows = this.rows as PreviewRows;
-    const { numbers: joined, reasons } = await numbers;
-    const msisdns = joined.split('\n');
+    const batch = await read;
+    const split: ReadRows = {
+      ...batch,
+      numbers: batch.numbers.split('\n'),
+      messages: batch.messages.split('\n'),
+    };
     const source = this.request.country.source;
-    for (let i = 0; i < cells.length; i++) {
-      const code = reasons[i] as number;
+    for (let i = 0; i < count; i++) {
       const before = rows.withoutPlus;
-      const line = rows.line(cells[i] as string[], code === 0 ? (msisdns[i] as string) : null, code);
+      const line = rows.line(split, i);
       if (before === 0 && rows.withoutPlus === 1 && source) process.stderr.write(`${source}\n`);
       if (this.problem === null) {
         const waiting = this.out.line(line);

@@ -11,7 +11,7 @@ import { parseSmartlink, readRecipientFile, UsageError } from './args';
 import { defaultCountry } from './country-flag';
 import { sendApi } from './external-service';
 import { parseCommandArgs } from './parse-command-args';
-import { NumberChecks } from './number-checks';
+import { RowChecks } from './row-checks';
 import { ColumnsNeeded, PreviewRun } from './preview-run';
 import { ProgressLine } from './progress-line';
 
@@ -63,7 +63,7 @@ export async function previewCommand(args: string[]): Promise<number> {
   if (values.text === undefined) throw new UsageError('preview needs --text <template>.');
   const country = defaultCountry(values.country);
   // Started first: the worker loads while the file is read.
-  const checks = new NumberChecks(country.country);
+  const checks = new RowChecks(country.country);
   let suppression: SuppressionList | null = null;
   try {
     // The file's bytes are not kept: once decoded, only its text is.
