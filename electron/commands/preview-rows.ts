@@ -2,6 +2,7 @@ import type { SkipReason } from '../../shared/api';
 import { describeLength, type TextLimit } from '../../shared/text-limits';
 import { TooLongTally } from '../core/campaigns/too-long';
 import { NumberSet } from '../core/recipients/number-set';
+import type { ChunkedOutput } from './chunked-output';
 import { EMPTY, PLUSLESS, UCS2 } from './row-batch';
 import { optOutCode, reasonCode, reasonOf } from '../core/recipients/prepare';
 
@@ -9,7 +10,8 @@ import { optOutCode, reasonCode, reasonOf } from '../core/recipients/prepare';
 export interface ReadRows {
   numbers: readonly string[];
   reasons: Uint8Array;
-  messages: readonly string[];
+  messages: Buffer;
+  messageEnds: Uint32Array;
   sizes: Uint32Array;
   flags: Uint8Array;
 }
@@ -40,8 +42,11 @@ export class PreviewRows {
 
   constructor(private readonly setup: PreviewRowsSetup) {}
 
-  /** The next row's preview line: a JSON object, or the text mode's columns. `i`: the row's place in `read`. */
-  line(read: ReadRows, i: number): string {
+  /**
+   * Writes the next row's preview line to `out` (none: the row is only counted): a JSON object, or the text
+   * mode's columns. `i`: the row's place in `read`. Resolves at once unless the output waited for a full pipe.
+   */
+  line(read: ReadRows, i: number, out: ChunkedOutput | null): Promise<void> | undefined {
     const row = this.rows++;
     const { limit } = this.setup;
     let code = read.reasons[i] as number;
@@ -62,11 +67,26 @@ export class PreviewRows {
       if (tooLong) this.tooLong.add(row, characters);
     } else this.skippedBy[reason] = (this.skippedBy[reason] ?? 0) + 1;
     const status = reason === null ? 'ready' : 'skipped';
-    // JSON-quoted already (see readBatch). The same object JSON.stringify would write, built by hand.
-    const message = read.messages[i] as string;
+    if (out === null) return undefined;
+    // The message, JSON-quoted and encoded already (see readBatch), goes between the head and the tail.
+    // The same object JSON.stringify would write, built by hand.
+    const start = i === 0 ? 0 : (read.messageEnds[i - 1] as number);
+    const end = read.messageEnds[i] as number;
     return this.setup.json
-      ? `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":${message},"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`
-      : `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(reason ?? '').padEnd(14)} ${encoding} ${String(segments).padStart(2)}  ${message}${tooLong ? `  too long: ${describeLength(characters, limit)}` : ''}`;
+      ? out.lineAround(
+          `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":`,
+          read.messages,
+          start,
+          end,
+          `,"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`,
+        )
+      : out.lineAround(
+          `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(reason ?? '').padEnd(14)} ${encoding} ${String(segments).padStart(2)}  `,
+          read.messages,
+          start,
+          end,
+          tooLong ? `  too long: ${describeLength(characters, limit)}` : '',
+        );
   }
 
   get skipped(): number {

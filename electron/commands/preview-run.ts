@@ -170,17 +170,15 @@ export class PreviewRun {
     const split: ReadRows = {
       ...batch,
       numbers: batch.numbers.split('\n'),
-      messages: batch.messages.split('\n'),
+      messages: Buffer.from(batch.messages.buffer, batch.messages.byteOffset, batch.messages.length),
     };
     const source = this.request.country.source;
+    const out = this.problem === null ? this.out : null;
     for (let i = 0; i < count; i++) {
       const before = rows.withoutPlus;
-      const line = rows.line(split, i);
+      const waiting = rows.line(split, i, out);
       if (before === 0 && rows.withoutPlus === 1 && source) process.stderr.write(`${source}\n`);
-      if (this.problem === null) {
-        const waiting = this.out.line(line);
-        if (waiting) await waiting;
-      }
+      if (waiting) await waiting;
     }
   }
 }

@@ -25,8 +25,9 @@ export interface ReadBatch {
   numbers: string;
   /** readNumber's reason code: 0, missing or invalid. */
   reasons: Uint8Array<ArrayBuffer>;
-  /** The message as shown, JSON-quoted (so holding no line break). */
-  messages: string;
+  /** The messages as shown, JSON-quoted, in UTF-8 one after the other: row i's ends at messageEnds[i]. */
+  messages: Uint8Array<ArrayBuffer>;
+  messageEnds: Uint32Array<ArrayBuffer>;
   /** Segments and characters, two per row. */
   sizes: Uint32Array<ArrayBuffer>;
   /** UCS2, EMPTY and PLUSLESS bits. */
@@ -104,5 +105,16 @@ export function readBatch(
       (read.reason !== MISSING && phone.trimStart().charCodeAt(0) !== PLUS ? PLUSLESS : 0);
     messages.push(JSON.stringify(withShownLinks(rendered.text)));
   }
-  return { numbers: numbers.join('\n'), reasons, messages: messages.join('\n'), sizes, flags };
+  let chars = 0;
+  for (const message of messages) chars += message.length;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  const bytes = Buffer.allocUnsafeSlow(chars * 3);
+  const messageEnds = new Uint32Array(count);
+  let used = 0;
+  for (let row = 0; row < count; row++) {
+    used += bytes.write(messages[row] as string, used);
+    messageEnds[row] = used;
+  }
+  const encoded = new Uint8Array(bytes.buffer, 0, used);
+  return { numbers: numbers.join('\n'), reasons, messages: encoded, messageEnds, sizes, flags };
 }

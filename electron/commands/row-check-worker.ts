@@ -13,5 +13,11 @@ port?.on('message', (message: { reading: RowReading } | RowBatch) => {
     return;
   }
   const read = readBatch(message, reading as RowReading, normalizer);
-  port.postMessage(read, [read.reasons.buffer, read.sizes.buffer, read.flags.buffer]);
+  port.postMessage(read, [
+    read.reasons.buffer,
+    read.sizes.buffer,
+    read.flags.buffer,
+    read.messages.buffer,
+    read.messageEnds.buffer,
+  ]);
 });

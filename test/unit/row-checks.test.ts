@@ -42,9 +42,12 @@ function expected(batch: string[][]) {
 
 async function answers(checks: RowChecks, batches: string[][][]) {
   const read = await Promise.all(batches.map((batch) => checks.check(batch)));
-  return read.map(({ numbers, reasons, messages }) => {
+  return read.map(({ numbers, reasons, messages, messageEnds }) => {
     const msisdns = numbers.split('\n');
-    const shown = messages.split('\n');
+    const text = Buffer.from(messages.buffer, messages.byteOffset, messages.length);
+    const shown = [...messageEnds].map((end, i) =>
+      text.toString('utf8', i === 0 ? 0 : messageEnds[i - 1], end),
+    );
     return [...reasons].map((reason, i) => ({
       msisdn: reason === 0 ? msisdns[i] : null,
       reason,
