@@ -12,7 +12,12 @@ const outdir = `${root}dist/node`;
 rmSync(outdir, { recursive: true, force: true });
 const { metafile } = await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'electron/cli.ts', server: 'electron/server.ts' },
+  // The preview's row-check worker is an entry too: a Worker loads it by its path, beside the chunks.
+  entryPoints: {
+    cli: 'electron/cli.ts',
+    server: 'electron/server.ts',
+    'row-check-worker': 'electron/commands/row-check-worker.ts',
+  },
   outdir,
   bundle: true,
   splitting: true,

@@ -29,6 +29,23 @@ export class ChunkedOutput {
     return undefined;
   }
 
+  /** Adds a line of `head`, the UTF-8 text in `bytes` from `start` to `end`, and `tail`, as line() adds text. */
+  lineAround(
+    head: string,
+    bytes: Buffer,
+    start: number,
+    end: number,
+    tail: string,
+  ): Promise<void> | undefined {
+    const most = (head.length + tail.length) * 3 + (end - start) + 1;
+    if (most > CHUNK_BYTES) return this.line(head + bytes.toString('utf8', start, end) + tail);
+    const flushed = this.used + most > this.chunk.length ? this.flush() : undefined;
+    this.used += this.chunk.write(head, this.used);
+    this.used += bytes.copy(this.chunk, this.used, start, end);
+    this.append(tail);
+    return flushed;
+  }
+
   async flush(): Promise<void> {
     if (this.used === 0) return;
     const full = this.chunk.subarray(0, this.used);

@@ -1,22 +1,27 @@
 import type { SkipReason } from '../../shared/api';
-import { withShownLinks } from '../../shared/smartlinks';
-import { renderMessage, type CompiledTemplate } from '../../shared/template';
 import { describeLength, type TextLimit } from '../../shared/text-limits';
 import { TooLongTally } from '../core/campaigns/too-long';
 import { NumberSet } from '../core/recipients/number-set';
-import { PhoneNormalizer } from '../core/recipients/phone-numbers';
-import { checkNumber, measureMessage, reasonCode, reasonOf } from '../core/recipients/prepare';
+import type { ChunkedOutput } from './chunked-output';
+import { EMPTY, PLUSLESS, UCS2 } from './row-batch';
+import { optOutCode, reasonCode, reasonOf } from '../core/recipients/prepare';
+
+/** What the row checks made of a batch of rows, its strings split. */
+export interface ReadRows {
+  numbers: readonly string[];
+  reasons: Uint8Array;
+  messages: Buffer;
+  messageEnds: Uint32Array;
+  sizes: Uint32Array;
+  flags: Uint8Array;
+}
 
 export interface PreviewRowsSetup {
-  template: CompiledTemplate;
-  phoneColumn: number | null;
-  defaultCountry: string;
   optedOut: { has(msisdn: string): boolean; readonly size: number };
   limit: TextLimit;
   json: boolean;
 }
 
-const MISSING = reasonCode('missing-number');
 const DUPLICATE = reasonCode('duplicate');
 
 /**
@@ -34,26 +39,26 @@ export class PreviewRows {
   /** Phone cells written without a leading +, read as the default country's. */
   withoutPlus = 0;
   private readonly seen = new NumberSet();
-  private readonly normalizer: PhoneNormalizer;
 
-  constructor(private readonly setup: PreviewRowsSetup) {
-    this.normalizer = new PhoneNormalizer(setup.defaultCountry);
-  }
+  constructor(private readonly setup: PreviewRowsSetup) {}
 
-  /** The next row's preview line: a JSON object, or the text mode's columns. */
-  line(cells: readonly string[]): string {
+  /**
+   * Writes the next row's preview line to `out` (none: the row is only counted): a JSON object, or the text
+   * mode's columns. `i`: the row's place in `read`. Resolves at once unless the output waited for a full pipe.
+   */
+  line(read: ReadRows, i: number, out: ChunkedOutput | null): Promise<void> | undefined {
     const row = this.rows++;
-    const { phoneColumn, limit } = this.setup;
-    const phone = phoneColumn === null ? '' : (cells[phoneColumn] ?? '');
-    const number = checkNumber(phone, this.normalizer, this.setup.optedOut);
-    const msisdn = number.msisdn;
-    let code = number.reason;
+    const { limit } = this.setup;
+    let code = read.reasons[i] as number;
+    const msisdn = code === 0 ? (read.numbers[i] as string) : null;
+    if (msisdn !== null) code = optOutCode(msisdn, this.setup.optedOut);
     if (code === 0 && !this.seen.add(msisdn as string)) code = DUPLICATE;
-    if (code !== MISSING && phone.trimStart().charCodeAt(0) !== PLUS) this.withoutPlus++;
-    const rendered = renderMessage(this.setup.template, cells);
-    const { encoding, segments, characters } = measureMessage(rendered.text);
-    const reason =
-      code !== 0 ? reasonOf(code) : rendered.emptyPlaceholders.length > 0 ? 'missing-value' : null;
+    const flags = read.flags[i] as number;
+    if (flags & PLUSLESS) this.withoutPlus++;
+    const segments = read.sizes[i * 2] as number;
+    const characters = read.sizes[i * 2 + 1] as number;
+    const encoding = flags & UCS2 ? 'UCS-2' : 'GSM-7';
+    const reason = code !== 0 ? reasonOf(code) : flags & EMPTY ? 'missing-value' : null;
     let tooLong = false;
     if (reason === null) {
       this.ready++;
@@ -62,16 +67,29 @@ export class PreviewRows {
       if (tooLong) this.tooLong.add(row, characters);
     } else this.skippedBy[reason] = (this.skippedBy[reason] ?? 0) + 1;
     const status = reason === null ? 'ready' : 'skipped';
-    const message = withShownLinks(rendered.text);
-    // The same object JSON.stringify would write, built by hand: only the message needs escaping.
+    if (out === null) return undefined;
+    // The message, JSON-quoted and encoded already (see readBatch), goes between the head and the tail.
+    // The same object JSON.stringify would write, built by hand.
+    const start = i === 0 ? 0 : (read.messageEnds[i - 1] as number);
+    const end = read.messageEnds[i] as number;
     return this.setup.json
-      ? `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":${JSON.stringify(message)},"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`
-      : `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(reason ?? '').padEnd(14)} ${encoding} ${String(segments).padStart(2)}  ${JSON.stringify(message)}${tooLong ? `  too long: ${describeLength(characters, limit)}` : ''}`;
+      ? out.lineAround(
+          `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":`,
+          read.messages,
+          start,
+          end,
+          `,"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`,
+        )
+      : out.lineAround(
+          `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(reason ?? '').padEnd(14)} ${encoding} ${String(segments).padStart(2)}  `,
+          read.messages,
+          start,
+          end,
+          tooLong ? `  too long: ${describeLength(characters, limit)}` : '',
+        );
   }
 
   get skipped(): number {
     return this.rows - this.ready;
   }
 }
-
-const PLUS = 0x2b;

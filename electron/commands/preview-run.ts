@@ -10,8 +10,10 @@ import { choosePhoneColumn } from '../core/recipients/phone-column';
 import type { RecipientTable } from '../core/recipients/recipient-table';
 import { columnIndex, UsageError } from './args';
 import { ChunkedOutput } from './chunked-output';
+import type { ReadBatch } from './row-batch';
+import type { RowChecks } from './row-checks';
 import { phoneColumnLine } from './phone-column-line';
-import { PreviewRows } from './preview-rows';
+import { PreviewRows, type ReadRows } from './preview-rows';
 
 export interface PreviewRequest {
   file: string;
@@ -24,6 +26,8 @@ export interface PreviewRequest {
   limit: TextLimit;
   json: boolean;
   optedOut: { has(msisdn: string): boolean; readonly size: number };
+  /** Where the rows are read (number, message, cost), started before the file was read. */
+  checks: RowChecks;
 }
 
 /** What the first rows of a file tell: its columns, the rows to choose the phone column by, its sheet. */
@@ -35,6 +39,14 @@ export interface PreviewStart {
   sheets: string[];
   /** False while later rows may still add columns (cells beyond the header). */
   columnsFinal: boolean;
+}
+
+/** The batches given ahead of the one written: about 3,000 rows each, from a CSV. */
+const AHEAD = 4;
+
+interface PendingRows {
+  count: number;
+  read: Promise<ReadBatch>;
 }
 
 /** The columns are not final and the definition names one that is not among them yet: read the width first. */
@@ -51,6 +63,8 @@ export class PreviewRun {
   /** A problem of the definition, told once every row was read for the note on numbers without a +. */
   private problem: string | null = null;
   private readonly out = new ChunkedOutput();
+  /** The rows last given, in order, being read. */
+  private readonly pending: PendingRows[] = [];
 
   constructor(private readonly request: PreviewRequest) {}
 
@@ -94,28 +108,29 @@ export class PreviewRun {
     if (this.problem && (phoneColumn === null || request.country.source === null))
       throw new DeskError('template-invalid', this.problem);
     this.def = def;
+    request.checks.use(template, phoneColumn);
     this.rows = new PreviewRows({
-      template,
-      phoneColumn,
-      defaultCountry: request.country.country,
       optedOut: request.optedOut,
       limit: request.limit,
       json: request.json,
     });
   }
 
-  /** The next row; resolves at once unless its output waited for a full pipe. */
-  take(cells: readonly string[]): Promise<void> | undefined {
-    const rows = this.rows as PreviewRows;
-    const before = rows.withoutPlus;
-    const line = rows.line(cells);
-    if (before === 0 && rows.withoutPlus === 1 && this.request.country.source)
-      process.stderr.write(`${this.request.country.source}\n`);
-    return this.problem === null ? this.out.line(line) : undefined;
+  /**
+   * The next rows, in file order. Their numbers are read on another core while the rows given before them
+   * are written out; resolves once those are.
+   */
+  async take(cells: readonly (readonly string[])[]): Promise<void> {
+    if (cells.length === 0) return;
+    // The rows themselves are not kept: what the lines need crossed to the checks.
+    this.pending.push({ count: cells.length, read: this.request.checks.check(cells) });
+    // A few batches ahead, so that the worker never waits for the next while this thread writes lines.
+    if (this.pending.length > AHEAD) await this.write(this.pending.shift() as PendingRows);
   }
 
   /** Writes the summary; throws what stops a send (a ready row's message too long). */
   async finish(): Promise<number> {
+    for (const rows of this.pending.splice(0)) await this.write(rows);
     if (this.problem) throw new DeskError('template-invalid', this.problem);
     await this.out.flush();
     const rows = this.rows as PreviewRows;
@@ -147,5 +162,23 @@ export class PreviewRun {
     const tooLong = describeTooLong(rows.tooLong, rows.tooLong.characters, this.request.limit);
     if (tooLong) throw new DeskError('message-too-long', tooLong);
     return 0;
+  }
+
+  private async write({ count, read }: PendingRows): Promise<void> {
+    const rows = this.rows as PreviewRows;
+    const batch = await read;
+    const split: ReadRows = {
+      ...batch,
+      numbers: batch.numbers.split('\n'),
+      messages: Buffer.from(batch.messages.buffer, batch.messages.byteOffset, batch.messages.length),
+    };
+    const source = this.request.country.source;
+    const out = this.problem === null ? this.out : null;
+    for (let i = 0; i < count; i++) {
+      const before = rows.withoutPlus;
+      const waiting = rows.line(split, i, out);
+      if (before === 0 && rows.withoutPlus === 1 && source) process.stderr.write(`${source}\n`);
+      if (waiting) await waiting;
+    }
   }
 }

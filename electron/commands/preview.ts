@@ -11,8 +11,12 @@ import { parseSmartlink, readRecipientFile, UsageError } from './args';
 import { defaultCountry } from './country-flag';
 import { sendApi } from './external-service';
 import { parseCommandArgs } from './parse-command-args';
+import { RowChecks } from './row-checks';
 import { ColumnsNeeded, PreviewRun } from './preview-run';
 import { ProgressLine } from './progress-line';
+
+/** The rows of a workbook given to the preview at a time, about a CSV chunk's. */
+const WORKBOOK_BATCH = 4096;
 
 export const PREVIEW_HELP = `Usage: campaign-desk preview <recipients.csv|.xlsx> --text <template> [options]
 
@@ -58,12 +62,13 @@ export async function previewCommand(args: string[]): Promise<number> {
     throw new UsageError('preview takes exactly one recipients file (CSV or .xlsx).');
   if (values.text === undefined) throw new UsageError('preview needs --text <template>.');
   const country = defaultCountry(values.country);
-  // The file's bytes are not kept: once decoded, only its text is.
-  const opened = await openRecipientFile(await readRecipientFile(file), { sheet: values.sheet });
-  const suppression = await SuppressionList.open(
-    join(resolveDataDir(values['data-dir']), 'suppression.ndjson'),
-  );
+  // Started first: the worker loads while the file is read.
+  const checks = new RowChecks(country.country);
+  let suppression: SuppressionList | null = null;
   try {
+    // The file's bytes are not kept: once decoded, only its text is.
+    const opened = await openRecipientFile(await readRecipientFile(file), { sheet: values.sheet });
+    suppression = await SuppressionList.open(join(resolveDataDir(values['data-dir']), 'suppression.ndjson'));
     const run = new PreviewRun({
       file,
       template: values.text,
@@ -75,11 +80,17 @@ export async function previewCommand(args: string[]): Promise<number> {
       limit: TEXT_LIMITS[sendApi(values.api) ?? 'messaging'],
       json: values.json,
       optedOut: suppression,
+      checks,
     });
     if (opened.kind === 'workbook') {
       const { table, sheet, sheets } = opened;
       run.begin({ columns: table.columns, sample: table, sheet, sheets, columnsFinal: true });
-      for (let row = 0; row < table.size; row++) await run.take(table.values(row));
+      for (let start = 0; start < table.size; start += WORKBOOK_BATCH) {
+        const end = Math.min(table.size, start + WORKBOOK_BATCH);
+        const rows: string[][] = [];
+        for (let row = start; row < end; row++) rows.push(table.values(row));
+        await run.take(rows);
+      }
     } else {
       await previewCsv(opened.text, run).catch(async (error: unknown) => {
         if (!(error instanceof ColumnsNeeded)) throw error;
@@ -89,7 +100,8 @@ export async function previewCommand(args: string[]): Promise<number> {
     }
     return await run.finish();
   } finally {
-    await suppression.close();
+    await suppression?.close();
+    await checks.close();
   }
 }
 
@@ -128,15 +140,12 @@ async function previewCsv(text: string, run: PreviewRun, width: number | null = 
             if (cells.length > widest) widest = cells.length;
           }
           if (sample.length < SAMPLE_ROWS) return;
-          for (const cells of begin(width !== null)) await run.take(cells);
+          await run.take(begin(width !== null));
         }
-        for (; next < rows.length; next++) {
-          const waiting = run.take(rows[next] as string[]);
-          if (waiting) await waiting;
-        }
+        await run.take(next === 0 ? rows : rows.slice(next));
       },
     },
     { onProgress: ({ fraction }) => progress.show(fraction) },
   ).finally(() => progress.clear());
-  if (sample !== null) for (const cells of begin(true)) await run.take(cells);
+  if (sample !== null) await run.take(begin(true));
 }

@@ -73,11 +73,27 @@ export function checkNumber(
   normalizer: PhoneNormalizer,
   optedOut: { has(msisdn: string): boolean; readonly size: number },
 ): { msisdn: string | null; reason: number } {
+  const read = readNumber(cell, normalizer);
+  return read.msisdn === null ? read : { msisdn: read.msisdn, reason: optOutCode(read.msisdn, optedOut) };
+}
+
+/** One phone cell's number, or why it has none (missing, invalid): checkNumber before the opt-out list. */
+export function readNumber(
+  cell: string,
+  normalizer: PhoneNormalizer,
+): { msisdn: string | null; reason: number } {
   const raw = cell.trim();
   if (raw === '') return { msisdn: null, reason: MISSING };
   const msisdn = normalizer.normalize(raw);
-  if (msisdn === null) return { msisdn, reason: INVALID };
-  return { msisdn, reason: optedOut.size > 0 && optedOut.has(msisdn) ? OPTED_OUT : 0 };
+  return { msisdn, reason: msisdn === null ? INVALID : 0 };
+}
+
+/** The reason code of a valid number: opted out, or 0 (ready, repeats aside). */
+export function optOutCode(
+  msisdn: string,
+  optedOut: { has(msisdn: string): boolean; readonly size: number },
+): number {
+  return optedOut.size > 0 && optedOut.has(msisdn) ? OPTED_OUT : 0;
 }
 
 const MISSING = reasonCode('missing-number');
