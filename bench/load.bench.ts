@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNodeDesk } from '../electron/core/node-desk';
+import { usDraft } from './us-draft';
 
 const ROWS = Number(process.env.LOAD_ROWS ?? 100_000);
 const RATE = Number(process.env.LOAD_RATE ?? 10_000);
@@ -56,15 +57,7 @@ async function round(reports: boolean): Promise<RoundResult> {
     },
   });
   try {
-    const lines = ['name,phone'];
-    for (let i = 0; i < ROWS; i++) lines.push(`Person ${i},+1415${String(5_000_000 + i).padStart(7, '0')}`);
-    const { id } = await desk.importRecipients('load.csv', { text: lines.join('\n') });
-    await desk.update(id, {
-      phoneColumn: 1,
-      defaultCountry: 'US',
-      template: 'Hi $(name), your order is ready for collection.',
-      senderId: 'ACME',
-    });
+    const id = await usDraft(desk, ROWS, 'load.csv');
     const started = performance.now();
     await desk.send(id, { rate: RATE });
     await desk.finished(id);

@@ -12,6 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNodeDesk } from '../electron/core/node-desk';
+import { usDraft } from './us-draft';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 // Faster than reports come back (about 2,600 a second), the embedded Sandbox's queue of reports to post grows
@@ -41,15 +42,7 @@ function startDesk(home: string) {
 async function send(home: string): Promise<Step & { id: string }> {
   const desk = await startDesk(home);
   try {
-    const lines = ['name,phone'];
-    for (let i = 0; i < ROWS; i++) lines.push(`Person ${i},+1415${String(5_000_000 + i).padStart(7, '0')}`);
-    const { id } = await desk.importRecipients('reopen.csv', { text: lines.join('\n') });
-    await desk.update(id, {
-      phoneColumn: 1,
-      defaultCountry: 'US',
-      template: 'Hi $(name), your order is ready for collection.',
-      senderId: 'ACME',
-    });
+    const id = await usDraft(desk, ROWS, 'reopen.csv');
     const started = performance.now();
     await desk.send(id, { rate: RATE });
     await desk.finished(id);
