@@ -117,6 +117,7 @@ function externalService(baseUrl: string, api: 'messaging' | 'sms' = 'messaging'
       currency: 'USD',
       api,
       numbersWithPlus: true,
+      sendWindow: null,
     },
   };
 }

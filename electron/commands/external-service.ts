@@ -55,6 +55,7 @@ export function externalService(args: ExternalServiceArgs): ResolvedService {
       currency: DEFAULT_CURRENCY,
       api,
       numbersWithPlus: args.numbersWithPlus,
+      sendWindow: null,
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { DEFAULT_SEND_WINDOW, SendWindow } from '../../shared/send-window';
 import { DEFAULT_CURRENCY, SendApi, type ServiceView } from '../../shared/api';
 import { keyHost, keySafeUrl } from '../../shared/service-url';
 import type { calls } from '../../shared/api';
@@ -29,6 +30,8 @@ const StoredService = z.object({
   numbersWithPlus: z.boolean().default(false),
   /** Absent in settings written before services had tunnels. */
   tunnel: StoredTunnel.default(NO_TUNNEL),
+  /** Absent in settings written before send windows: the hours US rules expect, as for a new service. */
+  sendWindow: SendWindow.nullable().default(DEFAULT_SEND_WINDOW),
 });
 type StoredService = z.infer<typeof StoredService>;
 
@@ -117,6 +120,8 @@ export class ServiceRegistry {
       tunnel: input.tunnel
         ? storedTunnel(input.tunnel, existing?.tunnel ?? NO_TUNNEL, this.vault)
         : (existing?.tunnel ?? NO_TUNNEL),
+      sendWindow:
+        input.sendWindow === undefined ? (existing?.sendWindow ?? DEFAULT_SEND_WINDOW) : input.sendWindow,
     };
     this.store.set(
       'services',
@@ -209,6 +214,8 @@ export class ServiceRegistry {
       api: 'messaging',
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      // It reaches no phone: its messages go at any hour, unless a campaign keeps a window of its own.
+      sendWindow: null,
     };
   }
 
@@ -244,5 +251,6 @@ function toView(s: StoredService): ServiceView {
     api: s.api,
     numbersWithPlus: s.numbersWithPlus,
     tunnel: tunnelView(s.tunnel),
+    sendWindow: s.sendWindow,
   };
 }

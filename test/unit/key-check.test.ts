@@ -53,6 +53,7 @@ function service(api: SendApi, baseUrl: string, key: string): ResolvedService {
       currency: 'USD',
       api,
       numbersWithPlus: true,
+      sendWindow: null,
       tunnel: { kind: 'none', target: null, tokenHint: null },
     },
   };

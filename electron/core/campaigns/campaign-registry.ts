@@ -163,6 +163,8 @@ export class CampaignRegistry {
     if (patch.phoneColumn !== undefined && patch.phoneColumn >= campaign.table.columns.length) {
       throw new DeskError('invalid-column', 'That phone column does not exist in the file.');
     }
+    if (typeof patch.timeZoneColumn === 'number' && patch.timeZoneColumn >= campaign.table.columns.length)
+      throw new DeskError('invalid-column', 'That time-zone column does not exist in the file.');
     if (patch.serviceId !== undefined) this.services.get(patch.serviceId);
     const expiry = patch.requestOptions?.expiry;
     if (expiry !== undefined && expiryPassed(expiry))

@@ -21,6 +21,8 @@ import { fileCountries, type FileCountries } from '../recipients/file-countries'
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
 import { choosePhoneColumn } from '../recipients/phone-column';
 import type { RecipientTable } from '../recipients/recipient-table';
+import type { ZoneSet } from '../recipients/time-zones';
+import type { RowZones } from '../recipients/row-zones';
 import type { CampaignDefinition } from './definition';
 import { definitionProblem, smartlinksUsedBy } from './definition-problem';
 import { DeliveryHistory } from './delivery-history';
@@ -33,6 +35,9 @@ import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
 import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
 import { isStartMissed } from './missed-start';
+import { WaitingRows } from './waiting-rows';
+import { ZoneWindows } from '../sending/zone-windows';
+import type { SendWindow } from '../../../shared/send-window';
 
 /** An error for the campaign's view: the sentence, and its technical account when there is one. */
 type ShownError = { error: string; detail: string | null };
@@ -157,6 +162,10 @@ export class Campaign {
   private compiled: CompiledTemplate;
   private options: CompiledRequestOptions;
   private linksUsed: readonly Smartlink[] | null = null;
+  /** The send window of the run under way (from its start), with each zone group's spans; null: any hour. */
+  private windows: ZoneWindows | null = null;
+  /** Ready rows per zone group: those the window makes wait are counted from it. */
+  private waiting: WaitingRows;
   /** Every delivery report of every row. */
   readonly history: DeliveryHistory;
   private readonly trust: ReportTrust;
@@ -173,6 +182,7 @@ export class Campaign {
     this.compiled = compileTemplate(def.template, def.columns);
     this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.status = this.resetStatuses();
+    this.waiting = this.countWaiting();
     this.history = new DeliveryHistory(table.size);
     this.trust = new ReportTrust(table.size);
   }
@@ -239,6 +249,7 @@ export class Campaign {
     this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.byLength = null;
     this.status = this.resetStatuses();
+    this.waiting = this.countWaiting();
   }
 
   /** Follows the API of the campaign's service; true when the limit changed. */
@@ -541,6 +552,7 @@ export class Campaign {
         withdrawn: this.withdrawn,
         tests: this.tests.map((t) => ({ ...t })),
         service: this.service,
+        window: this.windows?.window ?? null,
         altered: this.altered && structuredClone(this.altered),
         largestBatch: this.largestBatch,
         lastAt: this.lastAt,
@@ -577,6 +589,7 @@ export class Campaign {
     this.status = state.status;
     this.counts = new Uint32Array(ROW_STATUSES.length);
     for (const code of this.status) (this.counts[code] as number)++;
+    this.waiting = this.countWaiting();
     this.tooLong = this.countTooLong();
     this.skipShape = null;
     this.byLength = null;
@@ -606,6 +619,7 @@ export class Campaign {
     this.withdrawn = scalars.withdrawn;
     this.tests = scalars.tests;
     this.service = scalars.service;
+    this.windows = this.windowsFor(scalars.window);
     this.altered = scalars.altered;
     this.largestBatch = scalars.largestBatch;
     this.lastAt = scalars.lastAt;
@@ -658,6 +672,7 @@ export class Campaign {
         this.withdrawn = null;
         this.firstStart ??= event.at;
         this.lastEnd = null;
+        this.windows = this.windowsFor(event.window ?? null);
         if (event.serviceId && event.baseUrl) {
           this.service = {
             id: event.serviceId,
@@ -810,7 +825,9 @@ export class Campaign {
     this.attempted.clear();
     this.details.length = 0;
     this.lateOptOuts.clear();
+    this.windows = null;
     this.status = this.resetStatuses();
+    this.waiting = this.countWaiting();
     // The released rows were already patched back to ready; the campaign's new view makes the table read them again.
     return [];
   }
@@ -854,6 +871,12 @@ export class Campaign {
     ROW_STATUSES.forEach((status, code) => {
       if (this.counts[code]) counts[status] = this.counts[code];
     });
+    const shut = this.shutNow();
+    if (shut.rows > 0) {
+      counts.waiting = shut.rows;
+      if (shut.rows === counts.ready) delete counts.ready;
+      else counts.ready = (counts.ready as number) - shut.rows;
+    }
     const { skipCounts, totalSegments } = this.skipShaped();
     const longestRow = this.longestReadyRow();
     const { characters } = this.checks.messages;
@@ -883,6 +906,7 @@ export class Campaign {
       startedAt: this.firstStart,
       endedAt: this.lastEnd,
       receiverWarning: null,
+      nextWindowAt: shut.nextAt === null ? null : new Date(shut.nextAt).toISOString(),
       journalDamage: describeJournalDamage(this.altered ? [...this.damage, this.altered] : this.damage),
     };
   }
@@ -891,6 +915,7 @@ export class Campaign {
     const outcome = this.outcome(row);
     if (!outcome) throw new RangeError(`row ${row} out of range`);
     const { emptyPlaceholders, ...prepared } = this.prepared(row);
+    const zones = this.zonesOf(row);
     return {
       index: row,
       values: this.table.values(row),
@@ -898,7 +923,60 @@ export class Campaign {
       emptyPlaceholders,
       tooLong: this.isTooLong(row),
       ...outcome,
+      status: this.shownStatus(row),
+      timeZones: zones ? [...zones.zones] : [],
+      timeZoneFromFile: zones?.source === 'column',
     };
+  }
+
+  /** Every row's zones, as the rows' checks found them. */
+  get checksZones(): RowZones {
+    return this.checks.numbers.zones;
+  }
+
+  /** The zones the row's recipient may be in, or null when neither number nor file says. */
+  zonesOf(row: number): ZoneSet | null {
+    return this.checks.numbers.zones.of(row);
+  }
+
+  /** The row's zone group: rows of one group share their zones, and so their window. */
+  zoneGroupOf(row: number): number {
+    return this.checks.numbers.zones.groupOf(row);
+  }
+
+  /** Each zone group's spans under the window of the run under way; null when it has none (or none is under way). */
+  get sendWindows(): ZoneWindows | null {
+    return this.windows;
+  }
+
+  /** As views show it: a ready row is waiting while the run's window is shut for it. */
+  shownStatus(row: number, now = Date.now()): RowStatus {
+    const status = this.statusOf(row);
+    if (status !== 'ready' || !this.windowsShown()) return status;
+    return (this.windows as ZoneWindows).isOpen(this.zoneGroupOf(row), now) ? 'ready' : 'waiting';
+  }
+
+  /** Which zone groups' windows are open now: rows shown as waiting change when it does. */
+  windowSignature(now = Date.now()): string {
+    return this.windowsShown() ? this.waiting.openGroups(this.windows as ZoneWindows, now) : '';
+  }
+
+  /** Rows wait for their window while a run with one is under way or paused, not once it has ended. */
+  private windowsShown(): boolean {
+    return this.windows !== null && (this.state === 'sending' || this.state === 'paused');
+  }
+
+  private shutNow(): { rows: number; nextAt: number | null } {
+    if (!this.windowsShown()) return { rows: 0, nextAt: null };
+    return this.waiting.shut(this.windows as ZoneWindows, Date.now());
+  }
+
+  private windowsFor(window: SendWindow | null): ZoneWindows | null {
+    return window === null ? null : new ZoneWindows(this.checks.numbers.zones, window);
+  }
+
+  private countWaiting(): WaitingRows {
+    return new WaitingRows(this.checks.numbers.zones, this.status, STATUS_INDEX.get('ready') as number);
   }
 
   private count(status: RowStatus): number {
@@ -918,6 +996,7 @@ export class Campaign {
     const skipped = STATUS_INDEX.get('skipped') as number;
     if (old === skipped || code === skipped) this.skipShape = null;
     const ready = STATUS_INDEX.get('ready') as number;
+    this.waiting.moved(row, old === ready, code === ready);
     const over = (this.checks.messages.characters[row] ?? 0) > this.limit.max;
     if (old === ready && over) this.tooLong--;
     if (code !== ready) return;

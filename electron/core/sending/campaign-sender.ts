@@ -27,6 +27,8 @@ export interface SenderHost {
   /** Applies events the journal could not take (a full disk), so that the campaign shows how sending ended. */
   showUnrecorded(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
   view(open: OpenCampaign): Promise<CampaignView>;
+  /** Pushes the campaign's view: its rows now wait for their window. */
+  announce(open: OpenCampaign): void;
   resolveService(id: string): ResolvedService;
   /** Where the service's delivery reports should go now; asked again for every batch. */
   notifyUrl(serviceId: string): string;
@@ -117,6 +119,7 @@ export class CampaignSender {
           numbersWithPlus: service.view.numbersWithPlus,
           rate: Number.isFinite(settings.rate) ? settings.rate : null,
           digest: plan.digest,
+          window: plan.window.window,
         },
       ];
       await this.host.record(open, start).catch((error: unknown) => {
@@ -135,6 +138,7 @@ export class CampaignSender {
         settings,
         record: (events) => this.host.record(open, events),
         optedOut: (msisdn) => this.host.optedOut(msisdn),
+        onWaiting: () => this.host.announce(open),
         onAnswered: (count) => {
           meter.add(count);
           if (performance.now() - lastProgress < PROGRESS_EVERY_MS) return;

@@ -55,6 +55,7 @@ export class CampaignSending {
       campaign: (id: string) => registry.campaign(id),
       record: (open: OpenCampaign, events: JournalEvent[]) => registry.record(open, events),
       view: (open: OpenCampaign) => registry.view(open.campaign),
+      announce: (open: OpenCampaign) => registry.announce(open.campaign),
     };
     this.sender = new CampaignSender(
       {
@@ -73,7 +74,6 @@ export class CampaignSending {
       {
         ...host,
         send: (id, digest) => this.send(id, { digest }),
-        announce: (open) => registry.announce(open.campaign),
         startsChanged: () => options.runsChanged(),
         checkPlan: (open, digest) =>
           checkConfirmed(

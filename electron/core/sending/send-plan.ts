@@ -4,9 +4,11 @@ import type { Campaign } from '../campaigns/campaign';
 import { DeskError } from '../errors';
 import { SANDBOX_ID } from '../services';
 import { validityMinutes } from '../../../shared/smartlinks';
+import type { RowZones } from '../recipients/row-zones';
+import { effectiveWindow, planWindow } from './plan-window';
 
 /** Version of the digest's serialization: a change to it must not match plans confirmed under another. */
-const DIGEST_FORMAT = 'campaign-desk/send-plan/1';
+const DIGEST_FORMAT = 'campaign-desk/send-plan/2';
 
 /** Row texts are hashed in chunks of about this many characters: one update per row would cost more than the rows. */
 const CHUNK_CHARS = 1 << 16;
@@ -18,6 +20,7 @@ const CHUNK_CHARS = 1 << 16;
  */
 export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt: string | null): SendPlan {
   const def = campaign.definition;
+  const rule = effectiveWindow(def, service);
   const hash = createHash('sha256');
   hash.update(
     JSON.stringify([
@@ -32,6 +35,7 @@ export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt:
       def.senderId,
       campaign.smartlinksUsed.map((l) => [l.linkid, validityMinutes(l)]),
       def.requestOptions,
+      rule.window,
     ]),
   );
   // Template parameters may hold placeholders: only then do a row's options differ from the definition's.
@@ -42,6 +46,8 @@ export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt:
   let segments = 0;
   let firstRow = -1;
   let lastRow = -1;
+  const readyIn = new Map<number, number>();
+  const zones = campaign.checksZones;
   for (let row = 0; row < campaign.size; row++) {
     const status = campaign.statusOf(row);
     if (status === 'skipped') {
@@ -51,8 +57,10 @@ export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt:
     }
     if (status !== 'ready') continue;
     const text = campaign.message(row);
-    // The text's length makes each row's line unambiguous whatever the text holds.
-    chunk += `\n${row} ${campaign.attemptOf(row)} ${campaign.msisdn(row) as string} ${text.length} ${text}`;
+    const group = zones.groupOf(row);
+    readyIn.set(group, (readyIn.get(group) ?? 0) + 1);
+    // The text's length makes each row's line unambiguous whatever the text holds; its zones decide when it goes.
+    chunk += `\n${row} ${campaign.attemptOf(row)} ${campaign.msisdn(row) as string} ${zoneKey(zones, group)} ${text.length} ${text}`;
     if (optionsPerRow) chunk += JSON.stringify(campaign.requestOptions(row).template?.parameters);
     if (chunk.length >= CHUNK_CHARS) {
       hash.update(chunk);
@@ -65,6 +73,7 @@ export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt:
   }
   hash.update(chunk);
   if (firstRow < 0) throw new DeskError('campaign-not-ready', 'No row is ready to send.');
+  const window = planWindow(campaign, readyIn, rule, startAt === null ? Date.now() : Date.parse(startAt));
   return {
     campaignId: campaign.id,
     ready,
@@ -81,8 +90,13 @@ export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt:
     startAt,
     first: planned(campaign, firstRow, service),
     last: planned(campaign, lastRow, service),
+    window,
     digest: hash.digest('hex'),
   };
+}
+
+function zoneKey(zones: RowZones, group: number): string {
+  return group === 0 ? '-' : zones.group(group).key;
 }
 
 function planned(campaign: Campaign, row: number, service: ServiceView): PlannedMessage {

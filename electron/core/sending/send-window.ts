@@ -59,3 +59,8 @@ export function openSpanIn(zone: string, window: SendWindow, at: number): OpenSp
 function wallTime(day: DateTime, minutes: number): number {
   return day.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }).toMillis();
 }
+
+/** The wall-clock time of an instant in a zone, "08:00". */
+export function wallClockAt(at: number, zone: string): string {
+  return DateTime.fromMillis(at, { zone }).toFormat('HH:mm');
+}
