@@ -307,7 +307,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return;
     }
     const queueable = outcomes.filter((o) => o.queued).length;
-    // Beyond the backlog's room, destinations are answered 7020 as beyond the TPS; none is counted against it.
+    // Destinations beyond the backlog's room are answered 7020, as beyond the TPS, and take none of its allowance.
     const takeable = Math.min(queueable, backlogRoom());
     const allowance = throttle ? throttle.take(takeable) : { normal: takeable, burst: 0 };
     if (queueable > 0 && allowance.normal + allowance.burst === 0) {
