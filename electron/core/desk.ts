@@ -45,6 +45,7 @@ export interface DeskOptions {
     | 'tps'
     | 'requirePlus'
     | 'deliveryReports'
+    | 'maxPendingReports'
   >;
   /** The country of the system locale, a new campaign's default country (default: read from the locale). */
   systemCountry?: string;
