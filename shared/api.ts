@@ -688,7 +688,8 @@ export const calls = {
   ),
 } as const;
 
-const CampaignId = z
+/** A campaign id chosen on the command line (`--campaign-id`). */
+export const CampaignId = z
   .string()
   .regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and dashes (at most 64)');
 const Rate = z.number().int().min(1).max(10_000, 'A rate is at most 10,000 messages a second.');
@@ -706,7 +707,7 @@ export const CommandLineService = z.object({
 export type CommandLineService = z.infer<typeof CommandLineService>;
 
 /** The service a campaign was last sent through, as its journal names it. */
-export const SentThroughView = z.object({
+const SentThroughView = z.object({
   id: z.string(),
   baseUrl: z.string(),
   api: SendApi,
@@ -714,7 +715,6 @@ export const SentThroughView = z.object({
   /** Messages per second; null for no limit (or not recorded). */
   rate: z.number().nullable(),
 });
-export type SentThroughView = z.infer<typeof SentThroughView>;
 
 /** What the command line may send with beyond the campaign's own service and rate. */
 const SendTuning = {

@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
+import { CampaignId } from '../../shared/api';
 import { resolveDataDir } from '../core/data-dir';
 import { startNodeDesk } from '../core/node-desk';
 import {
@@ -18,8 +19,6 @@ import { noPhoneColumn } from '../core/recipients/phone-column';
 import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 import { confirmOnTerminal, planLines } from './plan-lines';
-
-const CAMPAIGN_ID = /^[a-z0-9-]{1,64}$/;
 
 export const SEND_HELP = `Usage: campaign-desk send <recipients.csv> --text <template> --sender <id> [options]
 
@@ -96,7 +95,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   if (values.text === undefined) throw new UsageError('send needs --text <template>.');
   if (values.sender === undefined) throw new UsageError('send needs --sender <id>.');
   const id = values['campaign-id'];
-  if (id !== undefined && !CAMPAIGN_ID.test(id))
+  if (id !== undefined && !CampaignId.safeParse(id).success)
     throw new UsageError('--campaign-id takes lower-case letters, digits and dashes (at most 64).');
   const rate = values.rate === undefined ? undefined : positiveInt(values.rate, '--rate');
   const batchSize = values.batch === undefined ? undefined : positiveInt(values.batch, '--batch');
