@@ -744,6 +744,102 @@ export const calls = {
   ),
 } as const;
 
+/** A campaign id chosen on the command line (`--campaign-id`). */
+export const CampaignId = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and dashes (at most 64)');
+const Rate = z.number().int().min(1).max(10_000, 'A rate is at most 10,000 messages a second.');
+
+/**
+ * A service named on the command line (`--api-url`) for one run: not one of the app's services. Its key is
+ * given to the core when it starts (CAMPAIGN_DESK_KEY) and never travels in a call.
+ */
+export const CommandLineService = z.object({
+  baseUrl: HttpUrl.refine(keySafeUrl, INSECURE_URL),
+  api: SendApi,
+  rate: Rate,
+  numbersWithPlus: z.boolean(),
+});
+export type CommandLineService = z.infer<typeof CommandLineService>;
+
+/** The service a campaign was last sent through, as its journal names it. */
+const SentThroughView = z.object({
+  id: z.string(),
+  baseUrl: z.string(),
+  api: SendApi,
+  numbersWithPlus: z.boolean(),
+  /** Messages per second; null for no limit (or not recorded). */
+  rate: z.number().nullable(),
+});
+
+/** What the command line may send with beyond the campaign's own service and rate. */
+const SendTuning = {
+  /** Sends through this service instead of the campaign's. */
+  service: CommandLineService.optional(),
+  rate: Rate.optional(),
+  batchSize: z.number().int().min(1).max(1000, 'A request carries at most 1,000 messages.').optional(),
+};
+
+/**
+ * Calls only the command line makes: validated by the same dispatch, implemented by the rooms that own their
+ * domain, and absent from the handler table the app and the browser shell serve (they name files on this
+ * computer and services the app does not know).
+ */
+export const commandLineCalls = {
+  /** Imports an upload as a new draft under the id asked for (refused if one exists) and a default country. */
+  'cli.import': call(
+    z.object({
+      fileName: z.string().min(1).max(500),
+      uploadId: Id,
+      campaignId: CampaignId.optional(),
+      defaultCountry: CountryCode.optional(),
+    }),
+    CampaignView,
+  ),
+  /** Why delivery reports could not come back through the service, or null. */
+  'cli.receiverWarning': call(
+    z.object({ service: CommandLineService }),
+    z.object({ warning: z.string().nullable() }),
+  ),
+  /** The send plan through a service named on the command line. */
+  'cli.plan': call(z.object({ id: Id, service: CommandLineService }), SendPlan),
+  /** Starts (or resumes) sending; `digest` refuses the send unless it is still the plan confirmed. */
+  'cli.send': call(z.object({ id: Id, digest: Digest.optional(), ...SendTuning }), CampaignView),
+  'cli.resendUnknown': call(z.object({ id: Id, ...SendTuning }), CampaignView),
+  /** How many unknown rows would go again with their Idempotency-Key if the campaign were sent now. */
+  'cli.sameKeyRows': call(
+    z.object({ id: Id, service: CommandLineService.optional() }),
+    z.object({ rows: z.number() }),
+  ),
+  'cli.sentThrough': call(byId, z.object({ through: SentThroughView.nullable() })),
+  /** The digest of the plan confirmed for the campaign's scheduled start; null when none is scheduled. */
+  'cli.scheduledDigest': call(byId, z.object({ digest: Digest.nullable() })),
+  /** Answers once the campaign's run has ended. */
+  'cli.finished': call(byId, empty),
+  /** Whether no row awaits an answer or a report, waiting up to `timeoutMs` for that. */
+  'cli.settled': call(
+    z.object({
+      id: Id,
+      timeoutMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1, 'A wait is at most 24 days.'),
+    }),
+    z.object({ settled: z.boolean() }),
+  ),
+  /** Settles through the Send SMS API's status lookup the rows still without a final report. */
+  'cli.settleByLookup': call(
+    z.object({ id: Id, service: CommandLineService.optional() }),
+    z.object({ settled: z.number() }),
+  ),
+  /** Streams the delivery report as a workbook to `path` (through `path.part`, renamed once complete). */
+  'cli.writeReportXlsx': call(
+    z.object({ id: Id, timeZone: z.string().min(1).max(64), path: z.string().min(1).max(4096) }),
+    empty,
+  ),
+} as const;
+
 export const events = {
   'import.progress': z.object({
     importId: z.string(),
@@ -774,6 +870,13 @@ export type Calls = typeof calls;
 export type CallName = keyof Calls;
 export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
 export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+export type CommandLineCalls = typeof commandLineCalls;
+export type CommandLineCallName = keyof CommandLineCalls;
+/** Any call, the contract's or the command line's. */
+export type AnyCallName = CallName | CommandLineCallName;
+type AllCalls = Calls & CommandLineCalls;
+export type AnyCallInput<N extends AnyCallName> = z.input<AllCalls[N]['input']>;
+export type AnyCallOutput<N extends AnyCallName> = z.output<AllCalls[N]['output']>;
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
@@ -867,6 +970,10 @@ export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 export function isCallName(name: string): name is CallName {
   return Object.hasOwn(calls, name);
+}
+
+export function isCommandLineCallName(name: string): name is CommandLineCallName {
+  return Object.hasOwn(commandLineCalls, name);
 }
 
 /** What the renderer sees of the core, whatever the transport. */

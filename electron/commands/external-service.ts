@@ -1,12 +1,8 @@
-import { DEFAULT_CURRENCY, SEND_APIS, type SendApi } from '../../shared/api';
+import { SEND_APIS, type CommandLineService, type SendApi } from '../../shared/api';
 import { INSECURE_URL, keySafeUrl } from '../../shared/service-url';
-import type { ResolvedService } from '../core/services';
 import { MESSAGING_PATH } from '../core/sending/messaging-api';
 import { SMS_PATH } from '../core/sending/sms-api';
 import { UsageError } from './args';
-
-/** The id under which a service given on the command line is recorded in a campaign's journal. */
-export const COMMAND_LINE_SERVICE = 'cli';
 
 export interface ExternalServiceArgs {
   /** The base URL (`https://api.us.webexconnect.io`); a full API address is taken back to its base. */
@@ -17,10 +13,12 @@ export interface ExternalServiceArgs {
   numbersWithPlus: boolean;
 }
 
-/** A service named by --api-url, its key read from CAMPAIGN_DESK_KEY (never from an argument). */
-export function externalService(args: ExternalServiceArgs): ResolvedService {
-  const key = process.env.CAMPAIGN_DESK_KEY;
-  if (!key)
+/**
+ * A service named by --api-url; its key is read from CAMPAIGN_DESK_KEY (never from an argument) and given to the
+ * core when it starts, see `commandLineKey`.
+ */
+export function externalService(args: ExternalServiceArgs): CommandLineService {
+  if (!commandLineKey())
     throw new UsageError(
       'With --api-url the service key must be in the CAMPAIGN_DESK_KEY environment variable.',
     );
@@ -40,24 +38,12 @@ export function externalService(args: ExternalServiceArgs): ResolvedService {
       : undefined;
   const api = sendApi(args.api) ?? named ?? 'messaging';
   const baseUrl = url.origin + path.replace(named === 'sms' ? SMS_PATH : MESSAGING_PATH, '');
-  return {
-    baseUrl,
-    key,
-    view: {
-      id: COMMAND_LINE_SERVICE,
-      name: url.host,
-      kind: 'imiconnect',
-      baseUrl,
-      keyHint: null,
-      tunnel: { kind: 'none', target: null, tokenHint: null },
-      rate: args.rate ?? 10,
-      pricePerSegment: 0,
-      currency: DEFAULT_CURRENCY,
-      api,
-      numbersWithPlus: args.numbersWithPlus,
-      sendWindow: null,
-    },
-  };
+  return { baseUrl, api, rate: args.rate ?? 10, numbersWithPlus: args.numbersWithPlus };
+}
+
+/** The key of the service named on the command line, if CAMPAIGN_DESK_KEY holds one. */
+export function commandLineKey(): string | undefined {
+  return process.env.CAMPAIGN_DESK_KEY || undefined;
 }
 
 /** `--api messaging|sms`, checked. */

@@ -1,6 +1,5 @@
-import type { CampaignView } from '../../shared/api';
+import type { CampaignView, CommandLineService } from '../../shared/api';
 import type { Desk } from '../core/desk';
-import type { ResolvedService } from '../core/services';
 import { progressLine } from './progress-bar';
 import { writeReport } from './write-report';
 
@@ -74,7 +73,7 @@ export async function followRun(desk: Desk, id: string, out: Output): Promise<Ca
     desk.call('campaigns.pause', { id }).catch(() => undefined);
   });
   try {
-    await desk.finished(id);
+    await desk.call('cli.finished', { id });
   } finally {
     stopListening();
     unsubscribe();
@@ -90,17 +89,19 @@ export async function waitForReports(
   desk: Desk,
   id: string,
   waitMs: number,
-  service?: ResolvedService,
+  service?: CommandLineService,
 ): Promise<boolean> {
   let stop = () => undefined as void;
   const interrupted = new Promise<boolean>((resolve) => {
     stop = onInterrupt(() => resolve(false));
   });
   try {
-    if (await Promise.race([desk.settled(id, waitMs), interrupted])) return true;
-    if ((await desk.sentThrough(id))?.api !== 'sms') return false;
-    await Promise.race([desk.settleByLookup(id, service), interrupted]);
-    return await desk.settled(id, 0);
+    const settled = (timeoutMs: number) =>
+      desk.call('cli.settled', { id, timeoutMs }).then((answer) => answer.settled);
+    if (await Promise.race([settled(waitMs), interrupted])) return true;
+    if ((await desk.call('cli.sentThrough', { id })).through?.api !== 'sms') return false;
+    await Promise.race([desk.call('cli.settleByLookup', { id, service }), interrupted]);
+    return await settled(0);
   } finally {
     stop();
   }

@@ -1,9 +1,9 @@
 import { resolveDataDir } from '../core/data-dir';
 import { startNodeDesk } from '../core/node-desk';
-import type { CampaignView } from '../../shared/api';
-import type { ResolvedService } from '../core/services';
+import type { CampaignView, CommandLineService } from '../../shared/api';
+import { COMMAND_LINE_SERVICE } from '../core/services';
 import { nonNegativeNumber, positiveInt, UsageError } from './args';
-import { COMMAND_LINE_SERVICE, externalService } from './external-service';
+import { commandLineKey, externalService } from './external-service';
 import { finish, followRun, onInterrupt, Output, waitForReports } from './follow-campaign';
 import { parseCommandArgs } from './parse-command-args';
 
@@ -66,12 +66,13 @@ export async function resumeCommand(args: string[]): Promise<number> {
     restoreSchedules: false,
     openTunnels: false,
     unknownGraceMs: graceMs,
+    commandLineKey: commandLineKey(),
   });
   try {
     const out = new Output(values.json);
     const campaign = await desk.call('campaigns.get', { id });
-    const through = await desk.sentThrough(id);
-    let service: ResolvedService | undefined;
+    const { through } = await desk.call('cli.sentThrough', { id });
+    let service: CommandLineService | undefined;
     // The rate it was sent at, unless --rate says otherwise.
     const sameRate = rate ?? through?.rate ?? undefined;
     if (values['api-url'])
@@ -82,7 +83,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
         numbersWithPlus: !values['without-plus'],
       });
     else if (through?.id === COMMAND_LINE_SERVICE) {
-      if (!process.env.CAMPAIGN_DESK_KEY)
+      if (!commandLineKey())
         throw new UsageError(
           `This campaign was sent through ${through.baseUrl}: its key must be in the CAMPAIGN_DESK_KEY environment variable.`,
         );
@@ -98,7 +99,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
     for (const note of campaign.journalDamage) out.say(note, { event: 'journal-damage', note });
     const missed = await missedStart(desk, campaign, values['missed-start'], out);
     if (missed === 'done') return 0;
-    const options = { service, rate, batchSize, digest: missed?.digest };
+    const options = { id, service, rate, batchSize };
     const ready = campaign.counts.ready ?? 0;
     out.say(`Campaign ${id}: ${campaign.state}, ${ready} ready, ${campaign.counts.unknown ?? 0} unknown`, {
       event: 'campaign',
@@ -109,8 +110,8 @@ export async function resumeCommand(args: string[]): Promise<number> {
     });
 
     // On the Send SMS API, unknown rows whose Idempotency-Key is still fresh go again with it.
-    if (ready > 0 || (await desk.sameKeyRows(id, service)) > 0) {
-      await desk.send(id, options);
+    if (ready > 0 || (await desk.call('cli.sameKeyRows', { id, service })).rows > 0) {
+      await desk.call('cli.send', { ...options, digest: missed?.digest });
       const ended = await followRun(desk, id, out);
       if (ended.state !== 'completed')
         return await finish(desk, id, out, { settled: false, reportPath: values.report });
@@ -124,7 +125,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
           event: 'resend',
           rows: unknown,
         });
-        await desk.resendUnknown(id, options);
+        await desk.call('cli.resendUnknown', options);
         const ended = await followRun(desk, id, out);
         if (ended.state !== 'completed')
           return await finish(desk, id, out, { settled: false, reportPath: values.report });
@@ -156,7 +157,7 @@ async function missedStart(
       `--missed-start is for a campaign whose scheduled start was missed; campaign ${id} is ${campaign.state}.`,
     );
   }
-  const digest = (await desk.campaign(id)).campaign.scheduledDigest ?? undefined;
+  const digest = (await desk.call('cli.scheduledDigest', { id })).digest ?? undefined;
   if (choice === undefined)
     throw new UsageError(
       `Campaign ${id} was to start at ${campaign.scheduledAt}, but that start was missed (the computer slept or Campaign Desk was closed), so it did not start late by itself. Choose with --missed-start: send (send it now), skip (keep it as a draft) or a new start time.`,

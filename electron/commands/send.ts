@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
-import { DeskError } from '../core/errors';
+import { Readable } from 'node:stream';
+import { CampaignId } from '../../shared/api';
 import { resolveDataDir } from '../core/data-dir';
 import { startNodeDesk } from '../core/node-desk';
 import {
@@ -11,15 +12,13 @@ import {
   UsageError,
 } from './args';
 import { defaultCountry } from './country-flag';
-import { externalService } from './external-service';
+import { commandLineKey, externalService } from './external-service';
 import { parseCommandArgs } from './parse-command-args';
 import { phoneColumnLine } from './phone-column-line';
 import { noPhoneColumn } from '../core/recipients/phone-column';
 import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 import { confirmOnTerminal, planLines } from './plan-lines';
-
-const CAMPAIGN_ID = /^[a-z0-9-]{1,64}$/;
 
 export const SEND_HELP = `Usage: campaign-desk send <recipients.csv> --text <template> --sender <id> [options]
 
@@ -96,7 +95,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   if (values.text === undefined) throw new UsageError('send needs --text <template>.');
   if (values.sender === undefined) throw new UsageError('send needs --sender <id>.');
   const id = values['campaign-id'];
-  if (id !== undefined && !CAMPAIGN_ID.test(id))
+  if (id !== undefined && !CampaignId.safeParse(id).success)
     throw new UsageError('--campaign-id takes lower-case letters, digits and dashes (at most 64).');
   const rate = values.rate === undefined ? undefined : positiveInt(values.rate, '--rate');
   const batchSize = values.batch === undefined ? undefined : positiveInt(values.batch, '--batch');
@@ -121,17 +120,16 @@ export async function sendCommand(args: string[]): Promise<number> {
     publicReceiverUrl: values['notify-url'],
     restoreSchedules: false,
     openTunnels: false,
+    commandLineKey: commandLineKey(),
   });
   try {
     const out = new Output(values.json);
-    if (id !== undefined && (await desk.exists(id))) {
-      throw new DeskError(
-        'campaign-exists',
-        `A campaign with id "${id}" already exists; continue it with: campaign-desk resume ${id}`,
-      );
-    }
     const given = values['phone-column'] !== undefined;
-    const imported = await desk.importRecipients(basename(file), { bytes: csv }, undefined, {
+    // The bytes go in as the browser's upload does; the import names them by their upload id.
+    const uploadId = await desk.uploads.receive(Readable.from([csv]));
+    const imported = await desk.call('cli.import', {
+      fileName: basename(file),
+      uploadId,
       campaignId: id,
       defaultCountry: country.country,
     });
@@ -159,18 +157,22 @@ export async function sendCommand(args: string[]): Promise<number> {
       given,
       choice: imported.phoneColumnChoice,
     });
-    const warning = service ? desk.receiverWarning(service.view) : campaign.receiverWarning;
+    const warning = service
+      ? (await desk.call('cli.receiverWarning', { service })).warning
+      : campaign.receiverWarning;
     if (warning) process.stderr.write(`Warning: ${warning}\n`);
-    if (requestOptions.priority !== undefined && service?.view.api === 'sms')
+    if (requestOptions.priority !== undefined && service?.api === 'sms')
       process.stderr.write('Warning: --priority is not sent: the Send SMS API documents no priority.\n');
-    const plan = await desk.plan(campaign.id, { service });
+    const plan = service
+      ? await desk.call('cli.plan', { id: campaign.id, service })
+      : await desk.call('campaigns.plan', { id: campaign.id });
     out.say(planLines(plan).join('\n'), { event: 'plan', ...plan });
     if (!values.yes && process.stdin.isTTY && !(await confirmOnTerminal())) {
       process.stderr.write('Nothing sent: the plan was not confirmed.\n');
       return 1;
     }
     // What goes is the plan printed: the core refuses it if anything changed since.
-    await desk.send(campaign.id, { service, rate, batchSize, digest: plan.digest });
+    await desk.call('cli.send', { id: campaign.id, service, rate, batchSize, digest: plan.digest });
     const ended = await followRun(desk, campaign.id, out);
     const settled =
       ended.state === 'completed' ? await waitForReports(desk, campaign.id, waitMs, service) : false;

@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Desk } from '../core/desk';
 import { UsageError } from './args';
@@ -19,10 +18,7 @@ export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/**
- * Writes a campaign's delivery report to `path`. A workbook is streamed to a `.part` file renamed once
- * complete, so that a failure never leaves half a workbook under the name asked for.
- */
+/** Writes a campaign's delivery report to `path`; a workbook is streamed there by the core. */
 export async function writeReport(
   desk: Desk,
   id: string,
@@ -33,14 +29,5 @@ export async function writeReport(
     await writeFile(path, (await desk.call('campaigns.report', { id })).csv);
     return;
   }
-  const part = `${path}.part`;
-  const output = createWriteStream(part);
-  try {
-    await desk.writeReportXlsx(id, options.timeZone ?? systemTimeZone(), output);
-    await rename(part, path);
-  } catch (error) {
-    output.destroy();
-    await rm(part, { force: true });
-    throw error;
-  }
+  await desk.call('cli.writeReportXlsx', { id, timeZone: options.timeZone ?? systemTimeZone(), path });
 }

@@ -3,8 +3,14 @@ import { join } from 'node:path';
 import { CampaignRegistry } from './campaigns/campaign-registry';
 import { CampaignReports } from './campaigns/campaign-reports';
 import { CampaignStore } from './campaigns/campaign-store';
-import type { CallInput, CallName, CallOutput } from '../../shared/api';
-import { call, joinHandlers, type Handlers } from './dispatch';
+import type { AnyCallInput, AnyCallName, AnyCallOutput } from '../../shared/api';
+import {
+  call,
+  joinCommandLineHandlers,
+  joinHandlers,
+  type CommandLineHandlers,
+  type Handlers,
+} from './dispatch';
 import { EventBus } from './event-bus';
 import { Inbox } from './inbox/inbox';
 import { Replies } from './inbox/replies';
@@ -45,6 +51,7 @@ export interface DeskOptions {
     | 'tps'
     | 'requirePlus'
     | 'deliveryReports'
+    | 'maxPendingReports'
   >;
   /** The country of the system locale, a new campaign's default country (default: read from the locale). */
   systemCountry?: string;
@@ -63,6 +70,8 @@ export interface DeskOptions {
   statusLookupAfterMs?: number | null;
   /** How long an open campaign nobody asks for stays in memory (default 10 minutes; see idle-eviction.ts). */
   idleCampaignMs?: number;
+  /** The key of a service named on the command line (CAMPAIGN_DESK_KEY): only the command line's calls use it. */
+  commandLineKey?: string;
   /** How the inbox, reports kept beside the campaigns and refused posts are bounded (defaults beside each). */
   rotations?: ReportLogRotations & { inbox?: Rotation; rejected?: Rotation };
 }
@@ -85,7 +94,10 @@ interface Parts {
 /** The core: composes the domain rooms, each owning its state and its calls of the API contract. */
 export class Desk {
   readonly bus = new EventBus();
+  /** The contract's calls: the table the app and the browser shell serve. */
   readonly handlers: Handlers;
+  /** The command line's own calls, reached through `call` only. */
+  private readonly commandLineHandlers: CommandLineHandlers;
   readonly services: ServiceRegistry;
   readonly simulator: Simulator;
   readonly receiver: Receiver;
@@ -108,9 +120,7 @@ export class Desk {
     this.imports.importRecipients(...a);
   readonly update: CampaignRegistry['update'] = (...a) => this.registry.update(...a);
   readonly campaign: CampaignRegistry['campaign'] = (id) => this.registry.campaign(id);
-  readonly exists: CampaignRegistry['exists'] = (id) => this.registry.exists(id);
   readonly addSuppressed: OptOuts['addSuppressed'] = (...a) => this.optOuts.addSuppressed(...a);
-  readonly plan: CampaignSending['plan'] = (...a) => this.sending.plan(...a);
   readonly send: CampaignSending['send'] = (...a) => this.sending.send(...a);
   readonly finished: CampaignSending['finished'] = (id) => this.sending.finished(id);
   readonly settled: CampaignSending['settled'] = (...a) => this.sending.settled(...a);
@@ -119,13 +129,7 @@ export class Desk {
   readonly schedule: CampaignSending['schedule'] = (...a) => this.sending.schedule(...a);
   readonly testSend: CampaignSending['testSend'] = (...a) => this.sending.testSend(...a);
   readonly resendUnknown: CampaignSending['resendUnknown'] = (...a) => this.sending.resendUnknown(...a);
-  readonly sameKeyRows: CampaignSending['sameKeyRows'] = (...a) => this.sending.sameKeyRows(...a);
-  readonly sentThrough: CampaignSending['sentThrough'] = (id) => this.sending.sentThrough(id);
-  readonly settleByLookup: CampaignSending['settleByLookup'] = (...a) => this.sending.settleByLookup(...a);
   readonly report: CampaignReports['report'] = (id) => this.reports.report(id);
-  readonly writeReportXlsx: CampaignReports['writeReportXlsx'] = (...a) => this.reports.writeReportXlsx(...a);
-  readonly receiverWarning: ServiceConnections['receiverWarning'] = (s) =>
-    this.connections.receiverWarning(s);
 
   private constructor(
     options: DeskOptions,
@@ -195,6 +199,12 @@ export class Desk {
       this.intake.handlers,
       this.replies.handlers,
     );
+    this.commandLineHandlers = joinCommandLineHandlers(
+      this.imports.commandLineHandlers,
+      this.sending.commandLineHandlers,
+      this.reports.commandLineHandlers,
+      this.connections.commandLineHandlers,
+    );
   }
 
   static async start(options: DeskOptions): Promise<Desk> {
@@ -222,7 +232,12 @@ export class Desk {
     await uploads.clearLeftovers();
     ref.desk = new Desk(options, {
       store: new CampaignStore(join(options.dataDir, 'campaigns')),
-      services: new ServiceRegistry(options.settings, options.vault, { url: simulator.url, key: sandboxKey }),
+      services: new ServiceRegistry(
+        options.settings,
+        options.vault,
+        { url: simulator.url, key: sandboxKey },
+        options.commandLineKey,
+      ),
       simulator,
       receiver,
       inbox,
@@ -234,9 +249,12 @@ export class Desk {
     return ref.desk;
   }
 
-  /** A call of the contract, validated as the app's and the browser's are (the command line's way in). */
-  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
-    return call(this.handlers, name, input);
+  /**
+   * A call of the contract or of the command line's own, validated as the app's and the browser's are (the
+   * command line's way in; the other shells dispatch `handlers` alone).
+   */
+  call<N extends AnyCallName>(name: N, input: AnyCallInput<N>): Promise<AnyCallOutput<N>> {
+    return call(this.handlers, this.commandLineHandlers, name, input);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { ServiceView } from '../../shared/api';
-import type { Handlers } from './dispatch';
+import type { CommandLineHandlers, Handlers } from './dispatch';
 import type { EventBus } from './event-bus';
 import type { Receiver } from './receiver/receiver';
 import { receiverWarning } from './receiver/tunnels/receiver-warning';
@@ -68,6 +68,12 @@ export class ServiceConnections {
     'services.checkKey': async ({ id }) => checkKey(this.services.resolve(id)),
     'tunnels.list': async () => this.tunnels.list(),
     'tunnels.reconnect': ({ serviceId }) => this.tunnels.reconnect(serviceId),
+  };
+
+  readonly commandLineHandlers: Pick<CommandLineHandlers, 'cli.receiverWarning'> = {
+    'cli.receiverWarning': async ({ service }) => ({
+      warning: this.receiverWarning(this.services.commandLine(service).view),
+    }),
   };
 
   /** Why delivery reports sent through `service` would not reach this computer now; null when they would. */

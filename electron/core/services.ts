@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_SEND_WINDOW, SendWindow } from '../../shared/send-window';
-import { DEFAULT_CURRENCY, SendApi, type ServiceView } from '../../shared/api';
+import { DEFAULT_CURRENCY, SendApi, type CommandLineService, type ServiceView } from '../../shared/api';
 import { keyHost, keySafeUrl } from '../../shared/service-url';
 import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
@@ -12,6 +12,8 @@ import { maskSecret, type Vault } from './secrets/vault';
 import type { SettingsStore } from './settings/settings-store';
 
 export const SANDBOX_ID = 'sandbox';
+/** The id under which a service named on the command line is recorded in a campaign's journal. */
+export const COMMAND_LINE_SERVICE = 'cli';
 /** The Sandbox's messages per second, which its simulator enforces as a tenant's TPS. */
 export const SANDBOX_RATE = 200;
 
@@ -61,6 +63,8 @@ export class ServiceRegistry {
     private readonly store: SettingsStore,
     private readonly vault: Vault,
     private readonly sandbox: Sandbox,
+    /** The key of a service named on the command line (CAMPAIGN_DESK_KEY); kept in memory only. */
+    private readonly commandLineKey?: string,
   ) {
     this.bindUnboundKeys();
   }
@@ -199,6 +203,34 @@ export class ServiceRegistry {
     }
     const key = openKeyFor(this.vault, stored.sealedKey, hostOf(stored.baseUrl), stored.name);
     return { view: toView(stored), baseUrl: stored.baseUrl, key };
+  }
+
+  /** A service named on the command line, with the key the core was started with; never stored. */
+  commandLine(service: CommandLineService): ResolvedService {
+    if (!this.commandLineKey)
+      throw new DeskError(
+        'missing-key',
+        'A service named on the command line needs its key in the CAMPAIGN_DESK_KEY environment variable.',
+      );
+    return {
+      baseUrl: service.baseUrl,
+      key: this.commandLineKey,
+      view: {
+        id: COMMAND_LINE_SERVICE,
+        name: new URL(service.baseUrl).host,
+        kind: 'imiconnect',
+        baseUrl: service.baseUrl,
+        keyHint: null,
+        tunnel: { kind: 'none', target: null, tokenHint: null },
+        rate: service.rate,
+        pricePerSegment: 0,
+        currency: DEFAULT_CURRENCY,
+        api: service.api,
+        numbersWithPlus: service.numbersWithPlus,
+        // As a new service's: `--window` gives the campaign its own, `--no-window` none.
+        sendWindow: DEFAULT_SEND_WINDOW,
+      },
+    };
   }
 
   private sandboxView(): ServiceView {

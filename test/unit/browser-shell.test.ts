@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,22 @@ describe('browser shell', () => {
       expect(res.statusCode).toBe(401);
       expect(await res.body.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     }
+  });
+
+  it("serves none of the command line's own calls: a path on this computer or a send's tuning is not the page's to give", async () => {
+    const path = join(root, 'written-by-the-page.xlsx');
+    for (const [name, body] of [
+      ['cli.writeReportXlsx', { id: 'any', timeZone: 'UTC', path }],
+      ['cli.send', { id: 'any', rate: 50 }],
+      ['cli.import', { fileName: 'a.csv', uploadId: 'any' }],
+    ] as const) {
+      const res = await call(name, body);
+      expect(await res.body.json()).toEqual({
+        ok: false,
+        error: { code: 'unknown-call', message: `No such call: ${name}` },
+      });
+    }
+    await expect(stat(path)).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses requests whose Host header is not its own address', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNodeDesk } from '../../electron/core/node-desk';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -133,6 +134,36 @@ describe.concurrent('campaign-desk send', () => {
     expect(run.stderr).toContain('send needs --text <template>.');
     expect(run.stderr).toContain('Usage:');
     expect(run.stdout).toBe('');
+  });
+
+  it("refuses what the calls' schemas refuse, in their words, and sends nothing (send and resume alike)", async () => {
+    const home = dir('too-fast');
+    const args = ['--rate', '20000', '--data-dir', home];
+    const sent = await cli([
+      'send',
+      FIXTURE,
+      '--text',
+      'Hi',
+      '--sender',
+      'ACME',
+      '--campaign-id',
+      'too-fast',
+      '--yes',
+      ...args,
+    ]);
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toContain('Error: ✖ A rate is at most 10,000 messages a second.');
+    expect(sent.stdout).toContain('Campaign too-fast:');
+    const resumed = await cli(['resume', 'too-fast', ...args]);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toContain('Error: ✖ A rate is at most 10,000 messages a second.');
+    const desk = await startNodeDesk(home, { restoreSchedules: false });
+    try {
+      const view = await desk.call('campaigns.get', { id: 'too-fast' });
+      expect(view).toMatchObject({ state: 'draft', startedAt: null });
+    } finally {
+      await desk.close();
+    }
   });
 
   it('exits 2 when --api-url is given without CAMPAIGN_DESK_KEY', async () => {

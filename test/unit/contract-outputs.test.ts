@@ -1,8 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { ApiErrorBody, calls, type CallInput, type CallName, type CallOutput } from '../../shared/api';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  ApiErrorBody,
+  calls,
+  commandLineCalls,
+  type AnyCallInput,
+  type CallInput,
+  type CallName,
+  type CallOutput,
+  type CommandLineCallName,
+  type CommandLineService,
+} from '../../shared/api';
 import type { Desk } from '../../electron/core/desk';
 import { dispatch } from '../../electron/core/dispatch';
+import { startSimulator } from '../../electron/core/simulator/simulator';
 import { QUIET_SANDBOX, recipientsCsv, tempHome, waitFor, type Home } from './sending-support';
 
 /**
@@ -140,6 +154,90 @@ describe('the API contract', () => {
     expect((await exercise('receiver.stats', {})).replies).toBe(1);
 
     expect([...exercised].sort()).toEqual(Object.keys(calls).sort());
+  });
+
+  it("answers every one of the command line's own calls as its schema declares, and the shells' table has none", async () => {
+    const used = new Set<CommandLineCallName>();
+    // A service named on the command line: the Send SMS API of a simulator whose reports never come.
+    const key = 'the-tenant-key';
+    const platform = await startSimulator({ keys: [key], ...QUIET_SANDBOX, faults: { lostReports: true } });
+    const elsewhere = await tempHome();
+    const withKey = await elsewhere.start({
+      unknownGraceMs: 0,
+      statusLookupAfterMs: null,
+      commandLineKey: key,
+    });
+    const service: CommandLineService = {
+      baseUrl: platform.url,
+      api: 'sms',
+      rate: 50,
+      numbersWithPlus: true,
+    };
+    try {
+      const uploadId = await withKey.uploads.receive(Readable.from([Buffer.from(recipientsCsv(10))]));
+      const call = <N extends CommandLineCallName>(name: N, input: AnyCallInput<N>) =>
+        withKey.call(name, input).then((value) => {
+          expect((commandLineCalls[name].output as z.ZodType).parse(value), name).toEqual(value);
+          expect(JSON.stringify(value ?? null), name).not.toContain(key);
+          used.add(name);
+          return value;
+        });
+      const { id } = await call('cli.import', {
+        fileName: 'shop.csv',
+        uploadId,
+        campaignId: 'by-cli',
+        defaultCountry: 'US',
+      });
+      expect(id).toBe('by-cli');
+      await withKey.call('campaigns.update', {
+        id,
+        patch: { phoneColumn: 1, template: 'Hi $(name)', senderId: 'ACME' },
+      });
+      // A service on this computer needs no tunnel for its reports.
+      expect((await call('cli.receiverWarning', { service })).warning).toBeNull();
+      const plan = await call('cli.plan', { id, service });
+      expect(plan.api).toBe('sms');
+      await call('cli.send', { id, service, digest: plan.digest, rate: 50, batchSize: 1 });
+      await call('cli.finished', { id });
+      expect((await call('cli.sentThrough', { id })).through).toMatchObject({ id: 'cli', api: 'sms' });
+      expect((await call('cli.sameKeyRows', { id, service })).rows).toBe(0);
+      expect((await call('cli.scheduledDigest', { id })).digest).toBeNull();
+      expect((await call('cli.settled', { id, timeoutMs: 0 })).settled).toBe(false);
+      expect((await call('cli.settleByLookup', { id, service })).settled).toBe(10);
+      expect((await call('cli.settled', { id, timeoutMs: 0 })).settled).toBe(true);
+      const path = join(elsewhere.dir, 'by-cli.xlsx');
+      await call('cli.writeReportXlsx', { id, timeZone: 'UTC', path });
+      expect((await stat(path)).size).toBeGreaterThan(0);
+
+      // Every request answered 503 through the Sandbox: unknown rows, sent again once it answers.
+      const unknown = (
+        await withKey.call('campaigns.import', { fileName: 'u.csv', source: { text: recipientsCsv(5) } })
+      ).id;
+      await withKey.call('campaigns.update', {
+        id: unknown,
+        patch: { phoneColumn: 1, template: 'Hi $(name)', senderId: 'ACME' },
+      });
+      withKey.simulator.setFaults({ serverErrorShare: 1 });
+      await call('cli.send', { id: unknown });
+      await call('cli.finished', { id: unknown });
+      withKey.simulator.setFaults({});
+      expect((await withKey.call('campaigns.get', { id: unknown })).counts.unknown).toBe(5);
+      await call('cli.resendUnknown', { id: unknown });
+      await call('cli.finished', { id: unknown });
+    } finally {
+      await platform.close();
+      await elsewhere.cleanup();
+    }
+    expect([...used].sort()).toEqual(Object.keys(commandLineCalls).sort());
+
+    // The table the app's IPC and the browser shell dispatch knows none of them.
+    for (const name of Object.keys(commandLineCalls)) {
+      const answer = await dispatch(desk.handlers, name, { id: 'by-cli' });
+      expect(answer).toEqual({
+        ok: false,
+        error: { code: 'unknown-call', message: `No such call: ${name}` },
+      });
+    }
   });
 
   it('fails with a body whose code is one of the contract', async () => {

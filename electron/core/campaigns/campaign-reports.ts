@@ -1,5 +1,7 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import type { Handlers } from '../dispatch';
+import type { CommandLineHandlers, Handlers } from '../dispatch';
 import { DeskError } from '../errors';
 import type { Inbox } from '../inbox/inbox';
 import type { CampaignRegistry } from './campaign-registry';
@@ -37,12 +39,36 @@ export class CampaignReports {
       buildDashboard((await this.registry.campaign(id)).campaign, this.inbox.figuresOf(id)),
   };
 
+  readonly commandLineHandlers: Pick<CommandLineHandlers, 'cli.writeReportXlsx'> = {
+    'cli.writeReportXlsx': async ({ id, timeZone, path }) => {
+      await this.writeReportXlsxFile(id, timeZone, path);
+      return {};
+    },
+  };
+
   async report(id: string): Promise<{ fileName: string; csv: string }> {
     const { campaign } = await this.registry.campaign(id);
     return { fileName: `${campaign.definition.name}-report.csv`, csv: buildReportCsv(campaign) };
   }
 
-  /** The delivery report as an Excel workbook, streamed to `output` (the command line writes a file). */
+  /**
+   * The delivery report as an Excel workbook, streamed to a `.part` file renamed to `path` once complete, so
+   * that a failure never leaves half a workbook under the name asked for.
+   */
+  private async writeReportXlsxFile(id: string, timeZone: string, path: string): Promise<void> {
+    const part = `${path}.part`;
+    const output = createWriteStream(part);
+    try {
+      await this.writeReportXlsx(id, timeZone, output);
+      await rename(part, path);
+    } catch (error) {
+      output.destroy();
+      await rm(part, { force: true });
+      throw error;
+    }
+  }
+
+  /** The delivery report as an Excel workbook, streamed to `output`. */
   async writeReportXlsx(id: string, timeZone: string, output: Writable): Promise<void> {
     const { campaign } = await this.registry.campaign(id);
     // exceljs is large: loaded only when a workbook is asked for.

@@ -5,7 +5,8 @@ import type { CampaignRegistry } from '../campaigns/campaign-registry';
 import { CampaignStore } from '../campaigns/campaign-store';
 import { CampaignChecker } from '../campaigns/checks';
 import type { CampaignDefinition } from '../campaigns/definition';
-import type { Handlers } from '../dispatch';
+import type { CommandLineHandlers, Handlers } from '../dispatch';
+import { DeskError } from '../errors';
 import type { EventBus } from '../event-bus';
 import { SANDBOX_ID } from '../services';
 import type { Uploads } from '../uploads';
@@ -61,6 +62,18 @@ export class RecipientImports {
     'imports.cancel': async ({ importId }) => {
       this.cancel(importId);
       return {};
+    },
+  };
+
+  readonly commandLineHandlers: Pick<CommandLineHandlers, 'cli.import'> = {
+    'cli.import': async ({ fileName, uploadId, campaignId, defaultCountry }) => {
+      const bytes = await this.uploads.take(uploadId);
+      if (campaignId !== undefined && (await this.registry.exists(campaignId)))
+        throw new DeskError(
+          'campaign-exists',
+          `A campaign with id "${campaignId}" already exists; continue it with: campaign-desk resume ${campaignId}`,
+        );
+      return this.importRecipients(fileName, { bytes }, undefined, { campaignId, defaultCountry });
     },
   };
 

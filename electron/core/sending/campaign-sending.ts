@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import type { CampaignView, SendPlan } from '../../../shared/api';
+import type { CampaignView, CommandLineService, SendPlan } from '../../../shared/api';
 import { TEXT_LIMITS } from '../../../shared/text-limits';
-import { SENDABLE_STATES, type SentThrough } from '../campaigns/campaign';
+import { SENDABLE_STATES } from '../campaigns/campaign';
 import type { CampaignRegistry } from '../campaigns/campaign-registry';
 import type { OpenCampaign } from '../campaigns/campaign-store';
 import type { JournalEvent } from '../campaigns/journal-events';
-import type { Handlers } from '../dispatch';
+import type { CommandLineHandlers, Handlers } from '../dispatch';
 import { DeskError } from '../errors';
 import type { EventBus } from '../event-bus';
 import { PhoneNormalizer } from '../recipients/phone-numbers';
@@ -125,6 +125,44 @@ export class CampaignSending {
     },
   };
 
+  readonly commandLineHandlers: Pick<
+    CommandLineHandlers,
+    | 'cli.plan'
+    | 'cli.send'
+    | 'cli.resendUnknown'
+    | 'cli.sameKeyRows'
+    | 'cli.sentThrough'
+    | 'cli.scheduledDigest'
+    | 'cli.finished'
+    | 'cli.settled'
+    | 'cli.settleByLookup'
+  > = {
+    'cli.plan': ({ id, service }) => this.plan(id, { service: this.services.commandLine(service) }),
+    'cli.send': ({ id, service, ...tuning }) => this.send(id, { ...tuning, service: this.named(service) }),
+    'cli.resendUnknown': ({ id, service, ...tuning }) =>
+      this.resendUnknown(id, { ...tuning, service: this.named(service) }),
+    'cli.sameKeyRows': async ({ id, service }) => ({ rows: await this.sameKeyRows(id, this.named(service)) }),
+    'cli.sentThrough': async ({ id }) => ({
+      through: (await this.registry.campaign(id)).campaign.sentThrough,
+    }),
+    'cli.scheduledDigest': async ({ id }) => ({
+      digest: (await this.registry.campaign(id)).campaign.scheduledDigest,
+    }),
+    'cli.finished': async ({ id }) => {
+      await this.finished(id);
+      return {};
+    },
+    'cli.settled': async ({ id, timeoutMs }) => ({ settled: await this.settled(id, timeoutMs) }),
+    'cli.settleByLookup': async ({ id, service }) => ({
+      settled: await this.settleByLookup(id, this.named(service)),
+    }),
+  };
+
+  /** The service named on the command line, if one was. */
+  private named(service: CommandLineService | undefined): ResolvedService | undefined {
+    return service && this.services.commandLine(service);
+  }
+
   get unknownGraceMs(): number {
     return this.sender.unknownGraceMs;
   }
@@ -222,15 +260,10 @@ export class CampaignSending {
   }
 
   /** How many unknown rows would go again with their Idempotency-Key if the campaign were sent now. */
-  async sameKeyRows(id: string, service?: ResolvedService): Promise<number> {
+  private async sameKeyRows(id: string, service?: ResolvedService): Promise<number> {
     const open = await this.registry.campaign(id);
     return this.sender.sameKeyRows(open, service ?? this.services.resolve(open.campaign.definition.serviceId))
       .length;
-  }
-
-  /** The service a campaign was last sent through, as its journal names it. */
-  async sentThrough(id: string): Promise<SentThrough | null> {
-    return (await this.registry.campaign(id)).campaign.sentThrough;
   }
 
   /** Sends row `row`'s message to `msisdn` through the campaign's service, leaving the rows untouched. */

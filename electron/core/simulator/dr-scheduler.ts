@@ -1,14 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent } from 'undici';
+import { DueRing, PendingReports } from './pending-reports.js';
 import { postJson } from './post-json.js';
 import { mulberry32 } from './seeded-random.js';
 
 export interface DeliveryJob {
   /** Where the reports go; null: none is posted (the message's status still moves on). */
   notifyurl: string | null;
-  /** Told each status as the message reaches it, whether or not its report can be posted. */
-  onStatus?: (outcome: DeliveryOutcome) => void;
   transid: string;
   msisdn: string;
   callbackData: string;
@@ -34,6 +33,11 @@ export const UNDELIVERED_OUTCOMES: readonly DeliveryOutcome[] = [
   { code: '7201', description: 'Failed at operator', deliveryStatus: 'Failed' },
 ];
 
+/** Every outcome a report can carry, so that a pending report is an index into it. */
+const OUTCOMES: readonly DeliveryOutcome[] = [SUBMITTED, DELIVERED, ...UNDELIVERED_OUTCOMES];
+const SUBMITTED_INDEX = 0;
+const DELIVERED_INDEX = 1;
+
 export const SIMULATED_CARRIER = 'SIMTEL';
 
 export interface DrSchedulerOptions {
@@ -44,6 +48,8 @@ export interface DrSchedulerOptions {
   seed: number;
   /** How many more times a report the notify URL did not take is posted again, with growing pauses. */
   retries?: number;
+  /** Told each status a destination reaches, whether or not its report can be posted. */
+  onStatus?: (transid: string, outcome: DeliveryOutcome) => void;
 }
 
 /** How reports misbehave, as the platform's sometimes do. */
@@ -67,59 +73,20 @@ export const MAX_POSTS_IN_FLIGHT = 128;
 /** Failed posts remembered in `failedPosts`; later ones are only counted. */
 const FAILED_POSTS_KEPT = 1000;
 
-/** What is left to post for one destination, due at `due` (performance.now()). */
-interface Due {
-  job: DeliveryJob;
-  /** The reports still to post, in order (each twice when reports are duplicated). */
-  reports: DeliveryOutcome[];
-  due: number;
-}
-
-/** A first-in first-out queue whose entries are due in the order they were added. */
-class DueQueue {
-  private items: Due[] = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  peek(): Due | undefined {
-    return this.items[this.head];
-  }
-
-  push(item: Due): void {
-    this.items.push(item);
-  }
-
-  shift(): Due | undefined {
-    const item = this.items[this.head];
-    if (item === undefined) return undefined;
-    this.items[this.head++] = undefined as unknown as Due;
-    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-
-  clear(): void {
-    this.items = [];
-    this.head = 0;
-  }
-}
-
 /**
  * Posts a 'Submitted' then a final delivery report for each scheduled destination, in that order. Reports wait in
  * two queues (first and second report of each destination, each in the order it falls due) and go out through a
- * bounded pool of kept-alive connections, so that a large campaign costs memory per pending report, never a socket.
+ * bounded pool of kept-alive connections, so that a large campaign costs memory per pending report, never a socket;
+ * the pending destinations are kept in columns (`PendingReports`), a hundred-odd bytes each.
  */
 export class DrScheduler {
   faults: ReportFaults = {};
   readonly failedPosts: FailedPost[] = [];
   private failedCount = 0;
-  private readonly first = new DueQueue();
-  private readonly second = new DueQueue();
+  /** Replaced, not emptied, on cancel: posts still in flight release their slots into the one they came from. */
+  private pending = new PendingReports();
+  private readonly first = new DueRing();
+  private readonly second = new DueRing();
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
@@ -142,15 +109,16 @@ export class DrScheduler {
     return this.failedCount;
   }
 
+  /** Destinations with a report still to post, including those being posted. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   schedule(job: DeliveryJob): void {
     if (this.cancellation.signal.aborted) return;
     // The outcome is drawn now so that a given seed gives the same outcomes regardless of network timing.
-    const final = this.drawFinalOutcome();
-    this.first.push({
-      job,
-      reports: this.order(final),
-      due: performance.now() + this.options.submittedDelayMs,
-    });
+    const [first, second] = this.order(this.drawFinalOutcome());
+    this.first.push(this.pending.add(job, first, second), performance.now() + this.options.submittedDelayMs);
     this.pump();
   }
 
@@ -159,7 +127,7 @@ export class DrScheduler {
     const reports = this.order(this.drawFinalOutcome());
     this.inFlight++;
     try {
-      for (const outcome of reports) await this.postCopies(job, outcome);
+      for (const outcome of reports) await this.postCopies(job, OUTCOMES[outcome] as DeliveryOutcome);
     } finally {
       this.settle();
     }
@@ -174,6 +142,7 @@ export class DrScheduler {
     this.cancellation.abort();
     this.first.clear();
     this.second.clear();
+    this.pending = new PendingReports();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.timerAt = Infinity;
@@ -187,14 +156,14 @@ export class DrScheduler {
     await this.connections.close();
   }
 
-  private drawFinalOutcome(): DeliveryOutcome {
-    if (this.random() >= this.options.failureShare) return DELIVERED;
-    const index = Math.floor(this.random() * UNDELIVERED_OUTCOMES.length);
-    return UNDELIVERED_OUTCOMES[index] ?? DELIVERED;
+  /** The index in OUTCOMES of a destination's final outcome. */
+  private drawFinalOutcome(): number {
+    if (this.random() >= this.options.failureShare) return DELIVERED_INDEX;
+    return DELIVERED_INDEX + 1 + Math.floor(this.random() * UNDELIVERED_OUTCOMES.length);
   }
 
-  private order(final: DeliveryOutcome): DeliveryOutcome[] {
-    return this.faults.outOfOrder ? [final, SUBMITTED] : [SUBMITTED, final];
+  private order(final: number): [number, number] {
+    return this.faults.outOfOrder ? [final, SUBMITTED_INDEX] : [SUBMITTED_INDEX, final];
   }
 
   private isIdle(): boolean {
@@ -214,18 +183,13 @@ export class DrScheduler {
   private pump(): void {
     const now = performance.now();
     while (this.inFlight < MAX_POSTS_IN_FLIGHT) {
-      const a = this.first.peek();
-      const b = this.second.peek();
-      const queue = a && (!b || a.due <= b.due) ? this.first : this.second;
-      const next = queue.peek();
-      if (!next || next.due > now) break;
-      queue.shift();
+      const which = this.first.nextDue <= this.second.nextDue ? 0 : 1;
+      const queue = which === 0 ? this.first : this.second;
+      if (queue.nextDue > now) break;
       this.inFlight++;
-      void this.run(next);
+      void this.run(this.pending, queue.shift(), which);
     }
-    const a = this.first.peek()?.due ?? Infinity;
-    const b = this.second.peek()?.due ?? Infinity;
-    const wake = Math.min(a, b);
+    const wake = Math.min(this.first.nextDue, this.second.nextDue);
     if (wake === Infinity || this.inFlight >= MAX_POSTS_IN_FLIGHT || wake >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = wake;
@@ -236,11 +200,13 @@ export class DrScheduler {
     }, wake - now);
   }
 
-  private async run(entry: Due): Promise<void> {
-    const [outcome, ...rest] = entry.reports;
-    if (outcome) await this.postCopies(entry.job, outcome);
-    if (rest.length > 0 && !this.cancellation.signal.aborted) {
-      this.second.push({ job: entry.job, reports: rest, due: performance.now() + this.options.finalDelayMs });
+  private async run(pending: PendingReports, slot: number, which: 0 | 1): Promise<void> {
+    const outcome = OUTCOMES[pending.report(slot, which)] as DeliveryOutcome;
+    await this.postCopies(pending.job(slot), outcome);
+    if (which === 0 && pending === this.pending) {
+      this.second.push(slot, performance.now() + this.options.finalDelayMs);
+    } else {
+      pending.release(slot);
     }
     this.settle();
     this.pump();
@@ -253,7 +219,7 @@ export class DrScheduler {
 
   /** Never throws: a report the notify URL did not take is retried, then recorded in failedPosts. */
   private async post(job: DeliveryJob, outcome: DeliveryOutcome): Promise<void> {
-    job.onStatus?.(outcome);
+    this.options.onStatus?.(job.transid, outcome);
     if (job.notifyurl === null || this.faults.lost) return;
     const { signal } = this.cancellation;
     const report = deliveryReport(job, outcome);
