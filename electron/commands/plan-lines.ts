@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { PlannedMessage, SendPlan, SkipReason } from '../../shared/api';
 import { TEXT_LIMITS } from '../../shared/text-limits';
+import { clockTime, waitWords, windowSummary } from '../../shared/window-words';
 
 const REASONS: Record<SkipReason, string> = {
   'missing-number': 'no number',
@@ -26,7 +27,20 @@ export function planLines(plan: SendPlan): string[] {
     `  first: ${messageLine(plan.first)}`,
   ];
   if (plan.ready > 1) lines.push(`  last:  ${messageLine(plan.last)}`);
+  lines.push(...windowLines(plan));
   lines.push(`  digest ${plan.digest}`);
+  return lines;
+}
+
+/** Which rows go at once and which wait for their window, on their clock and on this computer's. */
+function windowLines(plan: SendPlan): string[] {
+  const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const lines = [`  ${windowSummary(plan.window, plan.ready)}`];
+  for (const wait of plan.window.waiting) lines.push(`    ${waitWords(wait, here)}`);
+  if (plan.window.lastOpensAt)
+    lines.push(`  It finishes after ${clockTime(plan.window.lastOpensAt, here)} your time.`);
+  if (plan.window.window && plan.window.zoneUnknown > 0)
+    lines.push(`  ${plan.window.zoneUnknown} rows have no known time zone: they go at once.`);
   return lines;
 }
 

@@ -40,7 +40,8 @@ export class WaitingRows {
   /** Which groups are open at `now`, as a string that changes when one opens or shuts. */
   openGroups(windows: ZoneWindows, now: number): string {
     let signature = '';
-    for (let group = 0; group < this.readyIn.length; group++) signature += windows.isOpen(group, now) ? '1' : '0';
+    for (let group = 0; group < this.readyIn.length; group++)
+      signature += windows.isOpen(group, now) ? '1' : '0';
     return signature;
   }
 }

@@ -54,7 +54,8 @@ export function planWindow(
     const key = `${opens} ${theirTime}`;
     const wait = waits.get(key) ?? { rows: 0, opensAt: new Date(opens).toISOString(), theirTime, zones: [] };
     wait.rows += rows;
-    for (const zone of zones) if (wait.zones.length < ZONES_SHOWN && !wait.zones.includes(zone)) wait.zones.push(zone);
+    for (const zone of zones)
+      if (wait.zones.length < ZONES_SHOWN && !wait.zones.includes(zone)) wait.zones.push(zone);
     waits.set(key, wait);
   }
   if (never.rows > 0) throw neverOpens(never, rule.window);

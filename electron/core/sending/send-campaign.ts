@@ -158,7 +158,11 @@ export function startSending(ctx: SendContext): SendRun {
       if (shut.length > 0) {
         const late = shut.map((i) => rows[i] as number);
         // After a lost try, the message may have gone: the row is unknown, never sent again outside its window.
-        await ctx.record(lost === null ? [{ t: 'released', at: now(), rows: late }] : answerEvents(late, { kind: 'ambiguous', ...lost }));
+        await ctx.record(
+          lost === null
+            ? [{ t: 'released', at: now(), rows: late }]
+            : answerEvents(late, { kind: 'ambiguous', ...lost }),
+        );
         if (lost === null) queue.putBack(late);
         rows = rows.filter((_, i) => !shut.includes(i));
         messages = messages.filter((_, i) => !shut.includes(i));

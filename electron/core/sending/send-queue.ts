@@ -53,7 +53,10 @@ export class SendQueue {
   nextOpening(now: number): number | null {
     let soonest: number | null = null;
     for (const lane of this.lanes) {
-      while (lane.next < lane.rows.length && this.campaign.statusOf(lane.rows[lane.next] as number) !== 'ready')
+      while (
+        lane.next < lane.rows.length &&
+        this.campaign.statusOf(lane.rows[lane.next] as number) !== 'ready'
+      )
         lane.next++;
       if (lane.next === lane.rows.length) continue;
       const opens = this.windows ? this.windows.opensAt(lane.group, now) : now;

@@ -57,7 +57,8 @@ export class ZoneWindows {
     for (let tries = 0; tries < 16; tries++) {
       const span = nextOpenSpan(zones, this.window, at);
       if (span === null) return null;
-      if (span.to - CLOSING_MARGIN_MS > span.from) return { from: span.from, to: span.to - CLOSING_MARGIN_MS };
+      if (span.to - CLOSING_MARGIN_MS > span.from)
+        return { from: span.from, to: span.to - CLOSING_MARGIN_MS };
       at = span.to;
     }
     return null;
