@@ -191,3 +191,40 @@ test('a saved service’s send window is set, shown, and cleared', async ({ page
   await card.getByRole('button', { name: 'Edit' }).click();
   await expect(on).not.toBeChecked();
 });
+
+test('rows whose window never opens in all their zones at once are the plan’s problem, in words', async ({
+  page,
+}) => {
+  await page.goto(shell.url);
+  await page.getByLabel('Choose a CSV file').setInputFiles({
+    name: 'toll-free.csv',
+    mimeType: 'text/csv',
+    // A toll-free number may ring anywhere from Guam to Newfoundland.
+    buffer: Buffer.from(['name,phone', 'Ann,+44 20 7946 0010', 'Help line,+1 800 555 0100'].join('\n')),
+  });
+  await expect(page.getByTestId('file-summary')).toContainText('2 rows');
+  await expect(page.getByTestId('zone-1')).toHaveText(/^America\/Adak \+\d+$/);
+  await page.getByLabel('Message', { exact: true }).fill('Hi $(name)');
+  await page.getByLabel('Sender ID').fill('ACME');
+  const windowChoice = page.getByRole('group', { name: 'Send window' });
+  await windowChoice.getByRole('radio', { name: "This campaign's own" }).check();
+  await windowChoice.getByLabel('From').fill('08:00');
+  await windowChoice.getByLabel('To').fill('09:00');
+
+  await page.getByRole('button', { name: 'Send campaign' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('plan-problem')).toHaveText(
+    /^1 row could never be sent within 08:00–09:00: its number may be in any of several time zones \(America\/Adak, .*\) whose windows never overlap\. Give those rows a time-zone column in the file, or widen the window\.$/,
+  );
+  await expect(dialog.getByRole('button', { name: 'Confirm and send' })).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Back' }).click();
+
+  // No window at all: every row goes at once.
+  await windowChoice.getByRole('radio', { name: 'None: send at any hour' }).check();
+  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await expect(dialog.getByTestId('plan-window-summary')).toHaveText(
+    'No send window: every message goes at once, whatever the hour where its recipient is.',
+  );
+  await expect(dialog.getByTestId('plan-waits')).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Confirm and send' })).toBeEnabled();
+});
