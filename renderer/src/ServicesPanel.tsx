@@ -4,6 +4,7 @@ import { errorText, formatMoney } from './format';
 import { KeyCheckView } from './KeyCheckView';
 import { useDesk } from './hooks/useDesk';
 import { useTunnels } from './hooks/useTunnels';
+import { describeSendWindow } from '../../shared/send-window';
 import { EXAMPLE_NUMBER, SEND_API_NAMES, ServiceForm } from './ServiceForm';
 import { TUNNEL_LABELS } from './TunnelFields';
 import { TunnelStatusView } from './TunnelStatusView';
@@ -77,6 +78,12 @@ export function ServicesPanel({ services, onChanged }: Props) {
                   {service.numbersWithPlus
                     ? `with + (${EXAMPLE_NUMBER.withPlus})`
                     : `without + (${EXAMPLE_NUMBER.withoutPlus})`}
+                </dd>
+                <dt>Send window</dt>
+                <dd data-testid="service-window">
+                  {service.sendWindow === null
+                    ? 'none: any hour'
+                    : `${describeSendWindow(service.sendWindow)} on each recipient's clock`}
                 </dd>
                 <dt>Rate</dt>
                 <dd>{service.rate.toLocaleString()} messages/s</dd>
