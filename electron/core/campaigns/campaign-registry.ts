@@ -169,7 +169,9 @@ export class CampaignRegistry {
     const expiry = patch.requestOptions?.expiry;
     if (expiry !== undefined && expiryPassed(expiry))
       throw new DeskError('expiry-passed', `The expiry (${expiry}, UTC) has passed; choose a later one.`);
-    const def = { ...campaign.definition, ...patch };
+    // A field given as undefined (as callers may spread optional values) leaves the definition's own.
+    const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const def: CampaignDefinition = { ...campaign.definition, ...given };
     const followed = this.countryOfNewService(campaign.definition, patch);
     if (followed) def.defaultCountry = followed;
     // No column held numbers of the old country: one may hold the new country's.
