@@ -9,7 +9,7 @@ const INTRO: Record<StoredFileDamage['file'], string> = {
 export function StoredFileDamageNotice({ damage }: { damage: StoredFileDamage | null }) {
   if (damage === null) return null;
   return (
-    <div className="warning journal-damage" role="status" data-testid="stored-file-damage">
+    <div className="warning journal-damage stored-file-damage" role="status" data-testid="stored-file-damage">
       <p>{INTRO[damage.file]}</p>
       <ul>
         {damage.notes.map((note) => (
