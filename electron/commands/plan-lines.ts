@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import type { PlannedMessage, SendPlan, SkipReason } from '../../shared/api';
+import type { PlannedMessage, SendPlan, SkipReason, StoredFileDamage } from '../../shared/api';
 import { TEXT_LIMITS } from '../../shared/text-limits';
 
 const REASONS: Record<SkipReason, string> = {
@@ -26,7 +26,13 @@ export function planLines(plan: SendPlan): string[] {
   ];
   if (plan.ready > 1) lines.push(`  last:  ${messageLine(plan.last)}`);
   lines.push(`  digest ${plan.digest}`);
+  if (plan.optOutDamage) lines.push(...damageLines(plan.optOutDamage));
   return lines;
+}
+
+/** A damaged log's notes as the command line prints them, the first as a warning. */
+export function damageLines(damage: StoredFileDamage): string[] {
+  return damage.notes.map((note, i) => (i === 0 ? `Warning: ${note}` : `  ${note}`));
 }
 
 function messageLine(m: PlannedMessage): string {
