@@ -133,6 +133,17 @@ export const DroppedNote = z.object({
 });
 export type DroppedNote = z.infer<typeof DroppedNote>;
 
+/**
+ * Lines of a log that could not be read (bad JSON or UTF-8, cut short, not an entry), found when it was opened.
+ * The file is left as it is; `notes` say in plain sentences where the lines are and what was assumed about them.
+ */
+export const StoredFileDamage = z.object({
+  file: z.enum(['Inbox', 'Opt-out list']),
+  lines: z.number().int().min(1),
+  notes: z.array(z.string()).min(1).max(4),
+});
+export type StoredFileDamage = z.infer<typeof StoredFileDamage>;
+
 export const InboxDropped = DroppedNote.extend({
   /** When the oldest reply still kept was received (ISO); null when none is. */
   keptSince: z.string().nullable(),
@@ -564,6 +575,8 @@ export const SendPlan = z.object({
   first: PlannedMessage,
   last: PlannedMessage,
   window: PlanWindow,
+  /** The opt-out list has lines that cannot be read: numbers on them may be messaged. */
+  optOutDamage: StoredFileDamage.nullable(),
   /** SHA-256 over everything that decides what is sent: definition, service, and every ready row's message. */
   digest: Digest,
 });
@@ -656,7 +669,11 @@ export const calls = {
       offset: z.number().int().min(0),
       limit: z.number().int().min(1).max(1000),
     }),
-    z.object({ total: z.number(), entries: z.array(SuppressionEntry) }),
+    z.object({
+      total: z.number(),
+      entries: z.array(SuppressionEntry),
+      damage: StoredFileDamage.nullable(),
+    }),
   ),
   'suppression.add': call(
     z.object({
@@ -730,7 +747,12 @@ export const calls = {
       offset: z.number().int().min(0),
       limit: z.number().int().min(1).max(1000),
     }),
-    z.object({ total: z.number(), entries: z.array(InboxEntry), dropped: InboxDropped.nullable() }),
+    z.object({
+      total: z.number(),
+      entries: z.array(InboxEntry),
+      dropped: InboxDropped.nullable(),
+      damage: StoredFileDamage.nullable(),
+    }),
   ),
   'inbox.export': call(
     z.object({ serviceId: Id.optional() }),

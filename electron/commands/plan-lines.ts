@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import type { PlannedMessage, SendPlan, SkipReason } from '../../shared/api';
+import type { PlannedMessage, SendPlan, SkipReason, StoredFileDamage } from '../../shared/api';
 import { TEXT_LIMITS } from '../../shared/text-limits';
 import { clockTime, waitWords, windowSummary } from '../../shared/window-words';
 
@@ -29,6 +29,7 @@ export function planLines(plan: SendPlan): string[] {
   if (plan.ready > 1) lines.push(`  last:  ${messageLine(plan.last)}`);
   lines.push(...windowLines(plan));
   lines.push(`  digest ${plan.digest}`);
+  if (plan.optOutDamage) lines.push(...damageLines(plan.optOutDamage));
   return lines;
 }
 
@@ -42,6 +43,11 @@ function windowLines(plan: SendPlan): string[] {
   if (plan.window.window && plan.window.zoneUnknown > 0)
     lines.push(`  ${plan.window.zoneUnknown} rows have no known time zone: they go at once.`);
   return lines;
+}
+
+/** A damaged log's notes as the command line prints them, the first as a warning. */
+export function damageLines(damage: StoredFileDamage): string[] {
+  return damage.notes.map((note, i) => (i === 0 ? `Warning: ${note}` : `  ${note}`));
 }
 
 function messageLine(m: PlannedMessage): string {

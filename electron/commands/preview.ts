@@ -11,6 +11,7 @@ import { parseSmartlink, readRecipientFile, UsageError } from './args';
 import { defaultCountry } from './country-flag';
 import { sendApi } from './external-service';
 import { parseCommandArgs } from './parse-command-args';
+import { damageLines } from './plan-lines';
 import { RowChecks } from './row-checks';
 import { ColumnsNeeded, PreviewRun } from './preview-run';
 import { ProgressLine } from './progress-line';
@@ -69,6 +70,7 @@ export async function previewCommand(args: string[]): Promise<number> {
     // The file's bytes are not kept: once decoded, only its text is.
     const opened = await openRecipientFile(await readRecipientFile(file), { sheet: values.sheet });
     suppression = await SuppressionList.open(join(resolveDataDir(values['data-dir']), 'suppression.ndjson'));
+    if (suppression.damage) process.stderr.write(`${damageLines(suppression.damage).join('\n')}\n`);
     const run = new PreviewRun({
       file,
       template: values.text,

@@ -6,6 +6,7 @@ import { usePagedList, type PageQuery } from './hooks/usePagedList';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { OptOutKeywordsEditor } from './OptOutKeywordsEditor';
 import { Pager } from './Pager';
+import { StoredFileDamageNotice } from './StoredFileDamageNotice';
 import { ErrorNote } from './ErrorNote';
 
 const PAGE_SIZE = 50;
@@ -78,6 +79,7 @@ export function InboxPanel({ services, onOpen }: Props) {
             {list === null ? 'Loading…' : plural(total, 'reply', 'replies')}
           </span>
         </div>
+        <StoredFileDamageNotice damage={list?.damage ?? null} />
         {dropped && (
           <p className="notice small" data-testid="inbox-dropped">
             {dropped.keptSince

@@ -7,6 +7,7 @@ import { errorText, formatDate, formatMoney, plural, REASON_LABELS, userTimeZone
 import { useDesk } from './hooks/useDesk';
 import { ModalDialog } from './ModalDialog';
 import { SEND_API_NAMES } from './ServiceForm';
+import { StoredFileDamageNotice } from './StoredFileDamageNotice';
 
 interface Props {
   /** The campaign as last pushed: when it changes, the plan is worked out again. */
@@ -107,7 +108,10 @@ export function SendPlanDialog({ campaign, at, confirmLabel, onConfirm, onClose 
       {plan === null ? (
         !error && !refusal && <p className="muted">Working out what will be sent…</p>
       ) : (
-        <PlanSummary plan={plan} />
+        <>
+          <StoredFileDamageNotice damage={plan.optOutDamage} />
+          <PlanSummary plan={plan} />
+        </>
       )}
       <div className="actions">
         <button

@@ -8,6 +8,7 @@ import { useAction } from './hooks/useAction';
 import { useDesk } from './hooks/useDesk';
 import { useFileInput } from './hooks/useFileChoice';
 import { Pager } from './Pager';
+import { StoredFileDamageNotice } from './StoredFileDamageNotice';
 import { ErrorNote } from './ErrorNote';
 
 const PAGE_SIZE = 50;
@@ -174,6 +175,7 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
               {list === null ? 'Loading…' : plural(total, 'number')}
             </span>
           </div>
+          <StoredFileDamageNotice damage={list?.damage ?? null} />
           <input
             type="search"
             className="table-search"
@@ -191,7 +193,7 @@ export function SuppressionPanel({ defaultCountry }: { defaultCountry: string })
               <li key={entry.msisdn} aria-label={entry.msisdn}>
                 <span className="msisdn">{entry.msisdn}</span>
                 <span className="muted small">
-                  {entry.reason} · {formatDate(entry.addedAt)}
+                  {entry.reason} · {entry.addedAt ? formatDate(entry.addedAt) : 'date unknown'}
                 </span>
                 <button
                   type="button"

@@ -1,6 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { CampaignsOnDisk } from '../../electron/core/campaigns/campaigns-on-disk';
 import type { Desk } from '../../electron/core/desk';
 import {
   deliveryReport,
@@ -92,4 +93,30 @@ it('links a reply to the campaign holding its number, opening only the campaigns
     row: 3,
   });
   expect(fourth.openCampaigns).toBe(1);
+});
+
+it('finds a campaign another process sent after this one knew it as a draft', async () => {
+  const first = await home.start({ sandbox: noReports, restoreSchedules: false });
+  const id = await importCampaign(first, 2);
+  await home.close(first);
+  const campaigns = join(home.dir, 'home', 'campaigns');
+  // The summaries as the receiving desk keeps them, over the same folder as the desk that sends.
+  const onDisk = new CampaignsOnDisk(
+    {
+      folder: (campaign) => join(campaigns, campaign),
+      storedIds: async () => [id],
+      opened: () => undefined,
+      openOrSay: async () => null,
+    },
+    { textApi: () => 'messaging', optOutsPath: join(home.dir, 'home', 'suppression.ndjson') },
+  );
+  expect(await onDisk.sentThrough('sandbox')).toEqual({ sent: [], unknown: [] });
+
+  const sender = await home.start({ sandbox: noReports, restoreSchedules: false });
+  const { digest } = await sender.handlers['campaigns.plan']({ id });
+  await sender.send(id, { digest });
+  await sender.finished(id);
+  await home.close(sender);
+  const { sent } = await onDisk.sentThrough('sandbox');
+  expect(sent.map((c) => c.id)).toEqual([id]);
 });

@@ -85,15 +85,17 @@ describe('Journal', () => {
     expect((await openJournal()).events.map((e) => e.n)).toEqual([1, 2, 4]);
   });
 
-  it('cuts a torn tail at its byte after a line of invalid UTF-8, without padding the file', async () => {
+  it('reports a line of invalid UTF-8 as damaged and cuts a torn tail after it at its byte', async () => {
     const damaged = Buffer.concat([
       Buffer.from('{"n":1}\n{"n":2,"text":"'),
       Buffer.from([0xc3, 0x28, 0xff]), // not UTF-8: decoded, these bytes would count differently
       Buffer.from('"}\n'),
     ]);
     await writeFile(path, Buffer.concat([damaged, Buffer.from('{"n":3,"te')]));
-    const { journal, events } = await openJournal();
-    expect(events.map((e) => e.n)).toEqual([1, 2]);
+    const opened = await openJournal();
+    const { journal, events } = opened;
+    expect(events.map((e) => e.n)).toEqual([1]);
+    expect(opened.damaged.map((d) => [d.line, d.offset])).toEqual([[2, 8]]);
     await journal.append({ n: 4 });
     await closeJournal(journal);
     const bytes = await readFile(path);

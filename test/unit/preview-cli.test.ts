@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,6 +192,27 @@ describe.concurrent('campaign-desk preview', () => {
     expect(lines.at(-1)).toMatchObject({
       summary: { ready: 2, skippedBy: expect.objectContaining({ 'opted-out': 1 }) },
     });
+  });
+
+  it('warns of a damaged opt-out list, and skips the number still read from it', async () => {
+    const home = join(tmp, 'home-with-damaged-opt-outs');
+    await mkdir(home, { recursive: true });
+    const line = (msisdn: string) =>
+      JSON.stringify({ t: 'add', at: '2026-01-02T03:04:05.000Z', msisdn, reason: 'STOP' });
+    await writeFile(
+      join(home, 'suppression.ndjson'),
+      `${line('+447911123457').replace('"add"', '"\u0000dd"')}\n${line('+447911123458').slice(0, 50)}\n`,
+    );
+    const run = await preview([file, '--text', 'Hi', '--country', 'GB', '--json'], home);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'Warning: Opt-out list: 2 lines of its file were damaged: lines 1 (at byte 0) and 2 (at byte 85).',
+    );
+    expect(run.stderr).toContain('+447911123457 was read from them and is treated as opted out.');
+    expect(run.stderr).toContain(
+      'a number that opted out may be missing from the list and could be messaged',
+    );
+    expect(jsonLines(run.stdout)[1]).toMatchObject({ row: 2, status: 'skipped', reason: 'opted-out' });
   });
 
   it('prints a line per row and a summary line in text mode', async () => {

@@ -227,6 +227,7 @@ describe('Recipients: the opt-out list', () => {
     expect(await desk.handlers['suppression.list']({ offset: 0, limit: 10 })).toEqual({
       total: 1,
       entries: [{ msisdn: OPTED_OUT, reason: 'replied STOP', addedAt: expect.any(String) }],
+      damage: null,
     });
     expect(brief((await rowsOf(desk, campaign.id)).rows)).toEqual(optedOut);
     expect((await desk.handlers['campaigns.get']({ id: campaign.id })).skipCounts['opted-out']).toBe(1);

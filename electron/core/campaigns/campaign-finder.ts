@@ -52,8 +52,8 @@ export class CampaignFinder {
   async mayHoldTransid(ids: readonly string[], transid: string): Promise<string[]> {
     const found: string[] = [];
     for (const id of ids) {
-      const summarized = await this.summaries.read(id);
-      if (summarized && summarized.summary.sentThrough === null) continue;
+      const sentBy = await this.summaries.sentBy(id);
+      if (sentBy && sentBy.sentThrough === null) continue;
       const rows = await searchRowIndex(
         join(this.folder(id), TRANSIDS),
         await this.stamp(id),
@@ -75,10 +75,10 @@ export class CampaignFinder {
     const sent: SentCampaign[] = [];
     const unknown: string[] = [];
     for (const id of ids) {
-      const summarized = await this.summaries.read(id);
-      if (!summarized) unknown.push(id);
-      else if (summarized.summary.sentThrough === serviceId)
-        sent.push({ id, definition: summarized.def, isStarted: true, sentThrough: { id: serviceId } });
+      const sentBy = await this.summaries.sentBy(id);
+      if (!sentBy) unknown.push(id);
+      else if (sentBy.sentThrough === serviceId)
+        sent.push({ id, definition: sentBy.def, isStarted: true, sentThrough: { id: serviceId } });
     }
     return { sent, unknown };
   }

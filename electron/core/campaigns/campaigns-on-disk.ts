@@ -51,6 +51,7 @@ export class CampaignsOnDisk {
   /** Forgets a summary waiting to be written (the campaign is being deleted). */
   drop(id: string): void {
     this.upkeep.drop(id);
+    this.summaries.forget(id);
   }
 
   /** What lets a campaign be found without opening it: its summary and its indexes, brought up to date. */

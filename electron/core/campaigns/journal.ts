@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { mkdir, open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
@@ -43,7 +44,15 @@ export interface StreamOptions<E> {
   from?: { offset: number; line: number };
   /** How much of the file is read at a time; a test makes it small. */
   chunkBytes?: number;
+  /**
+   * What becomes of a last line without its newline: `cut` from the file (a campaign's journal: an append never
+   * acknowledged), or `kept` and reported as damaged, the file left as it is (a log whose every byte may be someone's
+   * word, such as the opt-out list); appends then begin on a fresh line.
+   */
+  tornTail?: TornTail;
 }
+
+export type TornTail = 'cut' | 'kept';
 
 export interface OpenedJournal<E> {
   journal: Journal<E>;
@@ -71,6 +80,8 @@ export class Journal<E> {
   private foreign = false;
   /** How many lines the file holds, while it holds only lines this process read or wrote. */
   private lines = 0;
+  /** The file ends in a line kept without its newline: the next group starts with one. */
+  private unended = false;
 
   private constructor(
     private readonly path: string,
@@ -97,11 +108,13 @@ export class Journal<E> {
     path: string,
     parse: (value: unknown) => E | null,
     rotation: Rotation | null = null,
+    tornTail: TornTail = 'cut',
   ): Promise<OpenedJournal<E>> {
     const events: E[] = [];
     const damaged: DamagedLine[] = [];
     const journal = await Journal.stream(path, parse, {
       rotation,
+      tornTail,
       sink: { event: (e) => events.push(e), damaged: (d) => damaged.push(d) },
     });
     return { journal, events, damaged };
@@ -114,21 +127,28 @@ export class Journal<E> {
    */
   static async stream<E>(path: string, parse: (value: unknown) => E | null, options: StreamOptions<E>) {
     const { rotation = null, sink, from = { offset: 0, line: 0 }, chunkBytes = CHUNK_BYTES } = options;
+    const keepTail = options.tornTail === 'kept';
     let goodBytes = 0;
+    let size = 0;
     let lines = 0;
     for (const file of rotation ? keptFiles(path, rotation.keep) : [path]) {
       if (rotation) await cutToBound(file, rotation.maxBytes, path);
       const start = file === path ? from : { offset: 0, line: 0 };
-      const read = await readLines(file, start, chunkBytes, parse, sink, file === path ? undefined : file);
-      ({ goodBytes, lines } = read);
-      if (file === path && goodBytes < read.size) await truncate(path, goodBytes);
+      const source = file === path ? undefined : file;
+      const read = await readLines(file, start, { chunkBytes, keepTail }, parse, sink, source);
+      ({ goodBytes, lines, size } = read);
+      if (file === path && goodBytes < size && !keepTail) await truncate(path, goodBytes);
     }
     await mkdir(dirname(path), { recursive: true });
     const dropped = rotation ? await readDroppedLines(path) : null;
     // Readable too: after a failed write, what it left is read back before it is cut off.
     const file = await open(path, 'a+');
-    const journal = new Journal<E>(path, file, goodBytes, rotation, dropped);
+    const unended = keepTail && goodBytes < size;
+    const journal = new Journal<E>(path, file, unended ? size : goodBytes, rotation, dropped);
     journal.lines = lines;
+    journal.unended = unended;
+    // Its lines are no longer counted: the kept line has none.
+    journal.foreign = unended;
     return journal;
   }
 
@@ -173,11 +193,12 @@ export class Journal<E> {
       }
       group = this.fitting(group);
       // After a group that failed and could not be cut off, the file may end in the middle of a line.
-      const text = (this.size === null ? '\n' : '') + group.map((p) => p.line).join('');
+      const text = (this.size === null || this.unended ? '\n' : '') + group.map((p) => p.line).join('');
       try {
         const before = this.size;
         await this.file.appendFile(text);
         await this.file.datasync();
+        this.unended = false;
         // Read from the file, not counted: another process (the command line) may append to the same journal.
         this.size = (await this.file.stat()).size;
         if (before === null || this.size !== before + Buffer.byteLength(text)) this.foreign = true;
@@ -203,6 +224,7 @@ export class Journal<E> {
       this.file = await open(this.path, 'a+');
       this.size = (await this.file.stat()).size;
       this.foreign = false;
+      if (this.size === 0) this.unended = false;
     }
   }
 
@@ -258,7 +280,7 @@ export class Journal<E> {
 async function readLines<E>(
   path: string,
   from: { offset: number; line: number },
-  chunkBytes: number,
+  { chunkBytes, keepTail }: { chunkBytes: number; keepTail: boolean },
   parse: (value: unknown) => E | null,
   sink: JournalSink<E>,
   file: string | undefined,
@@ -275,32 +297,45 @@ async function readLines<E>(
     let goodBytes = from.offset;
     let lineNumber = from.line;
     let events = 0;
+    /** Hands the line's event to the sink, or the line as damaged, with the event glued onto its end if any. */
+    const take = (line: string, wellEncoded: boolean, number: number, offset: number) => {
+      const event = wellEncoded ? parse(parseJson(line)) : null;
+      if (event !== null) {
+        sink.event(event);
+        events++;
+        return;
+      }
+      const text = line.slice(0, MAX_DAMAGED_TEXT);
+      sink.damaged({ line: number, offset, after: events, text, ...(file ? { file } : {}) });
+      const glued = gluedEvent(line, parse, wellEncoded);
+      if (glued !== null) {
+        sink.event(glued);
+        events++;
+      }
+    };
     for (;;) {
       if (held === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
       const { bytesRead } = await handle.read(buffer, held, buffer.length - held, goodBytes + held);
-      if (bytesRead === 0) return { goodBytes, lines: lineNumber, size: goodBytes + held };
+      if (bytesRead === 0) {
+        if (keepTail && held > 0) {
+          const line = buffer.toString('utf8', 0, held);
+          const whole = !line.includes('\uFFFD') || isUtf8(buffer.subarray(0, held));
+          if (line.trim() !== '') take(line, whole, lineNumber + 1, goodBytes);
+        }
+        return { goodBytes, lines: lineNumber, size: goodBytes + held };
+      }
       const end = held + bytesRead;
       let lineStart = 0;
       for (let newline = buffer.indexOf(NEWLINE, held); newline !== -1 && newline < end;) {
         const offset = goodBytes + lineStart;
         const line = buffer.toString('utf8', lineStart, newline);
+        // Bytes that are not UTF-8 decode as U+FFFD: only then is the line's encoding checked.
+        const wellEncoded = !line.includes('\uFFFD') || isUtf8(buffer.subarray(lineStart, newline));
         lineStart = newline + 1;
         newline = buffer.indexOf(NEWLINE, lineStart);
         lineNumber++;
         if (line.trim() === '') continue;
-        const event = parse(parseJson(line));
-        if (event !== null) {
-          sink.event(event);
-          events++;
-          continue;
-        }
-        const text = line.slice(0, MAX_DAMAGED_TEXT);
-        sink.damaged({ line: lineNumber, offset, after: events, text, ...(file ? { file } : {}) });
-        const glued = gluedEvent(line, parse);
-        if (glued !== null) {
-          sink.event(glued);
-          events++;
-        }
+        take(line, wellEncoded, lineNumber, offset);
       }
       buffer.copy(buffer, 0, lineStart, end);
       held = end - lineStart;
@@ -326,11 +361,14 @@ function parseJson(line: string): unknown {
 }
 
 /** The whole event that ends a damaged line, if one does: the line's start is what a failed write left. */
-function gluedEvent<E>(line: string, parse: (value: unknown) => E | null): E | null {
+function gluedEvent<E>(line: string, parse: (value: unknown) => E | null, wellEncoded: boolean): E | null {
   let tries = 0;
   for (let at = line.indexOf('{', 1); at !== -1 && tries < MAX_GLUE_TRIES; at = line.indexOf('{', at + 1)) {
     tries++;
-    const value = parseJson(line.slice(at));
+    const rest = line.slice(at);
+    // Within a line whose bytes are not all UTF-8, an event holding U+FFFD may hold the bad bytes.
+    if (!wellEncoded && rest.includes('\uFFFD')) continue;
+    const value = parseJson(rest);
     if (value === null) continue;
     const event = parse(value);
     if (event !== null) return event;

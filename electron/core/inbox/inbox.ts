@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { InboxEntry, type InboxDropped } from '../../../shared/api';
+import { InboxEntry, type InboxDropped, type StoredFileDamage } from '../../../shared/api';
 import type { Campaign } from '../campaigns/campaign';
 import type { InboxFigures } from '../campaigns/dashboard';
 import { Journal } from '../campaigns/journal';
@@ -9,6 +9,7 @@ import type { IncomingMessage } from '../receiver/webhook-schemas';
 import { PhoneNormalizer } from '../recipients/phone-numbers';
 import { SANDBOX_ID } from '../services';
 import type { SettingsStore } from '../settings/settings-store';
+import { storedFileDamage } from '../storage/damaged-lines';
 import { droppedNote, type Rotation } from '../storage/rotating-files';
 import { customerSide, digitsOrId } from './customer-side';
 import { OptOutKeywords } from './opt-out-keywords';
@@ -76,11 +77,13 @@ export class Inbox {
     private readonly taken: Set<string>,
     readonly keywords: OptOutKeywords,
     private readonly rotation: Rotation,
+    /** What the user is told about the lines that could not be read; null when every line could. */
+    readonly damage: StoredFileDamage | null,
   ) {}
 
   static async open(path: string, settings: SettingsStore, rotation = INBOX_ROTATION): Promise<Inbox> {
     let earlier = 0;
-    const { journal, events } = await Journal.open(
+    const { journal, events, damaged } = await Journal.open(
       path,
       (value): Stored | null => {
         const stored = Stored.safeParse(value);
@@ -102,6 +105,8 @@ export class Inbox {
         };
       },
       rotation,
+      // A reply is a customer's word: a line cut short is kept for whoever can still read it.
+      'kept',
     );
     const keys = events.map((e) => (e.tid === null ? null : takenKey(e.serviceId, e.tid)));
     return new Inbox(
@@ -111,6 +116,11 @@ export class Inbox {
       new Set(keys.filter((k) => k !== null)),
       new OptOutKeywords(settings),
       rotation,
+      storedFileDamage('Inbox', damaged, [
+        damaged.length === 1
+          ? 'The reply on it is not shown, nor exported.'
+          : 'The replies on them are not shown, nor exported.',
+      ]),
     );
   }
 

@@ -26,7 +26,7 @@ export class Replies {
       const entries = listed.entries.map((e) =>
         e.match && !kept.has(e.match.campaignId) ? { ...e, match: { ...e.match, deleted: true } } : e,
       );
-      return { ...listed, entries, dropped: this.inbox.dropped() };
+      return { ...listed, entries, dropped: this.inbox.dropped(), damage: this.inbox.damage };
     },
     'inbox.export': async ({ serviceId }) => {
       const names = this.serviceNames();

@@ -19,7 +19,10 @@ export class OptOuts {
     Handlers,
     'suppression.list' | 'suppression.add' | 'suppression.remove' | 'suppression.import'
   > = {
-    'suppression.list': async ({ search, offset, limit }) => this.suppression.list(search, offset, limit),
+    'suppression.list': async ({ search, offset, limit }) => ({
+      ...this.suppression.list(search, offset, limit),
+      damage: this.suppression.damage,
+    }),
     'suppression.add': ({ numbers, defaultCountry, reason }) =>
       this.addSuppressed(numbers, defaultCountry, reason),
     'suppression.remove': async ({ numbers }) => {

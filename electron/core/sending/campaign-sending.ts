@@ -47,7 +47,7 @@ export class CampaignSending {
   constructor(
     private readonly registry: CampaignRegistry,
     private readonly services: ServiceRegistry,
-    suppression: SuppressionList,
+    private readonly suppression: SuppressionList,
     private readonly bus: EventBus,
     private readonly options: SendingOptions,
   ) {
@@ -224,11 +224,12 @@ export class CampaignSending {
       sendProblem(campaign, service?.view ?? this.services.get(campaign.definition.serviceId));
     if (problem !== null) throw new DeskError('campaign-not-ready', problem);
     const startAt = at === undefined ? campaign.scheduledAt : new Date(at).toISOString();
-    return buildSendPlan(
+    const plan = buildSendPlan(
       campaign,
       service?.view ?? this.services.get(campaign.definition.serviceId),
       startAt,
     );
+    return { ...plan, optOutDamage: this.suppression.damage };
   }
 
   /** A send from the app: a campaign not yet started goes only as the plan the user confirmed. */

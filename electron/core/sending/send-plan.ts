@@ -18,7 +18,11 @@ const CHUNK_CHARS = 1 << 16;
  * every part of the messages `outgoingMessage` builds for them: the service, the sender, smartlinks and request
  * options, the key's nonce, and each ready row's number, text, attempt and template parameters.
  */
-export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt: string | null): SendPlan {
+export function buildSendPlan(
+  campaign: Campaign,
+  service: ServiceView,
+  startAt: string | null,
+): Omit<SendPlan, 'optOutDamage'> {
   const def = campaign.definition;
   const rule = effectiveWindow(def, service);
   const hash = createHash('sha256');
@@ -111,7 +115,7 @@ function planned(campaign: Campaign, row: number, service: ServiceView): Planned
 }
 
 /** Refuses a send whose confirmed plan is no longer what would go out. */
-export function checkConfirmed(confirmed: string, now: SendPlan): void {
+export function checkConfirmed(confirmed: string, now: Pick<SendPlan, 'digest'>): void {
   if (confirmed === now.digest) return;
   throw new DeskError(
     'plan-changed',
