@@ -14,6 +14,8 @@ export const SKIP_REASONS = [
   'opted-out',
   'duplicate',
   'missing-value',
+  /** The number already had as many messages through the service as its frequency cap allows. */
+  'frequency-cap',
 ] as const;
 export const SkipReason = z.enum(SKIP_REASONS);
 export type SkipReason = z.infer<typeof SkipReason>;
@@ -67,6 +69,13 @@ export const Currency = z
   .transform((c) => c.toUpperCase())
   .pipe(z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD or EUR'));
 
+/** At most `messages` messages to one number through a service in any `days` days. */
+export const FrequencyCap = z.object({
+  messages: z.number().int().min(1).max(100),
+  days: z.number().int().min(1).max(90),
+});
+export type FrequencyCap = z.infer<typeof FrequencyCap>;
+
 export const ServiceView = z.object({
   id: Id,
   name: z.string(),
@@ -82,6 +91,8 @@ export const ServiceView = z.object({
   /** Destinations go out as `+44…` (required by tenants with "+E.164 format" on) or as `44…`. */
   numbersWithPlus: z.boolean(),
   tunnel: TunnelSettingsView,
+  /** Null: no cap (the default). */
+  frequencyCap: FrequencyCap.nullable(),
 });
 export type ServiceView = z.infer<typeof ServiceView>;
 
@@ -506,6 +517,8 @@ export const SendPlan = z.object({
   api: SendApi,
   /** Null: as soon as it is confirmed. */
   startAt: z.string().nullable(),
+  /** The service's cap, and why its contact history counts more messages than it can read; null: no cap. */
+  frequencyCap: FrequencyCap.extend({ damage: z.string().nullable() }).nullable(),
   first: PlannedMessage,
   last: PlannedMessage,
   /** SHA-256 over everything that decides what is sent: definition, service, and every ready row's message. */
@@ -545,6 +558,8 @@ export const calls = {
   'services.list': call(empty, z.array(ServiceView)),
   'services.save': call(ServiceInput, ServiceView),
   'services.remove': call(byId, empty),
+  /** Any service's, the Sandbox's too; null turns the cap off. */
+  'services.setFrequencyCap': call(z.object({ id: Id, cap: FrequencyCap.nullable() }), ServiceView),
   /** Asks the service's platform whether it accepts the key, with a request that can send nothing. */
   'services.checkKey': call(byId, KeyCheck),
   /** Newest first; archived campaigns only with `includeArchived`. */

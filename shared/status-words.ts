@@ -9,6 +9,7 @@ export const REASON_LABELS: Record<SkipReason, string> = {
   'opted-out': 'opted out',
   duplicate: 'duplicate number',
   'missing-value': 'missing value',
+  'frequency-cap': 'over the frequency cap',
 };
 
 /** Each row status in words, as the tables' status badges and the reports show it. */

@@ -50,6 +50,7 @@ export function externalService(args: ExternalServiceArgs): ResolvedService {
       baseUrl,
       keyHint: null,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      frequencyCap: null,
       rate: args.rate ?? 10,
       pricePerSegment: 0,
       currency: DEFAULT_CURRENCY,

@@ -8,6 +8,7 @@ const REASONS: Record<SkipReason, string> = {
   'opted-out': 'opted out',
   duplicate: 'duplicate',
   'missing-value': 'missing value',
+  'frequency-cap': 'over the frequency cap',
 };
 
 /** The send plan as `send` prints it before sending: what goes, to whom, through what, at what cost. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { DEFAULT_CURRENCY, SendApi, type ServiceView } from '../../shared/api';
+import { DEFAULT_CURRENCY, FrequencyCap, SendApi, type ServiceView } from '../../shared/api';
 import { keyHost, keySafeUrl } from '../../shared/service-url';
 import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
@@ -29,12 +29,16 @@ const StoredService = z.object({
   numbersWithPlus: z.boolean().default(false),
   /** Absent in settings written before services had tunnels. */
   tunnel: StoredTunnel.default(NO_TUNNEL),
+  /** Absent in settings written before services had a frequency cap: none. */
+  frequencyCap: FrequencyCap.nullable().default(null),
 });
 type StoredService = z.infer<typeof StoredService>;
 
 /** Per service id, the default country of the last campaign sent through it: a new campaign's. */
 const LAST_COUNTRIES = 'lastCountryByService';
 const LastCountries = z.record(z.string(), z.string());
+/** The Sandbox's frequency cap: its other settings are fixed, so it is kept apart from the stored services. */
+const SANDBOX_CAP = 'sandboxFrequencyCap';
 
 export type ServiceInput = z.output<(typeof calls)['services.save']['input']>;
 
@@ -117,10 +121,29 @@ export class ServiceRegistry {
       tunnel: input.tunnel
         ? storedTunnel(input.tunnel, existing?.tunnel ?? NO_TUNNEL, this.vault)
         : (existing?.tunnel ?? NO_TUNNEL),
+      frequencyCap: existing?.frequencyCap ?? null,
     };
     this.store.set(
       'services',
       existing ? services.map((s) => (s.id === next.id ? next : s)) : [...services, next],
+    );
+    this.cached = null;
+    return toView(next);
+  }
+
+  /** Sets or (null) removes the service's frequency cap; the Sandbox's too. */
+  setFrequencyCap(id: string, cap: FrequencyCap | null): ServiceView {
+    if (id === SANDBOX_ID) {
+      this.store.set(SANDBOX_CAP, cap);
+      return this.sandboxView();
+    }
+    const services = this.stored();
+    const existing = services.find((s) => s.id === id);
+    if (!existing) throw new DeskError('unknown-service', `There is no service with id "${id}".`);
+    const next = { ...existing, frequencyCap: cap };
+    this.store.set(
+      'services',
+      services.map((s) => (s.id === id ? next : s)),
     );
     this.cached = null;
     return toView(next);
@@ -209,6 +232,7 @@ export class ServiceRegistry {
       api: 'messaging',
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      frequencyCap: FrequencyCap.nullable().safeParse(this.store.get(SANDBOX_CAP) ?? null).data ?? null,
     };
   }
 
@@ -244,5 +268,6 @@ function toView(s: StoredService): ServiceView {
     api: s.api,
     numbersWithPlus: s.numbersWithPlus,
     tunnel: tunnelView(s.tunnel),
+    frequencyCap: s.frequencyCap,
   };
 }

@@ -54,6 +54,7 @@ function service(api: SendApi, baseUrl: string, key: string): ResolvedService {
       api,
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      frequencyCap: null,
     },
   };
 }

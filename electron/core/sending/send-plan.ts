@@ -16,7 +16,12 @@ const CHUNK_CHARS = 1 << 16;
  * every part of the messages `outgoingMessage` builds for them: the service, the sender, smartlinks and request
  * options, the key's nonce, and each ready row's number, text, attempt and template parameters.
  */
-export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt: string | null): SendPlan {
+export function buildSendPlan(
+  campaign: Campaign,
+  service: ServiceView,
+  startAt: string | null,
+  frequencyCap: SendPlan['frequencyCap'] = null,
+): SendPlan {
   const def = campaign.definition;
   const hash = createHash('sha256');
   hash.update(
@@ -43,7 +48,8 @@ export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt:
   let firstRow = -1;
   let lastRow = -1;
   for (let row = 0; row < campaign.size; row++) {
-    const status = campaign.statusOf(row);
+    // Skipped since the plan was made, as over the frequency cap: the plan holds without them (fewer messages).
+    const status = campaign.cappedSincePlan(row) ? 'ready' : campaign.statusOf(row);
     if (status === 'skipped') {
       const reason = campaign.reasonOf(row) as SkipReason;
       skipped[reason] = (skipped[reason] ?? 0) + 1;
@@ -79,6 +85,7 @@ export function buildSendPlan(campaign: Campaign, service: ServiceView, startAt:
     service: { id: service.id, name: service.name },
     api: service.api,
     startAt,
+    frequencyCap,
     first: planned(campaign, firstRow, service),
     last: planned(campaign, lastRow, service),
     digest: hash.digest('hex'),
