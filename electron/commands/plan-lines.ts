@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { PlannedMessage, SendPlan, SkipReason } from '../../shared/api';
+import { frequencyCapWords } from '../../shared/frequency-cap';
 import { TEXT_LIMITS } from '../../shared/text-limits';
 
 const REASONS: Record<SkipReason, string> = {
@@ -26,6 +27,10 @@ export function planLines(plan: SendPlan): string[] {
     `  first: ${messageLine(plan.first)}`,
   ];
   if (plan.ready > 1) lines.push(`  last:  ${messageLine(plan.last)}`);
+  if (plan.frequencyCap) {
+    lines.push(`  frequency cap: ${frequencyCapWords(plan.frequencyCap).replace(/^At/, 'at')}`);
+    if (plan.frequencyCap.damage) lines.push(`  ${plan.frequencyCap.damage}`);
+  }
   lines.push(`  digest ${plan.digest}`);
   return lines;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { frequencyCapWords } from '../../shared/frequency-cap';
 import type { CampaignView, PlannedMessage, SendPlan, SkipReason } from '../../shared/api';
 import { DeskCallError } from './api/desk-client';
 import { ErrorNote } from './ErrorNote';
@@ -129,6 +130,15 @@ function PlanSummary({ plan }: { plan: SendPlan }) {
                   .join(', ')}`}
           </dd>
         </div>
+        {plan.frequencyCap && (
+          <div>
+            <dt>Frequency cap</dt>
+            <dd data-testid="plan-frequency-cap">
+              {frequencyCapWords(plan.frequencyCap)}
+              {plan.frequencyCap.damage && <span className="warning"> {plan.frequencyCap.damage}</span>}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Segments</dt>
           <dd data-testid="plan-segments">{plan.segments.toLocaleString()}</dd>
