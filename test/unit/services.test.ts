@@ -64,6 +64,7 @@ describe('ServiceRegistry', () => {
         api: 'messaging',
         numbersWithPlus: true,
         tunnel: { kind: 'none', target: null, tokenHint: null },
+        frequencyCap: null,
       },
     ]);
     expect(registry().resolve(SANDBOX_ID)).toMatchObject({ baseUrl: SANDBOX.url, key: SANDBOX.key });
@@ -92,6 +93,7 @@ describe('ServiceRegistry', () => {
       api: 'messaging',
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      frequencyCap: null,
     });
     expect(JSON.stringify(saved)).not.toContain(KEY);
 
@@ -239,6 +241,20 @@ describe('ServiceRegistry', () => {
     const onDisk = await settingsText();
     expect(onDisk).not.toContain(OTHER_KEY);
     expect(onDisk).not.toContain(KEY);
+  });
+
+  it("keeps a frequency cap, the Sandbox's too, across an edit and a fresh registry", () => {
+    const services = registry();
+    const saved = services.save(input({ name: 'Shop', baseUrl: 'https://api.imiconnect.io', key: KEY }));
+    services.setFrequencyCap(saved.id, { messages: 2, days: 7 });
+    services.save(input({ id: saved.id, name: 'Shop renamed', baseUrl: 'https://api.imiconnect.io' }));
+    services.setFrequencyCap(SANDBOX_ID, { messages: 1, days: 30 });
+    const again = registry();
+    expect(again.get(saved.id).frequencyCap).toEqual({ messages: 2, days: 7 });
+    expect(again.get(SANDBOX_ID).frequencyCap).toEqual({ messages: 1, days: 30 });
+    again.setFrequencyCap(saved.id, null);
+    expect(registry().get(saved.id).frequencyCap).toBeNull();
+    expect(() => again.setFrequencyCap('nope', null)).toThrow('There is no service with id "nope".');
   });
 
   it('refuses to edit or remove the Sandbox service', async () => {
