@@ -108,6 +108,8 @@ export class Desk {
   readonly replies: Replies;
   readonly caps: FrequencyCaps;
   private readonly wakeWatch: WakeWatch;
+  /** Set once closing began: the runs paused then change nothing else. */
+  private closing = false;
 
   // What the command line and the tests drive beyond the contract's calls, by the room that owns it.
   readonly importRecipients: RecipientImports['importRecipients'] = (...a) =>
@@ -177,7 +179,8 @@ export class Desk {
       runsChanged: () => {
         this.keepAwake.refresh();
         // Another campaign's run counted messages: the drafts show the frequency caps as they now stand.
-        this.registry.followCaps().catch((error: unknown) => console.error('frequency caps:', error));
+        if (!this.closing)
+          this.registry.followCaps().catch((error: unknown) => console.error('frequency caps:', error));
       },
       caps: this.caps,
     });
@@ -275,6 +278,7 @@ export class Desk {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.registry.stopEvicting();
     this.wakeWatch.stop();
     this.keepAwake.close();

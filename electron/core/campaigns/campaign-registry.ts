@@ -285,10 +285,17 @@ export class CampaignRegistry {
     if (patches.length > 0) this.rowPatches.add(campaign.id, patches);
   }
 
-  /** After a frequency cap changed, or a run ended: the open campaigns not being sent show the cap as it stands. */
+  /**
+   * After a frequency cap changed, or a run began or ended: the open campaigns that may still be sent, and are not
+   * being sent, follow the cap as it stands; those whose rows changed are shown again.
+   */
   async followCaps(): Promise<void> {
-    for (const { campaign } of [...this.open.values()]) {
-      if (!this.host.isSending(campaign.id)) await this.announce(campaign);
+    for (const open of [...this.open.values()]) {
+      const { campaign } = open;
+      if (this.host.isSending(campaign.id) || !SENDABLE_STATES.includes(campaign.state)) continue;
+      const before = campaign.revision;
+      await this.followCap(open, false);
+      if (campaign.revision !== before) await this.pushView(open);
     }
   }
 
