@@ -17,6 +17,8 @@ export const SKIP_REASONS = [
   'missing-value',
   /** The file's time-zone column names no zone for the row (an IANA name such as America/New_York). */
   'unknown-time-zone',
+  /** The number already had as many messages through the service as its frequency cap allows. */
+  'frequency-cap',
 ] as const;
 export const SkipReason = z.enum(SKIP_REASONS);
 export type SkipReason = z.infer<typeof SkipReason>;
@@ -70,6 +72,13 @@ export const Currency = z
   .transform((c) => c.toUpperCase())
   .pipe(z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD or EUR'));
 
+/** At most `messages` messages to one number through a service in any `days` days. */
+export const FrequencyCap = z.object({
+  messages: z.number().int().min(1).max(100),
+  days: z.number().int().min(1).max(90),
+});
+export type FrequencyCap = z.infer<typeof FrequencyCap>;
+
 export const ServiceView = z.object({
   id: Id,
   name: z.string(),
@@ -87,6 +96,8 @@ export const ServiceView = z.object({
   tunnel: TunnelSettingsView,
   /** When its messages may reach a recipient, on the recipient's clock; null: at any hour. */
   sendWindow: SendWindow.nullable(),
+  /** Null: no cap (the default). */
+  frequencyCap: FrequencyCap.nullable(),
 });
 export type ServiceView = z.infer<typeof ServiceView>;
 
@@ -572,6 +583,8 @@ export const SendPlan = z.object({
   api: SendApi,
   /** Null: as soon as it is confirmed. */
   startAt: z.string().nullable(),
+  /** The service's cap, and why its contact history counts more messages than it can read; null: no cap. */
+  frequencyCap: FrequencyCap.extend({ damage: z.string().nullable() }).nullable(),
   first: PlannedMessage,
   last: PlannedMessage,
   window: PlanWindow,
@@ -614,6 +627,8 @@ export const calls = {
   'services.list': call(empty, z.array(ServiceView)),
   'services.save': call(ServiceInput, ServiceView),
   'services.remove': call(byId, empty),
+  /** Any service's, the Sandbox's too; null turns the cap off. */
+  'services.setFrequencyCap': call(z.object({ id: Id, cap: FrequencyCap.nullable() }), ServiceView),
   /** Asks the service's platform whether it accepts the key, with a request that can send nothing. */
   'services.checkKey': call(byId, KeyCheck),
   /** Newest first; archived campaigns only with `includeArchived`. */

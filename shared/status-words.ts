@@ -10,6 +10,7 @@ export const REASON_LABELS: Record<SkipReason, string> = {
   duplicate: 'duplicate number',
   'missing-value': 'missing value',
   'unknown-time-zone': 'unknown time zone',
+  'frequency-cap': 'over the frequency cap',
 };
 
 /** Each row status in words, as the tables' status badges and the reports show it. */

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { PlannedMessage, SendPlan, SkipReason, StoredFileDamage } from '../../shared/api';
+import { frequencyCapWords } from '../../shared/frequency-cap';
 import { TEXT_LIMITS } from '../../shared/text-limits';
 import { clockTime, waitWords, windowSummary } from '../../shared/window-words';
 
@@ -10,6 +11,7 @@ const REASONS: Record<SkipReason, string> = {
   duplicate: 'duplicate',
   'missing-value': 'missing value',
   'unknown-time-zone': 'unknown time zone',
+  'frequency-cap': 'over the frequency cap',
 };
 
 /** The send plan as `send` prints it before sending: what goes, to whom, through what, at what cost. */
@@ -28,6 +30,10 @@ export function planLines(plan: SendPlan): string[] {
   ];
   if (plan.ready > 1) lines.push(`  last:  ${messageLine(plan.last)}`);
   lines.push(...windowLines(plan));
+  if (plan.frequencyCap) {
+    lines.push(`  frequency cap: ${frequencyCapWords(plan.frequencyCap).replace(/^At/, 'at')}`);
+    if (plan.frequencyCap.damage) lines.push(`  ${plan.frequencyCap.damage}`);
+  }
   lines.push(`  digest ${plan.digest}`);
   if (plan.optOutDamage) lines.push(...damageLines(plan.optOutDamage));
   return lines;

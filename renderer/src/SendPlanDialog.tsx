@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { frequencyCapWords } from '../../shared/frequency-cap';
 import type { CampaignView, PlannedMessage, PlanWindow, SendPlan, SkipReason } from '../../shared/api';
 import { clockTime, waitWords, windowSummary } from '../../shared/window-words';
 import { DeskCallError } from './api/desk-client';
@@ -150,6 +151,15 @@ function PlanSummary({ plan }: { plan: SendPlan }) {
                   .join(', ')}`}
           </dd>
         </div>
+        {plan.frequencyCap && (
+          <div>
+            <dt>Frequency cap</dt>
+            <dd data-testid="plan-frequency-cap">
+              {frequencyCapWords(plan.frequencyCap)}
+              {plan.frequencyCap.damage && <span className="warning"> {plan.frequencyCap.damage}</span>}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Segments</dt>
           <dd data-testid="plan-segments">{plan.segments.toLocaleString()}</dd>

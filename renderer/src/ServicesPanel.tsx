@@ -10,6 +10,7 @@ import { TUNNEL_LABELS } from './TunnelFields';
 import { TunnelStatusView } from './TunnelStatusView';
 import { isLoopbackUrl } from '../../shared/platform-hosts';
 import { ErrorNote } from './ErrorNote';
+import { FrequencyCapEditor } from './FrequencyCapEditor';
 
 interface Props {
   services: readonly ServiceView[];
@@ -98,6 +99,11 @@ export function ServicesPanel({ services, onChanged }: Props) {
                   {service.tunnel.tokenHint && `, token ${service.tunnel.tokenHint}`}
                 </dd>
               </dl>
+              <FrequencyCapEditor
+                key={JSON.stringify(service.frequencyCap)}
+                service={service}
+                onChanged={onChanged}
+              />
               {/* A result is about the settings it was checked with: it goes when they change. */}
               <KeyCheckView key={`${service.baseUrl} ${service.api} ${service.keyHint}`} service={service} />
               {tunnel && (

@@ -55,6 +55,7 @@ function service(api: SendApi, baseUrl: string, key: string): ResolvedService {
       numbersWithPlus: true,
       sendWindow: null,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      frequencyCap: null,
     },
   };
 }

@@ -66,6 +66,7 @@ describe('ServiceRegistry', () => {
         tunnel: { kind: 'none', target: null, tokenHint: null },
         // It reaches no phone.
         sendWindow: null,
+        frequencyCap: null,
       },
     ]);
     expect(registry().resolve(SANDBOX_ID)).toMatchObject({ baseUrl: SANDBOX.url, key: SANDBOX.key });
@@ -96,6 +97,7 @@ describe('ServiceRegistry', () => {
       tunnel: { kind: 'none', target: null, tokenHint: null },
       // A new service keeps to the hours US rules expect, on each recipient's clock.
       sendWindow: { from: '08:00', to: '21:00', days: [1, 2, 3, 4, 5, 6, 7] },
+      frequencyCap: null,
     });
     expect(JSON.stringify(saved)).not.toContain(KEY);
 
@@ -267,6 +269,20 @@ describe('ServiceRegistry', () => {
     const onDisk = await settingsText();
     expect(onDisk).not.toContain(OTHER_KEY);
     expect(onDisk).not.toContain(KEY);
+  });
+
+  it("keeps a frequency cap, the Sandbox's too, across an edit and a fresh registry", () => {
+    const services = registry();
+    const saved = services.save(input({ name: 'Shop', baseUrl: 'https://api.imiconnect.io', key: KEY }));
+    services.setFrequencyCap(saved.id, { messages: 2, days: 7 });
+    services.save(input({ id: saved.id, name: 'Shop renamed', baseUrl: 'https://api.imiconnect.io' }));
+    services.setFrequencyCap(SANDBOX_ID, { messages: 1, days: 30 });
+    const again = registry();
+    expect(again.get(saved.id).frequencyCap).toEqual({ messages: 2, days: 7 });
+    expect(again.get(SANDBOX_ID).frequencyCap).toEqual({ messages: 1, days: 30 });
+    again.setFrequencyCap(saved.id, null);
+    expect(registry().get(saved.id).frequencyCap).toBeNull();
+    expect(() => again.setFrequencyCap('nope', null)).toThrow('There is no service with id "nope".');
   });
 
   it('refuses to edit or remove the Sandbox service', async () => {

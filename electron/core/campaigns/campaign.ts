@@ -159,6 +159,15 @@ export class Campaign {
   private readonly doubted = new Set<number>();
   /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
   private readonly lateOptOuts = new Set<number>();
+  /** Ready rows skipped because their number reached the frequency cap of the campaign's service. */
+  private readonly capped = new Set<number>();
+  /**
+   * Those of them skipped since the rows were last checked in full (for a send plan): a plan confirmed before still
+   * holds without them, as sending fewer messages than confirmed, never more or others.
+   */
+  private readonly cappedLate = new Set<number>();
+  /** What the rows were last checked against the frequency cap for (see FrequencyCaps.check); null: not yet. */
+  capStamp: string | null = null;
   private compiled: CompiledTemplate;
   private options: CompiledRequestOptions;
   private linksUsed: readonly Smartlink[] | null = null;
@@ -337,6 +346,7 @@ export class Campaign {
   reasonOf(row: number): SkipReason | null {
     if (this.statusOf(row) !== 'skipped') return null;
     if (this.lateOptOuts.has(row)) return 'opted-out';
+    if (this.capped.has(row)) return 'frequency-cap';
     return reasonOf(this.checks.numbers.reason[row] ?? 0) ?? 'missing-value';
   }
 
@@ -369,6 +379,58 @@ export class Campaign {
     }
     if (patches.length > 0) this.revision++;
     return patches;
+  }
+
+  /**
+   * Follows the frequency cap of the campaign's service: ready rows whose number reached it are skipped, and, in
+   * full (`late` false: for a send plan), come back once it no longer has (`over` null: the service has no cap).
+   * Late, rows are only skipped, and a plan confirmed before holds without them (see `cappedSincePlan`). Not
+   * journaled, like late opt-outs: loading a campaign checks its rows against the contact history as it then stands.
+   */
+  followCap(over: ((msisdn: string) => boolean) | null, stamp: string, late: boolean): RowPatch[] {
+    this.capStamp = stamp;
+    if (!late) this.cappedLate.clear();
+    const ready = STATUS_INDEX.get('ready') as number;
+    const patches: RowPatch[] = [];
+    for (let row = 0; row < this.status.length; row++) {
+      if (this.status[row] === ready) {
+        const msisdn = this.msisdn(row);
+        if (over === null || msisdn === null || this.keySentAt.has(row) || !over(msisdn)) continue;
+        this.capped.add(row);
+        if (late) this.cappedLate.add(row);
+        this.write(row, STATUS_INDEX.get('skipped') as number);
+      } else if (!late && this.capped.has(row) && (over === null || !over(this.msisdn(row) as string))) {
+        this.capped.delete(row);
+        this.write(row, ready);
+      } else continue;
+      patches.push(this.patchOf(row));
+    }
+    if (patches.length > 0) this.revision++;
+    return patches;
+  }
+
+  /** Skips ready rows found over the frequency cap as they were about to go (another campaign sent to them meanwhile). */
+  skipOverCap(rows: readonly number[]): RowPatch[] {
+    const patches: RowPatch[] = [];
+    for (const row of rows) {
+      if (this.statusOf(row) !== 'ready') continue;
+      this.capped.add(row);
+      this.cappedLate.add(row);
+      this.write(row, STATUS_INDEX.get('skipped') as number);
+      patches.push(this.patchOf(row));
+    }
+    if (patches.length > 0) this.revision++;
+    return patches;
+  }
+
+  /** Whether the row was skipped as over the frequency cap after the rows were last checked in full. */
+  cappedSincePlan(row: number): boolean {
+    return this.cappedLate.has(row);
+  }
+
+  /** Whether the row is ready to go again with the Idempotency-Key it was first sent with: the same message. */
+  goesWithSameKey(row: number): boolean {
+    return this.keySentAt.has(row);
   }
 
   readyRows(): number[] {
@@ -530,6 +592,7 @@ export class Campaign {
     const status = this.status.slice();
     const ready = STATUS_INDEX.get('ready') as number;
     for (const row of this.lateOptOuts) status[row] = ready;
+    for (const row of this.capped) status[row] = ready;
     const formerTransids: [string, number][] = [];
     for (const [transid, row] of this.byTransid)
       if (this.details[row]?.transid !== transid) formerTransids.push([transid, row]);
@@ -709,6 +772,10 @@ export class Campaign {
           this.attempted.add(row);
           // Replayed after the number opted out: the journal, not today's list, says the row was sent.
           if (this.reasonOf(row) === 'opted-out') this.write(row, STATUS_INDEX.get('ready') as number);
+          if (this.capped.delete(row)) {
+            this.cappedLate.delete(row);
+            this.write(row, STATUS_INDEX.get('ready') as number);
+          }
           if (!canAdvance(this.statusOf(row), 'sending')) return [];
           // A row sent again with the same key was sent when that key was first used.
           const sentAt = this.keySentAt.get(row) ?? event.at;
@@ -1012,6 +1079,9 @@ export class Campaign {
     for (const code of status) (this.counts[code] as number)++;
     // Checks make every row ready or skipped: none is unknown.
     this.unknown.clear();
+    this.capped.clear();
+    this.cappedLate.clear();
+    this.capStamp = null;
     this.tooLong = this.countTooLong();
     this.skipShape = null;
     this.longestFrom = 0;

@@ -23,6 +23,8 @@ export interface SendContext {
   record(events: JournalEvent[]): Promise<void>;
   /** Called once the service's answer for `count` rows is journaled. */
   onAnswered?(count: number): void;
+  /** Of a batch's rows, those the service's frequency cap lets go now, counted before they go; the others it skips. */
+  admit(rows: number[]): Promise<number[]>;
   /** Whether the number is on the opt-out list now: it may have joined since the rows were checked. */
   optedOut(msisdn: string): boolean;
   /** Every row left waits for its window to open: the view shows them waiting. */
@@ -105,8 +107,8 @@ export function startSending(ctx: SendContext): SendRun {
 
   async function worker(): Promise<void> {
     while (!stopping.signal.aborted) {
-      const rows = nextBatch();
-      if (rows.length === 0) {
+      const next = nextBatch();
+      if (next.length === 0) {
         const opens = queue.nextOpening(Date.now());
         if (opens === null) return;
         if (!toldWaiting) ctx.onWaiting?.();
@@ -115,6 +117,8 @@ export function startSending(ctx: SendContext): SendRun {
         continue;
       }
       toldWaiting = false;
+      const rows = await ctx.admit(next);
+      if (rows.length === 0) continue;
       const messages = rows.map((row) => outgoingMessage(campaign, row));
       await ctx.record([{ t: 'batch', at: now(), rows }]);
       // Tokens are taken after the journal write, so that a slow disk delays requests rather than bunching them.

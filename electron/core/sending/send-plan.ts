@@ -22,6 +22,7 @@ export function buildSendPlan(
   campaign: Campaign,
   service: ServiceView,
   startAt: string | null,
+  frequencyCap: SendPlan['frequencyCap'] = null,
 ): Omit<SendPlan, 'optOutDamage'> {
   const def = campaign.definition;
   const rule = effectiveWindow(def, service);
@@ -53,7 +54,8 @@ export function buildSendPlan(
   const readyIn = new Map<number, number>();
   const zones = campaign.checksZones;
   for (let row = 0; row < campaign.size; row++) {
-    const status = campaign.statusOf(row);
+    // Skipped since the plan was made, as over the frequency cap: the plan holds without them (fewer messages).
+    const status = campaign.cappedSincePlan(row) ? 'ready' : campaign.statusOf(row);
     if (status === 'skipped') {
       const reason = campaign.reasonOf(row) as SkipReason;
       skipped[reason] = (skipped[reason] ?? 0) + 1;
@@ -92,6 +94,7 @@ export function buildSendPlan(
     service: { id: service.id, name: service.name },
     api: service.api,
     startAt,
+    frequencyCap,
     first: planned(campaign, firstRow, service),
     last: planned(campaign, lastRow, service),
     window,
