@@ -46,6 +46,8 @@ if (mode === 'baseline') {
     sheets: [],
     columns,
     phoneColumn: choosePhoneColumn(table, 'GB')?.column ?? null,
+    timeZoneColumn: null,
+    sendWindow: { mode: 'service' },
     defaultCountry: 'GB',
     template: TEMPLATE,
     senderId: 'SHOP',

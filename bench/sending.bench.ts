@@ -112,11 +112,13 @@ function externalService(baseUrl: string, api: 'messaging' | 'sms' = 'messaging'
       baseUrl,
       keyHint: null,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      frequencyCap: null,
       rate: 10_000,
       pricePerSegment: 0,
       currency: 'USD',
       api,
       numbersWithPlus: true,
+      sendWindow: null,
     },
   };
 }

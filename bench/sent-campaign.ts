@@ -37,6 +37,8 @@ export async function sentCampaign(
     sheets: [],
     columns: [...table.columns],
     phoneColumn: choosePhoneColumn(table, 'GB')?.column ?? null,
+    timeZoneColumn: null,
+    sendWindow: { mode: 'service' },
     defaultCountry: 'GB',
     template: 'Hi $(first_name), your order $(order_id) ships today.',
     senderId: 'SHOP',

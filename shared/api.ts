@@ -5,6 +5,7 @@ import { PRIORITIES } from './request-options';
 import { MAX_VALIDITY_MINUTES, VALIDITY_UNITS, validityMinutes } from './smartlinks';
 import { INSECURE_URL, keySafeUrl } from './service-url';
 import { ROW_STATUSES } from './status';
+import { SendWindow } from './send-window';
 
 const Id = z.string().min(1).max(200);
 
@@ -14,6 +15,10 @@ export const SKIP_REASONS = [
   'opted-out',
   'duplicate',
   'missing-value',
+  /** The file's time-zone column names no zone for the row (an IANA name such as America/New_York). */
+  'unknown-time-zone',
+  /** The number already had as many messages through the service as its frequency cap allows. */
+  'frequency-cap',
 ] as const;
 export const SkipReason = z.enum(SKIP_REASONS);
 export type SkipReason = z.infer<typeof SkipReason>;
@@ -67,6 +72,13 @@ export const Currency = z
   .transform((c) => c.toUpperCase())
   .pipe(z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD or EUR'));
 
+/** At most `messages` messages to one number through a service in any `days` days. */
+export const FrequencyCap = z.object({
+  messages: z.number().int().min(1).max(100),
+  days: z.number().int().min(1).max(90),
+});
+export type FrequencyCap = z.infer<typeof FrequencyCap>;
+
 export const ServiceView = z.object({
   id: Id,
   name: z.string(),
@@ -82,6 +94,10 @@ export const ServiceView = z.object({
   /** Destinations go out as `+44…` (required by tenants with "+E.164 format" on) or as `44…`. */
   numbersWithPlus: z.boolean(),
   tunnel: TunnelSettingsView,
+  /** When its messages may reach a recipient, on the recipient's clock; null: at any hour. */
+  sendWindow: SendWindow.nullable(),
+  /** Null: no cap (the default). */
+  frequencyCap: FrequencyCap.nullable(),
 });
 export type ServiceView = z.infer<typeof ServiceView>;
 
@@ -190,6 +206,8 @@ export const ServiceInput = z.object({
   numbersWithPlus: z.boolean().default(true),
   /** Omitted: keep the stored tunnel (none for a new service). */
   tunnel: TunnelInput.optional(),
+  /** Omitted: keep the stored window (08:00–21:00 every day for a new service); null: any hour. */
+  sendWindow: SendWindow.nullable().optional(),
 });
 
 export const Smartlink = z
@@ -292,6 +310,14 @@ export const CampaignOrigin = z.object({
 });
 export type CampaignOrigin = z.infer<typeof CampaignOrigin>;
 
+/** Whose send window a campaign keeps: its service's, none at all, or its own. */
+export const CampaignWindow = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('service') }),
+  z.object({ mode: z.literal('off') }),
+  z.object({ mode: z.literal('own'), window: SendWindow }),
+]);
+export type CampaignWindow = z.infer<typeof CampaignWindow>;
+
 export const CampaignView = z.object({
   id: Id,
   name: z.string(),
@@ -309,6 +335,10 @@ export const CampaignView = z.object({
   phoneColumn: z.number().int().nullable(),
   /** What the file's content says the phone column is; null when no column is mostly numbers. */
   phoneColumnChoice: PhoneColumnChoice.nullable(),
+  timeZoneColumn: z.number().int().nullable(),
+  sendWindow: CampaignWindow,
+  /** While a run with a send window is under way: when the next shut window opens; null otherwise. */
+  nextWindowAt: z.string().nullable(),
   defaultCountry: z.string(),
   template: z.string(),
   senderId: z.string(),
@@ -373,6 +403,10 @@ export const RowView = z.object({
   emptyPlaceholders: z.array(z.string()),
   status: RowStatus,
   reason: SkipReason.nullable(),
+  /** The zones the row's recipient may be in (one for most numbers); empty when neither number nor file says. */
+  timeZones: z.array(z.string()),
+  /** The zone came from the file's time-zone column rather than the number. */
+  timeZoneFromFile: z.boolean(),
   code: z.string().nullable(),
   description: z.string().nullable(),
   transid: z.string().nullable(),
@@ -414,6 +448,9 @@ const CampaignName = z.string().trim().min(1, 'Give the campaign a name.').max(2
 export const CampaignPatch = z.object({
   name: CampaignName.optional(),
   phoneColumn: z.number().int().min(0).optional(),
+  /** The column whose cells name each row's time zone; null: every row's zone comes from its number. */
+  timeZoneColumn: z.number().int().min(0).nullable().optional(),
+  sendWindow: CampaignWindow.optional(),
   defaultCountry: CountryCode.optional(),
   template: z.string().max(4000).optional(),
   senderId: z.string().trim().max(20).optional(),
@@ -505,6 +542,35 @@ export const PlannedMessage = z.object({
 });
 export type PlannedMessage = z.infer<typeof PlannedMessage>;
 
+/** Ready rows that would wait for their window, by the instant it opens. */
+export const WindowWait = z.object({
+  rows: z.number(),
+  /** When their window opens (ISO). */
+  opensAt: z.string(),
+  /** The time it opens on their clock, "08:00". */
+  theirTime: z.string(),
+  /** Their zones (a few): one row's number may be in several, and rows of several zones may open at once. */
+  zones: z.array(z.string()).max(4),
+});
+export type WindowWait = z.infer<typeof WindowWait>;
+
+/** How the send window shapes the send: which rows go at once and which wait for their window. */
+export const PlanWindow = z.object({
+  /** Null: rows go at any hour. */
+  window: SendWindow.nullable(),
+  /** Where the window comes from. */
+  source: z.enum(['service', 'campaign', 'off']),
+  /** Rows whose window is open when sending starts. */
+  now: z.number(),
+  /** The rest, soonest first. */
+  waiting: z.array(WindowWait),
+  /** When the last waiting row's window opens: the earliest the campaign can finish; null when none waits. */
+  lastOpensAt: z.string().nullable(),
+  /** Rows with no zone known: their number's country is not in the time-zone data. They go at any hour. */
+  zoneUnknown: z.number(),
+});
+export type PlanWindow = z.infer<typeof PlanWindow>;
+
 /** What sending a campaign now (or at `startAt`) would do; confirming it means sending with its `digest`. */
 export const SendPlan = z.object({
   campaignId: Id,
@@ -517,8 +583,11 @@ export const SendPlan = z.object({
   api: SendApi,
   /** Null: as soon as it is confirmed. */
   startAt: z.string().nullable(),
+  /** The service's cap, and why its contact history counts more messages than it can read; null: no cap. */
+  frequencyCap: FrequencyCap.extend({ damage: z.string().nullable() }).nullable(),
   first: PlannedMessage,
   last: PlannedMessage,
+  window: PlanWindow,
   /** The opt-out list has lines that cannot be read: numbers on them may be messaged. */
   optOutDamage: StoredFileDamage.nullable(),
   /** SHA-256 over everything that decides what is sent: definition, service, and every ready row's message. */
@@ -558,6 +627,8 @@ export const calls = {
   'services.list': call(empty, z.array(ServiceView)),
   'services.save': call(ServiceInput, ServiceView),
   'services.remove': call(byId, empty),
+  /** Any service's, the Sandbox's too; null turns the cap off. */
+  'services.setFrequencyCap': call(z.object({ id: Id, cap: FrequencyCap.nullable() }), ServiceView),
   /** Asks the service's platform whether it accepts the key, with a request that can send nothing. */
   'services.checkKey': call(byId, KeyCheck),
   /** Newest first; archived campaigns only with `includeArchived`. */
@@ -902,6 +973,7 @@ export const ErrorCode = z.enum([
   // Sending
   'plan-not-confirmed',
   'plan-changed',
+  'no-send-window',
   'schedule-past',
   'service-busy',
   'service-refused',

@@ -1,10 +1,10 @@
 import type { StatusCounts } from './api';
 import { FINAL_STATUSES, ROW_STATUSES, type RowStatus } from './status';
 
+const NOT_SENT: ReadonlySet<RowStatus> = new Set(['ready', 'waiting', 'skipped', 'sending']);
+
 /** Rows handed to the service, whatever became of them: all but those not (or not yet) sent. */
-export const SENT_STATUSES: ReadonlySet<RowStatus> = new Set(
-  ROW_STATUSES.filter((s) => s !== 'ready' && s !== 'skipped' && s !== 'sending'),
-);
+export const SENT_STATUSES: ReadonlySet<RowStatus> = new Set(ROW_STATUSES.filter((s) => !NOT_SENT.has(s)));
 /** Final, sent and not delivered. */
 export const FAILED_STATUSES: ReadonlySet<RowStatus> = new Set(
   [...FINAL_STATUSES].filter((s) => SENT_STATUSES.has(s) && s !== 'delivered'),

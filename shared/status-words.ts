@@ -9,6 +9,8 @@ export const REASON_LABELS: Record<SkipReason, string> = {
   'opted-out': 'opted out',
   duplicate: 'duplicate number',
   'missing-value': 'missing value',
+  'unknown-time-zone': 'unknown time zone',
+  'frequency-cap': 'over the frequency cap',
 };
 
 /** Each row status in words, as the tables' status badges and the reports show it. */
@@ -24,6 +26,7 @@ export const STATUS_WORDS: Record<RowStatus, string> = {
   undelivered: 'Undelivered',
   failed: 'Failed',
   expired: 'Expired',
+  waiting: 'Waiting for its window',
 };
 
 /** The statuses whose words carry why: the platform's description of the failure, or the doubt. */

@@ -10,6 +10,9 @@ export const ROW_STATUSES = [
   'undelivered',
   'failed',
   'expired',
+  // Last, so that the statuses stored as bytes keep their numbers: a ready row whose send window is shut. Never
+  // stored; the views say it of ready rows while a run with a window waits for theirs (see ZoneRows).
+  'waiting',
 ] as const;
 export type RowStatus = (typeof ROW_STATUSES)[number];
 
@@ -27,6 +30,7 @@ export const FINAL_STATUSES: ReadonlySet<RowStatus> = new Set([
 
 const RANK: Record<RowStatus, number> = {
   ready: 0,
+  waiting: 0,
   sending: 1,
   queued: 2,
   unknown: 2,

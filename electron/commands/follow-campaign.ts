@@ -1,5 +1,6 @@
 import type { CampaignView, CommandLineService } from '../../shared/api';
 import type { Desk } from '../core/desk';
+import { clockTime } from '../../shared/window-words';
 import { progressLine } from './progress-bar';
 import { writeReport } from './write-report';
 
@@ -63,9 +64,21 @@ export function onInterrupt(onFirst: () => void): () => void {
 
 /** Follows a run to its end with progress; Ctrl-C pauses it cleanly. Returns the campaign as it ended. */
 export async function followRun(desk: Desk, id: string, out: Output): Promise<CampaignView> {
+  let toldOpening: string | null = null;
   const unsubscribe = desk.bus.subscribe((event, payload) => {
     if (event === 'send.progress' && (payload as { campaignId: string }).campaignId === id) {
       out.progress(payload as Parameters<Output['progress']>[0]);
+    }
+    if (event === 'campaign.updated' && (payload as CampaignView).id === id) {
+      const view = payload as CampaignView;
+      const waiting = view.counts.waiting ?? 0;
+      if (view.nextWindowAt === null || waiting === 0 || view.nextWindowAt === toldOpening) return;
+      toldOpening = view.nextWindowAt;
+      const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      out.say(
+        `${waiting} ${waiting === 1 ? 'row waits' : 'rows wait'} for their window; the next opens at ${clockTime(view.nextWindowAt, here)} your time.`,
+        { event: 'waiting', rows: waiting, nextWindowAt: view.nextWindowAt },
+      );
     }
   });
   const stopListening = onInterrupt(() => {

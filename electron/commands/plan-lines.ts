@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import type { PlannedMessage, SendPlan, SkipReason, StoredFileDamage } from '../../shared/api';
+import { frequencyCapWords } from '../../shared/frequency-cap';
 import { TEXT_LIMITS } from '../../shared/text-limits';
+import { clockTime, waitWords, windowSummary } from '../../shared/window-words';
 
 const REASONS: Record<SkipReason, string> = {
   'missing-number': 'no number',
@@ -8,6 +10,8 @@ const REASONS: Record<SkipReason, string> = {
   'opted-out': 'opted out',
   duplicate: 'duplicate',
   'missing-value': 'missing value',
+  'unknown-time-zone': 'unknown time zone',
+  'frequency-cap': 'over the frequency cap',
 };
 
 /** The send plan as `send` prints it before sending: what goes, to whom, through what, at what cost. */
@@ -25,8 +29,25 @@ export function planLines(plan: SendPlan): string[] {
     `  first: ${messageLine(plan.first)}`,
   ];
   if (plan.ready > 1) lines.push(`  last:  ${messageLine(plan.last)}`);
+  lines.push(...windowLines(plan));
+  if (plan.frequencyCap) {
+    lines.push(`  frequency cap: ${frequencyCapWords(plan.frequencyCap).replace(/^At/, 'at')}`);
+    if (plan.frequencyCap.damage) lines.push(`  ${plan.frequencyCap.damage}`);
+  }
   lines.push(`  digest ${plan.digest}`);
   if (plan.optOutDamage) lines.push(...damageLines(plan.optOutDamage));
+  return lines;
+}
+
+/** Which rows go at once and which wait for their window, on their clock and on this computer's. */
+function windowLines(plan: SendPlan): string[] {
+  const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const lines = [`  ${windowSummary(plan.window, plan.ready)}`];
+  for (const wait of plan.window.waiting) lines.push(`    ${waitWords(wait, here)}`);
+  if (plan.window.lastOpensAt)
+    lines.push(`  It finishes after ${clockTime(plan.window.lastOpensAt, here)} your time.`);
+  if (plan.window.window && plan.window.zoneUnknown > 0)
+    lines.push(`  ${plan.window.zoneUnknown} rows have no known time zone: they go at once.`);
   return lines;
 }
 

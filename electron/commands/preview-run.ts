@@ -92,6 +92,8 @@ export class PreviewRun {
       sheets: start.sheets,
       columns,
       phoneColumn,
+      timeZoneColumn: null,
+      sendWindow: { mode: 'service' },
       defaultCountry: request.country.country,
       template: request.template,
       senderId: 'preview',

@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
-import { CampaignId } from '../../shared/api';
+import { CampaignId, type CampaignWindow } from '../../shared/api';
+import { parseSendWindow } from '../../shared/send-window';
 import { resolveDataDir } from '../core/data-dir';
 import { startNodeDesk } from '../core/node-desk';
 import {
@@ -34,6 +35,12 @@ Options:
   --campaign-id ID         Names the campaign (lower-case letters, digits, dashes); otherwise one is
                            generated. Either way it is printed first.
   --phone-column C         The phone column's name or 1-based position (default: detected).
+  --time-zone-column C     A column naming each row's time zone (America/New_York); default: a column
+                           named Time zone, Timezone or TZ, else each number's own zone.
+  --window HH:MM-HH:MM     Sends each message only within these hours on its recipient's clock, e.g.
+                           08:00-21:00 or 09:00-17:00 Mon-Fri (default: the service's window; for
+                           --api-url and a new service 08:00-21:00; the built-in simulator has none).
+  --no-window              Sends at any hour, whatever the time where the recipient is.
   --country CC             The country of numbers written without a country code: an ISO 3166 code
                            such as GB (default: the system locale's country, else US).
   --smartlink ID:VALIDITY  Sets up {{link_ID}} with its validity and a unit, m (minutes), h (hours) or
@@ -65,6 +72,17 @@ Request options, sent with every message:
 
 Exit codes: 0 completed, 1 stopped by an error or not confirmed, 2 usage error, 3 paused.`;
 
+/** `--window` as the campaign's own window, `--no-window` as none; neither: the service's. */
+function windowFromFlags(window: string | undefined, noWindow: boolean): CampaignWindow | undefined {
+  if (noWindow && window !== undefined)
+    throw new UsageError('--window and --no-window cannot both be given.');
+  if (noWindow) return { mode: 'off' };
+  if (window === undefined) return undefined;
+  const parsed = parseSendWindow(window);
+  if (typeof parsed === 'string') throw new UsageError(`--window: ${parsed}`);
+  return { mode: 'own', window: parsed };
+}
+
 export async function sendCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('send', {
     args,
@@ -73,6 +91,9 @@ export async function sendCommand(args: string[]): Promise<number> {
       text: { type: 'string' },
       sender: { type: 'string' },
       'phone-column': { type: 'string' },
+      'time-zone-column': { type: 'string' },
+      window: { type: 'string' },
+      'no-window': { type: 'boolean', default: false },
       country: { type: 'string' },
       'campaign-id': { type: 'string' },
       'api-url': { type: 'string' },
@@ -98,6 +119,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   if (id !== undefined && !CampaignId.safeParse(id).success)
     throw new UsageError('--campaign-id takes lower-case letters, digits and dashes (at most 64).');
   const rate = values.rate === undefined ? undefined : positiveInt(values.rate, '--rate');
+  const sendWindow = windowFromFlags(values.window, values['no-window']);
   const batchSize = values.batch === undefined ? undefined : positiveInt(values.batch, '--batch');
   const waitMs = nonNegativeNumber(values.wait, '--wait') * 1000;
   if (values.api !== undefined && !values['api-url'])
@@ -137,9 +159,19 @@ export async function sendCommand(args: string[]): Promise<number> {
       ? columnIndex(imported.columns, values['phone-column'] as string)
       : imported.phoneColumn;
     if (phoneColumn === null) throw noPhoneColumn(basename(file), country.country);
+    const zoneColumn = values['time-zone-column'];
+    const timeZoneColumn = zoneColumn === undefined ? undefined : columnIndex(imported.columns, zoneColumn);
     const campaign = await desk.call('campaigns.update', {
       id: imported.id,
-      patch: { phoneColumn, template: values.text, senderId: values.sender, smartlinks, requestOptions },
+      patch: {
+        phoneColumn,
+        timeZoneColumn,
+        sendWindow,
+        template: values.text,
+        senderId: values.sender,
+        smartlinks,
+        requestOptions,
+      },
     });
     const ready = campaign.counts.ready ?? 0;
     const skipped = campaign.counts.skipped ?? 0;

@@ -28,6 +28,8 @@ import type { Vault } from './secrets/vault';
 import { ServiceConnections } from './service-connections';
 import type { SendOptions } from './sending/campaign-sender';
 import { CampaignSending } from './sending/campaign-sending';
+import { ContactHistory } from './sending/contact-history';
+import { FrequencyCaps } from './sending/frequency-caps';
 import { SANDBOX_ID, SANDBOX_RATE, ServiceRegistry } from './services';
 import type { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/simulator';
@@ -72,6 +74,8 @@ export interface DeskOptions {
   idleCampaignMs?: number;
   /** The key of a service named on the command line (CAMPAIGN_DESK_KEY): only the command line's calls use it. */
   commandLineKey?: string;
+  /** The time in milliseconds, as the frequency caps read it (default: the system clock). */
+  clock?: () => number;
   /** How the inbox, reports kept beside the campaigns and refused posts are bounded (defaults beside each). */
   rotations?: ReportLogRotations & { inbox?: Rotation; rejected?: Rotation };
 }
@@ -89,6 +93,7 @@ interface Parts {
   reportLogs: ReportLogs;
   suppression: SuppressionList;
   uploads: Uploads;
+  contactHistory: ContactHistory;
 }
 
 /** The core: composes the domain rooms, each owning its state and its calls of the API contract. */
@@ -113,7 +118,10 @@ export class Desk {
   readonly connections: ServiceConnections;
   readonly intake: DeliveryIntake;
   readonly replies: Replies;
+  readonly caps: FrequencyCaps;
   private readonly wakeWatch: WakeWatch;
+  /** Set once closing began: the runs paused then change nothing else. */
+  private closing = false;
 
   // What the command line and the tests drive beyond the contract's calls, by the room that owns it.
   readonly importRecipients: RecipientImports['importRecipients'] = (...a) =>
@@ -151,6 +159,7 @@ export class Desk {
         receiverWarning: (service) => this.connections.receiverWarning(service),
         disarm: (id) => this.sending.disarm(id),
         countryOf,
+        capCheck: (serviceId) => this.caps.check(serviceId),
       },
       store,
       services,
@@ -159,6 +168,7 @@ export class Desk {
       options.dataDir,
       options.idleCampaignMs,
     );
+    this.caps = new FrequencyCaps(parts.contactHistory, services, () => this.registry.followCaps());
     this.connections = new ServiceConnections(services, receiver, options.vault, this.bus, {
       publicReceiverUrl: options.publicReceiverUrl,
       openTunnels: options.openTunnels !== false,
@@ -170,7 +180,13 @@ export class Desk {
       unknownGraceMs: options.unknownGraceMs,
       statusLookupAfterMs: options.statusLookupAfterMs,
       notifyUrl: (serviceId) => this.connections.notifyUrl(serviceId),
-      runsChanged: () => this.keepAwake.refresh(),
+      runsChanged: () => {
+        this.keepAwake.refresh();
+        // Another campaign's run counted messages: the drafts show the frequency caps as they now stand.
+        if (!this.closing)
+          this.registry.followCaps().catch((error: unknown) => console.error('frequency caps:', error));
+      },
+      caps: this.caps,
     });
     this.keepAwake = new KeepAwake(
       { sending: () => this.sending.anySending, nextStart: () => this.sending.nextStart() },
@@ -198,6 +214,7 @@ export class Desk {
       this.connections.handlers,
       this.intake.handlers,
       this.replies.handlers,
+      this.caps.handlers,
     );
     this.commandLineHandlers = joinCommandLineHandlers(
       this.imports.commandLineHandlers,
@@ -228,6 +245,11 @@ export class Desk {
     const inbox = await Inbox.open(join(options.dataDir, 'inbox.ndjson'), options.settings, rotations?.inbox);
     const reportLogs = await ReportLogs.open(options.dataDir, rotations);
     const suppression = await SuppressionList.open(join(options.dataDir, 'suppression.ndjson'));
+    const clock = options.clock ?? Date.now;
+    const contactHistory = await ContactHistory.open(
+      join(options.dataDir, 'contact-history'),
+      () => clock() / 1000,
+    );
     const uploads = new Uploads(join(options.dataDir, 'uploads'));
     await uploads.clearLeftovers();
     ref.desk = new Desk(options, {
@@ -244,6 +266,7 @@ export class Desk {
       reportLogs,
       suppression,
       uploads,
+      contactHistory,
     });
     if (options.restoreSchedules !== false) await ref.desk.sending.restoreSchedules();
     return ref.desk;
@@ -273,6 +296,7 @@ export class Desk {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.registry.stopEvicting();
     this.wakeWatch.stop();
     this.keepAwake.close();
@@ -285,5 +309,6 @@ export class Desk {
     await this.parts.inbox.close();
     await this.parts.reportLogs.close();
     await this.suppression.close();
+    await this.parts.contactHistory.close();
   }
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { DEFAULT_CURRENCY, SendApi, type CommandLineService, type ServiceView } from '../../shared/api';
+import { DEFAULT_SEND_WINDOW, SendWindow } from '../../shared/send-window';
+import {
+  DEFAULT_CURRENCY,
+  FrequencyCap,
+  SendApi,
+  type CommandLineService,
+  type ServiceView,
+} from '../../shared/api';
 import { keyHost, keySafeUrl } from '../../shared/service-url';
 import type { calls } from '../../shared/api';
 import { DeskError } from './errors';
@@ -31,12 +38,18 @@ const StoredService = z.object({
   numbersWithPlus: z.boolean().default(false),
   /** Absent in settings written before services had tunnels. */
   tunnel: StoredTunnel.default(NO_TUNNEL),
+  /** Absent in settings written before send windows: the hours US rules expect, as for a new service. */
+  sendWindow: SendWindow.nullable().default(DEFAULT_SEND_WINDOW),
+  /** Absent in settings written before services had a frequency cap: none. */
+  frequencyCap: FrequencyCap.nullable().default(null),
 });
 type StoredService = z.infer<typeof StoredService>;
 
 /** Per service id, the default country of the last campaign sent through it: a new campaign's. */
 const LAST_COUNTRIES = 'lastCountryByService';
 const LastCountries = z.record(z.string(), z.string());
+/** The Sandbox's frequency cap: its other settings are fixed, so it is kept apart from the stored services. */
+const SANDBOX_CAP = 'sandboxFrequencyCap';
 
 export type ServiceInput = z.output<(typeof calls)['services.save']['input']>;
 
@@ -121,10 +134,31 @@ export class ServiceRegistry {
       tunnel: input.tunnel
         ? storedTunnel(input.tunnel, existing?.tunnel ?? NO_TUNNEL, this.vault)
         : (existing?.tunnel ?? NO_TUNNEL),
+      sendWindow:
+        input.sendWindow === undefined ? (existing?.sendWindow ?? DEFAULT_SEND_WINDOW) : input.sendWindow,
+      frequencyCap: existing?.frequencyCap ?? null,
     };
     this.store.set(
       'services',
       existing ? services.map((s) => (s.id === next.id ? next : s)) : [...services, next],
+    );
+    this.cached = null;
+    return toView(next);
+  }
+
+  /** Sets or (null) removes the service's frequency cap; the Sandbox's too. */
+  setFrequencyCap(id: string, cap: FrequencyCap | null): ServiceView {
+    if (id === SANDBOX_ID) {
+      this.store.set(SANDBOX_CAP, cap);
+      return this.sandboxView();
+    }
+    const services = this.stored();
+    const existing = services.find((s) => s.id === id);
+    if (!existing) throw new DeskError('unknown-service', `There is no service with id "${id}".`);
+    const next = { ...existing, frequencyCap: cap };
+    this.store.set(
+      'services',
+      services.map((s) => (s.id === id ? next : s)),
     );
     this.cached = null;
     return toView(next);
@@ -222,6 +256,9 @@ export class ServiceRegistry {
         currency: DEFAULT_CURRENCY,
         api: service.api,
         numbersWithPlus: service.numbersWithPlus,
+        // As a new service's: `--window` gives the campaign its own, `--no-window` none.
+        sendWindow: DEFAULT_SEND_WINDOW,
+        frequencyCap: null,
       },
     };
   }
@@ -239,6 +276,9 @@ export class ServiceRegistry {
       api: 'messaging',
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      // It reaches no phone: its messages go at any hour, unless a campaign keeps a window of its own.
+      sendWindow: null,
+      frequencyCap: FrequencyCap.nullable().safeParse(this.store.get(SANDBOX_CAP) ?? null).data ?? null,
     };
   }
 
@@ -274,5 +314,7 @@ function toView(s: StoredService): ServiceView {
     api: s.api,
     numbersWithPlus: s.numbersWithPlus,
     tunnel: tunnelView(s.tunnel),
+    sendWindow: s.sendWindow,
+    frequencyCap: s.frequencyCap,
   };
 }

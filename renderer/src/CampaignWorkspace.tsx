@@ -4,6 +4,7 @@ import type { ChosenFile } from './api/desk-client';
 import { ComposePanel } from './ComposePanel';
 import { formatDate } from './format';
 import { useCampaignEditor } from './hooks/useCampaignEditor';
+import { useChangeCount } from './hooks/useChangeCount';
 import { useDeskEvent } from './hooks/useDesk';
 import { useFocusOnChange } from './hooks/useFocusOnChange';
 import { useMessagePreview } from './hooks/useMessagePreview';
@@ -54,7 +55,9 @@ export function CampaignWorkspace({
   useDeskEvent('campaign.updated', (view) => {
     if (view.id === campaign.id && view.state === 'draft') setRechecks((n) => n + 1);
   });
-  const revision = editor.revision + rechecks;
+  // Rows shown as waiting change when a window opens or shuts, though no row's status does: fetched again then.
+  const windowChanges = useChangeCount(`${campaign.counts.waiting ?? 0} ${campaign.nextWindowAt}`);
+  const revision = editor.revision + rechecks + windowChanges;
   const [selected, setSelected] = useState(0);
   const selectedRow = useRow(campaign.id, selected, revision);
   const preview = useMessagePreview(editor.draft.template, campaign.columns, selectedRow?.values);
@@ -141,7 +144,7 @@ export function CampaignWorkspace({
       </div>
       {sent && (
         <Suspense fallback={null}>
-          <DeliveryDashboard campaignId={campaign.id} />
+          <DeliveryDashboard campaignId={campaign.id} nextWindowAt={campaign.nextWindowAt} />
         </Suspense>
       )}
       <RecipientsTable

@@ -3,6 +3,7 @@ import type { CampaignPatch, CampaignView, ServiceView } from '../../shared/api'
 import { findLookalikes, replaceLookalikes } from '../../shared/lookalikes';
 import { placeholderFor } from '../../shared/template';
 import { describeLength, TEXT_LIMITS } from '../../shared/text-limits';
+import { CampaignWindowChoice } from './CampaignWindowChoice';
 import { characterWords, describeCharacter } from './characters';
 import { DetailsToggle } from './DetailsToggle';
 import { Field } from './Field';
@@ -148,6 +149,11 @@ export function ComposePanel({ campaign, draft, edit, locked, services, preview,
           )}
         </Field>
       </div>
+      <CampaignWindowChoice
+        value={draft.sendWindow}
+        service={service}
+        onChange={(sendWindow) => edit({ sendWindow })}
+      />
       <RequestOptionsEditor
         options={draft.requestOptions}
         onChange={(requestOptions) => edit({ requestOptions })}

@@ -4,6 +4,7 @@ import { ROW_STATUSES } from '../../shared/status';
 import { formatDuration, plural } from './format';
 import { useDashboard } from './hooks/useDashboard';
 import { ErrorNote } from './ErrorNote';
+import { NextWindowLine } from './SendProgressLine';
 
 const DELIVERED_COLOR = '#1d6f6a';
 const FAILED_COLOR = '#b3261e';
@@ -81,7 +82,13 @@ function DeliveryChart({ dashboard }: { dashboard: Dashboard }) {
 }
 
 /** A sent campaign's delivery figures, chart and failures, following its reports as they arrive. */
-export function DeliveryDashboard({ campaignId }: { campaignId: string }) {
+export function DeliveryDashboard({
+  campaignId,
+  nextWindowAt,
+}: {
+  campaignId: string;
+  nextWindowAt: string | null;
+}) {
   const { dashboard, error } = useDashboard(campaignId);
   return (
     <section className="card dashboard" aria-labelledby="dashboard-title">
@@ -133,6 +140,7 @@ export function DeliveryDashboard({ campaignId }: { campaignId: string }) {
               </li>
             ))}
           </ul>
+          <NextWindowLine at={nextWindowAt} testId="dashboard-next-window" />
           {dashboard.timeline.length > 0 && <DeliveryChart dashboard={dashboard} />}
           {dashboard.failures.length > 0 && (
             <table className="failures" aria-labelledby="failures-title">

@@ -42,6 +42,27 @@ export function RecipientSettings({ campaign, draft, edit, locked }: Props) {
           )}
         </Field>
         <Field
+          label="Time zone column"
+          hint="Where the file names each recipient's zone (such as America/New_York); without one, the zone comes from each number."
+        >
+          {(control) => (
+            <select
+              {...control}
+              value={draft.timeZoneColumn ?? ''}
+              onChange={(e) =>
+                edit({ timeZoneColumn: e.target.value === '' ? null : Number(e.target.value) })
+              }
+            >
+              <option value="">(none — from each number)</option>
+              {campaign.columns.map((column, i) => (
+                <option key={column} value={i}>
+                  {column}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
           label="Default country"
           hint={`Numbers written without a country code (no leading +) are read as ${countryName(draft.defaultCountry)} numbers.`}
         >

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CampaignView, RowFilter } from '../../shared/api';
 import { TEXT_LIMITS } from '../../shared/text-limits';
-import { errorText, formatTime, plural, REASON_LABELS } from './format';
+import { errorText, formatTime, plural, REASON_LABELS, zoneName, zonesText } from './format';
 import { useDesk } from './hooks/useDesk';
 import { useFocusOnChange, useFocusRequest } from './hooks/useFocusOnChange';
 import { filterKey, isFiltered, useRows } from './hooks/useRows';
@@ -251,6 +251,7 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
           </span>
           <span role="columnheader">{phoneHeader}</span>
           <span role="columnheader">Sent to</span>
+          <span role="columnheader">Time zone</span>
           <span role="columnheader">Message</span>
           <span role="columnheader" className="num">
             Segments
@@ -297,6 +298,15 @@ export function RecipientsTable({ campaign, revision, selected, onSelect, onOpen
                       </span>
                       <span role="cell" className="ellipsis" data-testid={`msisdn-${row.index}`}>
                         {row.msisdn ?? '—'}
+                      </span>
+                      <span
+                        role="cell"
+                        className="zone-cell"
+                        data-testid={`zone-${row.index}`}
+                        title={row.timeZones.map(zoneName).join(', ') || undefined}
+                      >
+                        <span className="ellipsis">{zonesText(row.timeZones) || '—'}</span>
+                        {row.timeZoneFromFile && <span className="from-file">from file</span>}
                       </span>
                       <span
                         role="cell"

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { RowDetails } from '../../shared/api';
-import { errorText, formatDuration, formatTime } from './format';
+import { errorText, formatDuration, formatTime, zoneName } from './format';
 import { useDesk, useDeskEvent } from './hooks/useDesk';
 import { ErrorNote } from './ErrorNote';
 
@@ -70,6 +70,11 @@ export function RowDetailsDialog({ campaignId, row, onClose }: Props) {
           <dl className="details">
             <Detail label="Number" testId="row-msisdn">
               {d.msisdn ?? '—'}
+            </Detail>
+            <Detail label="Time zone" testId="row-zones">
+              {d.timeZones.length === 0
+                ? 'not known: sent at any hour'
+                : `${d.timeZones.map(zoneName).join(', ')} (${d.timeZoneFromFile ? "from the file's time-zone column" : 'from the number'})`}
             </Detail>
             <Detail label="Status" testId="row-status">
               <span className={`status status-${d.status}`}>{d.status}</span>

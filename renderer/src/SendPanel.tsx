@@ -12,7 +12,7 @@ import { useSendProgress } from './hooks/useSendProgress';
 import { CancelDialog } from './CancelDialog';
 import { ScheduleForm } from './ScheduleForm';
 import { SendPlanDialog } from './SendPlanDialog';
-import { SendProgressLine } from './SendProgressLine';
+import { NextWindowLine, SendProgressLine } from './SendProgressLine';
 import { TestSendForm } from './TestSendForm';
 import { UnknownRowsNotice } from './UnknownRowsNotice';
 import { ErrorNote } from './ErrorNote';
@@ -59,10 +59,13 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
   const { counts, state } = campaign;
   const count = (status: keyof typeof counts) => counts[status] ?? 0;
   const sendable = campaign.rowCount - count('skipped');
-  const sent = sendable - count('ready') - count('sending');
+  // Rows waiting for their window are ready rows whose window is shut.
+  const notSent = count('ready') + count('waiting');
+  const sent = sendable - notSent - count('sending');
   const awaitingReports = count('sending') + count('queued') + count('submitted');
+  const onlyWaiting = state === 'sending' && count('waiting') > 0 && count('ready') + count('sending') === 0;
   const stateText =
-    STATE_TEXT[state] ??
+    (onlyWaiting ? 'Waiting: every message left waits for its window to open.' : STATE_TEXT[state]) ??
     (awaitingReports > 0 ? 'All messages handed to the service; waiting for delivery reports…' : 'Finished.');
 
   // Buttons that start, stop or cancel a run go away with the state they belong to: focus goes to the heading.
@@ -177,7 +180,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
     );
   }
 
-  const resumable = (state === 'paused' || state === 'stopped') && count('ready') > 0;
+  const resumable = (state === 'paused' || state === 'stopped') && notSent > 0;
   const cancellable = state === 'sending' || state === 'paused' || state === 'stopped';
 
   return (
@@ -195,7 +198,10 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
       <p data-testid="sent-progress">
         {sent.toLocaleString()} of {plural(sendable, 'message')} sent
       </p>
-      {state === 'sending' && progress && <SendProgressLine progress={progress} />}
+      {state === 'sending' && progress && (
+        <SendProgressLine progress={progress} waiting={count('waiting') > 0} />
+      )}
+      <NextWindowLine at={campaign.nextWindowAt} />
       <ul className="counts" aria-label="Rows by status">
         {ROW_STATUSES.filter((status) => count(status) > 0).map((status) => (
           <li key={status} data-testid={`count-${status}`}>
@@ -224,7 +230,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
             disabled={campaign.problem !== null || busy}
             onClick={() => void resume()}
           >
-            Resume sending ({plural(count('ready'), 'message')} not sent)
+            Resume sending ({plural(notSent, 'message')} not sent)
           </button>
         )}
         {cancellable && (

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CampaignView, PlannedMessage, SendPlan, SkipReason } from '../../shared/api';
+import { frequencyCapWords } from '../../shared/frequency-cap';
+import type { CampaignView, PlannedMessage, PlanWindow, SendPlan, SkipReason } from '../../shared/api';
+import { clockTime, waitWords, windowSummary } from '../../shared/window-words';
 import { DeskCallError } from './api/desk-client';
 import { ErrorNote } from './ErrorNote';
-import { errorText, formatDate, formatMoney, plural, REASON_LABELS } from './format';
+import { errorText, formatDate, formatMoney, plural, REASON_LABELS, userTimeZone } from './format';
 import { useDesk } from './hooks/useDesk';
 import { ModalDialog } from './ModalDialog';
 import { SEND_API_NAMES } from './ServiceForm';
@@ -26,6 +28,8 @@ export function SendPlanDialog({ campaign, at, confirmLabel, onConfirm, onClose 
   const desk = useDesk();
   const [plan, setPlan] = useState<SendPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The plan refused: rows that could never be sent, in its own words.
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [revision, setRevision] = useState(0);
@@ -40,6 +44,8 @@ export function SendPlanDialog({ campaign, at, confirmLabel, onConfirm, onClose 
     campaign.smartlinks,
     campaign.requestOptions,
     campaign.phoneColumn,
+    campaign.timeZoneColumn,
+    campaign.sendWindow,
     campaign.defaultCountry,
     campaign.counts,
     campaign.skipCounts,
@@ -54,9 +60,16 @@ export function SendPlanDialog({ campaign, at, confirmLabel, onConfirm, onClose 
         if (!live) return;
         if (shown.current !== null && shown.current !== next.digest) setNotice(CHANGED);
         shown.current = next.digest;
+        setRefusal(null);
         setPlan(next);
       },
-      (e: unknown) => live && setError(errorText(e)),
+      (e: unknown) => {
+        if (!live) return;
+        if (e instanceof DeskCallError && e.code === 'no-send-window') {
+          setPlan(null);
+          setRefusal(e.message);
+        } else setError(errorText(e));
+      },
     );
     return () => {
       live = false;
@@ -88,8 +101,13 @@ export function SendPlanDialog({ campaign, at, confirmLabel, onConfirm, onClose 
         </p>
       )}
       <ErrorNote error={error} />
+      {refusal && (
+        <p className="problem" role="alert" data-testid="plan-problem">
+          {refusal}
+        </p>
+      )}
       {plan === null ? (
-        !error && <p className="muted">Working out what will be sent…</p>
+        !error && !refusal && <p className="muted">Working out what will be sent…</p>
       ) : (
         <>
           <StoredFileDamageNotice damage={plan.optOutDamage} />
@@ -133,6 +151,15 @@ function PlanSummary({ plan }: { plan: SendPlan }) {
                   .join(', ')}`}
           </dd>
         </div>
+        {plan.frequencyCap && (
+          <div>
+            <dt>Frequency cap</dt>
+            <dd data-testid="plan-frequency-cap">
+              {frequencyCapWords(plan.frequencyCap)}
+              {plan.frequencyCap.damage && <span className="warning"> {plan.frequencyCap.damage}</span>}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Segments</dt>
           <dd data-testid="plan-segments">{plan.segments.toLocaleString()}</dd>
@@ -161,9 +188,41 @@ function PlanSummary({ plan }: { plan: SendPlan }) {
           </dd>
         </div>
       </dl>
+      <WindowLines window={plan.window} ready={plan.ready} />
       <PlannedMessageView label="First message" testId="plan-first" message={plan.first} />
       {plan.ready > 1 && <PlannedMessageView label="Last message" testId="plan-last" message={plan.last} />}
     </>
+  );
+}
+
+/** Which rows go at once and which wait for their window, on their clock and on yours. */
+function WindowLines({ window, ready }: { window: PlanWindow; ready: number }) {
+  const yours = userTimeZone();
+  return (
+    <section className="plan-window" aria-labelledby="plan-window-title" data-testid="plan-window">
+      <h3 id="plan-window-title">Send window</h3>
+      <p data-testid="plan-window-summary">{windowSummary(window, ready)}</p>
+      {window.waiting.length > 0 && (
+        <ul className="plan-waits" data-testid="plan-waits">
+          {window.waiting.map((wait) => (
+            <li key={wait.opensAt + wait.zones.join()}>{waitWords(wait, yours)}</li>
+          ))}
+        </ul>
+      )}
+      {window.lastOpensAt && (
+        <p data-testid="plan-finish">
+          The campaign finishes after {clockTime(window.lastOpensAt, yours)} your time, when the last window
+          opens.
+        </p>
+      )}
+      {window.window !== null && window.zoneUnknown > 0 && (
+        <p className="muted" data-testid="plan-zone-unknown">
+          {window.zoneUnknown === 1
+            ? '1 row has no known time zone: it goes at once.'
+            : `${window.zoneUnknown.toLocaleString()} rows have no known time zone: they go at once.`}
+        </p>
+      )}
+    </section>
   );
 }
 

@@ -1,12 +1,14 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { DEFAULT_CURRENCY, type SendApi, type ServiceView } from '../../shared/api';
 import { hostLabel, knownHost, PLATFORM_HOSTS } from '../../shared/platform-hosts';
+import { DEFAULT_SEND_WINDOW } from '../../shared/send-window';
 import { keyHost } from '../../shared/service-url';
 import { Field } from './Field';
 import { errorText } from './format';
 import { useDesk } from './hooks/useDesk';
 import { TunnelFields, tunnelFromForm } from './TunnelFields';
 import { ErrorNote } from './ErrorNote';
+import { SendWindowFields, windowFromDraft, type WindowDraft } from './SendWindowFields';
 
 export const SEND_API_NAMES: Record<SendApi, string> = {
   sms: 'Send SMS API',
@@ -41,6 +43,8 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
   const [numbersWithPlus, setNumbersWithPlus] = useState(service?.numbersWithPlus ?? true);
   const [keyTyped, setKeyTyped] = useState(false);
   const [keepKey, setKeepKey] = useState(false);
+  const [windowOn, setWindowOn] = useState(service ? service.sendWindow !== null : true);
+  const [windowDraft, setWindowDraft] = useState<WindowDraft>(service?.sendWindow ?? DEFAULT_SEND_WINDOW);
   const savedUrl = knownHost(baseUrl)?.baseUrl ?? baseUrl.trim();
   // The stored key was entered for the service's host: another host needs it again, or a confirmation.
   const newHost = keyHost(savedUrl);
@@ -53,6 +57,8 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
+    const sendWindow = windowOn ? windowFromDraft(windowDraft) : null;
+    if (typeof sendWindow === 'string') return setError(sendWindow);
     setBusy(true);
     setError(null);
     try {
@@ -68,6 +74,7 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
         api,
         numbersWithPlus,
         tunnel: tunnelFromForm(text),
+        sendWindow,
       });
       onSaved();
     } catch (err) {
@@ -188,6 +195,21 @@ export function ServiceForm({ service, onSaved, onCancel }: Props) {
           </>
         }
       />
+      <fieldset className="choice-fields send-window">
+        <legend>Send window (recipient&apos;s local time)</legend>
+        <CheckboxField
+          name="sendWindowOn"
+          checked={windowOn}
+          onChange={setWindowOn}
+          label="Send only inside a send window"
+          hint={
+            windowOn
+              ? 'Each message waits for the window on its recipient’s own clock, found from the number (or the file’s time-zone column).'
+              : 'Messages go out at any hour, whatever the time where their recipient is.'
+          }
+        />
+        {windowOn && <SendWindowFields draft={windowDraft} onChange={setWindowDraft} />}
+      </fieldset>
       <TunnelFields tunnel={service?.tunnel ?? null} />
       <ErrorNote error={error} />
       <div className="actions">

@@ -4,11 +4,13 @@ import { errorText, formatMoney } from './format';
 import { KeyCheckView } from './KeyCheckView';
 import { useDesk } from './hooks/useDesk';
 import { useTunnels } from './hooks/useTunnels';
+import { describeSendWindow } from '../../shared/send-window';
 import { EXAMPLE_NUMBER, SEND_API_NAMES, ServiceForm } from './ServiceForm';
 import { TUNNEL_LABELS } from './TunnelFields';
 import { TunnelStatusView } from './TunnelStatusView';
 import { isLoopbackUrl } from '../../shared/platform-hosts';
 import { ErrorNote } from './ErrorNote';
+import { FrequencyCapEditor } from './FrequencyCapEditor';
 
 interface Props {
   services: readonly ServiceView[];
@@ -78,6 +80,12 @@ export function ServicesPanel({ services, onChanged }: Props) {
                     ? `with + (${EXAMPLE_NUMBER.withPlus})`
                     : `without + (${EXAMPLE_NUMBER.withoutPlus})`}
                 </dd>
+                <dt>Send window</dt>
+                <dd data-testid="service-window">
+                  {service.sendWindow === null
+                    ? 'none: any hour'
+                    : `${describeSendWindow(service.sendWindow)} on each recipient's clock`}
+                </dd>
                 <dt>Rate</dt>
                 <dd>{service.rate.toLocaleString()} messages/s</dd>
                 <dt>Price per segment</dt>
@@ -91,6 +99,11 @@ export function ServicesPanel({ services, onChanged }: Props) {
                   {service.tunnel.tokenHint && `, token ${service.tunnel.tokenHint}`}
                 </dd>
               </dl>
+              <FrequencyCapEditor
+                key={JSON.stringify(service.frequencyCap)}
+                service={service}
+                onChanged={onChanged}
+              />
               {/* A result is about the settings it was checked with: it goes when they change. */}
               <KeyCheckView key={`${service.baseUrl} ${service.api} ${service.keyHint}`} service={service} />
               {tunnel && (

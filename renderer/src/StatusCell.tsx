@@ -8,6 +8,7 @@ function detailOf(row: RowView): string {
     return `${REASON_LABELS[row.reason]}: ${row.emptyPlaceholders.map((name) => `$(${name})`).join(', ')}`;
   }
   if (row.reason) return REASON_LABELS[row.reason];
+  if (row.status === 'waiting') return 'for its window';
   return [row.code, row.description].filter((part) => part !== null && part !== '').join(' ');
 }
 

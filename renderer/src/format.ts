@@ -88,3 +88,15 @@ export function formatDuration(seconds: number): string {
   if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+/** "America/New York": a zone's IANA name as read, without its underscores. */
+export function zoneName(zone: string): string {
+  return zone.replace(/_/g, ' ');
+}
+
+/** The zones a recipient may be in, short: "Europe/London", "America/Chicago +3" for several, "" for none. */
+export function zonesText(zones: readonly string[]): string {
+  if (zones.length === 0) return '';
+  const first = zoneName(zones[0] as string);
+  return zones.length === 1 ? first : `${first} +${zones.length - 1}`;
+}

@@ -17,7 +17,7 @@ test.beforeAll(async () => {
   sim = await startSimulator({ keys: [KEY], failureShare: 0, submittedDelayMs: 20, finalDelayMs: 20 });
   // Some of the Sandbox's messages fail, so that a sent campaign shows failures too.
   shell = await startShell(['--failure-share', '0.3']);
-  await callCore('services.save', { name: SLOW, baseUrl: sim.url, key: KEY, rate: 10 });
+  await callCore('services.save', { name: SLOW, baseUrl: sim.url, key: KEY, rate: 10, sendWindow: null });
 });
 
 test.afterAll(async () => {

@@ -41,6 +41,8 @@ async function addService(page: Page, name: string, url: string, key: string): P
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Base URL').fill(url);
   await page.getByLabel('Service key').fill(key);
+  // Sent at any hour: the send window is another spec's subject.
+  await page.getByLabel('Send only inside a send window').uncheck();
   await page.getByRole('button', { name: 'Save service' }).click();
   await expect(page.getByRole('listitem', { name })).toBeVisible();
   await page.getByRole('tab', { name: 'Campaign' }).click();

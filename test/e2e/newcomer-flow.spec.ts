@@ -284,6 +284,8 @@ test('a service key is stored but only its masked hint is ever shown', async ({ 
   await page.getByLabel('Service key').fill(key);
   await page.getByLabel('Rate (messages per second)').fill('20');
   await page.getByLabel('Price per segment').fill('0.05');
+  // Sent at any hour: the send window is another spec's subject.
+  await page.getByLabel('Send only inside a send window').uncheck();
   await page.getByRole('button', { name: 'Save service' }).click();
 
   const service = page.getByRole('listitem', { name: 'Shop account' });
@@ -335,6 +337,8 @@ test('a service that refuses the key sends nothing, says why, and leaves the cam
   await page.getByLabel('Name', { exact: true }).fill('Wrong key');
   await page.getByLabel('Base URL').fill(sandboxUrl);
   await page.getByLabel('Service key').fill('not-the-sandbox-key');
+  // Sent at any hour: the send window is another spec's subject.
+  await page.getByLabel('Send only inside a send window').uncheck();
   await page.getByRole('button', { name: 'Save service' }).click();
   await expect(page.getByRole('listitem', { name: 'Wrong key' })).toContainText('••••-key');
 

@@ -62,6 +62,8 @@ test('a service nothing answers at stops the send with a sentence; the network c
   await page.getByLabel('Base URL').fill(baseUrl);
   await page.getByLabel('Service key').fill('e2e-words-nowhere-key');
   await page.getByLabel('Tunnel', { exact: true }).selectOption('none');
+  // Sent at any hour: the send window is another spec's subject.
+  await page.getByLabel('Send only inside a send window').uncheck();
   await page.getByRole('button', { name: 'Save service' }).click();
   await expect(page.getByRole('listitem', { name: 'Nowhere' })).toBeVisible();
 
@@ -93,6 +95,8 @@ test('a tunnel that cannot open offers no 127.0.0.1 Replies URL, and says why', 
   await page.getByLabel('Base URL').fill('https://api.imiconnect.io');
   await page.getByLabel('Service key').fill('e2e-words-live-key');
   await page.getByLabel('localtunnel server').fill(deadServer);
+  // Sent at any hour: the send window is another spec's subject.
+  await page.getByLabel('Send only inside a send window').uncheck();
   await page.getByRole('button', { name: 'Save service' }).click();
 
   const card = page.getByRole('listitem', { name: 'Live account' });

@@ -42,6 +42,8 @@ async function addService(page: Page, name: string, rate: number): Promise<void>
   await page.getByLabel('Rate (messages per second)').fill(String(rate));
   await page.getByLabel('Price per segment').fill('0.05');
   await page.getByLabel('Currency').fill('EUR');
+  // Sent at any hour: the send window is another spec's subject.
+  await page.getByLabel('Send only inside a send window').uncheck();
   await page.getByRole('button', { name: 'Save service' }).click();
   await expect(page.getByRole('listitem', { name })).toContainText('0.05 EUR');
   await page.getByRole('tab', { name: 'Campaign' }).click();

@@ -157,6 +157,7 @@ describe('an error through the HTTP bridge', () => {
     const service = await json('services.save', {
       api: 'messaging',
       numbersWithPlus: true,
+      sendWindow: null,
       name: 'Nowhere',
       baseUrl: `http://127.0.0.1:${port}`,
       key: 'bridge-key-5521',

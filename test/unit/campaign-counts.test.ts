@@ -58,6 +58,8 @@ it('shows the same counts, segments and longest ready message as a count over th
     sheets: [],
     columns: [...table.columns],
     phoneColumn: 1,
+    timeZoneColumn: null,
+    sendWindow: { mode: 'service' },
     defaultCountry: 'US',
     template: 'Hi $(name), your order is ready.',
     senderId: 'ACME',

@@ -105,6 +105,7 @@ describe('a start that sent nothing', () => {
       pricePerSegment: 0,
       api: 'messaging',
       numbersWithPlus: true,
+      sendWindow: null,
     });
     const id = await importCampaign(desk, 5);
     await desk.update(id, { serviceId: service.id });

@@ -174,6 +174,7 @@ describe.concurrent('campaign-desk send', () => {
       'Hi',
       '--sender',
       'ACME',
+      '--no-window',
       '--api-url',
       'http://127.0.0.1:9',
       '--data-dir',
@@ -187,7 +188,17 @@ describe.concurrent('campaign-desk send', () => {
 
   it('exits 2 without sending the key when --api-url is plain http to another computer', async () => {
     const run = await cli(
-      ['send', FIXTURE, '--text', 'Hi', '--sender', 'ACME', '--api-url', 'http://api.imiconnect.com'],
+      [
+        'send',
+        FIXTURE,
+        '--text',
+        'Hi',
+        '--sender',
+        'ACME',
+        '--no-window',
+        '--api-url',
+        'http://api.imiconnect.com',
+      ],
       { CAMPAIGN_DESK_KEY: 'live-key-7c1e9b2a4d6f8e0a', CAMPAIGN_DESK_HOME: dir('plain-http') },
     );
     expect(run.code).toBe(2);
@@ -209,6 +220,7 @@ describe.concurrent('campaign-desk send', () => {
         'Hi $(name)',
         '--sender',
         'ACME',
+        '--no-window',
         '--api-url',
         sim.url,
         '--rate',
@@ -283,8 +295,8 @@ describe.concurrent('campaign-desk send', () => {
 
   it('sends through the Send SMS API with --api sms (or a full /v1/sms/messages address), one message a request', async () => {
     for (const [name, api] of [
-      ['sms-flag', ['--api-url', 'BASE', '--api', 'sms']],
-      ['sms-path', ['--api-url', 'BASE/v1/sms/messages']],
+      ['sms-flag', ['--no-window', '--api-url', 'BASE', '--api', 'sms']],
+      ['sms-path', ['--no-window', '--api-url', 'BASE/v1/sms/messages']],
     ] as const) {
       const sim = await externalSimulator();
       const home = dir(name);
@@ -340,7 +352,16 @@ describe.concurrent('campaign-desk send', () => {
     const home = dir('without-plus');
     const run = await cli(
       ['send', FIXTURE, '--text', 'Hi $(name) {{link_5}}', '--sender', 'ACME', '--smartlink', '5:2h']
-        .concat(['--api-url', sim.url, '--without-plus', '--data-dir', home, '--report', join(home, 'r.csv')])
+        .concat([
+          '--no-window',
+          '--api-url',
+          sim.url,
+          '--without-plus',
+          '--data-dir',
+          home,
+          '--report',
+          join(home, 'r.csv'),
+        ])
         .concat(['--wait', '10']),
       { CAMPAIGN_DESK_KEY: KEY },
     );
@@ -361,6 +382,7 @@ describe.concurrent('campaign-desk send', () => {
         'Hi',
         '--sender',
         'A',
+        '--no-window',
         '--api-url',
         'http://127.0.0.1:9',
         '--api',
@@ -399,6 +421,7 @@ describe.concurrent('campaign-desk send', () => {
         'Hi $(name)',
         '--sender',
         'ACME',
+        '--no-window',
         '--api-url',
         `${sim.url}/resources/v1/messaging`,
         '--data-dir',
@@ -431,7 +454,7 @@ describe('campaign-desk send: request options', () => {
     const sim = await externalSimulator();
     const home = dir('request-options');
     const run = await cli(
-      ['send', FIXTURE, '--text', 'Hi $(name)', '--sender', 'ACME', '--api-url', sim.url]
+      ['send', FIXTURE, '--text', 'Hi $(name)', '--sender', 'ACME', '--no-window', '--api-url', sim.url]
         .concat([
           '--expiry',
           '2099-01-31T23:30:00+05:30',
@@ -466,14 +489,17 @@ describe('campaign-desk send: request options', () => {
   it('warns that --priority is not sent through the Send SMS API, and refuses --template there', async () => {
     const sim = await externalSimulator();
     const home = dir('request-options-sms');
-    const base = ['send', FIXTURE, '--text', 'Hi $(name)', '--sender', 'ACME', '--api-url', sim.url].concat([
-      '--api',
-      'sms',
-      '--data-dir',
-      home,
-      '--wait',
-      '10',
-    ]);
+    const base = [
+      'send',
+      FIXTURE,
+      '--text',
+      'Hi $(name)',
+      '--sender',
+      'ACME',
+      '--no-window',
+      '--api-url',
+      sim.url,
+    ].concat(['--api', 'sms', '--data-dir', home, '--wait', '10']);
     const priority = await cli(base.concat(['--priority', '2', '--report', join(home, 'p.csv')]), {
       CAMPAIGN_DESK_KEY: KEY,
     });

@@ -89,6 +89,11 @@ describe('the API contract', () => {
     expect((await exercise('services.list', {})).map((s) => s.id)).toContain(saved.id);
     expect((await exercise('tunnels.list', {})).some((t) => t.serviceId === saved.id)).toBe(true);
     expect((await exercise('tunnels.reconnect', { serviceId: saved.id })).serviceId).toBe(saved.id);
+    const cap = { messages: 2, days: 7 };
+    expect((await exercise('services.setFrequencyCap', { id: saved.id, cap })).frequencyCap).toEqual(cap);
+    expect(
+      (await exercise('services.setFrequencyCap', { id: 'sandbox', cap: null })).frequencyCap,
+    ).toBeNull();
     await exercise('services.remove', { id: saved.id });
     expect((await exercise('services.checkKey', { id: 'sandbox' })).kind).toBe('valid');
 

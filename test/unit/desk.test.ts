@@ -511,6 +511,7 @@ describe('Desk: refusals', () => {
     const saved = await desk.handlers['services.save']({
       api: 'messaging',
       numbersWithPlus: true,
+      sendWindow: null,
       name: 'Local IMIconnect',
       baseUrl: desk.simulator.url,
       key: WRONG_KEY,
@@ -545,6 +546,7 @@ describe('Desk: refusals', () => {
     const saved = await desk.handlers['services.save']({
       api: 'messaging',
       numbersWithPlus: true,
+      sendWindow: null,
       name: 'Nowhere',
       baseUrl: 'http://127.0.0.1:1',
       key: 'some-key-1234',
@@ -571,6 +573,7 @@ describe('Desk: refusals', () => {
     const saved = await desk.handlers['services.save']({
       api: 'messaging',
       numbersWithPlus: true,
+      sendWindow: null,
       name: 'Keyless',
       baseUrl: 'https://api.imiconnect.io',
       rate: 10,
@@ -670,6 +673,7 @@ describe('Desk: default country', () => {
     const german = await desk.handlers['services.save']({
       api: 'messaging',
       numbersWithPlus: true,
+      sendWindow: null,
       name: 'German account',
       baseUrl: desk.simulator.url,
       key: desk.services.resolve('sandbox').key,

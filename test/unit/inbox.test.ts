@@ -192,6 +192,7 @@ describe('replies: STOP through the Sandbox', () => {
     const service = await desk.handlers['services.save']({
       api: 'messaging',
       numbersWithPlus: true,
+      sendWindow: null,
       name: 'Shop',
       baseUrl: 'https://api.imiconnect.io',
       key: 'shop-key-123456',

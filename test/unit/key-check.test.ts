@@ -53,7 +53,9 @@ function service(api: SendApi, baseUrl: string, key: string): ResolvedService {
       currency: 'USD',
       api,
       numbersWithPlus: true,
+      sendWindow: null,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      frequencyCap: null,
     },
   };
 }

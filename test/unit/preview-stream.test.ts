@@ -91,6 +91,8 @@ async function campaignLines(path: string, template: string, limit = TEXT_LIMITS
     sheets: [],
     columns: [...table.columns],
     phoneColumn: choosePhoneColumn(table, 'GB')?.column ?? null,
+    timeZoneColumn: null,
+    sendWindow: { mode: 'service' },
     defaultCountry: 'GB',
     template,
     senderId: 'preview',

@@ -502,6 +502,7 @@ describe("Recipients: message length against the API of the campaign's service",
       pricePerSegment: 0,
       api: 'sms',
       numbersWithPlus: true,
+      sendWindow: null,
     });
     const campaign = await importLengths(desk, [
       row('Ann', '+447911123456', 1100),

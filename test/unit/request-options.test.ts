@@ -36,6 +36,7 @@ async function simulatorService(desk: Desk, api: 'messaging' | 'sms') {
     pricePerSegment: 0,
     api,
     numbersWithPlus: true,
+    sendWindow: null,
   });
 }
 

@@ -17,6 +17,8 @@ function rowView(index: number, updatedAt: string | null = null): RowView {
     emptyPlaceholders: [],
     status: 'ready',
     reason: null,
+    timeZones: ['America/Los_Angeles'],
+    timeZoneFromFile: false,
     code: null,
     description: null,
     transid: null,

@@ -35,6 +35,7 @@ describe('send plan', () => {
       currency: 'EUR',
       api: 'messaging',
       numbersWithPlus: false,
+      sendWindow: null,
     });
     // Row 1 has no number, row 3 repeats row 0's.
     const csv = [

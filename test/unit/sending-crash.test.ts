@@ -99,6 +99,7 @@ it('survives kill -9 twice mid-campaign: resume sends every row at most once, no
     'ACME',
     '--campaign-id',
     ID,
+    '--no-window',
     '--api-url',
     sim.url,
     '--rate',

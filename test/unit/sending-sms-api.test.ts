@@ -34,6 +34,7 @@ async function smsCampaign(desk: Desk, rows: number, rate = 500): Promise<string
     pricePerSegment: 0,
     api: 'sms',
     numbersWithPlus: true,
+    sendWindow: null,
   });
   const id = await importCampaign(desk, rows);
   await desk.update(id, { serviceId: service.id });
@@ -166,6 +167,7 @@ describe('the Send SMS API: keys that must not be reused', () => {
       pricePerSegment: 0,
       api: 'sms',
       numbersWithPlus: true,
+      sendWindow: null,
     });
     const id = await importCampaign(desk, 1);
     await desk.update(id, { serviceId: service.id });
@@ -190,6 +192,7 @@ describe('the Send SMS API: keys that must not be reused', () => {
       pricePerSegment: 0,
       api: 'sms',
       numbersWithPlus: true,
+      sendWindow: null,
     });
     const id = await importCampaign(desk, 2);
     await desk.update(id, { serviceId: service.id });

@@ -64,6 +64,9 @@ describe('ServiceRegistry', () => {
         api: 'messaging',
         numbersWithPlus: true,
         tunnel: { kind: 'none', target: null, tokenHint: null },
+        // It reaches no phone.
+        sendWindow: null,
+        frequencyCap: null,
       },
     ]);
     expect(registry().resolve(SANDBOX_ID)).toMatchObject({ baseUrl: SANDBOX.url, key: SANDBOX.key });
@@ -92,6 +95,9 @@ describe('ServiceRegistry', () => {
       api: 'messaging',
       numbersWithPlus: true,
       tunnel: { kind: 'none', target: null, tokenHint: null },
+      // A new service keeps to the hours US rules expect, on each recipient's clock.
+      sendWindow: { from: '08:00', to: '21:00', days: [1, 2, 3, 4, 5, 6, 7] },
+      frequencyCap: null,
     });
     expect(JSON.stringify(saved)).not.toContain(KEY);
 
@@ -129,6 +135,30 @@ describe('ServiceRegistry', () => {
     expect(services.save(input({ ...base, id: euro.id, rate: 30 })).currency).toBe('EUR');
     expect(registry().get(euro.id).currency).toBe('EUR');
     expect(() => input({ ...base, currency: 'euro' })).toThrow(/three-letter currency code/);
+  });
+
+  it('keeps a send window of 08:00–21:00 by default, kept when an edit leaves it out, off when set to none', () => {
+    const services = registry();
+    const base = { name: 'Shop', baseUrl: 'https://api.imiconnect.io', key: KEY };
+    const saved = services.save(input(base));
+    expect(saved.sendWindow).toEqual({ from: '08:00', to: '21:00', days: [1, 2, 3, 4, 5, 6, 7] });
+    const weekdays = { from: '09:00', to: '17:30', days: [5, 1, 2, 3, 4, 4] };
+    expect(services.save(input({ ...base, id: saved.id, sendWindow: weekdays })).sendWindow).toEqual({
+      from: '09:00',
+      to: '17:30',
+      days: [1, 2, 3, 4, 5],
+    });
+    expect(services.save(input({ ...base, id: saved.id, rate: 30 })).sendWindow).toMatchObject({
+      from: '09:00',
+    });
+    expect(services.save(input({ ...base, id: saved.id, sendWindow: null })).sendWindow).toBeNull();
+    expect(registry().get(saved.id).sendWindow).toBeNull();
+    expect(() => input({ ...base, sendWindow: { from: '9am', to: '17:00', days: [1] } })).toThrow(
+      /08:00 or 21:30/,
+    );
+    expect(() => input({ ...base, sendWindow: { from: '09:00', to: '17:00', days: [] } })).toThrow(
+      /at least one day/,
+    );
   });
 
   it('keeps the stored key when a service is edited without one', async () => {
@@ -239,6 +269,20 @@ describe('ServiceRegistry', () => {
     const onDisk = await settingsText();
     expect(onDisk).not.toContain(OTHER_KEY);
     expect(onDisk).not.toContain(KEY);
+  });
+
+  it("keeps a frequency cap, the Sandbox's too, across an edit and a fresh registry", () => {
+    const services = registry();
+    const saved = services.save(input({ name: 'Shop', baseUrl: 'https://api.imiconnect.io', key: KEY }));
+    services.setFrequencyCap(saved.id, { messages: 2, days: 7 });
+    services.save(input({ id: saved.id, name: 'Shop renamed', baseUrl: 'https://api.imiconnect.io' }));
+    services.setFrequencyCap(SANDBOX_ID, { messages: 1, days: 30 });
+    const again = registry();
+    expect(again.get(saved.id).frequencyCap).toEqual({ messages: 2, days: 7 });
+    expect(again.get(SANDBOX_ID).frequencyCap).toEqual({ messages: 1, days: 30 });
+    again.setFrequencyCap(saved.id, null);
+    expect(registry().get(saved.id).frequencyCap).toBeNull();
+    expect(() => again.setFrequencyCap('nope', null)).toThrow('There is no service with id "nope".');
   });
 
   it('refuses to edit or remove the Sandbox service', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../../shared/status';
 
 const FINAL: RowStatus[] = ['skipped', 'rejected', 'delivered', 'undelivered', 'failed', 'expired'];
-const INTERIM: RowStatus[] = ['ready', 'sending', 'queued', 'unknown', 'submitted'];
+const INTERIM: RowStatus[] = ['ready', 'waiting', 'sending', 'queued', 'unknown', 'submitted'];
 
 describe('row status model', () => {
   it('names exactly the final states as final', () => {

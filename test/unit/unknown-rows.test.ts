@@ -26,6 +26,8 @@ async function freshCampaign(): Promise<Campaign> {
     sheets: [],
     columns: [...table.columns],
     phoneColumn: 1,
+    timeZoneColumn: null,
+    sendWindow: { mode: 'service' },
     defaultCountry: 'US',
     template: 'Hi $(name)',
     senderId: 'ACME',

@@ -9,6 +9,7 @@ import { choosePhoneColumn } from '../recipients/phone-column';
 import type { RecipientTable } from '../recipients/recipient-table';
 import type { SuppressionList } from '../recipients/suppression';
 import type { ServiceRegistry } from '../services';
+import type { CapCheck } from '../sending/frequency-caps';
 import { Campaign, SENDABLE_STATES, type Checks } from './campaign';
 import { CampaignManager } from './campaign-manager';
 import type { CampaignStore, OpenCampaign } from './campaign-store';
@@ -45,6 +46,8 @@ export interface RegistryHost {
   disarm(id: string): void;
   /** The country a new campaign takes by default through the service: the last one sent through it, else the system's. */
   countryOf(serviceId: string): string;
+  /** What the rows of a campaign sent through the service are checked against: its frequency cap. */
+  capCheck(serviceId: string): Promise<CapCheck>;
 }
 
 /**
@@ -163,11 +166,15 @@ export class CampaignRegistry {
     if (patch.phoneColumn !== undefined && patch.phoneColumn >= campaign.table.columns.length) {
       throw new DeskError('invalid-column', 'That phone column does not exist in the file.');
     }
+    if (typeof patch.timeZoneColumn === 'number' && patch.timeZoneColumn >= campaign.table.columns.length)
+      throw new DeskError('invalid-column', 'That time-zone column does not exist in the file.');
     if (patch.serviceId !== undefined) this.services.get(patch.serviceId);
     const expiry = patch.requestOptions?.expiry;
     if (expiry !== undefined && expiryPassed(expiry))
       throw new DeskError('expiry-passed', `The expiry (${expiry}, UTC) has passed; choose a later one.`);
-    const def = { ...campaign.definition, ...patch };
+    // A field given as undefined (as callers may spread optional values) leaves the definition's own.
+    const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const def: CampaignDefinition = { ...campaign.definition, ...given };
     const followed = this.countryOfNewService(campaign.definition, patch);
     if (followed) def.defaultCountry = followed;
     // No column held numbers of the old country: one may hold the new country's.
@@ -244,6 +251,9 @@ export class CampaignRegistry {
   }
 
   async view(campaign: Campaign): Promise<CampaignView> {
+    const open = this.open.get(campaign.id);
+    // A run keeps to the cap message by message (see SendGate); other campaigns show it as it stands.
+    if (open?.campaign === campaign && !this.host.isSending(campaign.id)) await this.followCap(open, false);
     // A campaign closed since it was found has no say in its summary any more.
     if (this.open.get(campaign.id)?.campaign === campaign) this.onDisk.changed(campaign);
     const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
@@ -262,6 +272,35 @@ export class CampaignRegistry {
       return { ...view, problem: `The service "${service.name}" has no key; set it under Services.` };
     }
     return view;
+  }
+
+  /**
+   * Checks the ready rows against the frequency cap of the campaign's service. `full` (for a send plan): rows
+   * skipped by it come back where the cap now lets them. Otherwise, unless the rows were checked against the cap
+   * and history as they stand, rows are only skipped (a plan confirmed before still holds: see
+   * Campaign.followCap), or checked in full when the cap itself changed.
+   */
+  async followCap(open: OpenCampaign, full: boolean): Promise<void> {
+    const { campaign } = open;
+    const cap = await this.host.capCheck(campaign.definition.serviceId);
+    if (!full && campaign.capStamp === cap.stamp) return;
+    const sameCap = campaign.capStamp !== null && capPart(campaign.capStamp) === capPart(cap.stamp);
+    const patches = campaign.followCap(cap.over, cap.stamp, !full && sameCap);
+    if (patches.length > 0) this.rowPatches.add(campaign.id, patches);
+  }
+
+  /**
+   * After a frequency cap changed, or a run began or ended: the open campaigns that may still be sent, and are not
+   * being sent, follow the cap as it stands; those whose rows changed are shown again.
+   */
+  async followCaps(): Promise<void> {
+    for (const open of [...this.open.values()]) {
+      const { campaign } = open;
+      if (this.host.isSending(campaign.id) || !SENDABLE_STATES.includes(campaign.state)) continue;
+      const before = campaign.revision;
+      await this.followCap(open, false);
+      if (campaign.revision !== before) await this.pushView(open);
+    }
   }
 
   /** Pushes the campaign's view to the renderer. */
@@ -513,6 +552,11 @@ export class CampaignRegistry {
       }),
     );
   }
+}
+
+/** The cap a stamp was made for (see FrequencyCaps.check), without the history's version and the time. */
+function capPart(stamp: string): string {
+  return stamp.split(' ').slice(0, 2).join(' ');
 }
 
 function noSuchCampaign(id: string): DeskError {

@@ -181,9 +181,14 @@ export function summaryView(
   const latestUnknown = view.unknownResendableAt;
   // The nonce of the campaign's Idempotency-Keys stays in the core, as in `Campaign.view`.
   const { keyNonce, ...shown } = def;
+  // Which rows wait for their window depends on the hour: a summary lists them as ready.
+  const { waiting, ...counts } = view.counts;
+  if (waiting) counts.ready = (counts.ready ?? 0) + waiting;
   return {
     ...shown,
     ...view,
+    counts,
+    nextWindowAt: null,
     estimatedCost: view.totalSegments * pricePerSegment,
     startMissed: view.scheduledAt !== null && isStartMissed(view.scheduledAt),
     unknownResendableAt:

@@ -21,6 +21,8 @@ import { fileCountries, type FileCountries } from '../recipients/file-countries'
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
 import { choosePhoneColumn } from '../recipients/phone-column';
 import type { RecipientTable } from '../recipients/recipient-table';
+import type { ZoneSet } from '../recipients/time-zones';
+import type { RowZones } from '../recipients/row-zones';
 import type { CampaignDefinition } from './definition';
 import { definitionProblem, smartlinksUsedBy } from './definition-problem';
 import { DeliveryHistory } from './delivery-history';
@@ -33,6 +35,9 @@ import type { JournalEvent } from './journal-events';
 import { describeTooLong, findTooLong } from './too-long';
 import { compileRequestOptions, type CompiledRequestOptions } from './request-options';
 import { isStartMissed } from './missed-start';
+import { WaitingRows } from './waiting-rows';
+import { ZoneWindows } from '../sending/zone-windows';
+import type { SendWindow } from '../../../shared/send-window';
 
 /** An error for the campaign's view: the sentence, and its technical account when there is one. */
 type ShownError = { error: string; detail: string | null };
@@ -154,9 +159,22 @@ export class Campaign {
   private readonly doubted = new Set<number>();
   /** Ready rows skipped because their number joined the opt-out list after the rows were checked. */
   private readonly lateOptOuts = new Set<number>();
+  /** Ready rows skipped because their number reached the frequency cap of the campaign's service. */
+  private readonly capped = new Set<number>();
+  /**
+   * Those of them skipped since the rows were last checked in full (for a send plan): a plan confirmed before still
+   * holds without them, as sending fewer messages than confirmed, never more or others.
+   */
+  private readonly cappedLate = new Set<number>();
+  /** What the rows were last checked against the frequency cap for (see FrequencyCaps.check); null: not yet. */
+  capStamp: string | null = null;
   private compiled: CompiledTemplate;
   private options: CompiledRequestOptions;
   private linksUsed: readonly Smartlink[] | null = null;
+  /** The send window of the run under way (from its start), with each zone group's spans; null: any hour. */
+  private windows: ZoneWindows | null = null;
+  /** Ready rows per zone group: those the window makes wait are counted from it. */
+  private waiting: WaitingRows;
   /** Every delivery report of every row. */
   readonly history: DeliveryHistory;
   private readonly trust: ReportTrust;
@@ -173,6 +191,7 @@ export class Campaign {
     this.compiled = compileTemplate(def.template, def.columns);
     this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.status = this.resetStatuses();
+    this.waiting = this.countWaiting();
     this.history = new DeliveryHistory(table.size);
     this.trust = new ReportTrust(table.size);
   }
@@ -239,6 +258,7 @@ export class Campaign {
     this.options = compileRequestOptions(def.requestOptions, def.columns);
     this.byLength = null;
     this.status = this.resetStatuses();
+    this.waiting = this.countWaiting();
   }
 
   /** Follows the API of the campaign's service; true when the limit changed. */
@@ -326,6 +346,7 @@ export class Campaign {
   reasonOf(row: number): SkipReason | null {
     if (this.statusOf(row) !== 'skipped') return null;
     if (this.lateOptOuts.has(row)) return 'opted-out';
+    if (this.capped.has(row)) return 'frequency-cap';
     return reasonOf(this.checks.numbers.reason[row] ?? 0) ?? 'missing-value';
   }
 
@@ -358,6 +379,58 @@ export class Campaign {
     }
     if (patches.length > 0) this.revision++;
     return patches;
+  }
+
+  /**
+   * Follows the frequency cap of the campaign's service: ready rows whose number reached it are skipped, and, in
+   * full (`late` false: for a send plan), come back once it no longer has (`over` null: the service has no cap).
+   * Late, rows are only skipped, and a plan confirmed before holds without them (see `cappedSincePlan`). Not
+   * journaled, like late opt-outs: loading a campaign checks its rows against the contact history as it then stands.
+   */
+  followCap(over: ((msisdn: string) => boolean) | null, stamp: string, late: boolean): RowPatch[] {
+    this.capStamp = stamp;
+    if (!late) this.cappedLate.clear();
+    const ready = STATUS_INDEX.get('ready') as number;
+    const patches: RowPatch[] = [];
+    for (let row = 0; row < this.status.length; row++) {
+      if (this.status[row] === ready) {
+        const msisdn = this.msisdn(row);
+        if (over === null || msisdn === null || this.keySentAt.has(row) || !over(msisdn)) continue;
+        this.capped.add(row);
+        if (late) this.cappedLate.add(row);
+        this.write(row, STATUS_INDEX.get('skipped') as number);
+      } else if (!late && this.capped.has(row) && (over === null || !over(this.msisdn(row) as string))) {
+        this.capped.delete(row);
+        this.write(row, ready);
+      } else continue;
+      patches.push(this.patchOf(row));
+    }
+    if (patches.length > 0) this.revision++;
+    return patches;
+  }
+
+  /** Skips ready rows found over the frequency cap as they were about to go (another campaign sent to them meanwhile). */
+  skipOverCap(rows: readonly number[]): RowPatch[] {
+    const patches: RowPatch[] = [];
+    for (const row of rows) {
+      if (this.statusOf(row) !== 'ready') continue;
+      this.capped.add(row);
+      this.cappedLate.add(row);
+      this.write(row, STATUS_INDEX.get('skipped') as number);
+      patches.push(this.patchOf(row));
+    }
+    if (patches.length > 0) this.revision++;
+    return patches;
+  }
+
+  /** Whether the row was skipped as over the frequency cap after the rows were last checked in full. */
+  cappedSincePlan(row: number): boolean {
+    return this.cappedLate.has(row);
+  }
+
+  /** Whether the row is ready to go again with the Idempotency-Key it was first sent with: the same message. */
+  goesWithSameKey(row: number): boolean {
+    return this.keySentAt.has(row);
   }
 
   readyRows(): number[] {
@@ -519,6 +592,7 @@ export class Campaign {
     const status = this.status.slice();
     const ready = STATUS_INDEX.get('ready') as number;
     for (const row of this.lateOptOuts) status[row] = ready;
+    for (const row of this.capped) status[row] = ready;
     const formerTransids: [string, number][] = [];
     for (const [transid, row] of this.byTransid)
       if (this.details[row]?.transid !== transid) formerTransids.push([transid, row]);
@@ -541,6 +615,7 @@ export class Campaign {
         withdrawn: this.withdrawn,
         tests: this.tests.map((t) => ({ ...t })),
         service: this.service,
+        window: this.windows?.window ?? null,
         altered: this.altered && structuredClone(this.altered),
         largestBatch: this.largestBatch,
         lastAt: this.lastAt,
@@ -577,6 +652,7 @@ export class Campaign {
     this.status = state.status;
     this.counts = new Uint32Array(ROW_STATUSES.length);
     for (const code of this.status) (this.counts[code] as number)++;
+    this.waiting = this.countWaiting();
     this.tooLong = this.countTooLong();
     this.skipShape = null;
     this.byLength = null;
@@ -606,6 +682,7 @@ export class Campaign {
     this.withdrawn = scalars.withdrawn;
     this.tests = scalars.tests;
     this.service = scalars.service;
+    this.windows = this.windowsFor(scalars.window);
     this.altered = scalars.altered;
     this.largestBatch = scalars.largestBatch;
     this.lastAt = scalars.lastAt;
@@ -658,6 +735,7 @@ export class Campaign {
         this.withdrawn = null;
         this.firstStart ??= event.at;
         this.lastEnd = null;
+        this.windows = this.windowsFor(event.window ?? null);
         if (event.serviceId && event.baseUrl) {
           this.service = {
             id: event.serviceId,
@@ -694,6 +772,10 @@ export class Campaign {
           this.attempted.add(row);
           // Replayed after the number opted out: the journal, not today's list, says the row was sent.
           if (this.reasonOf(row) === 'opted-out') this.write(row, STATUS_INDEX.get('ready') as number);
+          if (this.capped.delete(row)) {
+            this.cappedLate.delete(row);
+            this.write(row, STATUS_INDEX.get('ready') as number);
+          }
           if (!canAdvance(this.statusOf(row), 'sending')) return [];
           // A row sent again with the same key was sent when that key was first used.
           const sentAt = this.keySentAt.get(row) ?? event.at;
@@ -810,7 +892,9 @@ export class Campaign {
     this.attempted.clear();
     this.details.length = 0;
     this.lateOptOuts.clear();
+    this.windows = null;
     this.status = this.resetStatuses();
+    this.waiting = this.countWaiting();
     // The released rows were already patched back to ready; the campaign's new view makes the table read them again.
     return [];
   }
@@ -854,6 +938,12 @@ export class Campaign {
     ROW_STATUSES.forEach((status, code) => {
       if (this.counts[code]) counts[status] = this.counts[code];
     });
+    const shut = this.shutNow();
+    if (shut.rows > 0) {
+      counts.waiting = shut.rows;
+      if (shut.rows === counts.ready) delete counts.ready;
+      else counts.ready = (counts.ready as number) - shut.rows;
+    }
     const { skipCounts, totalSegments } = this.skipShaped();
     const longestRow = this.longestReadyRow();
     const { characters } = this.checks.messages;
@@ -883,6 +973,7 @@ export class Campaign {
       startedAt: this.firstStart,
       endedAt: this.lastEnd,
       receiverWarning: null,
+      nextWindowAt: shut.nextAt === null ? null : new Date(shut.nextAt).toISOString(),
       journalDamage: describeJournalDamage(this.altered ? [...this.damage, this.altered] : this.damage),
     };
   }
@@ -891,6 +982,7 @@ export class Campaign {
     const outcome = this.outcome(row);
     if (!outcome) throw new RangeError(`row ${row} out of range`);
     const { emptyPlaceholders, ...prepared } = this.prepared(row);
+    const zones = this.zonesOf(row);
     return {
       index: row,
       values: this.table.values(row),
@@ -898,7 +990,60 @@ export class Campaign {
       emptyPlaceholders,
       tooLong: this.isTooLong(row),
       ...outcome,
+      status: this.shownStatus(row),
+      timeZones: zones ? [...zones.zones] : [],
+      timeZoneFromFile: zones?.source === 'column',
     };
+  }
+
+  /** Every row's zones, as the rows' checks found them. */
+  get checksZones(): RowZones {
+    return this.checks.numbers.zones;
+  }
+
+  /** The zones the row's recipient may be in, or null when neither number nor file says. */
+  zonesOf(row: number): ZoneSet | null {
+    return this.checks.numbers.zones.of(row);
+  }
+
+  /** The row's zone group: rows of one group share their zones, and so their window. */
+  zoneGroupOf(row: number): number {
+    return this.checks.numbers.zones.groupOf(row);
+  }
+
+  /** Each zone group's spans under the window of the run under way; null when it has none (or none is under way). */
+  get sendWindows(): ZoneWindows | null {
+    return this.windows;
+  }
+
+  /** As views show it: a ready row is waiting while the run's window is shut for it. */
+  shownStatus(row: number, now = Date.now()): RowStatus {
+    const status = this.statusOf(row);
+    if (status !== 'ready' || !this.windowsShown()) return status;
+    return (this.windows as ZoneWindows).isOpen(this.zoneGroupOf(row), now) ? 'ready' : 'waiting';
+  }
+
+  /** Which zone groups' windows are open now: rows shown as waiting change when it does. */
+  windowSignature(now = Date.now()): string {
+    return this.windowsShown() ? this.waiting.openGroups(this.windows as ZoneWindows, now) : '';
+  }
+
+  /** Rows wait for their window while a run with one is under way or paused, not once it has ended. */
+  private windowsShown(): boolean {
+    return this.windows !== null && (this.state === 'sending' || this.state === 'paused');
+  }
+
+  private shutNow(): { rows: number; nextAt: number | null } {
+    if (!this.windowsShown()) return { rows: 0, nextAt: null };
+    return this.waiting.shut(this.windows as ZoneWindows, Date.now());
+  }
+
+  private windowsFor(window: SendWindow | null): ZoneWindows | null {
+    return window === null ? null : new ZoneWindows(this.checks.numbers.zones, window);
+  }
+
+  private countWaiting(): WaitingRows {
+    return new WaitingRows(this.checks.numbers.zones, this.status, STATUS_INDEX.get('ready') as number);
   }
 
   private count(status: RowStatus): number {
@@ -918,6 +1063,7 @@ export class Campaign {
     const skipped = STATUS_INDEX.get('skipped') as number;
     if (old === skipped || code === skipped) this.skipShape = null;
     const ready = STATUS_INDEX.get('ready') as number;
+    this.waiting.moved(row, old === ready, code === ready);
     const over = (this.checks.messages.characters[row] ?? 0) > this.limit.max;
     if (old === ready && over) this.tooLong--;
     if (code !== ready) return;
@@ -933,6 +1079,9 @@ export class Campaign {
     for (const code of status) (this.counts[code] as number)++;
     // Checks make every row ready or skipped: none is unknown.
     this.unknown.clear();
+    this.capped.clear();
+    this.cappedLate.clear();
+    this.capStamp = null;
     this.tooLong = this.countTooLong();
     this.skipShape = null;
     this.longestFrom = 0;

@@ -4,7 +4,7 @@ import type { RecipientTable } from '../recipients/recipient-table';
 import type { Checks } from './campaign';
 import type { CampaignDefinition } from './definition';
 
-type NumberInputs = Pick<CampaignDefinition, 'phoneColumn' | 'defaultCountry'>;
+type NumberInputs = Pick<CampaignDefinition, 'phoneColumn' | 'timeZoneColumn' | 'defaultCountry'>;
 
 /**
  * Checks a campaign's rows for a definition, reusing the number check when only the message changed:
@@ -23,10 +23,15 @@ export class CampaignChecker {
   ) {}
 
   async check(def: CampaignDefinition, hooks: PrepareHooks = {}): Promise<Checks> {
-    const inputs = { phoneColumn: def.phoneColumn, defaultCountry: def.defaultCountry };
+    const inputs = {
+      phoneColumn: def.phoneColumn,
+      timeZoneColumn: def.timeZoneColumn,
+      defaultCountry: def.defaultCountry,
+    };
     const reuse =
       this.cached &&
       this.cached.inputs.phoneColumn === inputs.phoneColumn &&
+      this.cached.inputs.timeZoneColumn === inputs.timeZoneColumn &&
       this.cached.inputs.defaultCountry === inputs.defaultCountry &&
       this.cached.suppressionVersion === this.optedOut.version;
     const half = (offset: number) => ({
@@ -35,7 +40,13 @@ export class CampaignChecker {
     });
     const numbers = reuse
       ? (this.cached as { numbers: NumberCheck }).numbers
-      : await checkNumbers(this.table, def.phoneColumn, def.defaultCountry, this.optedOut, half(0));
+      : await checkNumbers(
+          this.table,
+          { phone: def.phoneColumn, timeZone: def.timeZoneColumn },
+          def.defaultCountry,
+          this.optedOut,
+          half(0),
+        );
     this.cached = { inputs, suppressionVersion: this.optedOut.version, numbers };
     const messages = await checkMessages(this.table, compileTemplate(def.template, def.columns), half(0.5));
     return { numbers, messages };

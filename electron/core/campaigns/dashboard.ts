@@ -40,8 +40,10 @@ export function buildDashboard(campaign: Campaign, inbox: InboxFigures): Dashboa
   let sentText: string | null = null;
   let sentMs = NaN;
 
+  // Counted as the campaign view counts them: ready rows whose window is shut are waiting.
+  const now = Date.now();
   for (let row = 0; row < campaign.size; row++) {
-    const status = campaign.statusOf(row);
+    const status = campaign.shownStatus(row, now);
     const kind = KINDS[status];
     bump(byStatus, kind.index);
     if (!kind.sent) continue;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CampaignOrigin, RequestOptions, Smartlink } from '../../../shared/api';
+import { CampaignOrigin, CampaignWindow, RequestOptions, Smartlink } from '../../../shared/api';
 
 export const CampaignDefinition = z.object({
   id: z.string(),
@@ -12,6 +12,10 @@ export const CampaignDefinition = z.object({
   sheets: z.array(z.string()).default([]),
   columns: z.array(z.string()),
   phoneColumn: z.number().int().nullable(),
+  /** The column naming each row's time zone; null (and absent in older definitions): the number says. */
+  timeZoneColumn: z.number().int().nullable().default(null),
+  /** Absent in definitions saved before send windows: the service's. */
+  sendWindow: CampaignWindow.default({ mode: 'service' }),
   defaultCountry: z.string(),
   template: z.string(),
   senderId: z.string(),

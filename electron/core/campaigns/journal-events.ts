@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SendApi } from '../../../shared/api';
+import { SendWindow } from '../../../shared/send-window';
 
 const At = z.string();
 const Nullable = z.string().nullable();
@@ -19,6 +20,11 @@ export const JournalEvent = z.discriminatedUnion('t', [
     rate: z.number().nullable().optional(),
     /** The send plan's digest (send-plan.ts) of what this run set out to send; absent in older journals. */
     digest: z.string().optional(),
+    /**
+     * When rows may reach their recipients, on each one's clock; null or absent (older journals): any hour. Kept
+     * here so that a resumed or restarted run waits for the windows its plan showed.
+     */
+    window: SendWindow.nullable().optional(),
   }),
   /** The campaign will start by itself at `startAt`; null withdraws the schedule, with the reason if it failed. */
   z.object({

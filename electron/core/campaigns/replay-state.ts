@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SendApi, TestSendView } from '../../../shared/api';
+import { SendWindow } from '../../../shared/send-window';
 import type { SendDetails } from './campaign';
 import type { HistoryState } from './delivery-history';
 
@@ -35,6 +36,8 @@ export const ReplayScalars = z.object({
       rate: z.number().nullable(),
     })
     .nullable(),
+  /** The send window of the last run's start; absent in snapshots written before windows: none. */
+  window: SendWindow.nullable().default(null),
   altered: Damage.nullable(),
   largestBatch: z.number().int().min(0),
   lastAt: Nullable,

@@ -11,12 +11,14 @@ export class RowQuery {
   rows(filter: RowFilter | undefined): number[] | null {
     const needle = filter?.search?.trim().toLowerCase() ?? '';
     if (!filter?.status && !filter?.reason && needle === '') return null;
-    const key = JSON.stringify([filter?.status, filter?.reason, needle]);
-    if (this.cache?.key === key && this.cache.revision === this.campaign.revision) return this.cache.rows;
     const c = this.campaign;
+    const now = Date.now();
+    // Rows move between ready and waiting as windows open and shut, with no change to the rows.
+    const key = JSON.stringify([filter?.status, filter?.reason, needle, c.windowSignature(now)]);
+    if (this.cache?.key === key && this.cache.revision === c.revision) return this.cache.rows;
     const rows: number[] = [];
     for (let row = 0; row < c.size; row++) {
-      if (filter?.status && c.statusOf(row) !== filter.status) continue;
+      if (filter?.status && c.shownStatus(row, now) !== filter.status) continue;
       if (filter?.reason && c.reasonOf(row) !== filter.reason) continue;
       if (needle !== '' && !this.contains(row, needle)) continue;
       rows.push(row);

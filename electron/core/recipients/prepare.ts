@@ -7,12 +7,15 @@ import { renderMessage, type CompiledTemplate } from '../../../shared/template';
 import { cancelled } from './csv-import';
 import { PhoneNormalizer } from './phone-numbers';
 import type { RecipientTable } from './recipient-table';
+import { RowZones } from './row-zones';
+import { zoneOfCell, zonesOfNumber } from './time-zones';
 
-/** Per row, what its phone cell says: the E.164 number, or why the row cannot be sent. */
+/** Per row, what its phone cell says: the E.164 number, or why the row cannot be sent; and its time zones. */
 export interface NumberCheck {
   msisdn: (string | null)[];
   /** 0: ready; otherwise 1 + index into SKIP_REASONS. */
   reason: Uint8Array;
+  zones: RowZones;
 }
 
 /** Per row, what its message costs, how long it is, and which placeholders found an empty cell. */
@@ -43,7 +46,7 @@ export function reasonOf(code: number): SkipReason | null {
 /** Normalizes every row's number to E.164; marks missing, invalid, opted-out and repeated numbers. */
 export async function checkNumbers(
   table: RecipientTable,
-  phoneColumn: number | null,
+  columns: { phone: number | null; timeZone: number | null },
   defaultCountry: string,
   optedOut: { has(msisdn: string): boolean; readonly size: number },
   hooks: PrepareHooks = {},
@@ -51,20 +54,23 @@ export async function checkNumbers(
   const normalizer = new PhoneNormalizer(defaultCountry);
   const msisdn: (string | null)[] = new Array<string | null>(table.size).fill(null);
   const reason = new Uint8Array(table.size);
+  const zones = new RowZones(table.size);
   // E.164 has at most 15 digits, so each number is also an exact float key (NaN: no number).
   const keys = new Float64Array(table.size).fill(NaN);
+  const { phone, timeZone } = columns;
   await inSlices(table.size, hooks, (row) => {
-    const checked = checkNumber(
-      phoneColumn === null ? '' : table.cell(row, phoneColumn),
-      normalizer,
-      optedOut,
-    );
+    const checked = checkNumber(phone === null ? '' : table.cell(row, phone), normalizer, optedOut);
     msisdn[row] = checked.msisdn;
     reason[row] = checked.reason;
-    if (checked.reason === 0) keys[row] = Number((checked.msisdn as string).slice(1));
+    if (checked.msisdn === null) return;
+    const fromFile = timeZone === null ? null : zoneOfCell(table.cell(row, timeZone));
+    if (fromFile === 'unknown') {
+      if (checked.reason === 0) reason[row] = UNKNOWN_ZONE;
+    } else zones.set(row, fromFile ?? zonesOfNumber(checked.msisdn));
+    if (reason[row] === 0) keys[row] = Number(checked.msisdn.slice(1));
   });
   markRepeats(keys, reason);
-  return { msisdn, reason };
+  return { msisdn, reason, zones };
 }
 
 /** One phone cell's number and reason code, repeats aside (they take the other rows: see markRepeats). */
@@ -99,6 +105,7 @@ export function optOutCode(
 const MISSING = reasonCode('missing-number');
 const INVALID = reasonCode('invalid-number');
 const OPTED_OUT = reasonCode('opted-out');
+const UNKNOWN_ZONE = reasonCode('unknown-time-zone');
 
 /** Marks every occurrence of a key after its first as a duplicate; sorting finds the repeated keys. */
 function markRepeats(keys: Float64Array, reason: Uint8Array): void {

@@ -1,3 +1,4 @@
+import { findTimeZoneColumn } from './time-zones';
 import { randomBytes } from 'node:crypto';
 import type { CampaignView } from '../../../shared/api';
 import type { CampaignRegistry } from '../campaigns/campaign-registry';
@@ -119,6 +120,8 @@ export class RecipientImports {
         ...sheets,
         columns: [...table.columns],
         phoneColumn: choosePhoneColumn(table, country)?.column ?? null,
+        timeZoneColumn: findTimeZoneColumn(table.columns),
+        sendWindow: { mode: 'service' },
         defaultCountry: country,
         template: '',
         senderId: '',

@@ -1,10 +1,11 @@
-import type { CampaignView } from '../../../shared/api';
+import type { CampaignView, ServiceView } from '../../../shared/api';
 import type { OpenCampaign } from '../campaigns/campaign-store';
 import type { JournalEvent } from '../campaigns/journal-events';
 import { TEXT_LIMITS } from '../../../shared/text-limits';
 import { DeskError } from '../errors';
 import type { ResolvedService } from '../services';
 import { clientFor } from './client-for';
+import type { SendGate } from './frequency-caps';
 import { beforeSending, DISK_FULL_WHILE_SENDING, isDiskFull } from './disk-full';
 import { ProgressMeter, type SendProgress } from './progress-meter';
 import { startSending, type SendRun } from './send-campaign';
@@ -27,11 +28,19 @@ export interface SenderHost {
   /** Applies events the journal could not take (a full disk), so that the campaign shows how sending ended. */
   showUnrecorded(open: OpenCampaign, events: JournalEvent[]): Promise<void>;
   view(open: OpenCampaign): Promise<CampaignView>;
+  /** Pushes the campaign's view: its rows now wait for their window. */
+  announce(open: OpenCampaign): void;
   resolveService(id: string): ResolvedService;
   /** Where the service's delivery reports should go now; asked again for every batch. */
   notifyUrl(serviceId: string): string;
   progress(progress: SendProgress): void;
   optedOut(msisdn: string): boolean;
+  /** Checks the ready rows against the frequency cap of the campaign's service as it stands now (see `full` there). */
+  followCap(open: OpenCampaign, full: boolean): Promise<void>;
+  /** Skips rows found over the frequency cap as they were about to go, and shows them so. */
+  skipOverCap(open: OpenCampaign, rows: number[]): void;
+  /** The frequency cap a run through `service` keeps to; `capped` skips rows found over it. */
+  capGate(service: ServiceView, open: OpenCampaign, capped: (rows: number[]) => void): SendGate;
   /** A run began or ended. */
   runsChanged(): void;
 }
@@ -93,6 +102,8 @@ export class CampaignSender {
     try {
       await this.recordOwed(open);
       const retried = await this.retryWithSameKey(open, service);
+      // A confirmed plan holds with fewer rows: those over the cap since are skipped, never others sent.
+      await this.host.followCap(open, options.digest === undefined);
       const problem = campaign.problem() ?? sendProblem(campaign, service.view);
       if (problem !== null) {
         // Back to unknown: they were made ready for this run only.
@@ -117,6 +128,7 @@ export class CampaignSender {
           numbersWithPlus: service.view.numbersWithPlus,
           rate: Number.isFinite(settings.rate) ? settings.rate : null,
           digest: plan.digest,
+          window: plan.window.window,
         },
       ];
       await this.host.record(open, start).catch((error: unknown) => {
@@ -126,6 +138,7 @@ export class CampaignSender {
       const total = rowCount - (counts.skipped ?? 0);
       const meter = new ProgressMeter(id, total, total - (counts.ready ?? 0), settings.rate);
       let lastProgress = 0;
+      const gate = this.host.capGate(service.view, open, (rows) => this.host.skipOverCap(open, rows));
       const run = startSending({
         campaign,
         client: clientFor(service, settings.requestTimeoutMs),
@@ -133,8 +146,13 @@ export class CampaignSender {
         baseUrl: service.baseUrl,
         notifyUrl,
         settings,
-        record: (events) => this.host.record(open, events),
+        record: async (events) => {
+          await this.host.record(open, events);
+          await gate.follow(events);
+        },
+        admit: (rows) => gate.admit(rows),
         optedOut: (msisdn) => this.host.optedOut(msisdn),
+        onWaiting: () => this.host.announce(open),
         onAnswered: (count) => {
           meter.add(count);
           if (performance.now() - lastProgress < PROGRESS_EVERY_MS) return;

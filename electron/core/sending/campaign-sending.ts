@@ -14,6 +14,7 @@ import type { ResolvedService, ServiceRegistry } from '../services';
 import type { SettingsStore } from '../settings/settings-store';
 import { CampaignSchedules } from './campaign-schedules';
 import { CampaignSender, type SendOptions } from './campaign-sender';
+import type { FrequencyCaps } from './frequency-caps';
 import { previewRequest } from './request-preview';
 import { buildSendPlan, checkConfirmed } from './send-plan';
 import { sendProblem } from './send-problem';
@@ -33,6 +34,7 @@ export interface SendingOptions {
   notifyUrl(serviceId: string): string;
   /** A run began or ended, or the armed starts changed. */
   runsChanged(): void;
+  caps: FrequencyCaps;
 }
 
 /** Sending campaigns: plans, runs, pauses, schedules, test messages and settling rows by the status lookup. */
@@ -55,6 +57,7 @@ export class CampaignSending {
       campaign: (id: string) => registry.campaign(id),
       record: (open: OpenCampaign, events: JournalEvent[]) => registry.record(open, events),
       view: (open: OpenCampaign) => registry.view(open.campaign),
+      announce: (open: OpenCampaign) => registry.announce(open.campaign),
     };
     this.sender = new CampaignSender(
       {
@@ -64,6 +67,9 @@ export class CampaignSending {
         progress: (progress) => bus.emit('send.progress', progress),
         showUnrecorded: (open, events) => registry.applyEvents(open, events),
         optedOut: suppression.has,
+        followCap: (open, full) => registry.followCap(open, full),
+        skipOverCap: (open, rows) => registry.showPatches(open, open.campaign.skipOverCap(rows)),
+        capGate: (service, open, capped) => options.caps.gate(service, open.campaign, capped),
         runsChanged: () => options.runsChanged(),
       },
       join(options.dataDir, 'locks'),
@@ -73,7 +79,6 @@ export class CampaignSending {
       {
         ...host,
         send: (id, digest) => this.send(id, { digest }),
-        announce: (open) => registry.announce(open.campaign),
         startsChanged: () => options.runsChanged(),
         checkPlan: (open, digest) =>
           checkConfirmed(
@@ -214,9 +219,11 @@ export class CampaignSending {
     id: string,
     { service, at }: { service?: ResolvedService; at?: string } = {},
   ): Promise<SendPlan> {
-    const { campaign } = await this.registry.campaign(id);
+    const open = await this.registry.campaign(id);
+    const { campaign } = open;
     if (!SENDABLE_STATES.includes(campaign.state))
       throw new DeskError('campaign-not-ready', 'This campaign cannot be sent now.');
+    await this.registry.followCap(open, true);
     if (service) campaign.limitTextTo(TEXT_LIMITS[service.view.api]);
     const view = service ? null : await this.registry.view(campaign);
     const problem =
@@ -224,11 +231,8 @@ export class CampaignSending {
       sendProblem(campaign, service?.view ?? this.services.get(campaign.definition.serviceId));
     if (problem !== null) throw new DeskError('campaign-not-ready', problem);
     const startAt = at === undefined ? campaign.scheduledAt : new Date(at).toISOString();
-    const plan = buildSendPlan(
-      campaign,
-      service?.view ?? this.services.get(campaign.definition.serviceId),
-      startAt,
-    );
+    const through = service?.view ?? this.services.get(campaign.definition.serviceId);
+    const plan = buildSendPlan(campaign, through, startAt, await this.options.caps.planNote(through.id));
     return { ...plan, optOutDamage: this.suppression.damage };
   }
 

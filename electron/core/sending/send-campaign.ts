@@ -8,6 +8,7 @@ import type { DestinationResult, OutgoingMessage, PlatformClient, SendOutcome } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendSettings } from './send-settings';
 import { TokenBucket } from './token-bucket';
+import { SendQueue } from './send-queue';
 
 export interface SendContext {
   campaign: Campaign;
@@ -22,8 +23,12 @@ export interface SendContext {
   record(events: JournalEvent[]): Promise<void>;
   /** Called once the service's answer for `count` rows is journaled. */
   onAnswered?(count: number): void;
+  /** Of a batch's rows, those the service's frequency cap lets go now, counted before they go; the others it skips. */
+  admit(rows: number[]): Promise<number[]>;
   /** Whether the number is on the opt-out list now: it may have joined since the rows were checked. */
   optedOut(msisdn: string): boolean;
+  /** Every row left waits for its window to open: the view shows them waiting. */
+  onWaiting?(): void;
 }
 
 export type SendEnd = Extract<JournalEvent, { t: 'end' }>;
@@ -41,6 +46,11 @@ export interface SendRun {
 
 /** After this many requests in a row without a readable answer, sending stops rather than guess on. */
 const MAX_AMBIGUOUS_IN_A_ROW = 5;
+/**
+ * While every row left waits for its window, workers look at the clock this often: a wall clock moved on (sleep,
+ * a changed time zone) is noticed within it, and a window opens on time to within it.
+ */
+const WINDOW_POLL_MS = 1000;
 
 /** `<reference>-<the campaign's nonce>`: stable for a row's attempt, unique across data folders. */
 export function idempotencyKey(campaign: Campaign, reference: string): string {
@@ -81,8 +91,9 @@ export function startSending(ctx: SendContext): SendRun {
   let lostInARow = 0;
   const pendingAnswers: Promise<void>[] = [];
   let answerFailure: unknown = null;
-  const ready = campaign.readyRows();
-  let cursor = 0;
+  const queue = new SendQueue(campaign);
+  /** Whether the view was told that every row left waits; told again after rows went. */
+  let toldWaiting = false;
 
   const halt = (reason: Stop) => {
     stop ??= reason;
@@ -90,21 +101,24 @@ export function startSending(ctx: SendContext): SendRun {
   };
 
   function nextBatch(): number[] {
-    const rows: number[] = [];
-    while (rows.length < settings.batchSize && cursor < ready.length) {
-      const row = ready[cursor++] as number;
-      // A late report can settle a row that was sent again on the user's word; it must not go a third time.
-      if (campaign.statusOf(row) !== 'ready') continue;
-      // The desk marks rows whose number opted out as skipped; until it has, they are left alone here.
-      if (!ctx.optedOut(campaign.msisdn(row) as string)) rows.push(row);
-    }
-    return rows;
+    // The desk marks rows whose number opted out as skipped; until it has, they are left alone here.
+    return queue.take(settings.batchSize, Date.now(), (row) => !ctx.optedOut(campaign.msisdn(row) as string));
   }
 
   async function worker(): Promise<void> {
     while (!stopping.signal.aborted) {
-      const rows = nextBatch();
-      if (rows.length === 0) return;
+      const next = nextBatch();
+      if (next.length === 0) {
+        const opens = queue.nextOpening(Date.now());
+        if (opens === null) return;
+        if (!toldWaiting) ctx.onWaiting?.();
+        toldWaiting = true;
+        if (!(await pause(Math.min(WINDOW_POLL_MS, Math.max(0, opens - Date.now()))))) return;
+        continue;
+      }
+      toldWaiting = false;
+      const rows = await ctx.admit(next);
+      if (rows.length === 0) continue;
       const messages = rows.map((row) => outgoingMessage(campaign, row));
       await ctx.record([{ t: 'batch', at: now(), rows }]);
       // Tokens are taken after the journal write, so that a slow disk delays requests rather than bunching them.
@@ -143,6 +157,21 @@ export function startSending(ctx: SendContext): SendRun {
     /** Why a try of this request went unanswered: from then on its messages may have been taken. */
     let lost: Lost | null = null;
     for (let attempt = 0; ; attempt++) {
+      // A window may have shut while the request waited for its tokens or out a throttle: those rows wait again.
+      const shut = rows.flatMap((row, i) => (queue.isOpen(row, Date.now()) ? [] : [i]));
+      if (shut.length > 0) {
+        const late = shut.map((i) => rows[i] as number);
+        // After a lost try, the message may have gone: the row is unknown, never sent again outside its window.
+        await ctx.record(
+          lost === null
+            ? [{ t: 'released', at: now(), rows: late }]
+            : answerEvents(late, { kind: 'ambiguous', ...lost }),
+        );
+        if (lost === null) queue.putBack(late);
+        rows = rows.filter((_, i) => !shut.includes(i));
+        messages = messages.filter((_, i) => !shut.includes(i));
+        if (rows.length === 0) return;
+      }
       const outcome = await ctx.client.send(messages, ctx.notifyUrl());
       if (outcome.kind === 'throttled') {
         if (await waitOutThrottle(rows, outcome.retryAfterMs ?? backoffMs(attempt), lost)) continue;

@@ -4,9 +4,11 @@ import type { Campaign } from '../campaigns/campaign';
 import { DeskError } from '../errors';
 import { SANDBOX_ID } from '../services';
 import { validityMinutes } from '../../../shared/smartlinks';
+import type { RowZones } from '../recipients/row-zones';
+import { effectiveWindow, planWindow } from './plan-window';
 
 /** Version of the digest's serialization: a change to it must not match plans confirmed under another. */
-const DIGEST_FORMAT = 'campaign-desk/send-plan/1';
+const DIGEST_FORMAT = 'campaign-desk/send-plan/2';
 
 /** Row texts are hashed in chunks of about this many characters: one update per row would cost more than the rows. */
 const CHUNK_CHARS = 1 << 16;
@@ -20,8 +22,10 @@ export function buildSendPlan(
   campaign: Campaign,
   service: ServiceView,
   startAt: string | null,
+  frequencyCap: SendPlan['frequencyCap'] = null,
 ): Omit<SendPlan, 'optOutDamage'> {
   const def = campaign.definition;
+  const rule = effectiveWindow(def, service);
   const hash = createHash('sha256');
   hash.update(
     JSON.stringify([
@@ -36,6 +40,7 @@ export function buildSendPlan(
       def.senderId,
       campaign.smartlinksUsed.map((l) => [l.linkid, validityMinutes(l)]),
       def.requestOptions,
+      rule.window,
     ]),
   );
   // Template parameters may hold placeholders: only then do a row's options differ from the definition's.
@@ -46,8 +51,11 @@ export function buildSendPlan(
   let segments = 0;
   let firstRow = -1;
   let lastRow = -1;
+  const readyIn = new Map<number, number>();
+  const zones = campaign.checksZones;
   for (let row = 0; row < campaign.size; row++) {
-    const status = campaign.statusOf(row);
+    // Skipped since the plan was made, as over the frequency cap: the plan holds without them (fewer messages).
+    const status = campaign.cappedSincePlan(row) ? 'ready' : campaign.statusOf(row);
     if (status === 'skipped') {
       const reason = campaign.reasonOf(row) as SkipReason;
       skipped[reason] = (skipped[reason] ?? 0) + 1;
@@ -55,8 +63,10 @@ export function buildSendPlan(
     }
     if (status !== 'ready') continue;
     const text = campaign.message(row);
-    // The text's length makes each row's line unambiguous whatever the text holds.
-    chunk += `\n${row} ${campaign.attemptOf(row)} ${campaign.msisdn(row) as string} ${text.length} ${text}`;
+    const group = zones.groupOf(row);
+    readyIn.set(group, (readyIn.get(group) ?? 0) + 1);
+    // The text's length makes each row's line unambiguous whatever the text holds; its zones decide when it goes.
+    chunk += `\n${row} ${campaign.attemptOf(row)} ${campaign.msisdn(row) as string} ${zoneKey(zones, group)} ${text.length} ${text}`;
     if (optionsPerRow) chunk += JSON.stringify(campaign.requestOptions(row).template?.parameters);
     if (chunk.length >= CHUNK_CHARS) {
       hash.update(chunk);
@@ -69,6 +79,7 @@ export function buildSendPlan(
   }
   hash.update(chunk);
   if (firstRow < 0) throw new DeskError('campaign-not-ready', 'No row is ready to send.');
+  const window = planWindow(campaign, readyIn, rule, startAt === null ? Date.now() : Date.parse(startAt));
   return {
     campaignId: campaign.id,
     ready,
@@ -83,10 +94,16 @@ export function buildSendPlan(
     service: { id: service.id, name: service.name },
     api: service.api,
     startAt,
+    frequencyCap,
     first: planned(campaign, firstRow, service),
     last: planned(campaign, lastRow, service),
+    window,
     digest: hash.digest('hex'),
   };
+}
+
+function zoneKey(zones: RowZones, group: number): string {
+  return group === 0 ? '-' : zones.group(group).key;
 }
 
 function planned(campaign: Campaign, row: number, service: ServiceView): PlannedMessage {

@@ -5,7 +5,15 @@ import { useDesk } from './useDesk';
 
 export type Draft = Pick<
   CampaignView,
-  'phoneColumn' | 'defaultCountry' | 'template' | 'senderId' | 'serviceId' | 'smartlinks' | 'requestOptions'
+  | 'phoneColumn'
+  | 'timeZoneColumn'
+  | 'defaultCountry'
+  | 'template'
+  | 'senderId'
+  | 'serviceId'
+  | 'smartlinks'
+  | 'requestOptions'
+  | 'sendWindow'
 >;
 
 export interface CampaignEditor {
@@ -21,7 +29,7 @@ export interface CampaignEditor {
 
 const SAVE_DELAY_MS = 300;
 /** The settings that change how rows are rendered or checked. */
-const ROW_FIELDS = ['phoneColumn', 'defaultCountry', 'template'] as const;
+const ROW_FIELDS = ['phoneColumn', 'timeZoneColumn', 'defaultCountry', 'template'] as const;
 
 /** Keeps a draft of the campaign's settings and saves it with `campaigns.update`, typing debounced. */
 export function useCampaignEditor(
@@ -31,12 +39,14 @@ export function useCampaignEditor(
   const desk = useDesk();
   const [draft, setDraft] = useState<Draft>(() => ({
     phoneColumn: campaign.phoneColumn,
+    timeZoneColumn: campaign.timeZoneColumn,
     defaultCountry: campaign.defaultCountry,
     template: campaign.template,
     senderId: campaign.senderId,
     serviceId: campaign.serviceId,
     smartlinks: campaign.smartlinks,
     requestOptions: campaign.requestOptions,
+    sendWindow: campaign.sendWindow,
   }));
   const [revision, setRevision] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -79,7 +89,7 @@ export function useCampaignEditor(
       setDraft((d) => ({ ...d, ...patch }));
       pending.current = { ...pending.current, ...patch };
       clearTimeout(timer.current);
-      if ('template' in patch || 'senderId' in patch || 'requestOptions' in patch) {
+      if ('template' in patch || 'senderId' in patch || 'requestOptions' in patch || 'sendWindow' in patch) {
         timer.current = setTimeout(() => void flush(), SAVE_DELAY_MS);
       } else {
         void flush();
