@@ -33,11 +33,7 @@ export function RecipientSettings({ campaign, draft, edit, locked }: Props) {
                   Choose a column…
                 </option>
               )}
-              {campaign.columns.map((column, i) => (
-                <option key={column} value={i}>
-                  {column}
-                </option>
-              ))}
+              {columnOptions(campaign.columns)}
             </select>
           )}
         </Field>
@@ -54,11 +50,7 @@ export function RecipientSettings({ campaign, draft, edit, locked }: Props) {
               }
             >
               <option value="">(none — from each number)</option>
-              {campaign.columns.map((column, i) => (
-                <option key={column} value={i}>
-                  {column}
-                </option>
-              ))}
+              {columnOptions(campaign.columns)}
             </select>
           )}
         </Field>
@@ -111,4 +103,13 @@ function CountrySuggestion({
       </button>
     </p>
   );
+}
+
+/** One option per column of the file, its position as the value. */
+function columnOptions(columns: readonly string[]) {
+  return columns.map((column, i) => (
+    <option key={column} value={i}>
+      {column}
+    </option>
+  ));
 }

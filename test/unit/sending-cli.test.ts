@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,16 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
-import { acceptedRows, journal, recipientsCsv, tempHome, waitFor, type Home } from './sending-support';
+import {
+  acceptedRows,
+  journal,
+  recipientsCsv,
+  runCli,
+  tempHome,
+  waitFor,
+  type CliRun,
+  type Home,
+} from './sending-support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KEY = 'cli-sending-key-9d2c';
@@ -35,26 +44,8 @@ afterAll(async () => {
   await home.cleanup();
 });
 
-interface Run {
-  code: Promise<number | null>;
-  output: () => string;
-  signal: (name: NodeJS.Signals) => void;
-}
-
-function cli(args: string[], dataDir = join(home.dir, 'home')): Run {
-  const child = spawn(process.execPath, ['bin/campaign-desk.js', ...args, '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, CAMPAIGN_DESK_KEY: KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return {
-    code: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-    output: () => out,
-    signal: (name) => child.kill(name),
-  };
+function cli(args: string[], dataDir = join(home.dir, 'home')): CliRun {
+  return runCli(args, dataDir, { CAMPAIGN_DESK_KEY: KEY });
 }
 
 const send = (id: string, extra: string[] = []) =>

@@ -1,13 +1,19 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JournalEvent } from '../../electron/core/campaigns/journal-events';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
-import { acceptedRows, journal, recipientsCsv, tempHome, waitFor, type Home } from './sending-support';
+import {
+  acceptedRows,
+  journal,
+  recipientsCsv,
+  runCli,
+  tempHome,
+  waitFor,
+  type CliRun,
+  type Home,
+} from './sending-support';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KEY = 'crash-test-key-5b7e';
 const ROWS = 600;
 const ID = 'crash-and-resume';
@@ -34,30 +40,8 @@ afterAll(async () => {
   await home.cleanup();
 });
 
-interface Child {
-  exited: Promise<number | null>;
-  output: () => string;
-  kill: () => void;
-}
-
-function cli(args: string[]): Child {
-  const child = spawn(
-    process.execPath,
-    ['bin/campaign-desk.js', ...args, '--data-dir', join(home.dir, 'home')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CAMPAIGN_DESK_KEY: KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return {
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-    output: () => out,
-    kill: () => child.kill('SIGKILL'),
-  };
+function cli(args: string[]): CliRun {
+  return runCli(args, join(home.dir, 'home'), { CAMPAIGN_DESK_KEY: KEY });
 }
 
 /** What the journal proves about each row: batched (a request may have carried it), answered, released. */
@@ -80,10 +64,10 @@ function proof(events: JournalEvent[]) {
   return { batched, inFlight };
 }
 
-async function killWhenAccepted(child: Child, count: number): Promise<void> {
+async function killWhenAccepted(child: CliRun, count: number): Promise<void> {
   await waitFor(() => acceptedRows(sim, ID).size >= count, 30_000);
-  child.kill();
-  await child.exited;
+  child.signal('SIGKILL');
+  await child.code;
 }
 
 it('survives kill -9 twice mid-campaign: resume sends every row at most once, none is lost, and the journal proves it', async () => {
@@ -130,7 +114,7 @@ it('survives kill -9 twice mid-campaign: resume sends every row at most once, no
   // enough for the reports the platform posts again (up to 10 times over about 20 s) to reach a process
   // that starts slowly on a busy machine.
   const third = cli(['resume', ID, '--resend-unknown', '--grace', '12', '--wait', '15', '--json']);
-  expect(await third.exited, third.output()).toBe(0);
+  expect(await third.code, third.output()).toBe(0);
   const summary = JSON.parse(third.output().trim().split('\n').at(-1) as string) as Record<string, unknown>;
   expect(summary).toMatchObject({
     event: 'summary',

@@ -1,7 +1,9 @@
 /** What the sending tests share: a real desk in a fresh folder, generated recipients, and the journal. */
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { expect } from 'vitest';
 import type { CampaignView, RowView } from '../../shared/api';
@@ -162,5 +164,32 @@ export function deliveryReport(correlationid: string, status: 'Delivered' | 'Sub
       transid,
       correlationid,
     },
+  };
+}
+
+export interface CliRun {
+  /** The exit code, once the process has ended. */
+  code: Promise<number | null>;
+  /** What it printed so far, stdout and stderr together. */
+  output: () => string;
+  signal: (name: NodeJS.Signals) => void;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The built command line in a process of its own, on the data folder given, as a user's shell runs it. */
+export function runCli(args: string[], dataDir: string, env: Record<string, string> = {}): CliRun {
+  const child = spawn(process.execPath, ['bin/campaign-desk.js', ...args, '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return {
+    code: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    output: () => out,
+    signal: (name) => child.kill(name),
   };
 }

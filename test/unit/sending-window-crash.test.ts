@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
-import { acceptedRows, journal, tempHome, waitFor, type Home } from './sending-support';
+import { acceptedRows, journal, runCli, tempHome, waitFor, type CliRun, type Home } from './sending-support';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KEY = 'window-crash-key-41d9';
 const ID = 'window-crash';
 const LONDON = 80;
@@ -25,21 +22,8 @@ afterAll(async () => {
   await home.cleanup();
 });
 
-function cli(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ['bin/campaign-desk.js', ...args, '--data-dir', join(home.dir, 'home')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CAMPAIGN_DESK_KEY: KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { exited, output: () => out, kill: () => child.kill('SIGKILL') };
+function cli(args: string[]): CliRun {
+  return runCli(args, join(home.dir, 'home'), { CAMPAIGN_DESK_KEY: KEY });
 }
 
 /** From an hour before London's present hour to two after: open in London now, shut in Tokyo for hours. */
@@ -73,8 +57,8 @@ it('keeps the window across kill -9: the open zone is sent once, the shut one wa
     ),
   );
   await waitFor(() => acceptedRows(sim, ID).size >= 20, 30_000);
-  first.kill();
-  await first.exited;
+  first.signal('SIGKILL');
+  await first.code;
   const plan = first
     .output()
     .split('\n')
@@ -98,8 +82,8 @@ it('keeps the window across kill -9: the open zone is sent once, the shut one wa
   await waitFor(() => acceptedRows(sim, ID).size >= LONDON - unsentCaught, 60_000);
   // Every London row has gone; the run goes on, waiting for Tokyo's window, until it is stopped.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  resumed.kill();
-  await resumed.exited;
+  resumed.signal('SIGKILL');
+  await resumed.code;
 
   const accepted = acceptedRows(sim, ID);
   expect(accepted.size).toBe(LONDON - unsentCaught);

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CampaignView, SendPlan } from '../../shared/api';
+import { clockMinutes, type SendWindow } from '../../shared/send-window';
 import type { Desk } from '../../electron/core/desk';
 import { journal, rowsOf, tempHome, view, type Home } from './sending-support';
 
@@ -229,4 +231,77 @@ describe('rows wait for the window on their own clock', () => {
       [1, '2026-12-02T08:00:00.000Z'],
     ]);
   });
+});
+
+/** Whether an instant is inside the window on a zone's clock, read through Intl rather than the code under test. */
+function insideWindow(at: number, zone: string, window: SendWindow): boolean {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(part('weekday')) + 1;
+  const minutes = Number(part('hour')) * 60 + Number(part('minute'));
+  const [from, to] = [clockMinutes(window.from), clockMinutes(window.to)];
+  if (from < to) return window.days.includes(weekday) && minutes >= from && minutes < to;
+  const yesterday = weekday === 1 ? 7 : weekday - 1;
+  return (
+    (window.days.includes(weekday) && minutes >= from) || (window.days.includes(yesterday) && minutes < to)
+  );
+}
+
+const quarterHour = fc.integer({ min: 0, max: 95 }).map((q) => {
+  const minutes = q * 15;
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+});
+
+describe('no message outside its window (property, through the Sandbox)', () => {
+  it("sends each message only while its window is open on its recipient's clock, whatever the window and the clock do", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .record({
+            from: quarterHour,
+            to: quarterHour,
+            days: fc.subarray([1, 2, 3, 4, 5, 6, 7], { minLength: 1 }),
+          })
+          .filter((w) => w.from !== w.to),
+        fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2027-12-31T00:00:00Z') }),
+        fc.array(
+          fc.integer({ min: 1, max: 40 }).map((quarters) => quarters * 15 * 60_000),
+          { minLength: 2, maxLength: 3 },
+        ),
+        async (window, start, steps) => {
+          setClock(new Date(start).toISOString());
+          const id = await draft(zonedCsv());
+          await desk.handlers['campaigns.update']({ id, patch: { sendWindow: { mode: 'own', window } } });
+          const plan = await desk.handlers['campaigns.plan']({ id }).catch(() => null);
+          if (plan === null) return;
+          await desk.handlers['campaigns.send']({ id, digest: plan.digest });
+          let now = start;
+          for (const step of steps) {
+            await new Promise((resolve) => setTimeout(resolve, 1300));
+            now += step;
+            vi.setSystemTime(now);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1300));
+          await desk.handlers['campaigns.pause']({ id }).catch(() => undefined);
+          await until(async () => (await view(desk, id)).state !== 'sending');
+          const zoneOf = new Map((await rowsOf(desk, id)).map((r) => [r.index, r.timeZones]));
+          for (const e of await journal(home.dir, id)) {
+            if (e.t !== 'batch') continue;
+            for (const row of e.rows)
+              for (const zone of zoneOf.get(row) as string[])
+                expect(insideWindow(Date.parse(e.at), zone, window), `row ${row} in ${zone} at ${e.at}`).toBe(
+                  true,
+                );
+          }
+        },
+      ),
+      { numRuns: 5 },
+    );
+  }, 120_000);
 });
