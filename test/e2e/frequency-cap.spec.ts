@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { newCampaign } from './new-campaign';
 import { sendCampaign } from './send-confirmed';
 
 let shell: RunningShell;
@@ -13,17 +14,6 @@ test.afterAll(async () => {
 });
 
 failOnPageErrors();
-
-async function newCampaign(page: Page, name: string, lines: string[]): Promise<void> {
-  await page.getByLabel('Choose a CSV file').setInputFiles({
-    name: `${name}.csv`,
-    mimeType: 'text/csv',
-    buffer: Buffer.from(['name,phone', ...lines].join('\n')),
-  });
-  await expect(page.getByTestId('file-summary')).toContainText(`${lines.length} rows`);
-  await page.getByLabel('Message', { exact: true }).fill('Hi $(name), your order is ready.');
-  await page.getByLabel('Sender ID').fill('ACME');
-}
 
 test('a frequency cap set on the Sandbox skips the numbers that had their message, in the table and the plan', async ({
   page,

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startSimulator, type Simulator } from '../../electron/core/simulator/simulator';
 import { failOnPageErrors, startShell, type RunningShell } from './browser-shell';
+import { newCampaign } from './new-campaign';
 
 const KEY = 'e2e-plan-key-91c2';
 
@@ -47,19 +48,6 @@ async function addService(page: Page, name: string, rate: number): Promise<void>
   await page.getByRole('button', { name: 'Save service' }).click();
   await expect(page.getByRole('listitem', { name })).toContainText('0.05 EUR');
   await page.getByRole('tab', { name: 'Campaign' }).click();
-}
-
-async function newCampaign(page: Page, name: string, lines: string[], service: string): Promise<void> {
-  await page.getByLabel('Choose a CSV file').setInputFiles({
-    name: `${name}.csv`,
-    mimeType: 'text/csv',
-    buffer: Buffer.from(['name,phone', ...lines].join('\n')),
-  });
-  await expect(page.getByTestId('file-summary')).toContainText(`${lines.length} rows`);
-  await page.getByLabel('Message', { exact: true }).fill('Hi $(name), your order is ready.');
-  await page.getByLabel('Sender ID').fill('ACME');
-  await page.getByLabel('Service', { exact: true }).selectOption({ label: service });
-  await expect(page.getByTestId('problem')).toBeEmpty();
 }
 
 function acceptedTo(prefix: string) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextOpenSpan, openSpanIn } from '../../electron/core/sending/send-window';
+import { insideWindow, quarterHour } from './window-clock';
 import {
   DEFAULT_SEND_WINDOW,
   describeSendWindow,
@@ -15,40 +16,6 @@ const span = (zones: string[], window: SendWindow, when: string) => {
   return found && { from: iso(found.from), to: iso(found.to) };
 };
 const window = (text: string) => parseSendWindow(text) as SendWindow;
-
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-const clockFormat = (zone: string) => {
-  let format = clockFormats.get(zone);
-  if (!format) {
-    const options = {
-      timeZone: zone,
-      hourCycle: 'h23',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-    };
-    format = new Intl.DateTimeFormat('en-US', options as Intl.DateTimeFormatOptions);
-    clockFormats.set(zone, format);
-  }
-  return format;
-};
-
-/** The zone's wall clock at an instant, read through Intl rather than the code under test. */
-function wallClock(ms: number, zone: string): { weekday: number; minutes: number } {
-  const parts = clockFormat(zone).formatToParts(ms);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(part('weekday')) + 1;
-  return { weekday, minutes: Number(part('hour')) * 60 + Number(part('minute')) };
-}
-
-function insideWindow(ms: number, zone: string, w: SendWindow): boolean {
-  const { weekday, minutes } = wallClock(ms, zone);
-  const [from, to] = [w.from, w.to].map((c) => Number(c.slice(0, 2)) * 60 + Number(c.slice(3)));
-  const opensOn = (day: number) => w.days.includes(day);
-  if ((from as number) < (to as number)) return opensOn(weekday) && minutes >= from! && minutes < to!;
-  const yesterday = weekday === 1 ? 7 : weekday - 1;
-  return (opensOn(weekday) && minutes >= from!) || (opensOn(yesterday) && minutes < to!);
-}
 
 describe('send windows as written', () => {
   it('reads hours and days as the command line writes them', () => {
@@ -178,12 +145,8 @@ const ZONES = [
   'Africa/Casablanca',
   'Asia/Tokyo',
 ];
-const quarter = fc.integer({ min: 0, max: 95 }).map((q) => {
-  const minutes = q * 15;
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-});
 const anyWindow = fc
-  .record({ from: quarter, to: quarter, days: fc.subarray([1, 2, 3, 4, 5, 6, 7], { minLength: 1 }) })
+  .record({ from: quarterHour, to: quarterHour, days: fc.subarray([1, 2, 3, 4, 5, 6, 7], { minLength: 1 }) })
   .filter((w) => w.from !== w.to);
 const anyZones = fc.subarray(ZONES, { minLength: 1, maxLength: 3 });
 const anyInstant = fc.integer({ min: at('2026-01-01T00:00:00Z'), max: at('2027-12-31T00:00:00Z') });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CampaignView, SendPlan } from '../../shared/api';
-import { clockMinutes, type SendWindow } from '../../shared/send-window';
 import type { Desk } from '../../electron/core/desk';
 import { journal, rowsOf, tempHome, view, type Home } from './sending-support';
+import { insideWindow, quarterHour } from './window-clock';
 
 /** Recipients in four zones: London, New York, Los Angeles and Sydney, three each, interleaved. */
 const ZONE_NUMBERS = [
@@ -231,31 +231,6 @@ describe('rows wait for the window on their own clock', () => {
       [1, '2026-12-02T08:00:00.000Z'],
     ]);
   });
-});
-
-/** Whether an instant is inside the window on a zone's clock, read through Intl rather than the code under test. */
-function insideWindow(at: number, zone: string, window: SendWindow): boolean {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(part('weekday')) + 1;
-  const minutes = Number(part('hour')) * 60 + Number(part('minute'));
-  const [from, to] = [clockMinutes(window.from), clockMinutes(window.to)];
-  if (from < to) return window.days.includes(weekday) && minutes >= from && minutes < to;
-  const yesterday = weekday === 1 ? 7 : weekday - 1;
-  return (
-    (window.days.includes(weekday) && minutes >= from) || (window.days.includes(yesterday) && minutes < to)
-  );
-}
-
-const quarterHour = fc.integer({ min: 0, max: 95 }).map((q) => {
-  const minutes = q * 15;
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 });
 
 describe('no message outside its window (property, through the Sandbox)', () => {

@@ -339,15 +339,7 @@ export class CampaignRegistry {
     }
     // A row sent, then released unsent, may have a number that opted out since.
     campaign.followOptOuts(this.suppression.has);
-    const loaded: Loaded = {
-      campaign,
-      journal,
-      snapshots,
-      checker,
-      query: new RowQuery(campaign),
-      rechecking: null,
-    };
-    this.open.set(id, loaded);
+    const loaded = this.register(campaign, checker, { journal, snapshots });
     if (campaign.state === 'sending' && !this.host.isSending(id) && !(await this.host.sendingElsewhere(id))) {
       await this.markInterrupted(loaded);
     }
@@ -455,15 +447,16 @@ export class CampaignRegistry {
   ): Promise<Loaded> {
     const campaign = new Campaign(def, table, checks, this.textLimitOf(def.serviceId));
     const { journal, snapshots } = await this.store.replayInto(campaign);
-    const loaded: Loaded = {
-      campaign,
-      journal,
-      snapshots,
-      checker,
-      query: new RowQuery(campaign),
-      rechecking: null,
-    };
-    this.open.set(def.id, loaded);
+    return this.register(campaign, checker, { journal, snapshots });
+  }
+  /** Puts a campaign read or created into the open set, with its journal, snapshots and row queries. */
+  private register(
+    campaign: Campaign,
+    checker: CampaignChecker,
+    files: Pick<Loaded, 'journal' | 'snapshots'>,
+  ): Loaded {
+    const loaded: Loaded = { campaign, ...files, checker, query: new RowQuery(campaign), rechecking: null };
+    this.open.set(campaign.id, loaded);
     return loaded;
   }
 

@@ -21,7 +21,6 @@ import { fileCountries, type FileCountries } from '../recipients/file-countries'
 import { encodingOf, reasonOf, type MessageCheck, type NumberCheck } from '../recipients/prepare';
 import { choosePhoneColumn } from '../recipients/phone-column';
 import type { RecipientTable } from '../recipients/recipient-table';
-import type { ZoneSet } from '../recipients/time-zones';
 import type { RowZones } from '../recipients/row-zones';
 import type { CampaignDefinition } from './definition';
 import { definitionProblem, smartlinksUsedBy } from './definition-problem';
@@ -982,7 +981,7 @@ export class Campaign {
     const outcome = this.outcome(row);
     if (!outcome) throw new RangeError(`row ${row} out of range`);
     const { emptyPlaceholders, ...prepared } = this.prepared(row);
-    const zones = this.zonesOf(row);
+    const zones = this.zones.of(row);
     return {
       index: row,
       values: this.table.values(row),
@@ -996,19 +995,9 @@ export class Campaign {
     };
   }
 
-  /** Every row's zones, as the rows' checks found them. */
-  get checksZones(): RowZones {
+  /** Every row's zones and zone group, as the rows' checks found them. */
+  get zones(): RowZones {
     return this.checks.numbers.zones;
-  }
-
-  /** The zones the row's recipient may be in, or null when neither number nor file says. */
-  zonesOf(row: number): ZoneSet | null {
-    return this.checks.numbers.zones.of(row);
-  }
-
-  /** The row's zone group: rows of one group share their zones, and so their window. */
-  zoneGroupOf(row: number): number {
-    return this.checks.numbers.zones.groupOf(row);
   }
 
   /** Each zone group's spans under the window of the run under way; null when it has none (or none is under way). */
@@ -1020,7 +1009,7 @@ export class Campaign {
   shownStatus(row: number, now = Date.now()): RowStatus {
     const status = this.statusOf(row);
     if (status !== 'ready' || !this.windowsShown()) return status;
-    return (this.windows as ZoneWindows).isOpen(this.zoneGroupOf(row), now) ? 'ready' : 'waiting';
+    return (this.windows as ZoneWindows).isOpen(this.zones.groupOf(row), now) ? 'ready' : 'waiting';
   }
 
   /** Which zone groups' windows are open now: rows shown as waiting change when it does. */

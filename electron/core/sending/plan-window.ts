@@ -1,5 +1,5 @@
 import type { CampaignDefinition } from '../campaigns/definition';
-import type { Campaign } from '../campaigns/campaign';
+import type { RowZones } from '../recipients/row-zones';
 import type { PlanWindow, ServiceView, WindowWait } from '../../../shared/api';
 import { describeSendWindow, type SendWindow } from '../../../shared/send-window';
 import { DeskError } from '../errors';
@@ -28,7 +28,7 @@ const ZONES_SHOWN = 4;
  * wait, until when. Refuses a plan where rows could never be sent: zones whose windows never meet.
  */
 export function planWindow(
-  campaign: Campaign,
+  zones: RowZones,
   readyIn: ReadonlyMap<number, number>,
   rule: { window: SendWindow | null; source: PlanWindow['source'] },
   at: number,
@@ -36,25 +36,25 @@ export function planWindow(
   const ready = [...readyIn.values()].reduce((sum, n) => sum + n, 0);
   const zoneUnknown = readyIn.get(0) ?? 0;
   if (rule.window === null) return { ...rule, now: ready, waiting: [], lastOpensAt: null, zoneUnknown };
-  const windows = new ZoneWindows(campaign.checksZones, rule.window);
+  const windows = new ZoneWindows(zones, rule.window);
   const waits = new Map<string, WindowWait>();
   const never: { rows: number; zones: string[] } = { rows: 0, zones: [] };
   let waitingRows = 0;
   for (const [group, rows] of readyIn) {
     const opens = windows.opensAt(group, at);
-    const { zones } = campaign.checksZones.group(group);
+    const groupZones = zones.group(group).zones;
     if (opens === null) {
       never.rows += rows;
-      never.zones.push(...zones.filter((z) => !never.zones.includes(z)));
+      never.zones.push(...groupZones.filter((z) => !never.zones.includes(z)));
       continue;
     }
     if (opens <= at) continue;
     waitingRows += rows;
-    const theirTime = wallClockAt(opens, zones[0] as string);
+    const theirTime = wallClockAt(opens, groupZones[0] as string);
     const key = `${opens} ${theirTime}`;
     const wait = waits.get(key) ?? { rows: 0, opensAt: new Date(opens).toISOString(), theirTime, zones: [] };
     wait.rows += rows;
-    for (const zone of zones)
+    for (const zone of groupZones)
       if (wait.zones.length < ZONES_SHOWN && !wait.zones.includes(zone)) wait.zones.push(zone);
     waits.set(key, wait);
   }

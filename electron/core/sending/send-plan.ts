@@ -52,7 +52,7 @@ export function buildSendPlan(
   let firstRow = -1;
   let lastRow = -1;
   const readyIn = new Map<number, number>();
-  const zones = campaign.checksZones;
+  const zones = campaign.zones;
   for (let row = 0; row < campaign.size; row++) {
     // Skipped since the plan was made, as over the frequency cap: the plan holds without them (fewer messages).
     const status = campaign.cappedSincePlan(row) ? 'ready' : campaign.statusOf(row);
@@ -79,7 +79,7 @@ export function buildSendPlan(
   }
   hash.update(chunk);
   if (firstRow < 0) throw new DeskError('campaign-not-ready', 'No row is ready to send.');
-  const window = planWindow(campaign, readyIn, rule, startAt === null ? Date.now() : Date.parse(startAt));
+  const window = planWindow(zones, readyIn, rule, startAt === null ? Date.now() : Date.parse(startAt));
   return {
     campaignId: campaign.id,
     ready,

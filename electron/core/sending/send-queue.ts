@@ -70,7 +70,7 @@ export class SendQueue {
   }
 
   private groupOf(row: number): number {
-    return this.windows === null ? 0 : this.campaign.zoneGroupOf(row);
+    return this.windows === null ? 0 : this.campaign.zones.groupOf(row);
   }
 
   private laneFor(group: number): Lane {
