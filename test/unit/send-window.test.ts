@@ -116,6 +116,18 @@ describe('when a row may be sent, on its own clock', () => {
     });
   });
 
+  it('opens at the second reading of its time on the night the clock goes back, and closes before a skipped one', () => {
+    // Sydney, Sunday 2027-04-04: 03:00 becomes 02:00 again. Opened at the first 02:15, it would hold 02:00–02:14
+    // of the second reading, which is before the window.
+    expect(openSpanIn('Australia/Sydney', window('02:15-00:00 Sun'), at('2027-04-03T12:00:00Z'))?.from).toBe(
+      at('2027-04-03T16:15:00Z'),
+    );
+    // New York, 2026-03-08: the clock skips 02:00–03:00, so it never reads 02:30; the window closes before.
+    expect(
+      openSpanIn('America/New_York', window('00:00-02:30'), at('2026-03-08T05:00:00Z'))?.to,
+    ).toBeLessThanOrEqual(at('2026-03-08T07:00:00Z'));
+  });
+
   it('applies the strictest window to a number that may be in several zones', () => {
     // 08:00 in Los Angeles is 11:00 in New York; 21:00 in New York is 18:00 in Los Angeles.
     expect(
