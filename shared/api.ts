@@ -318,6 +318,48 @@ export const CampaignWindow = z.discriminatedUnion('mode', [
 ]);
 export type CampaignWindow = z.infer<typeof CampaignWindow>;
 
+export const WindowWait = z.object({
+  rows: z.number(),
+  /** When their window opens (ISO). */
+  opensAt: z.string(),
+  /** The time it opens on their clock, "08:00". */
+  theirTime: z.string(),
+  /** Their zones (a few): one row's number may be in several, and rows of several zones may open at once. */
+  zones: z.array(z.string()).max(4),
+});
+export type WindowWait = z.infer<typeof WindowWait>;
+
+/** How the send window shapes the send: which rows go at once and which wait for their window. */
+export const PlanWindow = z.object({
+  /** Null: rows go at any hour. */
+  window: SendWindow.nullable(),
+  /** Where the window comes from. */
+  source: z.enum(['service', 'campaign', 'off']),
+  /** Rows whose window is open when sending starts. */
+  now: z.number(),
+  /** The rest, soonest first. */
+  waiting: z.array(WindowWait),
+  /** When the last waiting row's window opens: the earliest the campaign can finish; null when none waits. */
+  lastOpensAt: z.string().nullable(),
+  /** Rows with no zone known: their number's country is not in the time-zone data. They go at any hour. */
+  zoneUnknown: z.number(),
+});
+export type PlanWindow = z.infer<typeof PlanWindow>;
+
+/**
+ * What the send window would do to the campaign's ready rows if it were sent now (a scheduled campaign: at its
+ * time), as the send plan will say it; and why rows could never be sent, which the plan refuses.
+ */
+export const WindowPreview = PlanWindow.extend({
+  /** When it was worked out for (ISO). */
+  at: z.string(),
+  /** The next time rows move between going at once and waiting, as windows open and shut; null: not before a send. */
+  changesAt: z.string().nullable(),
+  /** Rows that could never be sent under the window, and why in words; null: every row can be. */
+  never: z.object({ rows: z.number(), words: z.string() }).nullable(),
+});
+export type WindowPreview = z.infer<typeof WindowPreview>;
+
 export const CampaignView = z.object({
   id: Id,
   name: z.string(),
@@ -339,6 +381,8 @@ export const CampaignView = z.object({
   sendWindow: CampaignWindow,
   /** While a run with a send window is under way: when the next shut window opens; null otherwise. */
   nextWindowAt: z.string().nullable(),
+  /** A draft or scheduled campaign with ready rows: which go at once and which wait; null otherwise. */
+  windowPreview: WindowPreview.nullable(),
   defaultCountry: z.string(),
   template: z.string(),
   senderId: z.string(),
@@ -543,33 +587,6 @@ export const PlannedMessage = z.object({
 export type PlannedMessage = z.infer<typeof PlannedMessage>;
 
 /** Ready rows that would wait for their window, by the instant it opens. */
-export const WindowWait = z.object({
-  rows: z.number(),
-  /** When their window opens (ISO). */
-  opensAt: z.string(),
-  /** The time it opens on their clock, "08:00". */
-  theirTime: z.string(),
-  /** Their zones (a few): one row's number may be in several, and rows of several zones may open at once. */
-  zones: z.array(z.string()).max(4),
-});
-export type WindowWait = z.infer<typeof WindowWait>;
-
-/** How the send window shapes the send: which rows go at once and which wait for their window. */
-export const PlanWindow = z.object({
-  /** Null: rows go at any hour. */
-  window: SendWindow.nullable(),
-  /** Where the window comes from. */
-  source: z.enum(['service', 'campaign', 'off']),
-  /** Rows whose window is open when sending starts. */
-  now: z.number(),
-  /** The rest, soonest first. */
-  waiting: z.array(WindowWait),
-  /** When the last waiting row's window opens: the earliest the campaign can finish; null when none waits. */
-  lastOpensAt: z.string().nullable(),
-  /** Rows with no zone known: their number's country is not in the time-zone data. They go at any hour. */
-  zoneUnknown: z.number(),
-});
-export type PlanWindow = z.infer<typeof PlanWindow>;
 
 /** What sending a campaign now (or at `startAt`) would do; confirming it means sending with its `digest`. */
 export const SendPlan = z.object({

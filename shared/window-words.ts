@@ -29,6 +29,8 @@ export function windowSummary(plan: PlanWindow, ready: number): string {
       : 'No send window on this service: every message goes at once, whatever the hour where its recipient is.';
   const window = `${describeSendWindow(plan.window)} on each recipient's clock`;
   const from = plan.source === 'campaign' ? "this campaign's window" : "the service's window";
+  if (plan.waiting.length === 0 && ready === 1)
+    return `The one row is inside ${from}, ${window}: it goes at once.`;
   if (plan.waiting.length === 0)
     return `All ${ready.toLocaleString('en-US')} rows are inside ${from}, ${window}: they go at once.`;
   return `${plan.now.toLocaleString('en-US')} of ${ready.toLocaleString('en-US')} rows go at once; the rest wait for ${from}, ${window}.`;

@@ -96,6 +96,12 @@ export function App() {
     requestArrivalFocus();
   }
 
+  /** A campaign from History's list, which leaves out what the clock makes of it: shown, then asked for whole. */
+  function openListed(view: CampaignView) {
+    open(view);
+    desk.call('campaigns.get', { id: view.id }).then(applyView, (e: unknown) => setError(errorText(e)));
+  }
+
   function onTabKey(e: KeyboardEvent) {
     const next = tabAfterKey(e.key, tab);
     if (next === null) return;
@@ -163,7 +169,7 @@ export function App() {
           {tab === 'history' && (
             <HistoryPanel
               campaigns={campaigns}
-              onOpen={open}
+              onOpen={openListed}
               onDeleted={(id) => {
                 campaigns.remove(id);
                 setOpenId((current) => (current === id ? null : current));

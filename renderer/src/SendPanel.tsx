@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CampaignView } from '../../shared/api';
 import { campaignFigures } from '../../shared/campaign-figures';
 import { ROW_STATUSES } from '../../shared/status';
@@ -15,6 +15,7 @@ import { SendPlanDialog } from './SendPlanDialog';
 import { NextWindowLine, SendProgressLine } from './SendProgressLine';
 import { TestSendForm } from './TestSendForm';
 import { UnknownRowsNotice } from './UnknownRowsNotice';
+import { WindowPreviewLines } from './WindowLines';
 import { ErrorNote } from './ErrorNote';
 
 interface Props {
@@ -86,10 +87,13 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
       announce(`All delivery reports are in. ${totalsText(campaign, sendable)}`);
   }, [announce, campaign, state, sent, sendable, awaitingReports, stateText]);
 
+  /** The campaign as the core now shows it: what it derives from the clock or the tunnel changed. */
+  const refresh = useCallback(() => {
+    desk.call('campaigns.get', { id: campaign.id }).then(onChanged, () => undefined);
+  }, [desk, campaign.id, onChanged]);
   // Whether reports can reach this computer follows the tunnel of the campaign's service.
   useDeskEvent('tunnel.status', (tunnel) => {
-    if (tunnel.serviceId !== campaign.serviceId) return;
-    desk.call('campaigns.get', { id: campaign.id }).then(onChanged, () => undefined);
+    if (tunnel.serviceId === campaign.serviceId) refresh();
   });
 
   /** Saves pending edits, then shows what sending will do; only its confirmation sends. */
@@ -141,6 +145,12 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
           {plural(count('ready'), 'recipient')} ready
           {count('skipped') > 0 && ` · ${count('skipped').toLocaleString()} skipped (see the table)`}
         </p>
+        <WindowPreviewLines
+          preview={campaign.windowPreview}
+          ready={count('ready')}
+          scheduled={state === 'scheduled'}
+          onStale={refresh}
+        />
         <p className="problem" data-testid="problem">
           {campaign.problem}
         </p>

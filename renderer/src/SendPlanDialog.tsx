@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { frequencyCapWords } from '../../shared/frequency-cap';
-import type { CampaignView, PlannedMessage, PlanWindow, SendPlan, SkipReason } from '../../shared/api';
-import { clockTime, waitWords, windowSummary } from '../../shared/window-words';
+import type { CampaignView, PlannedMessage, SendPlan, SkipReason } from '../../shared/api';
 import { DeskCallError } from './api/desk-client';
 import { ErrorNote } from './ErrorNote';
-import { errorText, formatDate, formatMoney, plural, REASON_LABELS, userTimeZone } from './format';
+import { errorText, formatDate, formatMoney, plural, REASON_LABELS } from './format';
 import { useDesk } from './hooks/useDesk';
 import { ModalDialog } from './ModalDialog';
 import { SEND_API_NAMES } from './ServiceForm';
 import { StoredFileDamageNotice } from './StoredFileDamageNotice';
+import { WindowLines } from './WindowLines';
 
 interface Props {
   /** The campaign as last pushed: when it changes, the plan is worked out again. */
@@ -188,41 +188,10 @@ function PlanSummary({ plan }: { plan: SendPlan }) {
           </dd>
         </div>
       </dl>
-      <WindowLines window={plan.window} ready={plan.ready} />
+      <WindowLines window={plan.window} ready={plan.ready} title="Send window" testIds="plan" />
       <PlannedMessageView label="First message" testId="plan-first" message={plan.first} />
       {plan.ready > 1 && <PlannedMessageView label="Last message" testId="plan-last" message={plan.last} />}
     </>
-  );
-}
-
-/** Which rows go at once and which wait for their window, on their clock and on yours. */
-function WindowLines({ window, ready }: { window: PlanWindow; ready: number }) {
-  const yours = userTimeZone();
-  return (
-    <section className="plan-window" aria-labelledby="plan-window-title" data-testid="plan-window">
-      <h3 id="plan-window-title">Send window</h3>
-      <p data-testid="plan-window-summary">{windowSummary(window, ready)}</p>
-      {window.waiting.length > 0 && (
-        <ul className="plan-waits" data-testid="plan-waits">
-          {window.waiting.map((wait) => (
-            <li key={wait.opensAt + wait.zones.join()}>{waitWords(wait, yours)}</li>
-          ))}
-        </ul>
-      )}
-      {window.lastOpensAt && (
-        <p data-testid="plan-finish">
-          The campaign finishes after {clockTime(window.lastOpensAt, yours)} your time, when the last window
-          opens.
-        </p>
-      )}
-      {window.window !== null && window.zoneUnknown > 0 && (
-        <p className="muted" data-testid="plan-zone-unknown">
-          {window.zoneUnknown === 1
-            ? '1 row has no known time zone: it goes at once.'
-            : `${window.zoneUnknown.toLocaleString()} rows have no known time zone: they go at once.`}
-        </p>
-      )}
-    </section>
   );
 }
 

@@ -92,13 +92,8 @@ test('a campaign’s own window sends the open zone now, and the rest wait for t
   await expect(windowChoice).toContainText(`Messages wait until ${from} on each recipient's own clock`);
   await expect(page.getByTestId('problem')).toBeEmpty();
 
-  await page.getByRole('button', { name: 'Send campaign' }).click();
-  const dialog = page.getByRole('dialog');
-  await expect(dialog.getByTestId('plan-window-summary')).toHaveText(
-    `1 of 4 rows go at once; the rest wait for this campaign's window, ${from}–${to} on each recipient's clock.`,
-  );
+  const summary = `1 of 4 rows go at once; the rest wait for this campaign's window, ${from}–${to} on each recipient's clock.`;
   const opens = (zone: string) => nextClock(zone, from, now);
-  const waits = dialog.getByTestId('plan-waits').getByRole('listitem');
   const expected = [
     ['America/New_York', 'America/New York'],
     ['Australia/Sydney', 'Australia/Sydney'],
@@ -106,16 +101,27 @@ test('a campaign’s own window sends the open zone now, and the rest wait for t
   ]
     .map(([zone, name]) => ({ at: opens(zone as string), name }))
     .sort((a, b) => a.at - b.at);
-  await expect(waits).toHaveText(
-    expected.map(
-      ({ at, name }) =>
-        `1 row waits for ${from} their time (${name}), ${clockTime(new Date(at).toISOString(), YOURS)} yours`,
-    ),
+  const waitLines = expected.map(
+    ({ at, name }) =>
+      `1 row waits for ${from} their time (${name}), ${clockTime(new Date(at).toISOString(), YOURS)} yours`,
   );
   const last = expected.at(-1)?.at as number;
-  await expect(dialog.getByTestId('plan-finish')).toContainText(
-    `finishes after ${clockTime(new Date(last).toISOString(), YOURS)} your time`,
-  );
+  const finish = `finishes after ${clockTime(new Date(last).toISOString(), YOURS)} your time`;
+
+  // Before the plan is asked for, the Send panel says the same of a send now.
+  const preview = page.getByRole('region', { name: 'Send window, if you send now' });
+  await expect(preview.getByTestId('preview-window-summary')).toHaveText(summary);
+  await expect(preview.getByTestId('preview-waits').getByRole('listitem')).toHaveText(waitLines);
+  await expect(preview.getByTestId('preview-finish')).toContainText(finish);
+  await page
+    .getByRole('region', { name: 'Send', exact: true })
+    .screenshot({ path: '/tmp/send-window-preview.png' });
+
+  await page.getByRole('button', { name: 'Send campaign' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('plan-window-summary')).toHaveText(summary);
+  await expect(dialog.getByTestId('plan-waits').getByRole('listitem')).toHaveText(waitLines);
+  await expect(dialog.getByTestId('plan-finish')).toContainText(finish);
   await expectNoViolations(page);
   await page.screenshot({ path: '/tmp/send-window-plan.png' });
   await dialog.getByRole('button', { name: 'Back' }).click();
@@ -211,11 +217,13 @@ test('rows whose window never opens in all their zones at once are the plan’s 
   await windowChoice.getByLabel('From').fill('08:00');
   await windowChoice.getByLabel('To').fill('09:00');
 
+  const never =
+    /^1 row could never be sent within 08:00–09:00: its number may be in any of several time zones \(America\/Adak, .*\) whose windows never overlap\. Give those rows a time-zone column in the file, or widen the window\.$/;
+  // Said before the plan is asked for.
+  await expect(page.getByTestId('preview-never')).toHaveText(never);
   await page.getByRole('button', { name: 'Send campaign' }).click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog.getByTestId('plan-problem')).toHaveText(
-    /^1 row could never be sent within 08:00–09:00: its number may be in any of several time zones \(America\/Adak, .*\) whose windows never overlap\. Give those rows a time-zone column in the file, or widen the window\.$/,
-  );
+  await expect(dialog.getByTestId('plan-problem')).toHaveText(never);
   await expect(dialog.getByRole('button', { name: 'Confirm and send' })).toBeDisabled();
   await dialog.getByRole('button', { name: 'Back' }).click();
 

@@ -233,6 +233,93 @@ describe('rows wait for the window on their own clock', () => {
   });
 });
 
+describe('before sending, the campaign says which rows would go now and which would wait', () => {
+  /** What the send plan says of the window, and the preview's own fields. */
+  const planPart = ({ at, changesAt, never, ...plan }: NonNullable<CampaignView['windowPreview']>) => plan;
+
+  it('counts them as the plan does, and again when a window opens', async () => {
+    setClock('2026-12-01T12:00:00Z');
+    const id = await draft(zonedCsv());
+    const preview = (await view(desk, id)).windowPreview;
+    const plan = await desk.handlers['campaigns.plan']({ id });
+    expect(preview).not.toBeNull();
+    expect(planPart(preview as NonNullable<typeof preview>)).toEqual(plan.window);
+    // New York opens first (08:00 there); London's window shuts later, at 21:00 less the closing minute.
+    expect(preview).toMatchObject({
+      now: PER_ZONE,
+      at: '2026-12-01T12:00:00.000Z',
+      changesAt: '2026-12-01T13:00:00.000Z',
+      never: null,
+    });
+
+    vi.setSystemTime(Date.parse('2026-12-01T13:00:00Z'));
+    expect((await view(desk, id)).windowPreview).toMatchObject({
+      now: 2 * PER_ZONE,
+      changesAt: '2026-12-01T16:00:00.000Z',
+    });
+    // London's rows stop being taken a minute before its window shuts at 21:00, when Sydney's opens.
+    vi.setSystemTime(Date.parse('2026-12-01T20:59:30Z'));
+    const late = (await view(desk, id)).windowPreview;
+    expect(late?.waiting.map((w) => w.zones)).toEqual([['Australia/Sydney'], ['Europe/London']]);
+    expect(late?.now).toBe(2 * PER_ZONE);
+  });
+
+  it("follows the service's window, none, or the campaign's own, and says nothing once sending", async () => {
+    setClock('2026-12-01T12:00:00Z');
+    const id = await draft(zonedCsv());
+    await desk.handlers['campaigns.update']({ id, patch: { sendWindow: { mode: 'service' } } });
+    // The Sandbox reaches no phone, so it has no window.
+    expect((await view(desk, id)).windowPreview).toEqual({
+      window: null,
+      source: 'service',
+      now: 4 * PER_ZONE,
+      waiting: [],
+      lastOpensAt: null,
+      zoneUnknown: 0,
+      at: '2026-12-01T12:00:00.000Z',
+      changesAt: null,
+      never: null,
+    });
+    await desk.handlers['campaigns.update']({ id, patch: { sendWindow: { mode: 'off' } } });
+    expect((await view(desk, id)).windowPreview).toMatchObject({ source: 'off', now: 4 * PER_ZONE });
+
+    await desk.handlers['campaigns.update']({
+      id,
+      patch: {
+        sendWindow: { mode: 'own', window: { from: '08:00', to: '21:00', days: [1, 2, 3, 4, 5, 6, 7] } },
+      },
+    });
+    const plan = await desk.handlers['campaigns.plan']({ id });
+    await desk.handlers['campaigns.send']({ id, digest: plan.digest });
+    expect((await view(desk, id)).windowPreview).toBeNull();
+  });
+
+  it('works it out for a scheduled start, which the clock does not change', async () => {
+    setClock('2026-12-01T12:00:00Z');
+    const id = await draft(zonedCsv());
+    // At 17:00 London, New York and Los Angeles are open; Sydney opens at 21:00.
+    const at = '2026-12-01T17:00:00.000Z';
+    const plan = await desk.handlers['campaigns.plan']({ id, at });
+    await desk.handlers['campaigns.schedule']({ id, at, digest: plan.digest });
+    const preview = (await view(desk, id)).windowPreview;
+    expect(preview).toMatchObject({ at, changesAt: null, now: 3 * PER_ZONE });
+    expect(planPart(preview as NonNullable<typeof preview>)).toEqual(plan.window);
+  });
+
+  it('says which rows could never be sent, in the words the plan refuses them with', async () => {
+    setClock('2026-12-01T12:00:00Z');
+    const id = await draft(
+      ['name,phone', 'Olga,+78005553535', 'Ann,+442079460010'].join('\n'),
+      '08:00-09:00',
+    );
+    const refusal = await desk.handlers['campaigns.plan']({ id }).catch((error: Error) => error.message);
+    const preview = (await view(desk, id)).windowPreview;
+    expect(preview?.never).toEqual({ rows: 1, words: refusal });
+    // Ann's London window opens tomorrow at 08:00; nothing goes now.
+    expect(preview).toMatchObject({ now: 0, waiting: [{ rows: 1, zones: ['Europe/London'] }] });
+  });
+});
+
 describe('no message outside its window (property, through the Sandbox)', () => {
   it("sends each message only while its window is open on its recipient's clock, whatever the window and the clock do", async () => {
     await fc.assert(

@@ -245,7 +245,8 @@ export class CampaignRegistry {
       }
       const open = await this.openOrSay(id);
       if (!open || (!includeArchived && open.campaign.definition.archived)) continue;
-      views.push(await this.view(open.campaign));
+      // As a summary lists it: what the clock makes of a draft is for the campaign once opened (campaigns.get).
+      views.push({ ...(await this.view(open.campaign)), windowPreview: null });
     }
     return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
@@ -258,7 +259,7 @@ export class CampaignRegistry {
     if (this.open.get(campaign.id)?.campaign === campaign) this.onDisk.changed(campaign);
     const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
     return this.serviceView(
-      campaign.view(service?.pricePerSegment ?? 0, this.host.unknownGraceMs()),
+      campaign.view(service?.pricePerSegment ?? 0, this.host.unknownGraceMs(), service),
       service,
     );
   }

@@ -189,6 +189,8 @@ export function summaryView(
     ...view,
     counts,
     nextWindowAt: null,
+    // Worked out from the clock when the campaign is opened.
+    windowPreview: null,
     estimatedCost: view.totalSegments * pricePerSegment,
     startMissed: view.scheduledAt !== null && isStartMissed(view.scheduledAt),
     unknownResendableAt:

@@ -7,10 +7,12 @@ import type {
   RequestOptions,
   RowPatch,
   RowView,
+  ServiceView,
   SkipReason,
   Smartlink,
   StatusCounts,
   TestSendView,
+  WindowPreview,
 } from '../../../shared/api';
 import { withShownLinks } from '../../../shared/smartlinks';
 import { canAdvance, isFinal, ROW_STATUSES, STATUS_INDEX, type RowStatus } from '../../../shared/status';
@@ -36,6 +38,8 @@ import { compileRequestOptions, type CompiledRequestOptions } from './request-op
 import { isStartMissed } from './missed-start';
 import { WaitingRows } from './waiting-rows';
 import { ZoneWindows } from '../sending/zone-windows';
+import { effectiveWindow } from '../sending/plan-window';
+import { WindowPreviewer } from '../sending/window-preview';
 import type { SendWindow } from '../../../shared/send-window';
 
 /** An error for the campaign's view: the sentence, and its technical account when there is one. */
@@ -174,6 +178,7 @@ export class Campaign {
   private windows: ZoneWindows | null = null;
   /** Ready rows per zone group: those the window makes wait are counted from it. */
   private waiting: WaitingRows;
+  private readonly previewer = new WindowPreviewer();
   /** Every delivery report of every row. */
   readonly history: DeliveryHistory;
   private readonly trust: ReportTrust;
@@ -931,8 +936,15 @@ export class Campaign {
     return this.columnChoice.choice;
   }
 
-  /** Costs what changed since the last view, not a pass over the rows (it is pushed while rows change). */
-  view(pricePerSegment: number, unknownGraceMs: number): CampaignView {
+  /**
+   * Costs what changed since the last view, not a pass over the rows (it is pushed while rows change). `service`:
+   * the campaign's service, whose window the preview of a draft's send follows; none, no preview.
+   */
+  view(
+    pricePerSegment: number,
+    unknownGraceMs: number,
+    service?: Pick<ServiceView, 'sendWindow'>,
+  ): CampaignView {
     const counts: StatusCounts = {};
     ROW_STATUSES.forEach((status, code) => {
       if (this.counts[code]) counts[status] = this.counts[code];
@@ -973,6 +985,7 @@ export class Campaign {
       endedAt: this.lastEnd,
       receiverWarning: null,
       nextWindowAt: shut.nextAt === null ? null : new Date(shut.nextAt).toISOString(),
+      windowPreview: service ? this.windowPreview(service) : null,
       journalDamage: describeJournalDamage(this.altered ? [...this.damage, this.altered] : this.damage),
     };
   }
@@ -1020,6 +1033,18 @@ export class Campaign {
   /** Rows wait for their window while a run with one is under way or paused, not once it has ended. */
   private windowsShown(): boolean {
     return this.windows !== null && (this.state === 'sending' || this.state === 'paused');
+  }
+
+  /** Before a send (a draft, or scheduled): which ready rows would go at once and which would wait. */
+  private windowPreview(service: Pick<ServiceView, 'sendWindow'>): WindowPreview | null {
+    if (this.state !== 'draft' && this.state !== 'scheduled') return null;
+    const readyIn = this.waiting.byGroup();
+    if (readyIn.size === 0) return null;
+    const rule = effectiveWindow(this.def, service);
+    const starts = this.scheduledAt === null ? Number.NaN : Date.parse(this.scheduledAt);
+    if (!(starts > Date.now())) return this.previewer.preview(this.zones, readyIn, rule, Date.now());
+    // Worked out for the scheduled start, which the clock does not change.
+    return { ...this.previewer.preview(this.zones, readyIn, rule, starts), changesAt: null };
   }
 
   private shutNow(): { rows: number; nextAt: number | null } {

@@ -37,6 +37,15 @@ export class WaitingRows {
     return { rows, nextAt };
   }
 
+  /** The ready rows of each group that has any. */
+  byGroup(): Map<number, number> {
+    const counts = new Map<number, number>();
+    this.readyIn.forEach((count, group) => {
+      if (count > 0) counts.set(group, count);
+    });
+    return counts;
+  }
+
   /** Which groups are open at `now`, as a string that changes when one opens or shuts. */
   openGroups(windows: ZoneWindows, now: number): string {
     let signature = '';

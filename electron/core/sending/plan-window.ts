@@ -1,6 +1,6 @@
 import type { CampaignDefinition } from '../campaigns/definition';
 import type { RowZones } from '../recipients/row-zones';
-import type { PlanWindow, ServiceView, WindowWait } from '../../../shared/api';
+import type { PlanWindow, ServiceView, WindowPreview, WindowWait } from '../../../shared/api';
 import { describeSendWindow, type SendWindow } from '../../../shared/send-window';
 import { DeskError } from '../errors';
 import { wallClockAt } from './send-window';
@@ -10,7 +10,7 @@ import { ZoneWindows } from './zone-windows';
 export function effectiveWindow(
   def: Pick<CampaignDefinition, 'sendWindow'>,
   service: Pick<ServiceView, 'sendWindow'>,
-): { window: SendWindow | null; source: PlanWindow['source'] } {
+): WindowRule {
   switch (def.sendWindow.mode) {
     case 'off':
       return { window: null, source: 'off' };
@@ -23,6 +23,14 @@ export function effectiveWindow(
 
 const ZONES_SHOWN = 4;
 
+export type WindowRule = { window: SendWindow | null; source: PlanWindow['source'] };
+
+/** Rows whose window never opens in all of their zones at once, and those zones. */
+interface NeverRows {
+  rows: number;
+  zones: string[];
+}
+
 /**
  * Which of the ready rows (counted per zone group in `readyIn`) go as soon as sending starts at `at`, and which
  * wait, until when. Refuses a plan where rows could never be sent: zones whose windows never meet.
@@ -30,25 +38,69 @@ const ZONES_SHOWN = 4;
 export function planWindow(
   zones: RowZones,
   readyIn: ReadonlyMap<number, number>,
-  rule: { window: SendWindow | null; source: PlanWindow['source'] },
+  rule: WindowRule,
   at: number,
 ): PlanWindow {
+  const windows = rule.window === null ? null : new ZoneWindows(zones, rule.window);
+  const { plan, never } = shapeWindow(readyIn, rule, windows, at);
+  if (never.rows > 0) throw neverOpens(never, rule.window as SendWindow);
+  return plan;
+}
+
+/**
+ * What `planWindow` will say if the campaign is sent at `at`, with the rows it would refuse said rather than
+ * refused, and when that changes next. `windows`: the rule's window over the campaign's zones, kept by the caller
+ * (its spans are remembered); null when the rule has none.
+ */
+export function previewWindow(
+  readyIn: ReadonlyMap<number, number>,
+  rule: WindowRule,
+  windows: ZoneWindows | null,
+  at: number,
+): WindowPreview {
+  const { plan, never } = shapeWindow(readyIn, rule, windows, at);
+  let changesAt = Infinity;
+  if (windows !== null) {
+    for (const group of readyIn.keys()) {
+      const span = windows.span(group, at);
+      if (span !== null) changesAt = Math.min(changesAt, span.from > at ? span.from : span.to);
+    }
+  }
+  return {
+    ...plan,
+    now: plan.now - never.rows,
+    at: new Date(at).toISOString(),
+    changesAt: changesAt === Infinity ? null : new Date(changesAt).toISOString(),
+    never:
+      never.rows > 0
+        ? { rows: never.rows, words: neverOpens(never, rule.window as SendWindow).message }
+        : null,
+  };
+}
+
+function shapeWindow(
+  readyIn: ReadonlyMap<number, number>,
+  rule: WindowRule,
+  windows: ZoneWindows | null,
+  at: number,
+): { plan: PlanWindow; never: NeverRows } {
   const ready = [...readyIn.values()].reduce((sum, n) => sum + n, 0);
   const zoneUnknown = readyIn.get(0) ?? 0;
-  if (rule.window === null) return { ...rule, now: ready, waiting: [], lastOpensAt: null, zoneUnknown };
-  const windows = new ZoneWindows(zones, rule.window);
+  const never: NeverRows = { rows: 0, zones: [] };
+  if (windows === null)
+    return { plan: { ...rule, now: ready, waiting: [], lastOpensAt: null, zoneUnknown }, never };
   const waits = new Map<string, WindowWait>();
-  const never: { rows: number; zones: string[] } = { rows: 0, zones: [] };
   let waitingRows = 0;
   for (const [group, rows] of readyIn) {
+    // Group 0 (no zone known) is always open: only groups with zones get this far.
     const opens = windows.opensAt(group, at);
-    const groupZones = zones.group(group).zones;
+    if (opens !== null && opens <= at) continue;
+    const groupZones = windows.zones.group(group).zones;
     if (opens === null) {
       never.rows += rows;
       never.zones.push(...groupZones.filter((z) => !never.zones.includes(z)));
       continue;
     }
-    if (opens <= at) continue;
     waitingRows += rows;
     const theirTime = wallClockAt(opens, groupZones[0] as string);
     const key = `${opens} ${theirTime}`;
@@ -58,15 +110,15 @@ export function planWindow(
       if (wait.zones.length < ZONES_SHOWN && !wait.zones.includes(zone)) wait.zones.push(zone);
     waits.set(key, wait);
   }
-  if (never.rows > 0) throw neverOpens(never, rule.window);
   const waiting = [...waits.values()].sort((a, b) => a.opensAt.localeCompare(b.opensAt));
-  return {
+  const plan = {
     ...rule,
     now: ready - waitingRows,
     waiting,
     lastOpensAt: waiting.at(-1)?.opensAt ?? null,
     zoneUnknown,
   };
+  return { plan, never };
 }
 
 function neverOpens(never: { rows: number; zones: string[] }, window: SendWindow): DeskError {

@@ -20,7 +20,7 @@ export class ZoneWindows {
   private readonly spans: (Span | undefined)[];
 
   constructor(
-    private readonly zones: RowZones,
+    readonly zones: RowZones,
     readonly window: SendWindow,
   ) {
     this.spans = new Array<Span | undefined>(zones.groups);
