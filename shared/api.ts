@@ -451,6 +451,11 @@ export const RowView = z.object({
   timeZones: z.array(z.string()),
   /** The zone came from the file's time-zone column rather than the number. */
   timeZoneFromFile: z.boolean(),
+  /**
+   * Before a send (a draft, or scheduled): a ready row whose window would be shut if sent now (or at the start),
+   * and when it opens; null otherwise (asked without the service, or its window never opens: see WindowPreview).
+   */
+  windowWait: WindowWait.pick({ opensAt: true, theirTime: true }).nullable(),
   code: z.string().nullable(),
   description: z.string().nullable(),
   transid: z.string().nullable(),

@@ -55,8 +55,11 @@ export function CampaignWorkspace({
   useDeskEvent('campaign.updated', (view) => {
     if (view.id === campaign.id && view.state === 'draft') setRechecks((n) => n + 1);
   });
-  // Rows shown as waiting change when a window opens or shuts, though no row's status does: fetched again then.
-  const windowChanges = useChangeCount(`${campaign.counts.waiting ?? 0} ${campaign.nextWindowAt}`);
+  // Rows shown as waiting (or, before a send, as they would wait) change when a window opens or shuts, though no
+  // row's status does: fetched again then.
+  const windowChanges = useChangeCount(
+    `${campaign.counts.waiting ?? 0} ${campaign.nextWindowAt} ${campaign.windowPreview?.changesAt} ${campaign.scheduledAt}`,
+  );
   const revision = editor.revision + rechecks + windowChanges;
   const [selected, setSelected] = useState(0);
   const selectedRow = useRow(campaign.id, selected, revision);

@@ -1,5 +1,6 @@
 import type { RowView } from '../../shared/api';
-import { REASON_LABELS } from './format';
+import { clockTime } from '../../shared/window-words';
+import { REASON_LABELS, userTimeZone } from './format';
 import type { MessagePreview } from './hooks/useMessagePreview';
 
 interface Props {
@@ -29,6 +30,13 @@ export function PhonePreview({ senderId, preview, row, phoneColumn }: Props) {
       <figcaption className="small">
         {row ? `Row ${(row.index + 1).toLocaleString()}` : 'Select a row in the table to preview it.'}
         {row?.reason && <span className="warning"> · not sent: {REASON_LABELS[row.reason]}</span>}
+        {row?.windowWait && (
+          <span data-testid="preview-row-wait">
+            {' '}
+            · would wait for {row.windowWait.theirTime} its recipient&apos;s time,{' '}
+            {clockTime(row.windowWait.opensAt, userTimeZone())} yours
+          </span>
+        )}
       </figcaption>
     </figure>
   );

@@ -116,6 +116,17 @@ test('a campaign’s own window sends the open zone now, and the rest wait for t
   await page
     .getByRole('region', { name: 'Send', exact: true })
     .screenshot({ path: '/tmp/send-window-preview.png' });
+  // The message preview of Bob's row says when his would go.
+  await page.getByTestId('row-1').click();
+  const bobOpens = clockTime(new Date(opens('America/New_York')).toISOString(), YOURS);
+  await expect(page.getByTestId('preview-row-wait')).toHaveText(
+    `· would wait for ${from} its recipient's time, ${bobOpens} yours`,
+  );
+  await page
+    .getByRole('figure', { name: 'Message preview' })
+    .screenshot({ path: '/tmp/send-window-row.png' });
+  await page.getByTestId('row-0').click();
+  await expect(page.getByTestId('preview-row-wait')).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Send campaign' }).click();
   const dialog = page.getByRole('dialog');

@@ -251,6 +251,10 @@ describe('before sending, the campaign says which rows would go now and which wo
       changesAt: '2026-12-01T13:00:00.000Z',
       never: null,
     });
+    // Each row says when it would go: London's now, New York's at 08:00 there.
+    const [london, newYork] = (await desk.handlers['campaigns.rows']({ id, offset: 0, limit: 2 })).rows;
+    expect(london?.windowWait).toBeNull();
+    expect(newYork?.windowWait).toEqual({ opensAt: '2026-12-01T13:00:00.000Z', theirTime: '08:00' });
 
     vi.setSystemTime(Date.parse('2026-12-01T13:00:00Z'));
     expect((await view(desk, id)).windowPreview).toMatchObject({

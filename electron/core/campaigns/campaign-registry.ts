@@ -142,9 +142,10 @@ export class CampaignRegistry {
       const { campaign, query } = await this.campaign(id);
       const matching = query.rows(filter as RowFilter | undefined);
       const total = matching ? matching.length : campaign.size;
+      const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
       const rows = [];
       for (let i = offset; i < Math.min(total, offset + limit); i++) {
-        rows.push(campaign.rowView(matching ? (matching[i] as number) : i));
+        rows.push(campaign.rowView(matching ? (matching[i] as number) : i, service));
       }
       return { total, rows };
     },

@@ -990,7 +990,8 @@ export class Campaign {
     };
   }
 
-  rowView(row: number): RowView {
+  /** `service`: the campaign's, for when a draft's row would wait for its window; none, not said. */
+  rowView(row: number, service?: Pick<ServiceView, 'sendWindow'>): RowView {
     const outcome = this.outcome(row);
     if (!outcome) throw new RangeError(`row ${row} out of range`);
     const { emptyPlaceholders, ...prepared } = this.prepared(row);
@@ -1005,6 +1006,7 @@ export class Campaign {
       status: this.shownStatus(row),
       timeZones: zones ? [...zones.zones] : [],
       timeZoneFromFile: zones?.source === 'column',
+      windowWait: service && this.statusOf(row) === 'ready' ? this.windowWaitOf(row, service) : null,
     };
   }
 
@@ -1037,14 +1039,29 @@ export class Campaign {
 
   /** Before a send (a draft, or scheduled): which ready rows would go at once and which would wait. */
   private windowPreview(service: Pick<ServiceView, 'sendWindow'>): WindowPreview | null {
-    if (this.state !== 'draft' && this.state !== 'scheduled') return null;
+    const at = this.previewAt();
     const readyIn = this.waiting.byGroup();
-    if (readyIn.size === 0) return null;
-    const rule = effectiveWindow(this.def, service);
+    if (at === null || readyIn.size === 0) return null;
+    const preview = this.previewer.preview(this.zones, readyIn, effectiveWindow(this.def, service), at.time);
+    return at.scheduled ? { ...preview, changesAt: null } : preview;
+  }
+
+  private windowWaitOf(row: number, service: Pick<ServiceView, 'sendWindow'>): RowView['windowWait'] {
+    const at = this.previewAt();
+    if (at === null) return null;
+    return this.previewer.waitOf(
+      this.zones,
+      this.zones.groupOf(row),
+      effectiveWindow(this.def, service),
+      at.time,
+    );
+  }
+
+  /** When a send not yet begun would start: now, or the scheduled start (which the clock does not change). */
+  private previewAt(): { time: number; scheduled: boolean } | null {
+    if (this.state !== 'draft' && this.state !== 'scheduled') return null;
     const starts = this.scheduledAt === null ? Number.NaN : Date.parse(this.scheduledAt);
-    if (!(starts > Date.now())) return this.previewer.preview(this.zones, readyIn, rule, Date.now());
-    // Worked out for the scheduled start, which the clock does not change.
-    return { ...this.previewer.preview(this.zones, readyIn, rule, starts), changesAt: null };
+    return starts > Date.now() ? { time: starts, scheduled: true } : { time: Date.now(), scheduled: false };
   }
 
   private shutNow(): { rows: number; nextAt: number | null } {

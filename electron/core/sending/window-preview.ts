@@ -1,7 +1,8 @@
-import type { WindowPreview } from '../../../shared/api';
+import type { WindowPreview, WindowWait } from '../../../shared/api';
 import type { SendWindow } from '../../../shared/send-window';
 import type { RowZones } from '../recipients/row-zones';
 import { previewWindow, type WindowRule } from './plan-window';
+import { wallClockAt } from './send-window';
 import { ZoneWindows } from './zone-windows';
 
 /**
@@ -23,6 +24,22 @@ export class WindowPreviewer {
       rule.window === null ? null : this.windowsFor(zones, rule.window),
       at,
     );
+  }
+
+  /** When a row of `group` would wait for its window if sent at `at`: null when it would go, or never can. */
+  waitOf(
+    zones: RowZones,
+    group: number,
+    rule: WindowRule,
+    at: number,
+  ): Pick<WindowWait, 'opensAt' | 'theirTime'> | null {
+    if (rule.window === null || group === 0) return null;
+    const opens = this.windowsFor(zones, rule.window).opensAt(group, at);
+    if (opens === null || opens <= at) return null;
+    return {
+      opensAt: new Date(opens).toISOString(),
+      theirTime: wallClockAt(opens, zones.group(group).zones[0] as string),
+    };
   }
 
   private windowsFor(zones: RowZones, window: SendWindow): ZoneWindows {
