@@ -1,5 +1,7 @@
 import type { ZoneSet } from './time-zones';
 
+const SETS_REMEMBERED = 10_000;
+
 /**
  * Each row's time zones, as a small number per row into the few distinct sets a campaign has (a few hundred at
  * most: the sets are per number prefix), so that rows can be grouped by zone without a string per row.
@@ -9,6 +11,11 @@ export class RowZones {
   private readonly ofRow: Uint16Array;
   private readonly sets: ZoneSet[] = [];
   private readonly indexOf = new Map<string, number>();
+  /**
+   * The same, by the set itself: rows share their prefix's (or their cell's) set, and a string key per row would
+   * cost more. Bounded: a file's time-zone cells may each make a set of their own.
+   */
+  private readonly indexOfSet = new Map<ZoneSet, number>();
 
   constructor(rows: number) {
     this.ofRow = new Uint16Array(rows);
@@ -16,11 +23,16 @@ export class RowZones {
 
   set(row: number, set: ZoneSet | null): void {
     if (set === null) return;
-    let index = this.indexOf.get(set.key + set.source);
+    let index = this.indexOfSet.get(set);
     if (index === undefined) {
-      this.sets.push(set);
-      index = this.sets.length;
-      this.indexOf.set(set.key + set.source, index);
+      const key = set.key + set.source;
+      index = this.indexOf.get(key);
+      if (index === undefined) {
+        this.sets.push(set);
+        index = this.sets.length;
+        this.indexOf.set(key, index);
+      }
+      if (this.indexOfSet.size < SETS_REMEMBERED) this.indexOfSet.set(set, index);
     }
     this.ofRow[row] = index;
   }
