@@ -308,6 +308,18 @@ describe('before sending, the campaign says which rows would go now and which wo
     const preview = (await view(desk, id)).windowPreview;
     expect(preview).toMatchObject({ at, changesAt: null, now: 3 * PER_ZONE });
     expect(planPart(preview as NonNullable<typeof preview>)).toEqual(plan.window);
+
+    // Scheduled for tomorrow, then not: the spans looked up for tomorrow do not hide today's.
+    const tomorrow = '2026-12-02T10:00:00.000Z';
+    const later = await desk.handlers['campaigns.plan']({ id, at: tomorrow });
+    await desk.handlers['campaigns.schedule']({ id, at: tomorrow, digest: later.digest });
+    expect((await view(desk, id)).windowPreview?.at).toBe(tomorrow);
+    await desk.handlers['campaigns.schedule']({ id, at: null });
+    const today = (await view(desk, id)).windowPreview;
+    expect(today).toMatchObject({ at: '2026-12-01T12:00:00.000Z', now: PER_ZONE });
+    expect(planPart(today as NonNullable<typeof today>)).toEqual(
+      (await desk.handlers['campaigns.plan']({ id })).window,
+    );
   });
 
   it('says which rows could never be sent, in the words the plan refuses them with', async () => {

@@ -18,12 +18,15 @@ type Span = OpenSpan | null;
  */
 export class ZoneWindows {
   private readonly spans: (Span | undefined)[];
+  /** When each group's span was looked for: it holds from then until it ends, not before (a preview asks ahead). */
+  private readonly askedAt: Float64Array;
 
   constructor(
     readonly zones: RowZones,
     readonly window: SendWindow,
   ) {
     this.spans = new Array<Span | undefined>(zones.groups);
+    this.askedAt = new Float64Array(zones.groups);
   }
 
   /**
@@ -33,9 +36,11 @@ export class ZoneWindows {
   span(group: number, now: number): Span {
     if (group === 0) return { from: now, to: Infinity };
     const known = this.spans[group];
-    if (known !== undefined && (known === null || now < known.to)) return known;
+    if (known !== undefined && (known === null || ((this.askedAt[group] as number) <= now && now < known.to)))
+      return known;
     const found = this.find(group, now);
     this.spans[group] = found;
+    this.askedAt[group] = now;
     return found;
   }
 
