@@ -1,5 +1,5 @@
 import type { CampaignDefinition } from '../campaigns/definition';
-import type { RowZones } from '../recipients/row-zones';
+import type { ZoneGroups } from '../recipients/row-zones';
 import type { PlanWindow, ServiceView, WindowWait } from '../../../shared/api';
 import { describeSendWindow, type SendWindow } from '../../../shared/send-window';
 import { DeskError } from '../errors';
@@ -28,7 +28,7 @@ const ZONES_SHOWN = 4;
  * wait, until when. Refuses a plan where rows could never be sent: zones whose windows never meet.
  */
 export function planWindow(
-  zones: RowZones,
+  zones: ZoneGroups,
   readyIn: ReadonlyMap<number, number>,
   rule: { window: SendWindow | null; source: PlanWindow['source'] },
   at: number,

@@ -1,5 +1,5 @@
 import type { SendWindow } from '../../../shared/send-window';
-import type { RowZones } from '../recipients/row-zones';
+import type { ZoneGroups } from '../recipients/row-zones';
 import { nextOpenSpan, type OpenSpan } from './send-window';
 
 /**
@@ -20,7 +20,7 @@ export class ZoneWindows {
   private readonly spans: (Span | undefined)[];
 
   constructor(
-    private readonly zones: RowZones,
+    private readonly zones: ZoneGroups,
     readonly window: SendWindow,
   ) {
     this.spans = new Array<Span | undefined>(zones.groups);
