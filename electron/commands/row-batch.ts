@@ -161,13 +161,23 @@ class BatchZoneSets {
   readonly keys: string[] = [];
   private readonly bySet = new Map<ZoneSet, number>();
   private readonly byKey = new Map<string, number>();
+  /** Neighbouring rows are often of one prefix. */
+  private last: ZoneSet | null = null;
+  private lastIndex = 0;
 
   /** 0 for no set, else 1 + its place in `keys`. */
   indexOf(set: ZoneSet | null): number {
     if (set === null) return 0;
+    if (set === this.last) return this.lastIndex;
     let index = this.bySet.get(set);
-    if (index !== undefined) return index;
-    index = this.byKey.get(set.key);
+    if (index === undefined) index = this.byKeyOf(set);
+    this.last = set;
+    this.lastIndex = index;
+    return index;
+  }
+
+  private byKeyOf(set: ZoneSet): number {
+    let index = this.byKey.get(set.key);
     if (index === undefined) {
       index = this.keys.push(set.key);
       this.byKey.set(set.key, index);
