@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import type { PlannedMessage, SendPlan, SkipReason, StoredFileDamage } from '../../shared/api';
+import type { PlannedMessage, PlanWindow, SendPlan, SkipReason, StoredFileDamage } from '../../shared/api';
 import { frequencyCapWords } from '../../shared/frequency-cap';
 import { TEXT_LIMITS } from '../../shared/text-limits';
 import { clockTime, waitWords, windowSummary } from '../../shared/window-words';
@@ -29,7 +29,7 @@ export function planLines(plan: SendPlan): string[] {
     `  first: ${messageLine(plan.first)}`,
   ];
   if (plan.ready > 1) lines.push(`  last:  ${messageLine(plan.last)}`);
-  lines.push(...windowLines(plan));
+  lines.push(...windowLines(plan.window, plan.ready));
   if (plan.frequencyCap) {
     lines.push(`  frequency cap: ${frequencyCapWords(plan.frequencyCap).replace(/^At/, 'at')}`);
     if (plan.frequencyCap.damage) lines.push(`  ${plan.frequencyCap.damage}`);
@@ -39,15 +39,14 @@ export function planLines(plan: SendPlan): string[] {
   return lines;
 }
 
-/** Which rows go at once and which wait for their window, on their clock and on this computer's. */
-function windowLines(plan: SendPlan): string[] {
+/** Which of the ready rows go at once and which wait for their window, on their clock and on this computer's. */
+export function windowLines(window: PlanWindow, ready: number): string[] {
   const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const lines = [`  ${windowSummary(plan.window, plan.ready)}`];
-  for (const wait of plan.window.waiting) lines.push(`    ${waitWords(wait, here)}`);
-  if (plan.window.lastOpensAt)
-    lines.push(`  It finishes after ${clockTime(plan.window.lastOpensAt, here)} your time.`);
-  if (plan.window.window && plan.window.zoneUnknown > 0)
-    lines.push(`  ${plan.window.zoneUnknown} rows have no known time zone: they go at once.`);
+  const lines = [`  ${windowSummary(window, ready)}`];
+  for (const wait of window.waiting) lines.push(`    ${waitWords(wait, here)}`);
+  if (window.lastOpensAt) lines.push(`  It finishes after ${clockTime(window.lastOpensAt, here)} your time.`);
+  if (window.window && window.zoneUnknown > 0)
+    lines.push(`  ${window.zoneUnknown} rows have no known time zone: they go at once.`);
   return lines;
 }
 

@@ -3,8 +3,9 @@ import { describeLength, type TextLimit } from '../../shared/text-limits';
 import { TooLongTally } from '../core/campaigns/too-long';
 import { NumberSet } from '../core/recipients/number-set';
 import type { ChunkedOutput } from './chunked-output';
-import { EMPTY, PLUSLESS, UCS2 } from './row-batch';
+import { EMPTY, NO_ZONE_NAMED, PLUSLESS, UCS2 } from './row-batch';
 import { optOutCode, reasonCode, reasonOf } from '../core/recipients/prepare';
+import type { PreviewZones } from './preview-zones';
 
 /** What the row checks made of a batch of rows, its strings split. */
 export interface ReadRows {
@@ -14,15 +15,21 @@ export interface ReadRows {
   messageEnds: Uint32Array;
   sizes: Uint32Array;
   flags: Uint8Array;
+  /** By row: 0 no zone known, NO_ZONE_NAMED, else an index into `groups`. */
+  zones: Uint16Array;
+  /** The batch's zone sets as the preview's zone groups (see PreviewZones.groupsOf). */
+  groups: Uint16Array;
 }
 
 export interface PreviewRowsSetup {
   optedOut: { has(msisdn: string): boolean; readonly size: number };
   limit: TextLimit;
   json: boolean;
+  zones: PreviewZones;
 }
 
 const DUPLICATE = reasonCode('duplicate');
+const UNKNOWN_ZONE = reasonCode('unknown-time-zone');
 
 /**
  * Checks and renders rows one at a time, in file order, as a campaign's checks do (the first row of a
@@ -48,10 +55,14 @@ export class PreviewRows {
    */
   line(read: ReadRows, i: number, out: ChunkedOutput | null): Promise<void> | undefined {
     const row = this.rows++;
-    const { limit } = this.setup;
+    const { limit, zones } = this.setup;
     let code = read.reasons[i] as number;
     const msisdn = code === 0 ? (read.numbers[i] as string) : null;
     if (msisdn !== null) code = optOutCode(msisdn, this.setup.optedOut);
+    // In the campaign's order: opted out before an unknown zone, and a row skipped for either is no repeat's first.
+    const zone = read.zones[i] as number;
+    if (code === 0 && zone === NO_ZONE_NAMED) code = UNKNOWN_ZONE;
+    const group = zone === NO_ZONE_NAMED ? 0 : (read.groups[zone] as number);
     if (code === 0 && !this.seen.add(msisdn as string)) code = DUPLICATE;
     const flags = read.flags[i] as number;
     if (flags & PLUSLESS) this.withoutPlus++;
@@ -62,6 +73,7 @@ export class PreviewRows {
     let tooLong = false;
     if (reason === null) {
       this.ready++;
+      zones.countReady(group);
       this.segments += segments;
       tooLong = characters > limit.max;
       if (tooLong) this.tooLong.add(row, characters);
@@ -74,14 +86,14 @@ export class PreviewRows {
     const end = read.messageEnds[i] as number;
     return this.setup.json
       ? out.lineAround(
-          `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":`,
+          `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"timeZones":${zones.json[group] as string},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":`,
           read.messages,
           start,
           end,
           `,"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`,
         )
       : out.lineAround(
-          `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${status.padEnd(7)} ${(reason ?? '').padEnd(14)} ${encoding} ${String(segments).padStart(2)}  `,
+          `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${(zones.text[group] as string).padEnd(20)} ${status.padEnd(7)} ${(reason ?? '').padEnd(17)} ${encoding} ${String(segments).padStart(2)}  `,
           read.messages,
           start,
           end,

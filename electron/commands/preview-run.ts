@@ -1,4 +1,5 @@
-import type { PhoneColumnChoice, Smartlink } from '../../shared/api';
+import type { CampaignWindow, PhoneColumnChoice, PlanWindow, Smartlink } from '../../shared/api';
+import { DEFAULT_SEND_WINDOW } from '../../shared/send-window';
 import { compileTemplate } from '../../shared/template';
 import type { TextLimit } from '../../shared/text-limits';
 import type { CampaignDefinition } from '../core/campaigns/definition';
@@ -7,13 +8,17 @@ import { compileRequestOptions } from '../core/campaigns/request-options';
 import { describeTooLong } from '../core/campaigns/too-long';
 import { DeskError } from '../core/errors';
 import { choosePhoneColumn } from '../core/recipients/phone-column';
+import { findTimeZoneColumn } from '../core/recipients/time-zones';
+import { effectiveWindow, planWindow } from '../core/sending/plan-window';
 import type { RecipientTable } from '../core/recipients/recipient-table';
 import { columnIndex, UsageError } from './args';
 import { ChunkedOutput } from './chunked-output';
 import type { ReadBatch } from './row-batch';
 import type { RowChecks } from './row-checks';
 import { phoneColumnLine } from './phone-column-line';
+import { windowLines } from './plan-lines';
 import { PreviewRows, type ReadRows } from './preview-rows';
+import { PreviewZones } from './preview-zones';
 
 export interface PreviewRequest {
   file: string;
@@ -21,6 +26,10 @@ export interface PreviewRequest {
   country: { country: string; source: string | null };
   /** --phone-column as given. */
   phoneColumn: string | undefined;
+  /** --time-zone-column as given. */
+  timeZoneColumn: string | undefined;
+  /** --window or --no-window; neither: the window of a new service. */
+  sendWindow: CampaignWindow | undefined;
   sheet: string | undefined;
   smartlinks: Smartlink[];
   limit: TextLimit;
@@ -63,6 +72,7 @@ export class PreviewRun {
   /** A problem of the definition, told once every row was read for the note on numbers without a +. */
   private problem: string | null = null;
   private readonly out = new ChunkedOutput();
+  private readonly zones = new PreviewZones();
   /** The rows last given, in order, being read. */
   private readonly pending: PendingRows[] = [];
 
@@ -77,8 +87,10 @@ export class PreviewRun {
     const given = request.phoneColumn;
     this.choice = choosePhoneColumn(start.sample, request.country.country);
     let phoneColumn = this.choice?.column ?? null;
+    let timeZoneColumn = findTimeZoneColumn(columns);
     try {
       if (given !== undefined) phoneColumn = columnIndex(columns, given);
+      if (request.timeZoneColumn !== undefined) timeZoneColumn = columnIndex(columns, request.timeZoneColumn);
     } catch (error) {
       throw start.columnsFinal ? error : new ColumnsNeeded();
     }
@@ -92,8 +104,8 @@ export class PreviewRun {
       sheets: start.sheets,
       columns,
       phoneColumn,
-      timeZoneColumn: null,
-      sendWindow: { mode: 'service' },
+      timeZoneColumn,
+      sendWindow: request.sendWindow ?? { mode: 'service' },
       defaultCountry: request.country.country,
       template: request.template,
       senderId: 'preview',
@@ -110,11 +122,12 @@ export class PreviewRun {
     if (this.problem && (phoneColumn === null || request.country.source === null))
       throw new DeskError('template-invalid', this.problem);
     this.def = def;
-    request.checks.use(template, phoneColumn);
+    request.checks.use(template, phoneColumn, timeZoneColumn);
     this.rows = new PreviewRows({
       optedOut: request.optedOut,
       limit: request.limit,
       json: request.json,
+      zones: this.zones,
     });
   }
 
@@ -138,6 +151,7 @@ export class PreviewRun {
     const rows = this.rows as PreviewRows;
     const def = this.def as CampaignDefinition;
     const given = this.request.phoneColumn !== undefined;
+    const { window, neverSent } = this.windowNow(def);
     const summary = {
       rows: rows.rows,
       ready: rows.ready,
@@ -148,6 +162,8 @@ export class PreviewRun {
       phoneColumn: def.phoneColumn === null ? null : def.columns[def.phoneColumn],
       phoneColumnGiven: given,
       phoneColumnChoice: this.choice,
+      // Null where some rows could never be sent: the error after the summary says why.
+      window,
     };
     if (this.request.json) console.log(JSON.stringify({ summary }));
     else {
@@ -160,10 +176,24 @@ export class PreviewRun {
       console.log(
         `${summary.rows} rows: ${summary.ready} ready, ${summary.skipped} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${summary.segments} segments to send.`,
       );
+      if (window && rows.ready > 0) console.log(windowLines(window, rows.ready).join('\n'));
     }
     const tooLong = describeTooLong(rows.tooLong, rows.tooLong.characters, this.request.limit);
     if (tooLong) throw new DeskError('message-too-long', tooLong);
+    if (neverSent) throw neverSent;
     return 0;
+  }
+
+  /** Which ready rows would go if sending started now, and which wait for their window, as the plan says. */
+  private windowNow(def: CampaignDefinition): { window: PlanWindow | null; neverSent: DeskError | null } {
+    const rule = effectiveWindow(def, { sendWindow: DEFAULT_SEND_WINDOW });
+    try {
+      return { window: planWindow(this.zones, this.zones.readyIn(), rule, Date.now()), neverSent: null };
+    } catch (error) {
+      if (error instanceof DeskError && error.code === 'no-send-window')
+        return { window: null, neverSent: error };
+      throw error;
+    }
   }
 
   private async write({ count, read }: PendingRows): Promise<void> {
@@ -172,6 +202,7 @@ export class PreviewRun {
     const split: ReadRows = {
       ...batch,
       numbers: batch.numbers.split('\n'),
+      groups: this.zones.groupsOf(batch.zoneKeys),
       messages: Buffer.from(batch.messages.buffer, batch.messages.byteOffset, batch.messages.length),
     };
     const source = this.request.country.source;

@@ -15,14 +15,16 @@ import { damageLines } from './plan-lines';
 import { RowChecks } from './row-checks';
 import { ColumnsNeeded, PreviewRun } from './preview-run';
 import { ProgressLine } from './progress-line';
+import { WINDOW_FLAGS, windowFromFlags } from './window-flags';
 
 /** The rows of a workbook given to the preview at a time, about a CSV chunk's. */
 const WORKBOOK_BATCH = 4096;
 
 export const PREVIEW_HELP = `Usage: campaign-desk preview <recipients.csv|.xlsx> --text <template> [options]
 
-Prints every row as it would be sent: number (E.164), status, skip reason, message, encoding and segments,
-then a summary, by the same checks as send, including the data folder's opt-out list.
+Prints every row as it would be sent: number (E.164), time zone, status, skip reason, message, encoding and
+segments, then a summary, by the same checks as send, including the data folder's opt-out list, and which
+ready rows would go if sent now and which would wait for their send window, until when.
 
 Options:
   --text TEMPLATE          The message; $(column) placeholders take the row's cells.
@@ -30,14 +32,19 @@ Options:
   --country CC             The country of numbers written without a country code: an ISO 3166 code
                            such as GB (default: the system locale's country, else US).
   --phone-column C         The phone column's name or 1-based position (default: detected).
+  --time-zone-column C     A column naming each row's time zone (America/New_York); default: a column
+                           named Time zone, Timezone or TZ, else each number's own zone.
+  --window HH:MM-HH:MM     The hours on each recipient's clock within which messages go, e.g.
+                           08:00-21:00 or 09:00-17:00 Mon-Fri (default: 08:00-21:00, a new service's).
+  --no-window              As sent at any hour, whatever the time where the recipient is.
   --smartlink ID:VALIDITY  Sets up {{link_ID}} with its validity and a unit (m, h or d), e.g. 5:30d.
   --api messaging|sms      The API whose text limit applies: Messaging API v1 (the default) takes 1,024
                            characters, the Send SMS API 4,000.
   --data-dir DIR           The data folder.
   --json                   One JSON object per row, then {"summary": …}.
 
-Exit codes: 0 every ready message can be sent, 1 the message has an unknown placeholder or smartlink or a
-ready row's message is too long, 2 usage error.`;
+Exit codes: 0 every ready message can be sent, 1 the message has an unknown placeholder or smartlink, a
+ready row's message is too long or some rows could never be sent within the window, 2 usage error.`;
 
 /**
  * `preview`: every row as it would be sent (number, status, reason, message, encoding, segments, length) and
@@ -52,6 +59,7 @@ export async function previewCommand(args: string[]): Promise<number> {
       sheet: { type: 'string' },
       country: { type: 'string' },
       'phone-column': { type: 'string' },
+      ...WINDOW_FLAGS,
       smartlink: { type: 'string', multiple: true, default: [] },
       api: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -62,6 +70,7 @@ export async function previewCommand(args: string[]): Promise<number> {
   if (!file || positionals.length > 1)
     throw new UsageError('preview takes exactly one recipients file (CSV or .xlsx).');
   if (values.text === undefined) throw new UsageError('preview needs --text <template>.');
+  const sendWindow = windowFromFlags(values.window, values['no-window']);
   const country = defaultCountry(values.country);
   // Started first: the worker loads while the file is read.
   const checks = new RowChecks(country.country);
@@ -76,6 +85,8 @@ export async function previewCommand(args: string[]): Promise<number> {
       template: values.text,
       country,
       phoneColumn: values['phone-column'],
+      timeZoneColumn: values['time-zone-column'],
+      sendWindow,
       sheet: values.sheet,
       smartlinks: values.smartlink.map(parseSmartlink),
       // The API `send` would use: its text limit applies.

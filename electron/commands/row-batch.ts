@@ -3,14 +3,17 @@ import type { CompiledTemplate } from '../../shared/template';
 import { renderMessage } from '../../shared/template';
 import type { PhoneNormalizer } from '../core/recipients/phone-numbers';
 import { measureMessage, readNumber, reasonCode } from '../core/recipients/prepare';
+import { zoneOfCell, zonesOfNumber, type ZoneSet } from '../core/recipients/time-zones';
 
 /**
- * How a batch's rows are read: each row crosses as `width` cells, its phone cell first, then the cells its
- * message takes; the template's placeholders point at those cells.
+ * How a batch's rows are read: each row crosses as `width` cells, its phone cell first, then its time-zone
+ * cell where the file has a time-zone column, then the cells its message takes; the template's placeholders
+ * point at those cells.
  */
 export interface RowReading {
   template: CompiledTemplate;
   width: number;
+  zoneCell: boolean;
 }
 
 /** Rows' cells as they cross to a worker: one string cut by the cells' lengths (a cell may hold any character). */
@@ -32,7 +35,14 @@ export interface ReadBatch {
   sizes: Uint32Array<ArrayBuffer>;
   /** UCS2, EMPTY and PLUSLESS bits. */
   flags: Uint8Array<ArrayBuffer>;
+  /** The batch's distinct zone sets, their keys joined by line breaks (a handful: sets are per prefix). */
+  zoneKeys: string;
+  /** By row: 0 no zone known, NO_ZONE_NAMED, else 1 + the set's place in zoneKeys. */
+  zones: Uint16Array<ArrayBuffer>;
 }
+
+/** The row's time-zone cell names no zone: the row is skipped as unknown-time-zone. */
+export const NO_ZONE_NAMED = 0xffff;
 
 export const UCS2 = 1;
 /** A placeholder found its cell empty and had no fallback. */
@@ -42,20 +52,30 @@ export const PLUSLESS = 4;
 const PLUS = 0x2b;
 const MISSING = reasonCode('missing-number');
 
-/** The reading of `template` with the phone cell at `phoneColumn`, and the file's columns each row sends. */
+/**
+ * The reading of `template` with the phone cell at `phoneColumn` and the time-zone cell at `timeZoneColumn`
+ * (null: none), and the file's columns each row sends.
+ */
 export function rowReading(
   template: CompiledTemplate,
   phoneColumn: number | null,
+  timeZoneColumn: number | null,
 ): { reading: RowReading; columns: number[] } {
   // -1: no phone column, the cell sent is empty.
   const columns = [phoneColumn ?? -1];
+  if (timeZoneColumn !== null) columns.push(timeZoneColumn);
   const parts = template.parts.map((part) => {
     if (typeof part === 'string') return part;
     let at = columns.indexOf(part.column, 1);
     if (at < 0) at = columns.push(part.column) - 1;
     return { ...part, column: at };
   });
-  return { reading: { template: { parts, unknown: template.unknown }, width: columns.length }, columns };
+  const reading = {
+    template: { parts, unknown: template.unknown },
+    width: columns.length,
+    zoneCell: timeZoneColumn !== null,
+  };
+  return { reading, columns };
 }
 
 export function rowBatch(rows: readonly (readonly string[])[], columns: readonly number[]): RowBatch {
@@ -74,13 +94,15 @@ export function rowBatch(rows: readonly (readonly string[])[], columns: readonly
 
 export function readBatch(
   { cells, lengths }: RowBatch,
-  { template, width }: RowReading,
+  { template, width, zoneCell }: RowReading,
   normalizer: PhoneNormalizer,
 ): ReadBatch {
   const count = lengths.length / width;
   const reasons = new Uint8Array(count);
   const sizes = new Uint32Array(count * 2);
   const flags = new Uint8Array(count);
+  const zones = new Uint16Array(count);
+  const zoneSets = new BatchZoneSets();
   const numbers: string[] = [];
   const messages: string[] = [];
   const values = new Array<string>(width);
@@ -95,6 +117,12 @@ export function readBatch(
     const read = readNumber(phone, normalizer);
     reasons[row] = read.reason;
     numbers.push(read.msisdn ?? '');
+    if (read.msisdn !== null) {
+      // As the campaign's checks read it: the file's cell overrides the number's zones.
+      const named = zoneCell ? zoneOfCell(values[1] as string) : null;
+      zones[row] =
+        named === 'unknown' ? NO_ZONE_NAMED : zoneSets.indexOf(named ?? zonesOfNumber(read.msisdn));
+    }
     const rendered = renderMessage(template, values);
     const { encoding, segments, characters } = measureMessage(rendered.text);
     sizes[row * 2] = segments;
@@ -116,5 +144,45 @@ export function readBatch(
     messageEnds[row] = used;
   }
   const encoded = new Uint8Array(bytes.buffer, 0, used);
-  return { numbers: numbers.join('\n'), reasons, messages: encoded, messageEnds, sizes, flags };
+  return {
+    numbers: numbers.join('\n'),
+    reasons,
+    messages: encoded,
+    messageEnds,
+    sizes,
+    flags,
+    zoneKeys: zoneSets.keys.join('\n'),
+    zones,
+  };
+}
+
+/** A batch's distinct zone sets: found by identity (every number of a prefix shares its set), else by key. */
+class BatchZoneSets {
+  readonly keys: string[] = [];
+  private readonly bySet = new Map<ZoneSet, number>();
+  private readonly byKey = new Map<string, number>();
+  /** Neighbouring rows are often of one prefix. */
+  private last: ZoneSet | null = null;
+  private lastIndex = 0;
+
+  /** 0 for no set, else 1 + its place in `keys`. */
+  indexOf(set: ZoneSet | null): number {
+    if (set === null) return 0;
+    if (set === this.last) return this.lastIndex;
+    let index = this.bySet.get(set);
+    if (index === undefined) index = this.byKeyOf(set);
+    this.last = set;
+    this.lastIndex = index;
+    return index;
+  }
+
+  private byKeyOf(set: ZoneSet): number {
+    let index = this.byKey.get(set.key);
+    if (index === undefined) {
+      index = this.keys.push(set.key);
+      this.byKey.set(set.key, index);
+    }
+    this.bySet.set(set, index);
+    return index;
+  }
 }

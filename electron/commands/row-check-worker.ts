@@ -19,5 +19,6 @@ port?.on('message', (message: { reading: RowReading } | RowBatch) => {
     read.flags.buffer,
     read.messages.buffer,
     read.messageEnds.buffer,
+    read.zones.buffer,
   ]);
 });

@@ -7,7 +7,7 @@ import { readBatch, rowBatch, rowReading, type ReadBatch, type RowBatch, type Ro
 const WORKER = new URL('./row-check-worker.js', import.meta.url);
 
 /**
- * Reads batches of a preview's rows (number, message, its cost) in a worker thread, so that they are read
+ * Reads batches of a preview's rows (number, time zones, message, its cost) in a worker thread, so that they are read
  * on a second core; the answers come back in the order asked. Until the worker has started, and where it
  * cannot start or stops, batches are read on this thread instead.
  */
@@ -43,9 +43,9 @@ export class RowChecks {
     return this.worker !== null && this.online;
   }
 
-  /** How the rows given from now on are read: the message and the file's phone column (null: none). */
-  use(template: CompiledTemplate, phoneColumn: number | null): void {
-    const { reading, columns } = rowReading(template, phoneColumn);
+  /** How the rows given from now on are read: the message, the file's phone and time-zone columns (null: none). */
+  use(template: CompiledTemplate, phoneColumn: number | null, timeZoneColumn: number | null): void {
+    const { reading, columns } = rowReading(template, phoneColumn, timeZoneColumn);
     this.reading = reading;
     this.columns = columns;
     this.worker?.postMessage({ reading });

@@ -1,7 +1,6 @@
 import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
-import { CampaignId, type CampaignWindow } from '../../shared/api';
-import { parseSendWindow } from '../../shared/send-window';
+import { CampaignId } from '../../shared/api';
 import { resolveDataDir } from '../core/data-dir';
 import { startNodeDesk } from '../core/node-desk';
 import {
@@ -20,6 +19,7 @@ import { noPhoneColumn } from '../core/recipients/phone-column';
 import { REQUEST_OPTION_FLAGS, requestOptionsFromFlags } from './request-option-flags';
 import { finish, followRun, Output, waitForReports } from './follow-campaign';
 import { confirmOnTerminal, planLines } from './plan-lines';
+import { WINDOW_FLAGS, windowFromFlags } from './window-flags';
 
 export const SEND_HELP = `Usage: campaign-desk send <recipients.csv> --text <template> --sender <id> [options]
 
@@ -72,17 +72,6 @@ Request options, sent with every message:
 
 Exit codes: 0 completed, 1 stopped by an error or not confirmed, 2 usage error, 3 paused.`;
 
-/** `--window` as the campaign's own window, `--no-window` as none; neither: the service's. */
-function windowFromFlags(window: string | undefined, noWindow: boolean): CampaignWindow | undefined {
-  if (noWindow && window !== undefined)
-    throw new UsageError('--window and --no-window cannot both be given.');
-  if (noWindow) return { mode: 'off' };
-  if (window === undefined) return undefined;
-  const parsed = parseSendWindow(window);
-  if (typeof parsed === 'string') throw new UsageError(`--window: ${parsed}`);
-  return { mode: 'own', window: parsed };
-}
-
 export async function sendCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('send', {
     args,
@@ -91,9 +80,7 @@ export async function sendCommand(args: string[]): Promise<number> {
       text: { type: 'string' },
       sender: { type: 'string' },
       'phone-column': { type: 'string' },
-      'time-zone-column': { type: 'string' },
-      window: { type: 'string' },
-      'no-window': { type: 'boolean', default: false },
+      ...WINDOW_FLAGS,
       country: { type: 'string' },
       'campaign-id': { type: 'string' },
       'api-url': { type: 'string' },

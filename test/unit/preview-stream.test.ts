@@ -1,12 +1,15 @@
 // The streamed `preview` against what a campaign of the same file says row by row (the checks and the
 // renderer `send` uses), on a contact export as people have them: BOM, CRLF, quoted cells holding commas,
-// quotes and line breaks, repeated, invalid, opted-out and missing numbers, empty placeholders.
+// quotes and line breaks, repeated, invalid, opted-out and missing numbers, empty placeholders, time zones
+// from the numbers and from a time-zone column.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanWindow } from '../../shared/api';
+import { DEFAULT_SEND_WINDOW } from '../../shared/send-window';
 import { TEXT_LIMITS } from '../../shared/text-limits';
 import { Campaign } from '../../electron/core/campaigns/campaign';
 import { CampaignChecker } from '../../electron/core/campaigns/checks';
@@ -15,6 +18,8 @@ import { parseRecipientsCsv } from '../../electron/core/recipients/csv-import';
 import { decodeText } from '../../electron/core/recipients/decode';
 import { choosePhoneColumn, SAMPLE_ROWS } from '../../electron/core/recipients/phone-column';
 import { SuppressionList } from '../../electron/core/recipients/suppression';
+import { findTimeZoneColumn } from '../../electron/core/recipients/time-zones';
+import { effectiveWindow, planWindow } from '../../electron/core/sending/plan-window';
 import { mulberry32 } from '../../electron/core/simulator/seeded-random';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,11 +56,14 @@ function contactExport(rows: number, seed = 7): string {
       '+33 6 12 34 56 78',
     ]);
   };
-  const lines = ['First Name,Last Name,Mobile Phone,Order,City,Notes'];
+  // Mostly empty: the number's zones apply. None of these is a zone the numbers above are in on their own.
+  const zones = ['', '', '', '', 'Asia/Tokyo', 'us/eastern', 'Nowhere/Land'];
+  const lines = ['First Name,Last Name,Mobile Phone,Order,City,Notes,Time zone'];
   for (let i = 0; i < rows; i++) {
     const notes = pick(['', 'VIP', 'said "call after 5"', 'line one\nline two', 'a,b,c']);
+    const zone = pick(zones);
     lines.push(
-      [pick(firsts), pick(['Smith', "O'Brien", 'Müller']), numbers(i), `ORD-${i}`, pick(cities), notes]
+      [pick(firsts), pick(['Smith', "O'Brien", 'Müller']), numbers(i), `ORD-${i}`, pick(cities), notes, zone]
         .map(quote)
         .join(','),
     );
@@ -79,8 +87,21 @@ function preview(args: string[]): Promise<{ code: number | null; stdout: string;
   });
 }
 
-/** What `preview --json` printed before rows were streamed: every row as the campaign of the file has it. */
-async function campaignLines(path: string, template: string, limit = TEXT_LIMITS.messaging): Promise<string> {
+/**
+ * What `preview --json` printed before rows were streamed: every row as the campaign of the file has it; and
+ * the summary's window as the campaign's plan would have it at an instant.
+ */
+interface CampaignLines {
+  /** The lines, given the summary's window. */
+  text(window: PlanWindow | null): string;
+  windowAt(at: number): PlanWindow;
+}
+
+async function campaignLines(
+  path: string,
+  template: string,
+  limit = TEXT_LIMITS.messaging,
+): Promise<CampaignLines> {
   const table = await parseRecipientsCsv(decodeText(await readFile(path)).text);
   const def: CampaignDefinition = {
     id: 'preview',
@@ -91,7 +112,7 @@ async function campaignLines(path: string, template: string, limit = TEXT_LIMITS
     sheets: [],
     columns: [...table.columns],
     phoneColumn: choosePhoneColumn(table, 'GB')?.column ?? null,
-    timeZoneColumn: null,
+    timeZoneColumn: findTimeZoneColumn(table.columns),
     sendWindow: { mode: 'service' },
     defaultCountry: 'GB',
     template,
@@ -108,12 +129,16 @@ async function campaignLines(path: string, template: string, limit = TEXT_LIMITS
   await suppression.close();
   const campaign = new Campaign(def, table, checks, limit);
   const lines: string[] = [];
+  const readyIn = new Map<number, number>();
   for (let row = 0; row < campaign.size; row++) {
     const r = campaign.prepared(row);
+    const group = campaign.zones.groupOf(row);
+    if (campaign.statusOf(row) === 'ready') readyIn.set(group, (readyIn.get(group) ?? 0) + 1);
     lines.push(
       JSON.stringify({
         row: row + 1,
         msisdn: r.msisdn,
+        timeZones: campaign.zones.of(row)?.zones ?? [],
         status: campaign.statusOf(row),
         reason: r.reason,
         message: r.message,
@@ -136,8 +161,26 @@ async function campaignLines(path: string, template: string, limit = TEXT_LIMITS
     phoneColumnGiven: false,
     phoneColumnChoice: view.phoneColumnChoice,
   };
-  lines.push(JSON.stringify({ summary }));
-  return `${lines.join('\n')}\n`;
+  // A preview is planned under a new service's window.
+  const rule = effectiveWindow(def, { sendWindow: DEFAULT_SEND_WINDOW });
+  return {
+    text: (window) => `${[...lines, JSON.stringify({ summary: { ...summary, window } })].join('\n')}\n`,
+    windowAt: (at) => planWindow(campaign.zones, readyIn, rule, at),
+  };
+}
+
+/**
+ * The preview run between `before` and `after` printed what the campaign says: its window that of the plan at
+ * one of those instants (the same unless a zone's window opened or closed in between).
+ */
+function expectCampaignsLines(stdout: string, expected: CampaignLines, before: number, after: number) {
+  const window = (
+    JSON.parse(stdout.trimEnd().split('\n').at(-1) as string) as { summary: { window: PlanWindow } }
+  ).summary.window;
+  expect([expected.windowAt(before), expected.windowAt(after)]).toContainEqual(window);
+  const text = expected.text(window);
+  expect(stdout.length).toBe(text.length);
+  expect(stdout === text).toBe(true);
 }
 
 beforeAll(async () => {
@@ -157,14 +200,17 @@ afterAll(async () => {
 // One at a time, each with time to spare: every test runs the CLI over 25,000 rows, and so does its campaign.
 describe('campaign-desk preview, streamed', { timeout: 120_000 }, () => {
   it('prints, byte for byte, what the campaign of the file says of each row and in sum', async () => {
+    const before = Date.now();
     const [run, expected] = await Promise.all([
       preview([file, '--text', TEMPLATE, '--country', 'GB', '--smartlink', 't1:30d', '--json']),
       campaignLines(file, TEMPLATE),
     ]);
+    const after = Date.now();
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     // The file holds every kind of row this compares.
-    const summary = JSON.parse(expected.trimEnd().split('\n').at(-1) as string).summary;
+    const all = expected.text(null);
+    const summary = JSON.parse(all.trimEnd().split('\n').at(-1) as string).summary;
     expect(summary.rows).toBe(ROWS);
     expect(Object.keys(summary.skippedBy).sort()).toEqual([
       'duplicate',
@@ -172,20 +218,25 @@ describe('campaign-desk preview, streamed', { timeout: 120_000 }, () => {
       'missing-number',
       'missing-value',
       'opted-out',
+      'unknown-time-zone',
     ]);
-    expect(expected).toContain('"encoding":"UCS-2"');
-    expect(run.stdout.length).toBe(expected.length);
-    expect(run.stdout === expected).toBe(true);
+    expect(all).toContain('"encoding":"UCS-2"');
+    for (const zones of ['[]', '["Asia/Tokyo"]', '["America/New_York"]', '["America/Los_Angeles"]'])
+      expect(all).toContain(`"timeZones":${zones}`);
+    expect(all).toContain('"Europe/London"]');
+    expect(expected.windowAt(before).zoneUnknown).toBe(0);
+    expectCampaignsLines(run.stdout, expected, before, after);
   });
 
   it('names the too-long rows as the campaign does, after printing every row', async () => {
     const long = `${'x'.repeat(1_010)} $(Notes)`;
+    const before = Date.now();
     const [run, expected] = await Promise.all([
       preview([file, '--text', long, '--country', 'GB', '--json']),
       campaignLines(file, long),
     ]);
     expect(run.code).toBe(1);
-    expect(run.stdout === expected).toBe(true);
+    expectCampaignsLines(run.stdout, expected, before, Date.now());
     expect(run.stderr).toMatch(/^Error: Row \d+'s message is 1,0\d\d characters; .* rows are too long: /);
   });
 
@@ -193,7 +244,8 @@ describe('campaign-desk preview, streamed', { timeout: 120_000 }, () => {
     const text = contactExport(SAMPLE_ROWS + 10, 3).replace(/\r\n$/, ',extra cell\r\n');
     const wide = join(tmp, 'wide.csv');
     await writeFile(wide, text);
-    const template = 'Hi $(First Name|you): $(Column 7|none)';
+    const template = 'Hi $(First Name|you): $(Column 8|none)';
+    const before = Date.now();
     const [run, expected] = await Promise.all([
       preview([wide, '--text', template, '--country', 'GB', '--smartlink', 't1:30d', '--json']),
       campaignLines(wide, template),
@@ -201,7 +253,7 @@ describe('campaign-desk preview, streamed', { timeout: 120_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout.trimEnd().split('\n').at(-2)).toContain('"message":"Hi ');
     expect(run.stdout.trimEnd().split('\n').at(-2)).toContain(': extra cell"');
-    expect(run.stdout === expected).toBe(true);
+    expectCampaignsLines(run.stdout, expected, before, Date.now());
   });
 
   it('says which country numbers without a code are read as, once, when no --country is given', async () => {

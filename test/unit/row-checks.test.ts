@@ -7,6 +7,7 @@ import { compileTemplate, renderMessage } from '../../shared/template';
 import { RowChecks } from '../../electron/commands/row-checks';
 import { PhoneNormalizer } from '../../electron/core/recipients/phone-numbers';
 import { readNumber } from '../../electron/core/recipients/prepare';
+import { zonesOfNumber } from '../../electron/core/recipients/time-zones';
 
 // The bundle's worker (the unit tests' global setup builds dist/node/).
 const BUILT_WORKER = new URL('../../dist/node/row-check-worker.js', import.meta.url);
@@ -34,16 +35,21 @@ function rows(batch: number): string[][] {
 /** What the campaign's own functions make of each row. */
 function expected(batch: string[][]) {
   const normalizer = new PhoneNormalizer('GB');
-  return batch.map((row) => ({
-    ...readNumber(row[1] ?? '', normalizer),
-    message: JSON.stringify(withShownLinks(renderMessage(TEMPLATE, row).text)),
-  }));
+  return batch.map((row) => {
+    const read = readNumber(row[1] ?? '', normalizer);
+    return {
+      ...read,
+      zones: read.msisdn === null ? null : (zonesOfNumber(read.msisdn)?.key ?? null),
+      message: JSON.stringify(withShownLinks(renderMessage(TEMPLATE, row).text)),
+    };
+  });
 }
 
 async function answers(checks: RowChecks, batches: string[][][]) {
   const read = await Promise.all(batches.map((batch) => checks.check(batch)));
-  return read.map(({ numbers, reasons, messages, messageEnds }) => {
+  return read.map(({ numbers, reasons, messages, messageEnds, zoneKeys, zones }) => {
     const msisdns = numbers.split('\n');
+    const keys = zoneKeys.split('\n');
     const text = Buffer.from(messages.buffer, messages.byteOffset, messages.length);
     const shown = [...messageEnds].map((end, i) =>
       text.toString('utf8', i === 0 ? 0 : messageEnds[i - 1], end),
@@ -51,6 +57,7 @@ async function answers(checks: RowChecks, batches: string[][][]) {
     return [...reasons].map((reason, i) => ({
       msisdn: reason === 0 ? msisdns[i] : null,
       reason,
+      zones: reason === 0 ? (zones[i] === 0 ? null : keys[(zones[i] as number) - 1]) : null,
       message: shown[i],
     }));
   });
@@ -69,7 +76,7 @@ describe('RowChecks', () => {
   it('reads batches in the worker, in order, as the campaign checks do', async () => {
     const checks = new RowChecks('GB', BUILT_WORKER);
     try {
-      checks.use(TEMPLATE, 1);
+      checks.use(TEMPLATE, 1, null);
       await started(checks);
       expect(await answers(checks, batches)).toEqual(batches.map(expected));
       expect(checks.threaded).toBe(true);
@@ -81,7 +88,7 @@ describe('RowChecks', () => {
   it('reads them on this thread when the worker cannot start', async () => {
     const checks = new RowChecks('GB', new URL('./no-such-worker.js', import.meta.url));
     try {
-      checks.use(TEMPLATE, 1);
+      checks.use(TEMPLATE, 1, null);
       expect(await answers(checks, batches)).toEqual(batches.map(expected));
       await sleep(200);
       expect(checks.threaded).toBe(false);
@@ -93,7 +100,7 @@ describe('RowChecks', () => {
 
   it('reads the batches still waiting, and later ones, on this thread once the worker stops', async () => {
     const checks = new RowChecks('GB', BUILT_WORKER);
-    checks.use(TEMPLATE, 1);
+    checks.use(TEMPLATE, 1, null);
     await started(checks);
     const waiting = answers(checks, batches);
     await checks.close();

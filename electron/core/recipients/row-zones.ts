@@ -3,10 +3,21 @@ import type { ZoneSet } from './time-zones';
 const SETS_REMEMBERED = 10_000;
 
 /**
+ * Zone groups as the window arithmetic reads them: group 0 is rows with no zone known, each other group a set
+ * of zones. A campaign's RowZones is one; the command-line preview keeps only the groups, not the rows.
+ */
+export interface ZoneGroups {
+  /** How many groups there are, 0 included. */
+  readonly groups: number;
+  /** The zones of a group other than 0. */
+  group(group: number): { readonly zones: readonly string[] };
+}
+
+/**
  * Each row's time zones, as a small number per row into the few distinct sets a campaign has (a few hundred at
  * most: the sets are per number prefix), so that rows can be grouped by zone without a string per row.
  */
-export class RowZones {
+export class RowZones implements ZoneGroups {
   /** 0: no zone known; otherwise 1 + index into `sets`. */
   private readonly ofRow: Uint16Array;
   private readonly sets: ZoneSet[] = [];

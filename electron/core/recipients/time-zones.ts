@@ -29,10 +29,13 @@ const MAPPING_FILE = '../resources/timezones.bson';
 /** The longest prefix in the mapping has 9 digits (calling code included). */
 const LONGEST_PREFIX = 9;
 
-/** Prefixes as numbers: no calling code starts with 0, so a prefix's digits name it exactly. */
-let byPrefix: Map<number, ZoneSet> | null = null;
+/**
+ * Prefixes as numbers: no calling code starts with 0, so a prefix's digits name it exactly. Null: no set of its
+ * own, but longer prefixes start with it; a number's digits not in the map start no prefix, and the lookup stops.
+ */
+let byPrefix: Map<number, ZoneSet | null> | null = null;
 
-function mapping(): Map<number, ZoneSet> {
+function mapping(): Map<number, ZoneSet | null> {
   if (byPrefix) return byPrefix;
   const file = join(dirname(createRequire(import.meta.url).resolve(PACKAGE)), MAPPING_FILE);
   const decoded = deserialize(readFileSync(file)) as Record<string, unknown>;
@@ -46,6 +49,10 @@ function mapping(): Map<number, ZoneSet> {
       sets.set(value, set);
     }
     byPrefix.set(Number(prefix), set);
+    for (let digits = 1; digits < prefix.length; digits++) {
+      const shorter = Number(prefix.slice(0, digits));
+      if (!byPrefix.has(shorter)) byPrefix.set(shorter, null);
+    }
   }
   return byPrefix;
 }
@@ -61,7 +68,9 @@ export function zonesOfNumber(msisdn: string): ZoneSet | null {
     const digit = msisdn.charCodeAt(i) - 48;
     if (digit < 0 || digit > 9) break;
     prefix = prefix * 10 + digit;
-    longest = prefixes.get(prefix) ?? longest;
+    const found = prefixes.get(prefix);
+    if (found === undefined) break;
+    if (found !== null) longest = found;
   }
   return longest;
 }

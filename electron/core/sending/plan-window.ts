@@ -1,5 +1,5 @@
 import type { CampaignDefinition } from '../campaigns/definition';
-import type { RowZones } from '../recipients/row-zones';
+import type { ZoneGroups } from '../recipients/row-zones';
 import type { PlanWindow, ServiceView, WindowPreview, WindowWait } from '../../../shared/api';
 import { describeSendWindow, type SendWindow } from '../../../shared/send-window';
 import { DeskError } from '../errors';
@@ -36,7 +36,7 @@ interface NeverRows {
  * wait, until when. Refuses a plan where rows could never be sent: zones whose windows never meet.
  */
 export function planWindow(
-  zones: RowZones,
+  zones: ZoneGroups,
   readyIn: ReadonlyMap<number, number>,
   rule: WindowRule,
   at: number,

@@ -1,6 +1,6 @@
 import type { WindowPreview, WindowWait } from '../../../shared/api';
 import type { SendWindow } from '../../../shared/send-window';
-import type { RowZones } from '../recipients/row-zones';
+import type { ZoneGroups } from '../recipients/row-zones';
 import { previewWindow, type WindowRule } from './plan-window';
 import { wallClockAt } from './send-window';
 import { ZoneWindows } from './zone-windows';
@@ -13,7 +13,7 @@ export class WindowPreviewer {
   private windows: ZoneWindows | null = null;
 
   preview(
-    zones: RowZones,
+    zones: ZoneGroups,
     readyIn: ReadonlyMap<number, number>,
     rule: WindowRule,
     at: number,
@@ -28,7 +28,7 @@ export class WindowPreviewer {
 
   /** When a row of `group` would wait for its window if sent at `at`: null when it would go, or never can. */
   waitOf(
-    zones: RowZones,
+    zones: ZoneGroups,
     group: number,
     rule: WindowRule,
     at: number,
@@ -42,7 +42,7 @@ export class WindowPreviewer {
     };
   }
 
-  private windowsFor(zones: RowZones, window: SendWindow): ZoneWindows {
+  private windowsFor(zones: ZoneGroups, window: SendWindow): ZoneWindows {
     const kept = this.windows;
     if (kept?.zones === zones && JSON.stringify(kept.window) === JSON.stringify(window)) return kept;
     this.windows = new ZoneWindows(zones, window);

@@ -1,5 +1,5 @@
 import type { SendWindow } from '../../../shared/send-window';
-import type { RowZones } from '../recipients/row-zones';
+import type { ZoneGroups } from '../recipients/row-zones';
 import { nextOpenSpan, type OpenSpan } from './send-window';
 
 /**
@@ -22,7 +22,7 @@ export class ZoneWindows {
   private readonly askedAt: Float64Array;
 
   constructor(
-    readonly zones: RowZones,
+    readonly zones: ZoneGroups,
     readonly window: SendWindow,
   ) {
     this.spans = new Array<Span | undefined>(zones.groups);
