@@ -46,6 +46,37 @@ export class ChunkedOutput {
     return flushed;
   }
 
+  /**
+   * Adds a line of an ASCII `head`, then bytes encoded before (parts many lines share are encoded once, not once a
+   * line): `middle`, the UTF-8 text in `bytes` from `start` to `end`, and `tail`.
+   */
+  lineOf(
+    head: string,
+    middle: Buffer,
+    bytes: Buffer,
+    start: number,
+    end: number,
+    tail: Buffer,
+  ): Promise<void> | undefined {
+    const most = head.length + middle.length + (end - start) + tail.length + 1;
+    if (most > CHUNK_BYTES)
+      return this.line(head + middle.toString() + bytes.toString('utf8', start, end) + tail.toString());
+    const flushed = this.used + most > this.chunk.length ? this.flush() : undefined;
+    const { chunk } = this;
+    this.used += chunk.write(head, this.used, 'latin1');
+    // TypedArray#set: for a few dozen bytes cheaper than Buffer#copy's call into C++.
+    let used = this.used;
+    chunk.set(middle, used);
+    used += middle.length;
+    chunk.set(bytes.subarray(start, end), used);
+    used += end - start;
+    chunk.set(tail, used);
+    used += tail.length;
+    chunk[used++] = 0x0a;
+    this.used = used;
+    return flushed;
+  }
+
   async flush(): Promise<void> {
     if (this.used === 0) return;
     const full = this.chunk.subarray(0, this.used);

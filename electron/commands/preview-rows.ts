@@ -46,6 +46,9 @@ export class PreviewRows {
   /** Phone cells written without a leading +, read as the default country's. */
   withoutPlus = 0;
   private readonly seen = new NumberSet();
+  private readonly middles: Map<SkipReason | null, Buffer>[] = [];
+  /** By UCS-2 or not and too long or not (only a ready row is), then by segments and characters. */
+  private readonly tails: Buffer[][][] = [];
 
   constructor(private readonly setup: PreviewRowsSetup) {}
 
@@ -85,12 +88,13 @@ export class PreviewRows {
     const start = i === 0 ? 0 : (read.messageEnds[i - 1] as number);
     const end = read.messageEnds[i] as number;
     return this.setup.json
-      ? out.lineAround(
-          `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},"timeZones":${zones.json[group] as string},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":`,
+      ? out.lineOf(
+          `{"row":${row + 1},"msisdn":${msisdn === null ? 'null' : `"${msisdn}"`},`,
+          this.jsonMiddle(group, reason),
           read.messages,
           start,
           end,
-          `,"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`,
+          this.jsonTail(flags & UCS2, segments, characters, tooLong),
         )
       : out.lineAround(
           `${String(row + 1).padStart(6)}  ${(msisdn ?? '-').padEnd(16)} ${(zones.text[group] as string).padEnd(20)} ${status.padEnd(7)} ${(reason ?? '').padEnd(17)} ${encoding} ${String(segments).padStart(2)}  `,
@@ -99,6 +103,35 @@ export class PreviewRows {
           end,
           tooLong ? `  too long: ${describeLength(characters, limit)}` : '',
         );
+  }
+
+  /** The JSON line's fields from its zones to the message, encoded once for each group and reason. */
+  private jsonMiddle(group: number, reason: SkipReason | null): Buffer {
+    const byReason = (this.middles[group] ??= new Map());
+    let middle = byReason.get(reason);
+    if (!middle) {
+      const status = reason === null ? 'ready' : 'skipped';
+      middle = Buffer.from(
+        `"timeZones":${this.setup.zones.json[group] as string},"status":"${status}","reason":${reason === null ? 'null' : `"${reason}"`},"message":`,
+      );
+      byReason.set(reason, middle);
+    }
+    return middle;
+  }
+
+  /** The JSON line's fields after the message, encoded once for each encoding, size and length. */
+  private jsonTail(ucs2: number, segments: number, characters: number, tooLong: boolean): Buffer {
+    const bySegments = (this.tails[(ucs2 ? 2 : 0) + (tooLong ? 1 : 0)] ??= []);
+    const byCharacters = (bySegments[segments] ??= []);
+    let tail = byCharacters[characters];
+    if (!tail) {
+      const encoding = ucs2 ? 'UCS-2' : 'GSM-7';
+      tail = Buffer.from(
+        `,"encoding":"${encoding}","segments":${segments},"characters":${characters},"tooLong":${tooLong}}`,
+      );
+      byCharacters[characters] = tail;
+    }
+    return tail;
   }
 
   get skipped(): number {
