@@ -453,9 +453,10 @@ export const RowView = z.object({
   timeZoneFromFile: z.boolean(),
   /**
    * Before a send (a draft, or scheduled): a ready row whose window would be shut if sent now (or at the start),
-   * and when it opens; null otherwise (asked without the service, or its window never opens: see WindowPreview).
+   * and when it opens (ISO); null otherwise (asked without the service, or its window never opens: see
+   * WindowPreview).
    */
-  windowWait: WindowWait.pick({ opensAt: true, theirTime: true }).nullable(),
+  windowOpensAt: z.string().nullable(),
   code: z.string().nullable(),
   description: z.string().nullable(),
   transid: z.string().nullable(),

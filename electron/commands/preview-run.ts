@@ -177,6 +177,11 @@ export class PreviewRun {
         `${summary.rows} rows: ${summary.ready} ready, ${summary.skipped} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${summary.segments} segments to send.`,
       );
       if (window && rows.ready > 0) console.log(windowLines(window, rows.ready).join('\n'));
+      // The preview has no service: "the service's window" is the one a new service starts with.
+      if (window && rows.ready > 0 && def.sendWindow.mode === 'service')
+        console.log(
+          "  (The service's window here is the one a new service starts with: --window previews another, --no-window none.)",
+        );
     }
     const tooLong = describeTooLong(rows.tooLong, rows.tooLong.characters, this.request.limit);
     if (tooLong) throw new DeskError('message-too-long', tooLong);

@@ -33,7 +33,8 @@ Options:
                            such as GB (default: the system locale's country, else US).
   --phone-column C         The phone column's name or 1-based position (default: detected).
   --time-zone-column C     A column naming each row's time zone (America/New_York); default: a column
-                           named Time zone, Timezone or TZ, else each number's own zone.
+                           named Time zone, Timezone, TZ, Zone, Timezone ID or IANA, else each
+                           number's own zone.
   --window HH:MM-HH:MM     The hours on each recipient's clock within which messages go, e.g.
                            08:00-21:00 or 09:00-17:00 Mon-Fri (default: 08:00-21:00, a new service's).
   --no-window              As sent at any hour, whatever the time where the recipient is.

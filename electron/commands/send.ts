@@ -36,7 +36,8 @@ Options:
                            generated. Either way it is printed first.
   --phone-column C         The phone column's name or 1-based position (default: detected).
   --time-zone-column C     A column naming each row's time zone (America/New_York); default: a column
-                           named Time zone, Timezone or TZ, else each number's own zone.
+                           named Time zone, Timezone, TZ, Zone, Timezone ID or IANA, else each
+                           number's own zone.
   --window HH:MM-HH:MM     Sends each message only within these hours on its recipient's clock, e.g.
                            08:00-21:00 or 09:00-17:00 Mon-Fri (default: the service's window; for
                            --api-url and a new service 08:00-21:00; the built-in simulator has none).

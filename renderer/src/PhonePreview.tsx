@@ -30,11 +30,11 @@ export function PhonePreview({ senderId, preview, row, phoneColumn }: Props) {
       <figcaption className="small">
         {row ? `Row ${(row.index + 1).toLocaleString()}` : 'Select a row in the table to preview it.'}
         {row?.reason && <span className="warning"> · not sent: {REASON_LABELS[row.reason]}</span>}
-        {row?.windowWait && (
+        {row?.windowOpensAt && (
           <span data-testid="preview-row-wait">
             {' '}
-            · would wait for {row.windowWait.theirTime} its recipient&apos;s time,{' '}
-            {clockTime(row.windowWait.opensAt, userTimeZone())} yours
+            · waits for its window: until {clockTime(row.windowOpensAt, row.timeZones[0] ?? 'UTC')} their time
+            ({clockTime(row.windowOpensAt, userTimeZone())} yours)
           </span>
         )}
       </figcaption>

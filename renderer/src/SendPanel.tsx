@@ -87,10 +87,21 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
       announce(`All delivery reports are in. ${totalsText(campaign, sendable)}`);
   }, [announce, campaign, state, sent, sendable, awaitingReports, stateText]);
 
-  /** The campaign as the core now shows it: what it derives from the clock or the tunnel changed. */
+  /**
+   * The campaign as the core now shows it: what it derives from the clock or the tunnel changed. Dropped when a
+   * newer view came meanwhile (a send just started), as the answer would take it back.
+   */
+  const shown = useRef(campaign);
+  shown.current = campaign;
   const refresh = useCallback(() => {
-    desk.call('campaigns.get', { id: campaign.id }).then(onChanged, () => undefined);
-  }, [desk, campaign.id, onChanged]);
+    const asked = shown.current;
+    desk.call('campaigns.get', { id: asked.id }).then(
+      (view) => {
+        if (shown.current === asked) onChanged(view);
+      },
+      () => undefined,
+    );
+  }, [desk, onChanged]);
   // Whether reports can reach this computer follows the tunnel of the campaign's service.
   useDeskEvent('tunnel.status', (tunnel) => {
     if (tunnel.serviceId === campaign.serviceId) refresh();
@@ -148,7 +159,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
         <WindowPreviewLines
           preview={campaign.windowPreview}
           ready={count('ready')}
-          scheduled={state === 'scheduled'}
+          scheduled={state === 'scheduled' && !campaign.startMissed}
           onStale={refresh}
         />
         <p className="problem" data-testid="problem">

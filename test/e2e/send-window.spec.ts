@@ -120,13 +120,18 @@ test('a campaign’s own window sends the open zone now, and the rest wait for t
   await page.getByTestId('row-1').click();
   const bobOpens = clockTime(new Date(opens('America/New_York')).toISOString(), YOURS);
   await expect(page.getByTestId('preview-row-wait')).toHaveText(
-    `· would wait for ${from} its recipient's time, ${bobOpens} yours`,
+    `· waits for its window: until ${clockTime(new Date(opens('America/New_York')).toISOString(), 'America/New_York')} their time (${bobOpens} yours)`,
   );
   await page
     .getByRole('figure', { name: 'Message preview' })
     .screenshot({ path: '/tmp/send-window-row.png' });
   await page.getByTestId('row-0').click();
   await expect(page.getByTestId('preview-row-wait')).toHaveCount(0);
+  // History's list, which leaves the window out, does not take it from the campaign.
+  await page.getByRole('tab', { name: 'History' }).click();
+  await expect(page.getByRole('button', { name: 'Open zones' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Campaign' }).click();
+  await expect(preview.getByTestId('preview-window-summary')).toHaveText(summary);
 
   await page.getByRole('button', { name: 'Send campaign' }).click();
   const dialog = page.getByRole('dialog');

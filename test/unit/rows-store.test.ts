@@ -19,7 +19,7 @@ function rowView(index: number, updatedAt: string | null = null): RowView {
     reason: null,
     timeZones: ['America/Los_Angeles'],
     timeZoneFromFile: false,
-    windowWait: null,
+    windowOpensAt: null,
     code: null,
     description: null,
     transid: null,

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RowZones } from '../../electron/core/recipients/row-zones';
 import { nextOpenSpan, openSpanIn } from '../../electron/core/sending/send-window';
+import { ZoneWindows } from '../../electron/core/sending/zone-windows';
 import { insideWindow, quarterHour } from './window-clock';
 import {
   DEFAULT_SEND_WINDOW,
@@ -204,5 +206,35 @@ describe('no message outside its window (properties)', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("a campaign's zone groups, remembered between questions", () => {
+  const brisbaneAndSydney = (): RowZones => {
+    const zones = new RowZones(1);
+    zones.set(0, {
+      key: 'Australia/Brisbane&Australia/Sydney',
+      zones: ['Australia/Brisbane', 'Australia/Sydney'],
+      source: 'column',
+    });
+    return zones;
+  };
+  const hour = { from: '08:00', to: '09:00', days: [1, 2, 3, 4, 5, 6, 7] };
+
+  it('looks again at a window found never to open: zones may meet once a clock changes', () => {
+    const windows = new ZoneWindows(brisbaneAndSydney(), hour);
+    // In December Sydney keeps summer time, an hour ahead of Brisbane: their 08:00–09:00 never meet.
+    expect(windows.opensAt(1, Date.parse('2026-12-01T00:00:00Z'))).toBeNull();
+    // In July both read UTC+10: the window opens at 08:00 in both, 22:00 UTC.
+    expect(windows.opensAt(1, Date.parse('2027-07-01T00:00:00Z'))).toBe(Date.parse('2027-07-01T22:00:00Z'));
+  });
+
+  it('answers for an earlier time after a later one with the span of the earlier', () => {
+    const zones = new RowZones(1);
+    zones.set(0, { key: 'Europe/London', zones: ['Europe/London'], source: 'column' });
+    const windows = new ZoneWindows(zones, { ...hour, to: '21:00' });
+    expect(windows.opensAt(1, Date.parse('2026-12-02T10:00:00Z'))).toBe(Date.parse('2026-12-02T10:00:00Z'));
+    // Asked for the day before (a schedule taken back): that day's window, not the next day's.
+    expect(windows.opensAt(1, Date.parse('2026-12-01T07:00:00Z'))).toBe(Date.parse('2026-12-01T08:00:00Z'));
   });
 });

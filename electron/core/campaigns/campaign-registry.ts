@@ -142,7 +142,8 @@ export class CampaignRegistry {
       const { campaign, query } = await this.campaign(id);
       const matching = query.rows(filter as RowFilter | undefined);
       const total = matching ? matching.length : campaign.size;
-      const service = this.services.list().find((s) => s.id === campaign.definition.serviceId);
+      // Without it, rows only do not say when they would wait for their window.
+      const service = this.serviceOf(campaign.definition.serviceId);
       const rows = [];
       for (let i = offset; i < Math.min(total, offset + limit); i++) {
         rows.push(campaign.rowView(matching ? (matching[i] as number) : i, service));
@@ -212,13 +213,17 @@ export class CampaignRegistry {
    * read (said where services are listed), leave Messaging API v1's: the default API, and the stricter.
    */
   private textLimitOf(serviceId: string): TextLimit {
-    let services: ServiceView[] = [];
+    return TEXT_LIMITS[this.serviceOf(serviceId)?.api ?? 'messaging'];
+  }
+
+  /** The service of that id; undefined when it was removed, or the saved services cannot be read. */
+  private serviceOf(serviceId: string): ServiceView | undefined {
     try {
-      services = this.services.list();
+      return this.services.list().find((s) => s.id === serviceId);
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
+      return undefined;
     }
-    return TEXT_LIMITS[services.find((s) => s.id === serviceId)?.api ?? 'messaging'];
   }
 
   /** After a service was saved or removed: its campaigns check their rows against its API's text limit. */

@@ -1006,7 +1006,7 @@ export class Campaign {
       status: this.shownStatus(row),
       timeZones: zones ? [...zones.zones] : [],
       timeZoneFromFile: zones?.source === 'column',
-      windowWait: service && this.statusOf(row) === 'ready' ? this.windowWaitOf(row, service) : null,
+      windowOpensAt: service && this.statusOf(row) === 'ready' ? this.windowOpensAt(row, service) : null,
     };
   }
 
@@ -1043,13 +1043,14 @@ export class Campaign {
     const readyIn = this.waiting.byGroup();
     if (at === null || readyIn.size === 0) return null;
     const preview = this.previewer.preview(this.zones, readyIn, effectiveWindow(this.def, service), at.time);
-    return at.scheduled ? { ...preview, changesAt: null } : preview;
+    // Worked out for the start, which the clock does not change until it comes.
+    return at.scheduled ? { ...preview, changesAt: this.scheduledAt } : preview;
   }
 
-  private windowWaitOf(row: number, service: Pick<ServiceView, 'sendWindow'>): RowView['windowWait'] {
+  private windowOpensAt(row: number, service: Pick<ServiceView, 'sendWindow'>): string | null {
     const at = this.previewAt();
     if (at === null) return null;
-    return this.previewer.waitOf(
+    return this.previewer.opensAt(
       this.zones,
       this.zones.groupOf(row),
       effectiveWindow(this.def, service),

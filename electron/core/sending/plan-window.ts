@@ -89,7 +89,9 @@ function shapeWindow(
   const never: NeverRows = { rows: 0, zones: [] };
   if (windows === null)
     return { plan: { ...rule, now: ready, waiting: [], lastOpensAt: null, zoneUnknown }, never };
-  const waits = new Map<string, WindowWait>();
+  // Every zone of each wait, kept until the few shown are chosen: alphabetically, so that whatever order the
+  // groups come in (the plan counts them in row order), the same zones are named.
+  const waits = new Map<string, { wait: WindowWait; zones: Set<string> }>();
   let waitingRows = 0;
   for (const [group, rows] of readyIn) {
     // Group 0 (no zone known) is always open: only groups with zones get this far.
@@ -104,13 +106,22 @@ function shapeWindow(
     waitingRows += rows;
     const theirTime = wallClockAt(opens, groupZones[0] as string);
     const key = `${opens} ${theirTime}`;
-    const wait = waits.get(key) ?? { rows: 0, opensAt: new Date(opens).toISOString(), theirTime, zones: [] };
-    wait.rows += rows;
-    for (const zone of groupZones)
-      if (wait.zones.length < ZONES_SHOWN && !wait.zones.includes(zone)) wait.zones.push(zone);
-    waits.set(key, wait);
+    const found = waits.get(key) ?? {
+      wait: { rows: 0, opensAt: new Date(opens).toISOString(), theirTime, zones: [] },
+      zones: new Set<string>(),
+    };
+    found.wait.rows += rows;
+    for (const zone of groupZones) found.zones.add(zone);
+    waits.set(key, found);
   }
-  const waiting = [...waits.values()].sort((a, b) => a.opensAt.localeCompare(b.opensAt));
+  const waiting = [...waits.values()]
+    .map(({ wait, zones }) => ({ ...wait, zones: [...zones].sort().slice(0, ZONES_SHOWN) }))
+    .sort(
+      (a, b) =>
+        a.opensAt.localeCompare(b.opensAt) ||
+        a.theirTime.localeCompare(b.theirTime) ||
+        a.zones.join().localeCompare(b.zones.join()),
+    );
   const plan = {
     ...rule,
     now: ready - waitingRows,
@@ -122,7 +133,7 @@ function shapeWindow(
 }
 
 function neverOpens(never: { rows: number; zones: string[] }, window: SendWindow): DeskError {
-  const shown = never.zones.slice(0, 3).join(', ') + (never.zones.length > 3 ? ', …' : '');
+  const shown = [...never.zones].sort().slice(0, 3).join(', ') + (never.zones.length > 3 ? ', …' : '');
   return new DeskError(
     'no-send-window',
     `${never.rows} ${never.rows === 1 ? 'row' : 'rows'} could never be sent within ${describeSendWindow(window)}: ` +

@@ -1,8 +1,7 @@
-import type { WindowPreview, WindowWait } from '../../../shared/api';
+import type { WindowPreview } from '../../../shared/api';
 import type { SendWindow } from '../../../shared/send-window';
 import type { ZoneGroups } from '../recipients/row-zones';
 import { previewWindow, type WindowRule } from './plan-window';
-import { wallClockAt } from './send-window';
 import { ZoneWindows } from './zone-windows';
 
 /**
@@ -26,20 +25,11 @@ export class WindowPreviewer {
     );
   }
 
-  /** When a row of `group` would wait for its window if sent at `at`: null when it would go, or never can. */
-  waitOf(
-    zones: ZoneGroups,
-    group: number,
-    rule: WindowRule,
-    at: number,
-  ): Pick<WindowWait, 'opensAt' | 'theirTime'> | null {
+  /** When a row of `group` would go if sent at `at` and has to wait (ISO); null when it would go then, or never. */
+  opensAt(zones: ZoneGroups, group: number, rule: WindowRule, at: number): string | null {
     if (rule.window === null || group === 0) return null;
     const opens = this.windowsFor(zones, rule.window).opensAt(group, at);
-    if (opens === null || opens <= at) return null;
-    return {
-      opensAt: new Date(opens).toISOString(),
-      theirTime: wallClockAt(opens, zones.group(group).zones[0] as string),
-    };
+    return opens === null || opens <= at ? null : new Date(opens).toISOString();
   }
 
   private windowsFor(zones: ZoneGroups, window: SendWindow): ZoneWindows {

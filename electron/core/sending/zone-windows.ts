@@ -8,6 +8,8 @@ import { nextOpenSpan, type OpenSpan } from './send-window';
  */
 export const CLOSING_MARGIN_MS = 60_000;
 
+const NEVER_HOLDS_MS = 86_400_000;
+
 /** Past its window's end, a group is looked at again; no window: it never opens. */
 type Span = OpenSpan | null;
 
@@ -36,7 +38,9 @@ export class ZoneWindows {
   span(group: number, now: number): Span {
     if (group === 0) return { from: now, to: Infinity };
     const known = this.spans[group];
-    if (known !== undefined && (known === null || ((this.askedAt[group] as number) <= now && now < known.to)))
+    const asked = this.askedAt[group] as number;
+    // Whether zones' windows ever meet can change with their clocks (one of them on summer time): asked daily.
+    if (known !== undefined && asked <= now && now < (known === null ? asked + NEVER_HOLDS_MS : known.to))
       return known;
     const found = this.find(group, now);
     this.spans[group] = found;

@@ -33,9 +33,16 @@ export class CampaignsStore {
     this.changed();
   };
 
-  /** The list as fetched from the core; its campaigns' views are taken too. */
+  /**
+   * The list as fetched from the core; its campaigns' views are taken too, but for the window preview, which the
+   * list leaves out (see campaigns.list): a campaign's own view keeps it, and asks for it again when it changes.
+   */
   setList(views: readonly CampaignView[], includeArchived: boolean): void {
-    for (const view of views) this.byId.set(view.id, view);
+    for (const view of views) {
+      const held = this.byId.get(view.id);
+      const windowPreview = view.state === held?.state ? held.windowPreview : view.windowPreview;
+      this.byId.set(view.id, windowPreview === view.windowPreview ? view : { ...view, windowPreview });
+    }
     this.listed = views.map((v) => v.id);
     this.listedArchived = includeArchived;
     this.listedIds.clear();
