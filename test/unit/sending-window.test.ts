@@ -323,6 +323,21 @@ describe('before sending, the campaign says which rows would go now and which wo
     );
   });
 
+  it('counts a number whose zone no one knows as going at once, in the plan and before it', async () => {
+    setClock('2026-12-01T12:00:00Z');
+    // An international freephone number belongs to no country, so to no zone; New York waits for 08:00.
+    const id = await draft(['name,phone', 'Free,+80012345678', 'Bob,+12125551000'].join('\n'));
+    const plan = await desk.handlers['campaigns.plan']({ id });
+    expect(plan.window).toMatchObject({
+      now: 1,
+      zoneUnknown: 1,
+      waiting: [{ rows: 1, zones: ['America/New_York'] }],
+    });
+    expect(
+      planPart((await view(desk, id)).windowPreview as NonNullable<CampaignView['windowPreview']>),
+    ).toEqual(plan.window);
+  });
+
   it('says which rows could never be sent, in the words the plan refuses them with', async () => {
     setClock('2026-12-01T12:00:00Z');
     const id = await draft(
