@@ -176,8 +176,9 @@ describe('campaign-desk send / resume / report', () => {
     sim.setFaults({});
     const resumed = cli(['resume', 'interrupted', '--wait', '5', '--json']);
     expect(await resumed.code).toBe(0);
+    // Its JSON lines are on stdout; what the receiver warns of goes to stderr and is no line of them.
     const lines = resumed
-      .output()
+      .stdout()
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);

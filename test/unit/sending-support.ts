@@ -172,6 +172,8 @@ export interface CliRun {
   code: Promise<number | null>;
   /** What it printed so far, stdout and stderr together. */
   output: () => string;
+  /** What it printed on stdout alone: with --json, its JSON lines. */
+  stdout: () => string;
   signal: (name: NodeJS.Signals) => void;
 }
 
@@ -185,11 +187,16 @@ export function runCli(args: string[], dataDir: string, env: Record<string, stri
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    stdout += chunk.toString();
+  });
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return {
     code: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
     output: () => out,
+    stdout: () => stdout,
     signal: (name) => child.kill(name),
   };
 }
