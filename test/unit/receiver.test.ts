@@ -436,3 +436,29 @@ describe('receiver: incoming messages', () => {
     ]);
   });
 });
+
+describe('receiver: closing', () => {
+  it('finishes recording the posts it took in before it says it has closed', async () => {
+    const recorded: DeliveryReport[][] = [];
+    let taken: () => void = () => {};
+    const takenIn = new Promise<void>((resolve) => (taken = resolve));
+    const receiver = await startReceiver({
+      secret: SECRET,
+      handlers: {
+        // As a journal write does, recording takes a while.
+        onDeliveryReports: async (batch) => {
+          taken();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          recorded.push(batch);
+        },
+        onIncomingMessage: async () => {},
+      },
+    });
+    const posted = post(`${receiver.url}/dr`, dr()).catch((error: Error) => error);
+    await takenIn;
+    await receiver.close();
+    // Closed: what came in before is recorded, so the stores behind it may close now.
+    expect(recorded).toHaveLength(1);
+    await posted;
+  });
+});

@@ -64,13 +64,17 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     ? await RejectedLog.open(options.rejectedLog, options.rejectedRotation)
     : null;
   const stats = { deliveryReports: 0, replies: 0, rejected: 0, rateLimited: 0 };
+  // Posts being recorded: closing waits for them, so that what was taken in is written before the stores close.
+  const recording = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const handled = handle(req, res).catch((error: unknown) => {
       // A client that hung up mid-body needs no answer nor a line in the log.
       if (req.destroyed && !req.complete) return;
       console.error('receiver: could not record a webhook:', error instanceof Error ? error.message : error);
       answer(res, 500, 'not recorded');
     });
+    recording.add(handled);
+    void handled.finally(() => recording.delete(handled));
   });
   // Posts come over kept-alive connections (the Sandbox's pool holds MAX_POSTS_IN_FLIGHT); beyond this many open
   // at once, new ones are closed on arrival, so that a flood of connections cannot exhaust the descriptors.
@@ -169,6 +173,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         server.closeAllConnections();
         server.close(() => resolve());
       });
+      await Promise.all(recording);
       await rejected?.close();
     },
   };
