@@ -159,7 +159,7 @@ export function SendPanel({ campaign, row, beforeSend, onSent, onChanged }: Prop
         <WindowPreviewLines
           preview={campaign.windowPreview}
           ready={count('ready')}
-          scheduled={state === 'scheduled' && !campaign.startMissed}
+          scheduledAt={campaign.scheduledAt}
           onStale={refresh}
         />
         <p className="problem" data-testid="problem">

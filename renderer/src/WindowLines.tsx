@@ -47,13 +47,14 @@ interface PreviewProps {
   preview: WindowPreview | null;
   /** The ready rows the preview counts. */
   ready: number;
-  scheduled: boolean;
+  /** The campaign's scheduled start: the preview says whether it was worked out for it or for now. */
+  scheduledAt: string | null;
   /** A window opened or shut since the preview was worked out: it is to be asked again. */
   onStale: () => void;
 }
 
 /** Before sending: what the send window would do to the ready rows if they were sent now (or when scheduled). */
-export function WindowPreviewLines({ preview, ready, scheduled, onStale }: PreviewProps) {
+export function WindowPreviewLines({ preview, ready, scheduledAt, onStale }: PreviewProps) {
   const changesAt = preview?.changesAt ?? null;
   useEffect(() => {
     if (changesAt === null) return;
@@ -62,6 +63,7 @@ export function WindowPreviewLines({ preview, ready, scheduled, onStale }: Previ
     return () => clearTimeout(timer);
   }, [changesAt, onStale]);
   if (preview === null) return null;
+  const forStart = scheduledAt !== null && Date.parse(preview.at) === Date.parse(scheduledAt);
   const sendable = ready - (preview.never?.rows ?? 0);
   return (
     <>
@@ -69,7 +71,7 @@ export function WindowPreviewLines({ preview, ready, scheduled, onStale }: Previ
         <WindowLines
           window={preview}
           ready={sendable}
-          title={scheduled ? 'Send window, at the scheduled start' : 'Send window, if you send now'}
+          title={forStart ? 'Send window, at the scheduled start' : 'Send window, if you send now'}
           testIds="preview"
         />
       )}
